@@ -1,0 +1,130 @@
+# Build the kernel, libuser and the programs; run them in QEMU; test.
+#   make run        boot, run the demonstration, power off
+#   make test       build everything and run the pytest suite
+#   make qemu       boot to the shell (INIT="/bin/prog args" for another
+#                   first process; EXTRA="files" adds files to /bin;
+#                   CPUS=n harts, default 2; ICOUNT=1 deterministic mode)
+#   make qemu-gdb   the same, waiting for gdb-multiarch on port 1234
+#   make bench      the trap benchmark under -icount
+# Every target first checks the Debian packages it needs (hosttools/deps.sh).
+
+CROSS   ?= riscv64-unknown-elf-
+CC      := $(CROSS)gcc
+OBJDUMP := $(CROSS)objdump
+NM      := $(CROSS)nm
+PYTHON  ?= /usr/bin/python3
+QEMU    ?= qemu-system-riscv64
+B       := build
+CPUS    ?= 2
+MEM     ?= 128M
+INIT    ?=
+EXTRA   ?=
+KARGS   ?=
+ICOUNT  ?= 0
+
+ARCH    := -march=rv64imac -misa-spec=2.2 -mabi=lp64 -mcmodel=medany
+KCFLAGS := $(ARCH) -std=gnu11 -O2 -g -Wall -Werror -ffreestanding -nostdlib \
+	-fno-builtin -fno-stack-protector -fno-pic -fno-omit-frame-pointer \
+	-fno-tree-loop-distribute-patterns -Iinclude -Ikernel -MMD -MP
+KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none \
+	-T kernel/kernel.ld
+
+KSRC  := $(wildcard kernel/*.c) $(wildcard kernel/*.S)
+KOBJ  := $(patsubst kernel/%,$(B)/kernel/%.o,$(KSRC))
+
+# libuser: built with the same flags ucc gives programs
+UCC      := hosttools/ucc
+LUSRC    := $(wildcard libuser/*.c) $(wildcard libuser/*.S)
+LUOBJ    := $(patsubst libuser/%,$(B)/libuser/%.o,$(filter-out libuser/crt0.S,$(LUSRC)))
+LIBUSER  := $(B)/libuser/libuser.a $(B)/libuser/crt0.o
+PROGS    := $(patsubst programs/%.c,%,$(wildcard programs/*.c))
+PROGBIN  := $(patsubst %,$(B)/bin/%,$(PROGS))
+DATA     := $(wildcard programs/data/*)
+
+DEPS_OK  := $(B)/.deps-ok
+
+comma := ,
+INIT_PROG := $(firstword $(INIT))
+INIT_ARGS := $(wordlist 2,1000,$(INIT))
+BOOTARGS  := $(strip $(KARGS) $(if $(INIT),init=$(INIT_PROG) -- $(INIT_ARGS)))
+QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
+	-kernel $(B)/kernel.elf -initrd $(B)/initrd.cpio \
+	$(if $(BOOTARGS),-append "$(BOOTARGS)") \
+	$(if $(filter 1,$(ICOUNT)),-icount shift=0$(comma)sleep=off)
+
+.PHONY: all run test qemu qemu-gdb bench deps clean
+all: $(DEPS_OK) $(B)/kernel.elf $(B)/initrd.cpio
+
+$(DEPS_OK): hosttools/deps.sh
+	@mkdir -p $(B)
+	@hosttools/deps.sh
+	@touch $@
+
+# ---- kernel ----
+$(B)/kernel/%.c.o: kernel/%.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/kernel/%.S.o: kernel/%.S | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/kernel.elf: $(KOBJ) kernel/kernel.ld
+	$(CC) $(KCFLAGS) $(KLDFLAGS) $(KOBJ) -lgcc -o $@
+	$(OBJDUMP) -S $@ > $(B)/kernel.asm
+	$(NM) -n $@ > $(B)/kernel.sym
+
+# ---- libuser and programs ----
+$(B)/libuser/%.c.o: libuser/%.c $(UCC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	UCC_NOLINK=1 $(UCC) -c $< -o $@
+
+$(B)/libuser/%.S.o: libuser/%.S $(UCC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	UCC_NOLINK=1 $(UCC) -c $< -o $@
+
+$(B)/libuser/crt0.o: libuser/crt0.S $(UCC) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	UCC_NOLINK=1 $(UCC) -c $< -o $@
+
+$(B)/libuser/libuser.a: $(LUOBJ)
+	rm -f $@
+	$(CROSS)ar rcs $@ $^
+
+$(B)/bin/%: programs/%.c $(LIBUSER) libuser/user.ld $(UCC)
+	@mkdir -p $(@D)
+	$(UCC) -O2 -g $< -o $@
+
+# the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
+# cpio "newc" archive made from a fresh staging tree every time
+$(B)/initrd.cpio: $(PROGBIN) $(DATA) $(EXTRA) FORCE
+	@rm -rf $(B)/stage && mkdir -p $(B)/stage/bin $(B)/stage/data $(B)/stage/tmp
+	@cp $(PROGBIN) $(EXTRA) $(B)/stage/bin/
+	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN)))
+	@$(if $(DATA),cp $(DATA) $(B)/stage/data/)
+	@(cd $(B)/stage && find . -mindepth 1 | LC_ALL=C sort | \
+	  cpio -o -H newc --quiet -R 0:0) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+
+# ---- running ----
+qemu: all
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: all
+	@echo "*** waiting for gdb: gdb-multiarch -ex 'target remote :1234' $(B)/kernel.elf"
+	$(QEMU) $(QEMUOPTS) -S -s
+
+run: all
+	@$(QEMU) $(subst -append "$(BOOTARGS)",,$(QEMUOPTS)) -append "init=/bin/demo"
+
+bench: all
+	$(PYTHON) hosttools/trapbench.py
+
+test: all
+	$(PYTHON) -m pytest -q pytests
+
+clean:
+	rm -rf $(B)
+
+-include $(KOBJ:.o=.d)

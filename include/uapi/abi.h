@@ -1,0 +1,132 @@
+/*
+ * The kernel's user ABI besides syscall numbers and errno: open flags, the
+ * stat, dirent, timespec and sysinfo layouts, wait status, reboot magic.
+ * Values and layouts are Linux riscv64's (asm-generic), prefixed ABI_ so
+ * that user code can include this next to picolibc's own headers; libuser
+ * translates between picolibc's definitions and these.
+ */
+#ifndef UAPI_ABI_H
+#define UAPI_ABI_H
+
+#include <stdint.h>
+
+/* openat flags (asm-generic/fcntl.h) */
+#define ABI_O_ACCMODE 03
+#define ABI_O_RDONLY 00
+#define ABI_O_WRONLY 01
+#define ABI_O_RDWR 02
+#define ABI_O_CREAT 0100
+#define ABI_O_EXCL 0200
+#define ABI_O_NOCTTY 0400
+#define ABI_O_TRUNC 01000
+#define ABI_O_APPEND 02000
+#define ABI_O_NONBLOCK 04000
+#define ABI_O_DIRECTORY 0200000
+#define ABI_O_NOFOLLOW 0400000
+#define ABI_O_CLOEXEC 02000000
+/* flags the kernel accepts; any other bit gives -EINVAL */
+#define ABI_O_VALID                                                            \
+	(ABI_O_ACCMODE | ABI_O_CREAT | ABI_O_EXCL | ABI_O_NOCTTY |             \
+	 ABI_O_TRUNC | ABI_O_APPEND | ABI_O_NONBLOCK | ABI_O_DIRECTORY |       \
+	 ABI_O_NOFOLLOW | ABI_O_CLOEXEC)
+
+#define ABI_AT_FDCWD (-100)
+#define ABI_AT_REMOVEDIR 0x200
+#define ABI_AT_EMPTY_PATH 0x1000
+
+#define ABI_SEEK_SET 0
+#define ABI_SEEK_CUR 1
+#define ABI_SEEK_END 2
+
+/* st_mode */
+#define ABI_S_IFMT 0170000
+#define ABI_S_IFDIR 0040000
+#define ABI_S_IFCHR 0020000
+#define ABI_S_IFREG 0100000
+
+/* asm-generic/stat.h: struct stat, 128 bytes */
+struct abi_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint32_t st_mode;
+	uint32_t st_nlink;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint64_t st_rdev;
+	uint64_t __pad1;
+	int64_t st_size;
+	int32_t st_blksize;
+	int32_t __pad2;
+	int64_t st_blocks;
+	int64_t st_atime_sec;
+	uint64_t st_atime_nsec;
+	int64_t st_mtime_sec;
+	uint64_t st_mtime_nsec;
+	int64_t st_ctime_sec;
+	uint64_t st_ctime_nsec;
+	uint32_t __unused4;
+	uint32_t __unused5;
+};
+
+/* getdents64 record; d_reclen is a multiple of 8 */
+struct abi_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+#define ABI_DT_CHR 2
+#define ABI_DT_DIR 4
+#define ABI_DT_REG 8
+
+struct abi_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+#define ABI_CLOCK_REALTIME 0
+#define ABI_CLOCK_MONOTONIC 1
+
+/* linux/sysinfo.h on a 64-bit target: 112 bytes */
+struct abi_sysinfo {
+	int64_t uptime;
+	uint64_t loads[3];
+	uint64_t totalram;
+	uint64_t freeram;
+	uint64_t sharedram;
+	uint64_t bufferram;
+	uint64_t totalswap;
+	uint64_t freeswap;
+	uint16_t procs;
+	uint16_t pad;
+	uint32_t pad2;
+	uint64_t totalhigh;
+	uint64_t freehigh;
+	uint32_t mem_unit;
+	char _f[4];
+};
+
+/* wait4 */
+#define ABI_WNOHANG 1
+#define ABI_W_EXITCODE(code, sig) (((code) & 0xff) << 8 | ((sig) & 0x7f))
+/* signal numbers used to report a process killed for a fault */
+#define ABI_SIGILL 4
+#define ABI_SIGTRAP 5
+#define ABI_SIGBUS 7
+#define ABI_SIGKILL 9
+#define ABI_SIGSEGV 11
+
+/* reboot (linux/reboot.h) */
+#define ABI_REBOOT_MAGIC1 0xfee1dead
+#define ABI_REBOOT_MAGIC2 672274793
+#define ABI_REBOOT_CMD_RESTART 0x01234567
+#define ABI_REBOOT_CMD_HALT 0xCDEF0123
+#define ABI_REBOOT_CMD_POWER_OFF 0x4321FEDC
+
+/* limits */
+#define ABI_PATH_MAX 4096 /* including the NUL */
+#define ABI_NAME_MAX 255
+#define ABI_ARG_MAX 4096 /* argv strings + pointers given to spawn */
+#define ABI_SPAWN_ARGC_MAX 64
+
+#endif

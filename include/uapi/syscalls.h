@@ -1,0 +1,82 @@
+/*
+ * The system call table: the single source of truth shared by the kernel
+ * (kernel/syscall.c builds its dispatch table from it), libuser (the stubs in
+ * libuser/syscall.c use the numbers) and the host tools (hosttools/ read the
+ * names for traces).
+ *
+ * Numbers are Linux riscv64's (asm-generic/unistd.h) wherever Linux has the
+ * call; calls Linux does not have live at 2000 and above.  Results are the
+ * Linux convention: >= 0 on success, -errno (include/uapi/errno.h) on failure.
+ *
+ * Every pointer argument is checked against the caller's address space: a
+ * kernel address, an unmapped page, or a read-only page used for writing gives
+ * -EFAULT.  A bad fd gives -EBADF.  Unknown numbers give -ENOSYS.
+ *
+ * SYSCALL(name, number, nargs, "arguments -> result; errors")
+ */
+#ifndef UAPI_SYSCALLS_H
+#define UAPI_SYSCALLS_H
+
+#define SYSCALL_LIST(SYSCALL)                                                   \
+	SYSCALL(mkdirat, 34, 3,                                                 \
+		"dirfd, path, mode -> 0; EEXIST ENOENT ENOTDIR ENAMETOOLONG "   \
+		"EFAULT ENOSPC EBADF")                                          \
+	SYSCALL(unlinkat, 35, 3,                                                \
+		"dirfd, path, flags(AT_REMOVEDIR) -> 0; ENOENT EISDIR ENOTDIR " \
+		"ENOTEMPTY EBUSY EINVAL ENAMETOOLONG EFAULT EBADF")             \
+	SYSCALL(openat, 56, 4,                                                  \
+		"dirfd, path, flags, mode -> fd; ENOENT EEXIST EISDIR ENOTDIR " \
+		"EINVAL EMFILE ENFILE ENOSPC ENAMETOOLONG EFAULT EBADF")        \
+	SYSCALL(close, 57, 1, "fd -> 0; EBADF")                                 \
+	SYSCALL(getdents64, 61, 3,                                              \
+		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR EINVAL "       \
+		"EFAULT")                                                       \
+	SYSCALL(lseek, 62, 3,                                                   \
+		"fd, offset, whence(SET/CUR/END) -> new offset; EBADF EINVAL "  \
+		"ESPIPE")                                                       \
+	SYSCALL(read, 63, 3,                                                    \
+		"fd, buf, len -> bytes (0 at EOF); EBADF EISDIR EFAULT")        \
+	SYSCALL(write, 64, 3,                                                   \
+		"fd, buf, len -> bytes; EBADF EISDIR EFAULT EFBIG ENOSPC")      \
+	SYSCALL(newfstatat, 79, 4,                                              \
+		"dirfd, path, struct abi_stat *, flags -> 0; ENOENT ENOTDIR "   \
+		"EINVAL ENAMETOOLONG EFAULT EBADF")                             \
+	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
+	SYSCALL(exit, 93, 1, "status -> does not return")                      \
+	SYSCALL(exit_group, 94, 1, "status -> does not return (= exit)")       \
+	SYSCALL(nanosleep, 101, 2,                                              \
+		"const struct abi_timespec *req, rem (may be 0) -> 0; EINVAL "  \
+		"EFAULT")                                                       \
+	SYSCALL(clock_gettime, 113, 2,                                          \
+		"clockid (REALTIME/MONOTONIC = time since boot), "              \
+		"struct abi_timespec * -> 0; EINVAL EFAULT")                    \
+	SYSCALL(sched_yield, 124, 0, "-> 0; gives the CPU to the next process") \
+	SYSCALL(reboot, 142, 4,                                                 \
+		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART), arg -> does not " \
+		"return; EINVAL")                                               \
+	SYSCALL(getpid, 172, 0, "-> pid")                                       \
+	SYSCALL(getppid, 173, 0, "-> parent pid (0 for init)")                 \
+	SYSCALL(sysinfo, 179, 1,                                                \
+		"struct abi_sysinfo * -> 0 (freeram = free physical pages * "   \
+		"mem_unit); EFAULT")                                            \
+	SYSCALL(brk, 214, 1,                                                    \
+		"new break (0 = query) -> current break (unchanged on "         \
+		"failure, as Linux)")                                           \
+	SYSCALL(wait4, 260, 4,                                                  \
+		"pid (-1 = any child), int *status, options(WNOHANG), rusage "  \
+		"(must be 0) -> pid (0 with WNOHANG and none ready); ECHILD "   \
+		"EINVAL EFAULT")                                                \
+	SYSCALL(spawn, 2000, 2,                                                 \
+		"path, argv (NULL-terminated) -> child pid; the child "         \
+		"inherits the fds; ENOENT ENOEXEC E2BIG ENOMEM EAGAIN EFAULT "  \
+		"ENAMETOOLONG")                                                 \
+	SYSCALL(iocore_ping, 2001, 1,                                           \
+		"n -> n: n IPI round trips normal core -> IO core -> normal "   \
+		"core, the caller sleeping meanwhile; EINVAL (n < 1 or > "      \
+		"1000000), ENODEV (no IO core)")
+
+#define SYSCALL_ENUM(name, nr, nargs, doc) SYS_##name = nr,
+enum { SYSCALL_LIST(SYSCALL_ENUM) SYS_MAX_PLUS_ONE };
+#undef SYSCALL_ENUM
+
+#endif

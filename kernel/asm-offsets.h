@@ -1,0 +1,16 @@
+/*
+ * Structure offsets used by the assembly in trapvec.S; proc.h checks each
+ * against offsetof() with _Static_assert, so they cannot drift.
+ */
+#ifndef KERNEL_ASM_OFFSETS_H
+#define KERNEL_ASM_OFFSETS_H
+
+#define TF_HART (32 * 8)     /* struct trapframe.hart */
+#define HART_STACK_LO 0	     /* struct hart.stack_lo */
+#define HART_EMERG_SP 8	     /* struct hart.emerg_sp */
+#define HART_OVERFLOW_SP 16  /* struct hart.overflow_sp */
+#define KFRAME_SIZE (34 * 8) /* struct kframe */
+#define SSTATUS_SPP_BIT 0x100
+#define SSTATUS_SPIE_BIT 0x20
+
+#endif

@@ -1,0 +1,151 @@
+/* Declarations of the kernel's functions, grouped by the file defining them. */
+#ifndef KERNEL_DEFS_H
+#define KERNEL_DEFS_H
+
+#include "types.h"
+
+struct proc;
+struct hart;
+struct file;
+struct inode;
+struct kframe;
+struct trapframe;
+struct abi_stat;
+
+/* string.c */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+size_t strlcpy(char *dst, const char *src, size_t size);
+char *strchr(const char *s, int c);
+
+/* printf.c */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+void console_lock(void);
+void console_unlock(void);
+
+/* panic.c */
+void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void panic_trap(struct kframe *kf, uint64_t scause, uint64_t stval)
+	__attribute__((noreturn));
+void backtrace(uint64_t fp, uint64_t lo, uint64_t hi);
+extern volatile int panicking;
+
+/* uart.c */
+void uart_init(void);
+void uart_putc(int c);
+void uart_intr(void);
+
+/* console.c */
+void console_rx(int c);
+long console_read(uint64_t udst, size_t n);
+long console_write(uint64_t usrc, size_t n);
+
+/* sbi.c */
+void sbi_set_timer(uint64_t when);
+void sbi_send_ipi(uint64_t hartid);
+long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque);
+void machine_poweroff(int status) __attribute__((noreturn));
+
+/* fdt.c */
+struct bootinfo {
+	uint64_t mem_base, mem_size;
+	uint64_t timebase;
+	uint64_t initrd_start, initrd_end;
+	uint64_t dtb, dtb_size;
+	uint64_t harts[8];
+	int nharts;
+	char bootargs[512];
+};
+extern struct bootinfo bootinfo;
+void fdt_parse(uint64_t dtb);
+
+/* kalloc.c */
+void kalloc_init(void);
+void *kalloc(void);
+void kfree(void *page);
+void kalloc_release(uint64_t start, uint64_t end);
+uint64_t kalloc_free_pages(void);
+uint64_t kalloc_total_pages(void);
+
+/* vm.c */
+extern uint64_t dev_offset;
+void kvm_init(void);
+void kvm_init_hart(void);
+void kvm_switch_kernel(void);
+uint64_t kstack_alloc(int slot);
+pagetable_t uvm_create(void);
+void uvm_free(pagetable_t pt);
+int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm);
+void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len);
+void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need);
+int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n);
+int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n);
+long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max);
+
+static inline volatile void *devmem(uint64_t pa)
+{
+	return (volatile void *)(pa + dev_offset);
+}
+
+/* plic.c */
+void plic_init(void);
+void plic_init_hart(uint64_t hartid);
+int plic_claim(uint64_t hartid);
+void plic_complete(uint64_t hartid, int irq);
+
+/* trap.c */
+extern uint64_t timebase_hz;
+void trap_init_hart(void);
+void user_trap(struct trapframe *tf);
+void kernel_trap(struct kframe *kf);
+void timer_program(void);
+uint64_t time_us_to_ticks(uint64_t us);
+void kill_current(int sig, const char *why, uint64_t sepc, uint64_t stval);
+
+/* proc.c */
+void proc_init(void);
+void scheduler(void) __attribute__((noreturn));
+void yield(void);
+void sleep_on(const void *chan, uint64_t wake_time);
+void wakeup(const void *chan);
+void wakeup_timers(uint64_t now);
+uint64_t next_wake_time(void);
+int proc_spawn(const char *path, char *const argv[], int argc,
+	       struct proc *parent);
+void proc_exit(int wait_status) __attribute__((noreturn));
+long proc_wait(int pid, uint64_t ustatus, int options);
+int proc_count(void);
+
+/* exec.c */
+long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc);
+
+/* syscall.c */
+void syscall(struct trapframe *tf);
+
+/* fs.c (memory file system) and file.c (open files) live in fs.h */
+
+/* cpio.c */
+void initrd_unpack(uint64_t start, uint64_t end);
+
+/* iocore.c */
+extern int io_hart;
+void iocore_main(void) __attribute__((noreturn));
+void iocore_ipi(void);
+long iocore_ping(long n);
+
+/* main.c */
+extern int normal_hart;
+
+extern const char *init_cmdline;
+bool bootarg_present(const char *key);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * The memory file system (fs.c) and open files (file.c).
+ *
+ * Locking: fs_lock protects every inode field and every file's offset; it
+ * may be taken by either core, never while sleeping, and is taken before
+ * kmem.lock (kalloc) -- the order is fs_lock, then kmem.lock.  ftable_lock
+ * protects struct file's ref and is a leaf lock.
+ */
+#ifndef KERNEL_FS_H
+#define KERNEL_FS_H
+
+#include "types.h"
+#include "uapi/abi.h"
+
+enum itype { I_FREE, I_FILE, I_DIR, I_DEV };
+
+struct inode {
+	/* all under fs_lock */
+	enum itype type;
+	uint32_t ino;
+	int nlink;  /* 1 while it has a name in a directory, 0 once unlinked */
+	int ref;    /* references held by open files and lookups */
+	uint64_t size;
+	struct inode *parent;	/* directory holding it (root: itself) */
+	struct inode *children; /* directory: first entry */
+	struct inode *next;	/* next entry in the parent */
+	void **index;		/* data: two-level page index (fs.c) */
+	uint64_t mtime;		/* time CSR ticks since boot */
+	char name[ABI_NAME_MAX + 1];
+};
+
+enum ftype { F_NONE, F_INODE, F_CONSOLE };
+
+struct file {
+	int ref; /* under ftable_lock */
+	enum ftype type;
+	bool readable, writable, append;
+	uint64_t off; /* under fs_lock */
+	struct inode *ip;
+};
+
+/* fs.c */
+void fs_init(void);
+struct inode *fs_lookup(struct inode *base, const char *path, long *err);
+struct inode *fs_create(struct inode *base, const char *path, enum itype type,
+			bool excl, long *err);
+long fs_unlink(struct inode *base, const char *path, bool rmdir);
+void inode_get(struct inode *ip);
+void inode_put(struct inode *ip);
+long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);
+long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n);
+long inode_truncate(struct inode *ip);
+void inode_stat(struct inode *ip, struct abi_stat *st);
+long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
+		  uint64_t *ino, int *dtype);
+long inode_read_user(struct inode *ip, uint64_t *off, uint64_t udst, size_t n);
+long inode_write_user(struct inode *ip, uint64_t *off, bool append,
+		      uint64_t usrc, size_t n);
+
+/* file.c */
+struct file *file_alloc(void);
+struct file *file_dup(struct file *f);
+void file_close(struct file *f);
+struct file *console_file(void);
+int fd_install(struct file *f);
+struct file *fd_get(int fd);
+
+#endif

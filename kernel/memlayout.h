@@ -1,0 +1,41 @@
+/*
+ * The physical and virtual memory map.
+ *
+ * Physical (QEMU virt): RAM from 0x80000000 (OpenSBI in the first 2 MiB, the
+ * kernel linked at 0x80200000), devices below RAM.
+ *
+ * Virtual (Sv39), the same in every page table, the IO core's included:
+ *   0x0000000000 .. USER_TOP      user space (root PTEs 0 and 1, per process)
+ *   0x0080000000 .. RAM end       the kernel's direct map of RAM, VA == PA
+ *                                 (root PTE 2, shared), never with PTE_U
+ *   KSTACK_BASE ..                kernel stacks, each under an unmapped guard
+ *                                 page (root PTE 248, shared)
+ *   DEVMAP_BASE + pa              device registers (root PTE 252, shared)
+ * A process's root page table copies the kernel's root PTEs 2..511, so kernel
+ * mappings added later below those entries are seen by every process.
+ */
+#ifndef KERNEL_MEMLAYOUT_H
+#define KERNEL_MEMLAYOUT_H
+
+#define RAM_BASE 0x80000000UL
+#define RAM_MAX_SIZE 0x40000000UL /* the direct map covers at most 1 GiB */
+#define KERNEL_BASE 0x80200000UL
+
+#define USER_TOP 0x80000000UL	/* first address above user space */
+#define USER_MIN 0x1000UL	/* page 0 is never mapped */
+#define USTACK_TOP (USER_TOP - 0x10000UL)
+#define ROOT_USER_ENTRIES 2	/* root PTEs 0..1 belong to the process */
+
+#define KSTACK_BASE 0x3E00000000UL
+#define DEVMAP_BASE 0x3F00000000UL
+
+/* QEMU virt devices (physical) */
+#define VIRT_TEST_PA 0x100000UL
+#define PLIC_PA 0x0c000000UL
+#define PLIC_SIZE 0x400000UL
+#define UART0_PA 0x10000000UL
+#define UART0_IRQ 10
+#define VIRTIO_PA 0x10001000UL
+#define VIRTIO_SIZE 0x8000UL
+
+#endif

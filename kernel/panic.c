@@ -1,0 +1,110 @@
+/*
+ * Kernel panics: print the reason, the registers of the faulting trap if
+ * any, and a frame-pointer backtrace, then power off with PANIC_EXIT_CODE.
+ * hosttools/symbolize.py turns the addresses into function:line using the
+ * kernel ELF.  The first hart to panic wins; the console lock is bypassed.
+ */
+#include "defs.h"
+#include "param.h"
+#include "proc.h"
+#include "riscv.h"
+
+volatile int panicking;
+
+static const char *const regnames[32] = {
+	"epc", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+	"a1",  "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"s6",  "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+extern char _start[], etext[];
+
+static bool in_kernel_text(uint64_t pc)
+{
+	return pc >= (uint64_t)_start && pc < (uint64_t)etext;
+}
+
+/*
+ * Walk the frame-pointer chain (-fno-omit-frame-pointer: ra at fp-8, the
+ * caller's fp at fp-16) while it stays inside the stack [lo, hi).
+ */
+void backtrace(uint64_t fp, uint64_t lo, uint64_t hi)
+{
+	kprintf("backtrace:\n");
+	for (int depth = 0; depth < 32; depth++) {
+		if (fp < lo + 16 || fp > hi || (fp & 7))
+			break;
+		uint64_t ra = ((uint64_t *)fp)[-1];
+
+		if (!in_kernel_text(ra))
+			break;
+		kprintf("  #%d 0x%lx\n", depth, ra);
+		fp = ((uint64_t *)fp)[-2];
+	}
+}
+
+static void stack_bounds(uint64_t sp, uint64_t *lo, uint64_t *hi)
+{
+	struct hart *h = this_hart();
+
+	*lo = h ? h->stack_lo : 0;
+	*hi = *lo + KSTACK_PAGES * 4096;
+	if (!h || sp < *lo || sp >= *hi) {
+		/* early boot stack or unknown: allow a window around sp */
+		*lo = sp & ~4095UL;
+		*hi = *lo + 4 * 4096;
+	}
+}
+
+static void panic_begin(void)
+{
+	intr_off();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
+		for (;;) /* the other hart is already reporting */
+			wfi();
+	}
+}
+
+void panic(const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+	uint64_t lo, hi, sp;
+
+	panic_begin();
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	asm volatile("mv %0, sp" : "=r"(sp));
+	kprintf("\npanic: hart %ld: %s\n", this_hart() ? (long)this_hart()->id : -1L,
+		msg);
+	stack_bounds(sp, &lo, &hi);
+	backtrace(read_fp(), lo, hi);
+	kprintf("(symbolize: hosttools/symbolize.py build/kernel.elf < console.log)\n");
+	machine_poweroff(PANIC_EXIT_CODE);
+}
+
+void panic_trap(struct kframe *kf, uint64_t scause, uint64_t stval)
+{
+	struct hart *h = this_hart();
+	uint64_t lo, hi, fp = kf->regs[7]; /* s0 */
+
+	panic_begin();
+	kprintf("\npanic: hart %ld: kernel trap: scause 0x%lx sepc 0x%lx stval 0x%lx%s\n",
+		h ? (long)h->id : -1L, scause, kf->epc, stval,
+		h && h->overflow_sp ? " (kernel stack overflow)" : "");
+	for (int i = 0; i < 32; i += 4)
+		kprintf("  %-4s %016lx  %-4s %016lx  %-4s %016lx  %-4s %016lx\n",
+			regnames[i], i ? kf->regs[i - 1] : kf->epc, regnames[i + 1],
+			kf->regs[i], regnames[i + 2], kf->regs[i + 1],
+			regnames[i + 3], kf->regs[i + 2]);
+	kprintf("  #pc 0x%lx\n", kf->epc);
+	stack_bounds(kf->regs[1], &lo, &hi);
+	if (h && h->overflow_sp) {
+		lo = h->stack_lo - 4096;
+		hi = h->stack_lo + KSTACK_PAGES * 4096;
+	}
+	backtrace(fp, lo, hi);
+	kprintf("(symbolize: hosttools/symbolize.py build/kernel.elf < console.log)\n");
+	machine_poweroff(PANIC_EXIT_CODE);
+}

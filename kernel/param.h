@@ -1,0 +1,16 @@
+/* Kernel-wide limits and tunables. */
+#ifndef KERNEL_PARAM_H
+#define KERNEL_PARAM_H
+
+#define NHART 4		  /* harts the kernel knows about; more are left stopped */
+#define NPROC 64	  /* process slots */
+#define NOFILE 32	  /* open files per process */
+#define NFILE 256	  /* open files in the whole system */
+#define NINODE 512	  /* memory-FS inodes */
+#define KSTACK_PAGES 4	  /* kernel stack per process / per hart, 16 KiB */
+#define USTACK_PAGES 16	  /* user stack, 64 KiB, mapped at spawn */
+#define TIMESLICE_US 10000 /* round-robin time slice on the normal core */
+#define CONSOLE_BUF 256	  /* console input line buffer */
+#define PANIC_EXIT_CODE 254 /* QEMU exit status after a kernel panic */
+
+#endif

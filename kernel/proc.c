@@ -1,0 +1,293 @@
+/*
+ * Processes on the normal core: the process table, spawn/exit/wait4, the
+ * round-robin scheduler, sleep and wakeup.
+ *
+ * Locking: everything here is normal-core state used with interrupts off
+ * (see proc.h); the normal-core kernel is not preemptible, so a check
+ * followed by sleep_on() cannot miss a wakeup from an interrupt handler.
+ */
+#include "defs.h"
+#include "fs.h"
+#include "memlayout.h"
+#include "proc.h"
+#include "riscv.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+
+static struct proc procs[NPROC];
+static struct proc *init_proc;
+static int next_pid = 1;
+static int rr_next; /* where the round-robin scan starts */
+
+void user_return(struct trapframe *tf) __attribute__((noreturn));
+void swtch(struct context *old, struct context *new);
+
+void proc_init(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+
+		p->kstack_lo = kstack_alloc(i);
+		p->tf = (struct trapframe *)(p->kstack_lo + KSTACK_PAGES * PGSIZE -
+					     sizeof(struct trapframe));
+	}
+}
+
+int proc_count(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < NPROC; i++)
+		n += procs[i].state != P_UNUSED;
+	return n;
+}
+
+/* The first return of a new process: straight to user mode. */
+static void proc_first_return(void)
+{
+	user_return(this_proc()->tf);
+}
+
+/*
+ * Create a process running the ELF file at path with argv[0..argc-1]; it
+ * inherits parent's open files (parent NULL: the console on fds 0-2).
+ * Returns its pid or -errno.
+ */
+int proc_spawn(const char *path, char *const argv[], int argc,
+	       struct proc *parent)
+{
+	struct proc *p = NULL;
+	struct inode *ip;
+	const char *base;
+	long err;
+
+	for (int i = 0; i < NPROC; i++) {
+		if (procs[i].state == P_UNUSED) {
+			p = &procs[i];
+			break;
+		}
+	}
+	if (!p)
+		return -EAGAIN;
+	ip = fs_lookup(NULL, path, &err);
+	if (!ip)
+		return err;
+	p->pagetable = uvm_create();
+	if (!p->pagetable) {
+		inode_put(ip);
+		return -ENOMEM;
+	}
+	memset(p->tf, 0, sizeof(*p->tf));
+	err = elf_load(p, ip, argv, argc);
+	inode_put(ip);
+	if (err < 0) {
+		uvm_free(p->pagetable);
+		p->pagetable = NULL;
+		return err;
+	}
+	if (parent) {
+		for (int fd = 0; fd < NOFILE; fd++)
+			p->ofile[fd] = parent->ofile[fd] ? file_dup(parent->ofile[fd])
+							 : NULL;
+	} else {
+		for (int fd = 0; fd < 3; fd++)
+			p->ofile[fd] = file_dup(console_file());
+	}
+	base = path;
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	strlcpy(p->name, base, sizeof(p->name));
+	p->pid = next_pid++;
+	p->parent = parent;
+	p->tf->hart = &harts[normal_hart];
+	memset(&p->ctx, 0, sizeof(p->ctx));
+	p->ctx.ra = (uint64_t)proc_first_return;
+	p->ctx.sp = (uint64_t)p->tf;
+	p->state = P_RUNNABLE;
+	if (!init_proc)
+		init_proc = p;
+	return p->pid;
+}
+
+static void sched(void)
+{
+	struct hart *h = this_hart();
+
+	swtch(&h->proc->ctx, &h->sched_ctx);
+}
+
+void yield(void)
+{
+	this_proc()->state = P_RUNNABLE;
+	sched();
+}
+
+/* Sleep until wakeup(chan) or, if wake_time != 0, until that time. */
+void sleep_on(const void *chan, uint64_t wake_time)
+{
+	struct proc *p = this_proc();
+
+	p->chan = chan;
+	p->wake_time = wake_time;
+	p->state = P_SLEEPING;
+	sched();
+	p->chan = NULL;
+	p->wake_time = 0;
+}
+
+void wakeup(const void *chan)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+
+		if (p->state == P_SLEEPING && p->chan == chan)
+			p->state = P_RUNNABLE;
+	}
+}
+
+void wakeup_timers(uint64_t now)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+
+		if (p->state == P_SLEEPING && p->wake_time && p->wake_time <= now)
+			p->state = P_RUNNABLE;
+	}
+}
+
+uint64_t next_wake_time(void)
+{
+	uint64_t t = ~0UL;
+
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+
+		if (p->state == P_SLEEPING && p->wake_time && p->wake_time < t)
+			t = p->wake_time;
+	}
+	return t;
+}
+
+static struct proc *pick_next(void)
+{
+	for (int n = 0; n < NPROC; n++) {
+		struct proc *p = &procs[(rr_next + n) % NPROC];
+
+		if (p->state == P_RUNNABLE) {
+			rr_next = (p - procs + 1) % NPROC;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The normal core's scheduler loop, on the hart's own stack.  With nothing
+ * to run it waits in wfi with interrupts masked (so that no wakeup is missed
+ * between the check and the wfi), then takes the pending interrupt.
+ */
+void scheduler(void)
+{
+	struct hart *h = this_hart();
+	uint64_t slice = time_us_to_ticks(TIMESLICE_US);
+
+	for (;;) {
+		struct proc *p;
+
+		intr_off();
+		wakeup_timers(rdtime());
+		p = pick_next();
+		if (!p) {
+			timer_program();
+			wfi();
+			intr_on();
+			intr_off();
+			continue;
+		}
+		p->state = P_RUNNING;
+		p->slice_end = rdtime() + slice;
+		h->proc = p;
+		csr_write(satp, MAKE_SATP(p->pagetable));
+		sfence_vma();
+		h->stack_lo = p->kstack_lo;
+		timer_program();
+		swtch(&h->sched_ctx, &p->ctx);
+		h->proc = NULL;
+		h->stack_lo = h->sched_stack_lo;
+	}
+}
+
+/* Exit the current process; wait_status is in wait4's format. */
+void proc_exit(int wait_status)
+{
+	struct proc *p = this_proc();
+
+	for (int fd = 0; fd < NOFILE; fd++) {
+		if (p->ofile[fd]) {
+			file_close(p->ofile[fd]);
+			p->ofile[fd] = NULL;
+		}
+	}
+	kvm_switch_kernel();
+	uvm_free(p->pagetable);
+	p->pagetable = NULL;
+	if (p == init_proc) {
+		int code = (wait_status & 0x7f) ? 128 + (wait_status & 0x7f)
+						: (wait_status >> 8) & 0xff;
+
+		kprintf("init exited with status %d; powering off\n", code);
+		machine_poweroff(code);
+	}
+	for (int i = 0; i < NPROC; i++) {
+		if (procs[i].parent == p) {
+			procs[i].parent = init_proc;
+			if (procs[i].state == P_ZOMBIE)
+				wakeup(init_proc);
+		}
+	}
+	p->wait_status = wait_status;
+	p->state = P_ZOMBIE;
+	wakeup(p->parent);
+	sched();
+	panic("zombie ran");
+}
+
+long proc_wait(int pid, uint64_t ustatus, int options)
+{
+	struct proc *me = this_proc();
+
+	if (options & ~ABI_WNOHANG)
+		return -EINVAL;
+	for (;;) {
+		bool have_child = false;
+
+		for (int i = 0; i < NPROC; i++) {
+			struct proc *c = &procs[i];
+
+			if (c->parent != me || c->state == P_UNUSED)
+				continue;
+			if (pid > 0 && c->pid != pid)
+				continue;
+			if (pid < -1)
+				continue; /* no process groups */
+			have_child = true;
+			if (c->state != P_ZOMBIE)
+				continue;
+			if (ustatus && copyout(me->pagetable, ustatus,
+					       &c->wait_status, sizeof(int)) < 0)
+				return -EFAULT;
+			int cpid = c->pid;
+
+			c->state = P_UNUSED;
+			c->parent = NULL;
+			c->pid = 0;
+			return cpid;
+		}
+		if (!have_child)
+			return -ECHILD;
+		if (options & ABI_WNOHANG)
+			return 0;
+		sleep_on(me, 0);
+	}
+}

@@ -1,0 +1,231 @@
+/*
+ * System call dispatch and the process, time and machine calls.  The table
+ * is built from include/uapi/syscalls.h, the one list of calls; the file
+ * calls are in sysfile.c.  Normal core only, interrupts off.
+ */
+#include "defs.h"
+#include "fs.h"
+#include "memlayout.h"
+#include "param.h"
+#include "proc.h"
+#include "riscv.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+#include "uapi/syscalls.h"
+
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+#define SYSCALL_DECL(name, nr, nargs, doc)                                    \
+	long sys_##name(long, long, long, long, long, long);
+SYSCALL_LIST(SYSCALL_DECL)
+#undef SYSCALL_DECL
+
+#define SYSCALL_ENTRY(name, nr, nargs, doc) [nr] = sys_##name,
+static const syscall_fn syscall_table[SYS_MAX_PLUS_ONE] = {
+	SYSCALL_LIST(SYSCALL_ENTRY)
+};
+#undef SYSCALL_ENTRY
+
+void syscall(struct trapframe *tf)
+{
+	uint64_t nr = tf->a7;
+	syscall_fn fn;
+
+	if (likely(nr < ARRAY_SIZE(syscall_table) && (fn = syscall_table[nr])))
+		tf->a0 = fn(tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5);
+	else
+		tf->a0 = -ENOSYS;
+}
+
+long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return this_proc()->pid;
+}
+
+long sys_getppid(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *parent = this_proc()->parent;
+
+	return parent ? parent->pid : 0;
+}
+
+long sys_exit(long status, long a1, long a2, long a3, long a4, long a5)
+{
+	proc_exit(ABI_W_EXITCODE(status, 0));
+}
+
+long sys_exit_group(long status, long a1, long a2, long a3, long a4, long a5)
+{
+	proc_exit(ABI_W_EXITCODE(status, 0));
+}
+
+long sys_sched_yield(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	yield();
+	return 0;
+}
+
+long sys_wait4(long pid, long ustatus, long options, long rusage, long a4,
+	       long a5)
+{
+	if (rusage)
+		return -EINVAL; /* resource usage is not kept */
+	return proc_wait(pid, ustatus, options);
+}
+
+static const char sleep_chan; /* nanosleep sleeps here: nothing wakes it early */
+
+static uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
+{
+	return sec * timebase_hz + nsec * timebase_hz / 1000000000;
+}
+
+long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_timespec ts;
+	uint64_t until;
+
+	if (copyin(p->pagetable, &ts, ureq, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	until = rdtime() + ns_to_ticks(ts.tv_sec, ts.tv_nsec);
+	while (rdtime() < until)
+		sleep_on(&sleep_chan, until);
+	if (urem) {
+		memset(&ts, 0, sizeof(ts));
+		if (copyout(p->pagetable, urem, &ts, sizeof(ts)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+long sys_clock_gettime(long clk, long uts, long a2, long a3, long a4, long a5)
+{
+	uint64_t t = rdtime();
+	struct abi_timespec ts = {
+		.tv_sec = t / timebase_hz,
+		.tv_nsec = t % timebase_hz * 1000000000 / timebase_hz,
+	};
+
+	if (clk != ABI_CLOCK_REALTIME && clk != ABI_CLOCK_MONOTONIC)
+		return -EINVAL;
+	if (copyout(this_proc()->pagetable, uts, &ts, sizeof(ts)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_sysinfo(long uinfo, long a1, long a2, long a3, long a4, long a5)
+{
+	struct abi_sysinfo si;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = rdtime() / timebase_hz;
+	si.totalram = kalloc_total_pages();
+	si.freeram = kalloc_free_pages();
+	si.procs = proc_count();
+	si.mem_unit = PGSIZE;
+	if (copyout(this_proc()->pagetable, uinfo, &si, sizeof(si)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	uint64_t old_end = ROUNDUP(p->brk, PGSIZE);
+	uint64_t new_end = ROUNDUP((uint64_t)addr, PGSIZE);
+
+	if ((uint64_t)addr < p->heap_base ||
+	    (uint64_t)addr > USTACK_TOP - USTACK_PAGES * PGSIZE - PGSIZE)
+		return p->brk;
+	if (new_end > old_end) {
+		if (uvm_map_zeroed(p->pagetable, old_end, new_end - old_end,
+				   PTE_R | PTE_W) < 0)
+			return p->brk;
+	} else if (new_end < old_end) {
+		uvm_unmap(p->pagetable, new_end, old_end - new_end);
+	}
+	p->brk = addr;
+	return p->brk;
+}
+
+long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
+{
+	if ((uint32_t)magic1 != ABI_REBOOT_MAGIC1 ||
+	    (uint32_t)magic2 != ABI_REBOOT_MAGIC2)
+		return -EINVAL;
+	switch ((uint32_t)cmd) {
+	case ABI_REBOOT_CMD_POWER_OFF:
+	case ABI_REBOOT_CMD_HALT:
+	case ABI_REBOOT_CMD_RESTART: /* QEMU: ends the same way */
+		kprintf("reboot: power off requested by pid %d\n",
+			this_proc()->pid);
+		machine_poweroff(0);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * spawn(path, argv): copy the path and the argument strings in (at most
+ * ABI_SPAWN_ARGC_MAX arguments and ABI_ARG_MAX bytes in all, else -E2BIG),
+ * then create the child.  argv NULL means { path, NULL }.
+ */
+long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	char *path, *args, *argv[ABI_SPAWN_ARGC_MAX];
+	size_t used = 0;
+	int argc = 0;
+	long r;
+
+	path = kalloc();
+	args = kalloc();
+	if (!path || !args) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = copyinstr(p->pagetable, path, upath, ABI_PATH_MAX);
+	if (r < 0)
+		goto out;
+	if (!uargv) {
+		argv[argc++] = path;
+	} else {
+		for (;;) {
+			uint64_t uarg;
+
+			r = copyin(p->pagetable, &uarg, uargv + 8 * argc, 8);
+			if (r < 0)
+				goto out;
+			if (!uarg)
+				break;
+			if (argc == ABI_SPAWN_ARGC_MAX) {
+				r = -E2BIG;
+				goto out;
+			}
+			r = copyinstr(p->pagetable, args + used, uarg,
+				      ABI_ARG_MAX - used);
+			if (r < 0) {
+				if (r == -ENAMETOOLONG)
+					r = -E2BIG;
+				goto out;
+			}
+			argv[argc++] = args + used;
+			used += r + 1;
+		}
+	}
+	r = proc_spawn(path, argv, argc, p);
+out:
+	if (path)
+		kfree(path);
+	if (args)
+		kfree(args);
+	return r;
+}
+
+long sys_iocore_ping(long n, long a1, long a2, long a3, long a4, long a5)
+{
+	return iocore_ping(n);
+}

@@ -1,0 +1,293 @@
+/*
+ * Sv39 page tables.
+ *
+ * The kernel page table maps RAM at VA == PA (text read-execute, the rest
+ * read-write, never PTE_U), devices at DEVMAP_BASE + PA, and kernel stacks
+ * with an unmapped guard page below each (memlayout.h).  Every process page
+ * table shares the kernel's root entries 2..511 and owns entries 0..1 (user
+ * space), so a trap never switches satp; the IO core runs on the kernel page
+ * table alone.
+ *
+ * User memory is reached from the kernel by walking the process's page table
+ * in software (uvm_page), checking PTE_U and the permission the access needs,
+ * and using the direct map: a bad user pointer is an -EFAULT, never a kernel
+ * page fault.
+ *
+ * Locking: the kernel page table is built at boot, then only kstack_alloc()
+ * adds to it (normal core, at boot).  A process page table is changed only by
+ * the normal core with interrupts off.
+ */
+#include "defs.h"
+#include "memlayout.h"
+#include "param.h"
+#include "riscv.h"
+#include "uapi/errno.h"
+
+uint64_t dev_offset; /* 0 before paging, DEVMAP_BASE after */
+static pagetable_t kernel_pt;
+
+extern char etext[];
+
+static pte_t *walk(pagetable_t pt, uint64_t va, bool alloc)
+{
+	for (int level = 2; level > 0; level--) {
+		pte_t *pte = &pt[PX(level, va)];
+
+		if (*pte & PTE_V) {
+			if (*pte & PTE_LEAF)
+				return pte; /* megapage */
+			pt = (pagetable_t)PTE2PA(*pte);
+		} else {
+			if (!alloc || !(pt = kalloc()))
+				return NULL;
+			*pte = PA2PTE(pt) | PTE_V;
+		}
+	}
+	return &pt[PX(0, va)];
+}
+
+static void kvm_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t perm)
+{
+	uint64_t end = va + size;
+
+	perm |= PTE_V | PTE_A | PTE_D;
+	while (va < end) {
+		if (va % MEGAPAGE == 0 && pa % MEGAPAGE == 0 &&
+		    end - va >= MEGAPAGE) {
+			pte_t *pte = &((pagetable_t)PTE2PA(
+				kernel_pt[PX(2, va)]))[PX(1, va)];
+
+			if (!(kernel_pt[PX(2, va)] & PTE_V)) {
+				walk(kernel_pt, va, true); /* make the L1 table */
+				pte = &((pagetable_t)PTE2PA(
+					kernel_pt[PX(2, va)]))[PX(1, va)];
+			}
+			*pte = PA2PTE(pa) | perm;
+			va += MEGAPAGE;
+			pa += MEGAPAGE;
+			continue;
+		}
+		pte_t *pte = walk(kernel_pt, va, true);
+
+		if (!pte)
+			panic("kvm_map: out of memory");
+		*pte = PA2PTE(pa) | perm;
+		va += PGSIZE;
+		pa += PGSIZE;
+	}
+}
+
+void kvm_init(void)
+{
+	uint64_t ram_end = bootinfo.mem_base + MIN(bootinfo.mem_size, RAM_MAX_SIZE);
+
+	kernel_pt = kalloc();
+	if (!kernel_pt)
+		panic("kvm_init: no memory");
+	kvm_map(KERNEL_BASE, KERNEL_BASE, (uint64_t)etext - KERNEL_BASE,
+		PTE_R | PTE_X);
+	kvm_map((uint64_t)etext, (uint64_t)etext, ram_end - (uint64_t)etext,
+		PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + VIRT_TEST_PA, VIRT_TEST_PA, PGSIZE, PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + UART0_PA, UART0_PA, PGSIZE, PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + VIRTIO_PA, VIRTIO_PA, VIRTIO_SIZE, PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + PLIC_PA, PLIC_PA, PLIC_SIZE, PTE_R | PTE_W);
+	/* the kernel-stack region's L1 table exists before any process copies
+	 * the root entries, so stacks mapped later are seen by all */
+	walk(kernel_pt, KSTACK_BASE, true);
+}
+
+/* Turn paging on for this hart with the kernel page table. */
+void kvm_init_hart(void)
+{
+	sfence_vma();
+	csr_write(satp, MAKE_SATP(kernel_pt));
+	sfence_vma();
+	dev_offset = DEVMAP_BASE;
+}
+
+/* Run on the kernel page table alone (before freeing a process's). */
+void kvm_switch_kernel(void)
+{
+	csr_write(satp, MAKE_SATP(kernel_pt));
+	sfence_vma();
+}
+
+/*
+ * Map a kernel stack for `slot` (processes 0..NPROC-1, then one per hart)
+ * under a guard page; returns its lowest address.
+ */
+uint64_t kstack_alloc(int slot)
+{
+	uint64_t lo = KSTACK_BASE + (uint64_t)slot * (KSTACK_PAGES + 1) * PGSIZE +
+		      PGSIZE;
+
+	for (int i = 0; i < KSTACK_PAGES; i++) {
+		void *page = kalloc();
+
+		if (!page)
+			panic("kstack_alloc: out of memory");
+		kvm_map(lo + i * PGSIZE, (uint64_t)page, PGSIZE, PTE_R | PTE_W);
+	}
+	sfence_vma();
+	return lo;
+}
+
+pagetable_t uvm_create(void)
+{
+	pagetable_t pt = kalloc();
+
+	if (!pt)
+		return NULL;
+	for (int i = ROOT_USER_ENTRIES; i < 512; i++)
+		pt[i] = kernel_pt[i];
+	return pt;
+}
+
+static void free_user_level(pagetable_t pt, int level)
+{
+	for (int i = 0; i < 512; i++) {
+		pte_t pte = pt[i];
+
+		if (!(pte & PTE_V))
+			continue;
+		if (level > 0 && !(pte & PTE_LEAF))
+			free_user_level((pagetable_t)PTE2PA(pte), level - 1);
+		else
+			kfree((void *)PTE2PA(pte));
+	}
+	kfree(pt);
+}
+
+/* Free a process page table and every user page it maps. */
+void uvm_free(pagetable_t pt)
+{
+	for (int i = 0; i < ROOT_USER_ENTRIES; i++)
+		if (pt[i] & PTE_V)
+			free_user_level((pagetable_t)PTE2PA(pt[i]), 1);
+	kfree(pt);
+}
+
+static bool user_range_ok(uint64_t va, uint64_t len)
+{
+	return va >= USER_MIN && va <= USER_TOP && len <= USER_TOP - va;
+}
+
+/* Unmap and free the user pages in [va, va + len) (page-aligned). */
+void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
+{
+	for (uint64_t a = va; a < va + len; a += PGSIZE) {
+		pte_t *pte = walk(pt, a, false);
+
+		if (pte && (*pte & PTE_V)) {
+			kfree((void *)PTE2PA(*pte));
+			*pte = 0;
+		}
+	}
+	sfence_vma();
+}
+
+/*
+ * Map fresh zeroed pages over [va, va + len) (page-aligned) with `perm`
+ * (PTE_R/W/X; PTE_U is added).  Pages already mapped are kept, with perm
+ * added.  Returns 0 or -ENOMEM (then the new pages are unmapped again).
+ */
+int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm)
+{
+	if (!user_range_ok(va, len))
+		return -EFAULT;
+	uint64_t a;
+
+	for (a = va; a < va + len; a += PGSIZE) {
+		pte_t *pte = walk(pt, a, true);
+		void *page;
+
+		if (!pte)
+			goto fail;
+		if (*pte & PTE_V) {
+			*pte |= perm;
+			continue;
+		}
+		page = kalloc();
+		if (!page)
+			goto fail;
+		*pte = PA2PTE(page) | perm | PTE_U | PTE_V | PTE_A | PTE_D;
+	}
+	return 0;
+fail:
+	uvm_unmap(pt, va, a - va);
+	return -ENOMEM;
+}
+
+/*
+ * The kernel address of user address va, if va is mapped for the user with
+ * the permission `need` (PTE_R or PTE_W); NULL otherwise.
+ */
+void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need)
+{
+	pte_t *pte;
+
+	if (va >= USER_TOP)
+		return NULL;
+	pte = walk(pt, va, false);
+	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
+		return NULL;
+	return (void *)(PTE2PA(*pte) + (va & (PGSIZE - 1)));
+}
+
+int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n)
+{
+	while (n) {
+		uint8_t *k = uvm_page(pt, usrc, PTE_R);
+		size_t m = MIN(n, PGSIZE - (usrc & (PGSIZE - 1)));
+
+		if (!k)
+			return -EFAULT;
+		memcpy(dst, k, m);
+		dst = (uint8_t *)dst + m;
+		usrc += m;
+		n -= m;
+	}
+	return 0;
+}
+
+int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n)
+{
+	while (n) {
+		uint8_t *k = uvm_page(pt, udst, PTE_W);
+		size_t m = MIN(n, PGSIZE - (udst & (PGSIZE - 1)));
+
+		if (!k)
+			return -EFAULT;
+		memcpy(k, src, m);
+		src = (const uint8_t *)src + m;
+		udst += m;
+		n -= m;
+	}
+	return 0;
+}
+
+/*
+ * Copy a NUL-terminated string of at most max bytes (NUL included) from user
+ * space.  Returns its length, -EFAULT, or -ENAMETOOLONG if no NUL within max.
+ */
+long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max)
+{
+	size_t got = 0;
+
+	while (got < max) {
+		const char *k = uvm_page(pt, usrc, PTE_R);
+		size_t m = MIN(max - got, PGSIZE - (usrc & (PGSIZE - 1)));
+
+		if (!k)
+			return -EFAULT;
+		for (size_t i = 0; i < m; i++) {
+			dst[got] = k[i];
+			if (!k[i])
+				return got;
+			got++;
+		}
+		usrc += m;
+	}
+	return -ENAMETOOLONG;
+}
