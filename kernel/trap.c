@@ -21,7 +21,7 @@
 extern char trap_vector[];
 
 uint64_t timebase_hz;
-static uint64_t timer_deadline = ~0UL; /* normal core: what the timer is set to */
+static uint64_t timer_deadline; /* normal core: what the timer is set to */
 
 uint64_t time_us_to_ticks(uint64_t us)
 {
@@ -62,7 +62,7 @@ static void timer_intr(void)
 	uint64_t now = rdtime();
 
 	this_hart()->timer_irqs++;
-	timer_deadline = ~0UL; /* it fired */
+	timer_deadline = 0; /* it fired: the next timer_program() must rearm */
 	wakeup_timers(now);
 	if (p && now >= p->slice_end)
 		yield(); /* reprograms the timer when this process runs again */

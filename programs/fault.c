@@ -1,0 +1,42 @@
+/*
+ * fault: misbehave on purpose, to show that a user fault kills only the
+ * faulting process.  fault MODE, where MODE is one of:
+ *   null        load from address 0
+ *   kernel      load from the kernel's memory (0x80200000)
+ *   write-text  store into this program's own code
+ *   illegal     execute an illegal instruction
+ *   misaligned  jump to an odd address
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+static volatile uintptr_t addr;
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "";
+
+	printf("fault: %s\n", mode);
+	fflush(stdout);
+	if (!strcmp(mode, "null")) {
+		addr = 0;
+		return *(volatile int *)addr;
+	} else if (!strcmp(mode, "kernel")) {
+		addr = 0x80200000;
+		return *(volatile int *)addr;
+	} else if (!strcmp(mode, "write-text")) {
+		addr = (uintptr_t)main;
+		*(volatile int *)addr = 0;
+	} else if (!strcmp(mode, "illegal")) {
+		__asm__ volatile(".word 0");
+	} else if (!strcmp(mode, "misaligned")) {
+		addr = (uintptr_t)main + 1;
+		((void (*)(void))addr)();
+	} else {
+		fprintf(stderr, "usage: fault null|kernel|write-text|illegal|misaligned\n");
+		return 2;
+	}
+	printf("fault: survived (%s)\n", mode);
+	return 0;
+}
