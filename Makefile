@@ -42,18 +42,20 @@ PROGBIN  := $(patsubst %,$(B)/bin/%,$(PROGS))
 DATA     := $(wildcard programs/data/*)
 
 DEPS_OK  := $(B)/.deps-ok
+# EXTRA= files go into an initrd of their own, so the default one stays as is
+INITRD   := $(B)/initrd$(if $(strip $(EXTRA)),-extra).cpio
 
 comma := ,
 INIT_PROG := $(firstword $(INIT))
 INIT_ARGS := $(wordlist 2,1000,$(INIT))
 BOOTARGS  := $(strip $(KARGS) $(if $(INIT),init=$(INIT_PROG) -- $(INIT_ARGS)))
 QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
-	-kernel $(B)/kernel.elf -initrd $(B)/initrd.cpio \
+	-kernel $(B)/kernel.elf -initrd $(INITRD) \
 	$(if $(BOOTARGS),-append "$(BOOTARGS)") \
 	$(if $(filter 1,$(ICOUNT)),-icount shift=0$(comma)sleep=off)
 
-.PHONY: all run test qemu qemu-gdb bench deps clean
-all: $(DEPS_OK) $(B)/kernel.elf $(B)/initrd.cpio
+.PHONY: all run test qemu qemu-cmd qemu-gdb bench clean
+all: $(DEPS_OK) $(B)/kernel.elf $(INITRD)
 
 $(DEPS_OK): hosttools/deps.sh
 	@mkdir -p $(B)
@@ -97,7 +99,7 @@ $(B)/bin/%: programs/%.c $(LIBUSER) libuser/user.ld $(UCC)
 
 # the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
 # cpio "newc" archive made from a fresh staging tree every time
-$(B)/initrd.cpio: $(PROGBIN) $(DATA) $(EXTRA) FORCE
+$(INITRD): $(PROGBIN) $(DATA) $(EXTRA) FORCE
 	@rm -rf $(B)/stage && mkdir -p $(B)/stage/bin $(B)/stage/data $(B)/stage/tmp
 	@cp $(PROGBIN) $(EXTRA) $(B)/stage/bin/
 	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN)))
@@ -111,12 +113,16 @@ FORCE:
 qemu: all
 	$(QEMU) $(QEMUOPTS)
 
+# the QEMU command line, for the test harness (one definition, no copy)
+qemu-cmd: all
+	@echo '$(QEMU) $(QEMUOPTS)'
+
 qemu-gdb: all
 	@echo "*** waiting for gdb: gdb-multiarch -ex 'target remote :1234' $(B)/kernel.elf"
 	$(QEMU) $(QEMUOPTS) -S -s
 
 run: all
-	@$(QEMU) $(subst -append "$(BOOTARGS)",,$(QEMUOPTS)) -append "init=/bin/demo"
+	@$(MAKE) --no-print-directory -s qemu INIT=/bin/demo
 
 bench: all
 	$(PYTHON) hosttools/trapbench.py

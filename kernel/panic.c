@@ -98,7 +98,9 @@ void panic_trap(struct kframe *kf, uint64_t scause, uint64_t stval)
 			regnames[i], i ? kf->regs[i - 1] : kf->epc, regnames[i + 1],
 			kf->regs[i], regnames[i + 2], kf->regs[i + 1],
 			regnames[i + 3], kf->regs[i + 2]);
-	kprintf("  #pc 0x%lx\n", kf->epc);
+	/* the faulting function's own return address: a leaf function (or
+	 * one past its epilogue) is not in the frame chain */
+	kprintf("  #pc 0x%lx\n  #ra 0x%lx\n", kf->epc, kf->regs[0]);
 	stack_bounds(kf->regs[1], &lo, &hi);
 	if (h && h->overflow_sp) {
 		lo = h->stack_lo - 4096;
