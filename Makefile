@@ -79,15 +79,15 @@ $(B)/kernel.elf: $(KOBJ) kernel/kernel.ld
 # ---- libuser and programs ----
 $(B)/libuser/%.c.o: libuser/%.c $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -c $< -o $@
+	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -c $< -o $@
 
 $(B)/libuser/%.S.o: libuser/%.S $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -c $< -o $@
+	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -c $< -o $@
 
 $(B)/libuser/crt0.o: libuser/crt0.S $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -c $< -o $@
+	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -c $< -o $@
 
 $(B)/libuser/libuser.a: $(LUOBJ)
 	rm -f $@
@@ -95,7 +95,7 @@ $(B)/libuser/libuser.a: $(LUOBJ)
 
 $(B)/bin/%: programs/%.c $(LIBUSER) libuser/user.ld $(UCC)
 	@mkdir -p $(@D)
-	$(UCC) -O2 -g $< -o $@
+	$(UCC) -O2 -g -Werror $< -o $@
 
 # the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
 # cpio "newc" archive made from a fresh staging tree every time
@@ -125,7 +125,7 @@ run: all
 	@$(MAKE) --no-print-directory -s qemu INIT=/bin/demo
 
 bench: all
-	$(PYTHON) hosttools/trapbench.py
+	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/trapbench
 
 test: all
 	$(PYTHON) -m pytest -q pytests
