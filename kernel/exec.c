@@ -108,8 +108,8 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
 	long err, sp;
 
 	inode_stat(ip, &st);
-	if ((st.st_mode & ABI_S_IFMT) == ABI_S_IFDIR)
-		return -EACCES;
+	if ((st.st_mode & ABI_S_IFMT) != ABI_S_IFREG)
+		return -EACCES; /* as execve: only regular files run */
 	if (inode_read(ip, &eh, 0, sizeof(eh)) != sizeof(eh) ||
 	    memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 2 /* 64-bit */ ||
 	    eh.ident[5] != 1 /* little-endian */ || eh.machine != EM_RISCV ||

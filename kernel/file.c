@@ -68,6 +68,17 @@ struct file *console_file(void)
 	return console;
 }
 
+/* The lowest free fd of the current process, or -EMFILE. */
+int fd_free_slot(void)
+{
+	struct proc *p = this_proc();
+
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (!p->ofile[fd])
+			return fd;
+	return -EMFILE;
+}
+
 /* Give f the lowest free fd of the current process, or -EMFILE. */
 int fd_install(struct file *f)
 {

@@ -86,12 +86,20 @@ static uint8_t *data_page(struct inode *ip, uint64_t pn, bool alloc)
 	return leaf[pn % IDX_ENTRIES];
 }
 
-/* fs_lock held. */
+/*
+ * fs_lock held.  Free an inode that has neither a name nor a reference.
+ * Every entry holds a reference on its directory (so that ".." of a removed
+ * but open directory stays valid): freeing the entry drops it.
+ */
 static void inode_release(struct inode *ip)
 {
-	if (ip->ref == 0 && ip->nlink == 0 && ip != root) {
+	while (ip->ref == 0 && ip->nlink == 0 && ip != root) {
+		struct inode *parent = ip->parent;
+
 		data_free(ip);
 		ip->type = I_FREE;
+		parent->ref--;
+		ip = parent;
 	}
 }
 
@@ -132,6 +140,7 @@ static void dir_link(struct inode *dir, struct inode *ip, const char *name,
 	memcpy(ip->name, name, len);
 	ip->name[len] = 0;
 	ip->parent = dir;
+	dir->ref++; /* dropped when ip is freed (inode_release) */
 	ip->nlink = 1;
 	ip->next = NULL;
 	while (*pp)

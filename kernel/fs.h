@@ -19,7 +19,7 @@ struct inode {
 	enum itype type;
 	uint32_t ino;
 	int nlink;  /* 1 while it has a name in a directory, 0 once unlinked */
-	int ref;    /* references held by open files and lookups */
+	int ref;    /* references: open files, lookups, entries (for dirs) */
 	uint64_t size;
 	struct inode *parent;	/* directory holding it (root: itself) */
 	struct inode *children; /* directory: first entry */
@@ -62,6 +62,7 @@ struct file *file_alloc(void);
 struct file *file_dup(struct file *f);
 void file_close(struct file *f);
 struct file *console_file(void);
+int fd_free_slot(void);
 int fd_install(struct file *f);
 struct file *fd_get(int fd);
 

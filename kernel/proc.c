@@ -274,14 +274,15 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 			have_child = true;
 			if (c->state != P_ZOMBIE)
 				continue;
-			if (ustatus && copyout(me->pagetable, ustatus,
-					       &c->wait_status, sizeof(int)) < 0)
-				return -EFAULT;
 			int cpid = c->pid;
 
+			/* reaped even if the status cannot be stored, as Linux */
 			c->state = P_UNUSED;
 			c->parent = NULL;
 			c->pid = 0;
+			if (ustatus && copyout(me->pagetable, ustatus,
+					       &c->wait_status, sizeof(int)) < 0)
+				return -EFAULT;
 			return cpid;
 		}
 		if (!have_child)

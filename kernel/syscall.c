@@ -68,9 +68,15 @@ long sys_sched_yield(long a0, long a1, long a2, long a3, long a4, long a5)
 long sys_wait4(long pid, long ustatus, long options, long rusage, long a4,
 	       long a5)
 {
-	if (rusage)
-		return -EINVAL; /* resource usage is not kept */
-	return proc_wait(pid, ustatus, options);
+	/* struct rusage: 2 timevals + 14 longs; no usage is kept: zeros */
+	static const uint8_t zero_rusage[144];
+	long r = proc_wait(pid, ustatus, options);
+
+	if (r > 0 && rusage &&
+	    copyout(this_proc()->pagetable, rusage, zero_rusage,
+		    sizeof(zero_rusage)) < 0)
+		return -EFAULT;
+	return r;
 }
 
 static const char sleep_chan; /* nanosleep sleeps here: nothing wakes it early */
@@ -91,13 +97,9 @@ long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
 	until = rdtime() + ns_to_ticks(ts.tv_sec, ts.tv_nsec);
+	/* rem is written only when a signal interrupts: never, here */
 	while (rdtime() < until)
 		sleep_on(&sleep_chan, until);
-	if (urem) {
-		memset(&ts, 0, sizeof(ts));
-		if (copyout(p->pagetable, urem, &ts, sizeof(ts)) < 0)
-			return -EFAULT;
-	}
 	return 0;
 }
 

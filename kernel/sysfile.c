@@ -11,8 +11,11 @@
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
-/* Copy a path in from user space into a kalloc'd page (kfree it). */
-static long path_in(uint64_t upath, char **out)
+/*
+ * Copy a path in from user space into a kalloc'd page (kfree it).  An empty
+ * path is -ENOENT unless allow_empty (AT_EMPTY_PATH).
+ */
+static long path_in(uint64_t upath, char **out, bool allow_empty)
 {
 	char *buf = kalloc();
 	long r;
@@ -20,6 +23,8 @@ static long path_in(uint64_t upath, char **out)
 	if (!buf)
 		return -ENOMEM;
 	r = copyinstr(this_proc()->pagetable, buf, upath, ABI_PATH_MAX);
+	if (r == 0 && !allow_empty)
+		r = -ENOENT;
 	if (r < 0) {
 		kfree(buf);
 		return r;
@@ -53,9 +58,10 @@ long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
 	char *path;
 	long r, fd;
 
-	if ((flags & ~ABI_O_VALID) || acc == 3)
-		return -EINVAL;
-	r = path_in(upath, &path);
+	/* as Linux's open: unknown flag bits are ignored */
+	if (fd_free_slot() < 0)
+		return -EMFILE; /* before creating anything */
+	r = path_in(upath, &path, false);
 	if (r < 0)
 		return r;
 	if (path[0] != '/') {
@@ -71,7 +77,8 @@ long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
 		ip = fs_lookup(base, path, &r);
 	if (!ip)
 		goto out_path;
-	if (ip->type == I_DIR && (acc != ABI_O_RDONLY || (flags & ABI_O_CREAT))) {
+	if (ip->type == I_DIR &&
+	    (acc != ABI_O_RDONLY || (flags & (ABI_O_CREAT | ABI_O_TRUNC)))) {
 		r = -EISDIR;
 		goto out_put;
 	}
@@ -84,8 +91,9 @@ long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
 		r = -ENFILE;
 		goto out_put;
 	}
-	f->readable = acc != ABI_O_WRONLY;
-	f->writable = acc != ABI_O_RDONLY;
+	/* access mode 3 gives neither read nor write, as on Linux */
+	f->readable = acc == ABI_O_RDONLY || acc == ABI_O_RDWR;
+	f->writable = acc == ABI_O_WRONLY || acc == ABI_O_RDWR;
 	f->append = flags & ABI_O_APPEND;
 	if (ip->type == I_DEV) {
 		f->type = F_CONSOLE; /* the only device */
@@ -93,7 +101,7 @@ long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
 	} else {
 		f->type = F_INODE;
 		f->ip = ip; /* the file owns the reference now */
-		if ((flags & ABI_O_TRUNC) && f->writable)
+		if ((flags & ABI_O_TRUNC) && ip->type == I_FILE)
 			inode_truncate(ip);
 	}
 	fd = fd_install(f);
@@ -218,12 +226,12 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	char *path;
 	long r;
 
-	if (flags & ~(ABI_AT_EMPTY_PATH | 0x100 /* AT_SYMLINK_NOFOLLOW */))
+	if (flags & ~(ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
-	r = path_in(upath, &path);
+	r = path_in(upath, &path, flags & ABI_AT_EMPTY_PATH);
 	if (r < 0)
 		return r;
-	if (!path[0] && (flags & ABI_AT_EMPTY_PATH)) {
+	if (!path[0]) {
 		kfree(path);
 		return sys_fstat(dirfd, ust, 0, 0, 0, 0);
 	}
@@ -240,9 +248,12 @@ out:
 	return r;
 }
 
+#define DIRENT_NAME_OFF __builtin_offsetof(struct abi_dirent64, d_name)
+
 /* Fill buf with linux_dirent64 records from the directory's offset on. */
-long sys_getdents64(long fd, long ubuf, long len, long a3, long a4, long a5)
+long sys_getdents64(long fd, long ubuf, long ulen, long a3, long a4, long a5)
 {
+	uint32_t len = ulen; /* unsigned int count, as Linux */
 	struct file *f = fd_get(fd);
 	char rec[sizeof(struct abi_dirent64) + ABI_NAME_MAX + 1 + 8];
 	struct abi_dirent64 *d = (struct abi_dirent64 *)rec;
@@ -252,8 +263,6 @@ long sys_getdents64(long fd, long ubuf, long len, long a3, long a4, long a5)
 		return -EBADF;
 	if (f->type != F_INODE || f->ip->type != I_DIR)
 		return -ENOTDIR;
-	if (len < 0)
-		return -EINVAL;
 	for (;;) {
 		uint64_t ino;
 		int dtype;
@@ -265,8 +274,8 @@ long sys_getdents64(long fd, long ubuf, long len, long a3, long a4, long a5)
 			return r;
 		if (r == 0)
 			break;
-		reclen = ROUNDUP(sizeof(*d) + strlen(d->d_name) + 1, 8);
-		if (done + reclen > (size_t)len) {
+		reclen = ROUNDUP(DIRENT_NAME_OFF + strlen(d->d_name) + 1, 8);
+		if (done + reclen > len) {
 			if (done == 0)
 				return -EINVAL; /* buffer too small */
 			break;
@@ -276,7 +285,7 @@ long sys_getdents64(long fd, long ubuf, long len, long a3, long a4, long a5)
 		d->d_reclen = reclen;
 		d->d_type = dtype;
 		memset(d->d_name + strlen(d->d_name), 0,
-		       reclen - sizeof(*d) - strlen(d->d_name));
+		       reclen - DIRENT_NAME_OFF - strlen(d->d_name));
 		if (copyout(this_proc()->pagetable, ubuf + done, rec, reclen) < 0)
 			return done ? done : -EFAULT;
 		done += reclen;
@@ -291,7 +300,7 @@ long sys_mkdirat(long dirfd, long upath, long mode, long a3, long a4, long a5)
 	char *path;
 	long r;
 
-	r = path_in(upath, &path);
+	r = path_in(upath, &path, false);
 	if (r < 0)
 		return r;
 	if (path[0] != '/')
@@ -316,7 +325,7 @@ long sys_unlinkat(long dirfd, long upath, long flags, long a3, long a4,
 
 	if (flags & ~ABI_AT_REMOVEDIR)
 		return -EINVAL;
-	r = path_in(upath, &path);
+	r = path_in(upath, &path, false);
 	if (r < 0)
 		return r;
 	if (path[0] != '/')

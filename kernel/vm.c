@@ -173,6 +173,38 @@ static bool user_range_ok(uint64_t va, uint64_t len)
 	return va >= USER_MIN && va <= USER_TOP && len <= USER_TOP - va;
 }
 
+static bool table_empty(pagetable_t t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/* Free the page-table pages left empty under [va, va + len). */
+static void prune_tables(pagetable_t pt, uint64_t va, uint64_t len)
+{
+	for (uint64_t a = ROUNDDOWN(va, MEGAPAGE); a < va + len; a += MEGAPAGE) {
+		pte_t *l2 = &pt[PX(2, a)];
+		pagetable_t l1, l0;
+
+		if (!(*l2 & PTE_V))
+			continue;
+		l1 = (pagetable_t)PTE2PA(*l2);
+		if ((l1[PX(1, a)] & PTE_V) && !(l1[PX(1, a)] & PTE_LEAF)) {
+			l0 = (pagetable_t)PTE2PA(l1[PX(1, a)]);
+			if (table_empty(l0)) {
+				kfree(l0);
+				l1[PX(1, a)] = 0;
+			}
+		}
+		if (table_empty(l1)) {
+			kfree(l1);
+			*l2 = 0;
+		}
+	}
+}
+
 /* Unmap and free the user pages in [va, va + len) (page-aligned). */
 void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
 {
@@ -184,6 +216,7 @@ void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
 			*pte = 0;
 		}
 	}
+	prune_tables(pt, va, len);
 	sfence_vma();
 }
 
@@ -215,7 +248,7 @@ int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm)
 	}
 	return 0;
 fail:
-	uvm_unmap(pt, va, a - va);
+	uvm_unmap(pt, va, a - va + PGSIZE); /* page a too: its tables may be new */
 	return -ENOMEM;
 }
 

@@ -143,7 +143,14 @@ int fstat(int fd, struct stat *st)
 int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
 	struct abi_stat k;
-	long r = __syscall4(SYS_newfstatat, abi_dirfd(dirfd), path, &k, 0);
+	int kflags = 0;
+	long r;
+
+	if (flags & 16) /* picolibc's AT_EMPTY_PATH (only with _GNU_SOURCE) */
+		kflags |= ABI_AT_EMPTY_PATH;
+	if (flags & AT_SYMLINK_NOFOLLOW)
+		kflags |= ABI_AT_SYMLINK_NOFOLLOW;
+	r = __syscall4(SYS_newfstatat, abi_dirfd(dirfd), path, &k, kflags);
 
 	if (r == 0)
 		stat_from_abi(st, &k);
@@ -285,7 +292,7 @@ int clock_gettime(clockid_t clk, struct timespec *ts)
 
 int gettimeofday(struct timeval *tv, void *tz)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 };
 
 	if (clock_gettime(CLOCK_REALTIME, &ts) < 0)
 		return -1;

@@ -5,13 +5,15 @@
  *   kernel      load from the kernel's memory (0x80200000)
  *   write-text  store into this program's own code
  *   illegal     execute an illegal instruction
- *   misaligned  jump to an odd address
+ *   misaligned  an atomic add on a misaligned address
+ *   exec-data   jump into the (non-executable) data segment
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 static volatile uintptr_t addr;
+static uint32_t words[4];
 
 int main(int argc, char **argv)
 {
@@ -31,10 +33,16 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "illegal")) {
 		__asm__ volatile(".word 0");
 	} else if (!strcmp(mode, "misaligned")) {
-		addr = (uintptr_t)main + 1;
+		addr = (uintptr_t)words + 1;
+		__asm__ volatile("amoadd.w zero, %1, (%0)" ::"r"(addr), "r"(1)
+				 : "memory");
+	} else if (!strcmp(mode, "exec-data")) {
+		words[0] = 0x00008067; /* ret */
+		addr = (uintptr_t)words;
 		((void (*)(void))addr)();
 	} else {
-		fprintf(stderr, "usage: fault null|kernel|write-text|illegal|misaligned\n");
+		fprintf(stderr, "usage: fault null|kernel|write-text|illegal|"
+				"misaligned|exec-data\n");
 		return 2;
 	}
 	printf("fault: survived (%s)\n", mode);

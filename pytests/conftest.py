@@ -58,11 +58,13 @@ class Console:
         raise ConsoleError(f"{why}\n--- last console lines ---\n{last}")
 
     def expect(self, pattern, timeout=None):
-        """Wait for pattern (a regex); return the match.  Fails at once on a
-        panic (unless allowed) or a second boot banner."""
+        """Wait for pattern (a regex; a newline in it also matches the
+        console's CR LF); return the match.  Fails at once on a panic (unless
+        allowed) or a second boot banner."""
+        pattern = pattern.replace("\\n", "\n").replace("\n", "\r*\n")
         watch = [pattern, PANIC, BANNER, pexpect.EOF, pexpect.TIMEOUT]
         while True:
-            i = self.child.expect(watch, timeout=timeout)
+            i = self.child.expect(watch, timeout=timeout or -1)
             self._add(self.child.before)
             if i in (0, 1, 2):
                 self._add(self.child.after)
@@ -88,7 +90,7 @@ class Console:
         """Wait for QEMU to exit; return its exit status."""
         watch = [pexpect.EOF, PANIC, BANNER, pexpect.TIMEOUT]
         while True:
-            i = self.child.expect(watch, timeout=timeout)
+            i = self.child.expect(watch, timeout=timeout or -1)
             self._add(self.child.before)
             if i in (1, 2):
                 self._add(self.child.after)
@@ -141,7 +143,8 @@ def run(boot, init, **kw):
 
 
 def result_line(text, prefix):
-    """The guest program's machine-readable result line, as a dict."""
-    m = re.search(rf"^{re.escape(prefix)}: (.*)$", text, re.M)
-    assert m, f"no '{prefix}:' result line in output:\n{text[-2000:]}"
-    return dict(kv.split("=", 1) for kv in m.group(1).split() if "=" in kv)
+    """The guest program's machine-readable result line (the last
+    'prefix: key=value ...' line), as a dict."""
+    lines = re.findall(rf"^{re.escape(prefix)}: (\S+=.*)$", text, re.M)
+    assert lines, f"no '{prefix}:' result line in output:\n{text[-2000:]}"
+    return dict(kv.split("=", 1) for kv in lines[-1].split() if "=" in kv)

@@ -86,6 +86,7 @@ def test_deterministic_mode_is_repeatable(boot):
 
 def test_make_run_demo(built):
     p = subprocess.run(["make", "-s", "run"], cwd=ROOT, capture_output=True,
+                       stdin=subprocess.DEVNULL,
                        text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-3000:]
     assert re.search(r"== demo summary: \d+ checks, 0 failed ==", p.stdout)

@@ -48,8 +48,8 @@ def test_shell_reports_errors_and_goes_on(boot):
     ("kernel", "load page fault \\(scause 13\\)", 11),
     ("write-text", "store page fault \\(scause 15\\)", 11),
     ("illegal", "illegal instruction \\(scause 2\\)", 4),
-    ("misaligned", "instruction (address misaligned|page fault) "
-     "\\(scause (0|12)\\)", None),
+    ("misaligned", "store address misaligned \\(scause 6\\)", 7),
+    ("exec-data", "instruction page fault \\(scause 12\\)", 11),
 ])
 def test_user_fault_kills_only_that_process(boot, mode, cause, sig):
     c = boot(init="/bin/sh")
@@ -91,7 +91,7 @@ def test_utests_every_syscall_and_no_leaks(boot):
     r = result_line(text, "utests")
     fails = re.findall(r"^FAIL .*$", text, re.M)
     assert status == 0 and r["failed"] == "0", "\n".join(fails)
-    assert int(r["passed"]) >= 50
+    assert int(r["passed"]) >= 25  # test groups
     assert re.search(r"^ok leak-check", text, re.M)
 
 

@@ -24,14 +24,10 @@
 #define ABI_O_DIRECTORY 0200000
 #define ABI_O_NOFOLLOW 0400000
 #define ABI_O_CLOEXEC 02000000
-/* flags the kernel accepts; any other bit gives -EINVAL */
-#define ABI_O_VALID                                                            \
-	(ABI_O_ACCMODE | ABI_O_CREAT | ABI_O_EXCL | ABI_O_NOCTTY |             \
-	 ABI_O_TRUNC | ABI_O_APPEND | ABI_O_NONBLOCK | ABI_O_DIRECTORY |       \
-	 ABI_O_NOFOLLOW | ABI_O_CLOEXEC)
 
 #define ABI_AT_FDCWD (-100)
 #define ABI_AT_REMOVEDIR 0x200
+#define ABI_AT_SYMLINK_NOFOLLOW 0x100
 #define ABI_AT_EMPTY_PATH 0x1000
 
 #define ABI_SEEK_SET 0
