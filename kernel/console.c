@@ -22,29 +22,28 @@ static struct {
 
 #define CTRL(c) ((c) - '@')
 
+/* Erase up to n characters of the line being edited, on screen too. */
+static void erase(int n)
+{
+	console_lock();
+	for (; n > 0 && cons.e != cons.w; n--) {
+		cons.e--;
+		uart_putc('\b');
+		uart_putc(' ');
+		uart_putc('\b');
+	}
+	console_unlock();
+}
+
 void console_rx(int c)
 {
 	switch (c) {
 	case 0x7f:
 	case CTRL('H'):
-		if (cons.e != cons.w) {
-			cons.e--;
-			console_lock();
-			uart_putc('\b');
-			uart_putc(' ');
-			uart_putc('\b');
-			console_unlock();
-		}
+		erase(1);
 		return;
 	case CTRL('U'):
-		while (cons.e != cons.w) {
-			cons.e--;
-			console_lock();
-			uart_putc('\b');
-			uart_putc(' ');
-			uart_putc('\b');
-			console_unlock();
-		}
+		erase(CONSOLE_BUF);
 		return;
 	}
 	if (c == '\r')

@@ -19,12 +19,8 @@
  */
 #include "asm-offsets.h"
 
-	.section .text
-	.globl trap_vector
-	.align 4
-trap_vector:
-	csrrw sp, sscratch, sp
-	beqz sp, from_kernel
+/* x1 and x3..x31 to / from slots 1..31 of the frame at sp (sp: slot 2) */
+.macro SAVE_REGS
 	sd ra, 1*8(sp)
 	sd gp, 3*8(sp)
 	sd tp, 4*8(sp)
@@ -55,6 +51,48 @@ trap_vector:
 	sd t4, 29*8(sp)
 	sd t5, 30*8(sp)
 	sd t6, 31*8(sp)
+.endm
+
+.macro LOAD_REGS
+	ld ra, 1*8(sp)
+	ld gp, 3*8(sp)
+	ld tp, 4*8(sp)
+	ld t0, 5*8(sp)
+	ld t1, 6*8(sp)
+	ld t2, 7*8(sp)
+	ld s0, 8*8(sp)
+	ld s1, 9*8(sp)
+	ld a0, 10*8(sp)
+	ld a1, 11*8(sp)
+	ld a2, 12*8(sp)
+	ld a3, 13*8(sp)
+	ld a4, 14*8(sp)
+	ld a5, 15*8(sp)
+	ld a6, 16*8(sp)
+	ld a7, 17*8(sp)
+	ld s2, 18*8(sp)
+	ld s3, 19*8(sp)
+	ld s4, 20*8(sp)
+	ld s5, 21*8(sp)
+	ld s6, 22*8(sp)
+	ld s7, 23*8(sp)
+	ld s8, 24*8(sp)
+	ld s9, 25*8(sp)
+	ld s10, 26*8(sp)
+	ld s11, 27*8(sp)
+	ld t3, 28*8(sp)
+	ld t4, 29*8(sp)
+	ld t5, 30*8(sp)
+	ld t6, 31*8(sp)
+.endm
+
+	.section .text
+	.globl trap_vector
+	.align 4
+trap_vector:
+	csrrw sp, sscratch, sp
+	beqz sp, from_kernel
+	SAVE_REGS
 	csrrw t0, sscratch, zero	/* user sp; sscratch = 0: in the kernel now */
 	sd t0, 2*8(sp)
 	csrr t1, sepc
@@ -77,36 +115,7 @@ user_return:
 	ld t0, 0(sp)
 	csrw sepc, t0
 	csrw sscratch, sp
-	ld ra, 1*8(sp)
-	ld gp, 3*8(sp)
-	ld tp, 4*8(sp)
-	ld t0, 5*8(sp)
-	ld t1, 6*8(sp)
-	ld t2, 7*8(sp)
-	ld s0, 8*8(sp)
-	ld s1, 9*8(sp)
-	ld a0, 10*8(sp)
-	ld a1, 11*8(sp)
-	ld a2, 12*8(sp)
-	ld a3, 13*8(sp)
-	ld a4, 14*8(sp)
-	ld a5, 15*8(sp)
-	ld a6, 16*8(sp)
-	ld a7, 17*8(sp)
-	ld s2, 18*8(sp)
-	ld s3, 19*8(sp)
-	ld s4, 20*8(sp)
-	ld s5, 21*8(sp)
-	ld s6, 22*8(sp)
-	ld s7, 23*8(sp)
-	ld s8, 24*8(sp)
-	ld s9, 25*8(sp)
-	ld s10, 26*8(sp)
-	ld s11, 27*8(sp)
-	ld t3, 28*8(sp)
-	ld t4, 29*8(sp)
-	ld t5, 30*8(sp)
-	ld t6, 31*8(sp)
+	LOAD_REGS
 	ld sp, 2*8(sp)
 	sret
 
@@ -120,36 +129,7 @@ from_kernel:
 	ld sp, HART_EMERG_SP(tp)
 1:	csrrw t0, sscratch, zero
 	addi sp, sp, -KFRAME_SIZE
-	sd ra, 1*8(sp)
-	sd gp, 3*8(sp)
-	sd tp, 4*8(sp)
-	sd t0, 5*8(sp)
-	sd t1, 6*8(sp)
-	sd t2, 7*8(sp)
-	sd s0, 8*8(sp)
-	sd s1, 9*8(sp)
-	sd a0, 10*8(sp)
-	sd a1, 11*8(sp)
-	sd a2, 12*8(sp)
-	sd a3, 13*8(sp)
-	sd a4, 14*8(sp)
-	sd a5, 15*8(sp)
-	sd a6, 16*8(sp)
-	sd a7, 17*8(sp)
-	sd s2, 18*8(sp)
-	sd s3, 19*8(sp)
-	sd s4, 20*8(sp)
-	sd s5, 21*8(sp)
-	sd s6, 22*8(sp)
-	sd s7, 23*8(sp)
-	sd s8, 24*8(sp)
-	sd s9, 25*8(sp)
-	sd s10, 26*8(sp)
-	sd s11, 27*8(sp)
-	sd t3, 28*8(sp)
-	sd t4, 29*8(sp)
-	sd t5, 30*8(sp)
-	sd t6, 31*8(sp)
+	SAVE_REGS
 	addi t0, sp, KFRAME_SIZE
 	sd t0, 2*8(sp)
 	csrr t0, sepc
@@ -162,36 +142,7 @@ from_kernel:
 	csrw sepc, t0
 	ld t0, 32*8(sp)
 	csrw sstatus, t0
-	ld ra, 1*8(sp)
-	ld gp, 3*8(sp)
-	ld tp, 4*8(sp)
-	ld t0, 5*8(sp)
-	ld t1, 6*8(sp)
-	ld t2, 7*8(sp)
-	ld s0, 8*8(sp)
-	ld s1, 9*8(sp)
-	ld a0, 10*8(sp)
-	ld a1, 11*8(sp)
-	ld a2, 12*8(sp)
-	ld a3, 13*8(sp)
-	ld a4, 14*8(sp)
-	ld a5, 15*8(sp)
-	ld a6, 16*8(sp)
-	ld a7, 17*8(sp)
-	ld s2, 18*8(sp)
-	ld s3, 19*8(sp)
-	ld s4, 20*8(sp)
-	ld s5, 21*8(sp)
-	ld s6, 22*8(sp)
-	ld s7, 23*8(sp)
-	ld s8, 24*8(sp)
-	ld s9, 25*8(sp)
-	ld s10, 26*8(sp)
-	ld s11, 27*8(sp)
-	ld t3, 28*8(sp)
-	ld t4, 29*8(sp)
-	ld t5, 30*8(sp)
-	ld t6, 31*8(sp)
+	LOAD_REGS
 	addi sp, sp, KFRAME_SIZE
 	sret
 
