@@ -62,17 +62,18 @@ void console_rx(int c)
 	}
 }
 
-long console_read(uint64_t udst, size_t n)
+/* Normal core only: it may sleep.  (A ring read of the console: -EAGAIN.) */
+long console_read(pagetable_t pt, uint64_t udst, size_t n)
 {
-	struct proc *p = this_proc();
 	size_t got = 0;
+
+	if (this_hart()->role != HART_NORMAL)
+		return -EAGAIN;
 
 	while (got < n) {
 		while (cons.r == cons.w) {
 			if (got)
 				return got;
-			if (p->killed)
-				return -EINTR;
 			sleep_on(&cons, 0);
 		}
 		char c = cons.buf[cons.r % CONSOLE_BUF];
@@ -82,7 +83,7 @@ long console_read(uint64_t udst, size_t n)
 				cons.r++; /* consume EOF; a later read waits again */
 			break;
 		}
-		if (copyout(p->pagetable, udst + got, &c, 1) < 0)
+		if (copyout(pt, udst + got, &c, 1) < 0)
 			return got ? (long)got : -EFAULT;
 		cons.r++;
 		got++;
@@ -92,16 +93,15 @@ long console_read(uint64_t udst, size_t n)
 	return got;
 }
 
-long console_write(uint64_t usrc, size_t n)
+long console_write(pagetable_t pt, uint64_t usrc, size_t n)
 {
-	struct proc *p = this_proc();
 	char buf[128];
 	size_t done = 0;
 
 	while (done < n) {
 		size_t m = MIN(n - done, sizeof(buf));
 
-		if (copyin(p->pagetable, buf, usrc + done, m) < 0)
+		if (copyin(pt, buf, usrc + done, m) < 0)
 			return done ? (long)done : -EFAULT;
 		console_lock();
 		for (size_t i = 0; i < m; i++)

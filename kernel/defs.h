@@ -38,6 +38,7 @@ void panic_trap(struct kframe *kf, uint64_t scause, uint64_t stval)
 	__attribute__((noreturn));
 void backtrace(uint64_t fp, uint64_t lo, uint64_t hi);
 extern volatile int panicking;
+extern uint64_t panic_owner;
 
 /* uart.c */
 void uart_init(void);
@@ -46,8 +47,8 @@ void uart_intr(void);
 
 /* console.c */
 void console_rx(int c);
-long console_read(uint64_t udst, size_t n);
-long console_write(uint64_t usrc, size_t n);
+long console_read(pagetable_t pt, uint64_t udst, size_t n);
+long console_write(pagetable_t pt, uint64_t usrc, size_t n);
 
 /* sbi.c */
 void sbi_set_timer(uint64_t when);
@@ -81,6 +82,10 @@ extern uint64_t dev_offset;
 void kvm_init(void);
 void kvm_init_hart(void);
 void kvm_switch_kernel(void);
+void kvm_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t perm);
+void kvm_unmap(uint64_t va, uint64_t size);
+int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
+		   uint64_t perm);
 uint64_t kstack_alloc(int slot);
 pagetable_t uvm_create(void);
 void uvm_free(pagetable_t pt);
@@ -133,11 +138,15 @@ void syscall(struct trapframe *tf);
 
 /* fs.c (memory file system) and file.c (open files) live in fs.h */
 
+/* ring.c */
+void ring_exit_all(struct proc *p);
+
 /* cpio.c */
 void initrd_unpack(uint64_t start, uint64_t end);
 
 /* iocore.c */
 extern int io_hart;
+extern const char iocore_event;
 void iocore_main(void) __attribute__((noreturn));
 void iocore_ipi(void);
 long iocore_ping(long n);

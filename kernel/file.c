@@ -1,15 +1,20 @@
 /*
- * Open files: the system-wide file table and the per-process fd table.
+ * Open files: the system-wide file table and the per-process fd tables.
  * A struct file is shared by every fd (in any process) that refers to it,
- * with its offset, as on Linux after fork or dup.
+ * with its offset, as on Linux after fork or dup.  Both cores use files:
+ * the normal core for system calls, the IO core for ring operations on the
+ * ring owner's fds.
  *
- * Locking: ftable_lock protects the ref counts (a leaf lock).  A process's
- * fd table is normal-core state (proc.h).
+ * Locking: a file's ref count is atomic; ftable_lock (a leaf) only guards
+ * finding a free slot.  A process's fd table is guarded by its fd_lock
+ * (proc.h), taken before ftable_lock and fs_lock.  fd_get() returns a
+ * counted reference: release it with file_put().
  */
 #include "defs.h"
 #include "fs.h"
 #include "param.h"
 #include "proc.h"
+#include "riscv.h"
 #include "spinlock.h"
 #include "uapi/errno.h"
 
@@ -23,7 +28,7 @@ struct file *file_alloc(void)
 
 	spin_lock(&ftable_lock);
 	for (int i = 0; i < NFILE; i++) {
-		if (files[i].ref == 0) {
+		if (__atomic_load_n(&files[i].ref, __ATOMIC_ACQUIRE) == 0) {
 			f = &files[i];
 			memset(f, 0, sizeof(*f));
 			f->ref = 1;
@@ -36,25 +41,23 @@ struct file *file_alloc(void)
 
 struct file *file_dup(struct file *f)
 {
-	spin_lock(&ftable_lock);
-	f->ref++;
-	spin_unlock(&ftable_lock);
+	__atomic_add_fetch(&f->ref, 1, __ATOMIC_RELAXED);
 	return f;
 }
 
-void file_close(struct file *f)
+/* Drop a reference; the last one releases the inode or the ring. */
+void file_put(struct file *f)
 {
-	struct inode *ip;
-	int ref;
+	struct inode *ip = f->ip;
+	struct ring *r = f->ring;
 
-	spin_lock(&ftable_lock);
-	ref = --f->ref;
-	ip = f->ip;
-	if (ref == 0)
-		f->type = F_NONE;
-	spin_unlock(&ftable_lock);
-	if (ref == 0 && ip)
+	/* acq_rel: the releasing side's uses of f happen before the reuse */
+	if (__atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (ip)
 		inode_put(ip);
+	if (r)
+		ring_file_released(r);
 }
 
 /* The console's struct file, shared by fds 0-2 of the first process. */
@@ -68,34 +71,108 @@ struct file *console_file(void)
 	return console;
 }
 
-/* The lowest free fd of the current process, or -EMFILE. */
-int fd_free_slot(void)
+/* The lowest free fd of p, or -EMFILE. */
+int fd_free_slot(struct proc *p)
 {
-	struct proc *p = this_proc();
+	int fd = -EMFILE;
 
-	for (int fd = 0; fd < NOFILE; fd++)
-		if (!p->ofile[fd])
-			return fd;
-	return -EMFILE;
-}
-
-/* Give f the lowest free fd of the current process, or -EMFILE. */
-int fd_install(struct file *f)
-{
-	struct proc *p = this_proc();
-
-	for (int fd = 0; fd < NOFILE; fd++) {
-		if (!p->ofile[fd]) {
-			p->ofile[fd] = f;
-			return fd;
+	spin_lock(&p->fd_lock);
+	for (int i = 0; i < NOFILE; i++) {
+		if (!p->ofile[i]) {
+			fd = i;
+			break;
 		}
 	}
-	return -EMFILE;
+	spin_unlock(&p->fd_lock);
+	return fd;
 }
 
-struct file *fd_get(int fd)
+/* Give f (whose reference moves to the table) the lowest free fd of p. */
+int fd_install(struct proc *p, struct file *f, bool cloexec)
 {
+	int fd = -EMFILE;
+
+	spin_lock(&p->fd_lock);
+	for (int i = 0; i < NOFILE; i++) {
+		if (!p->ofile[i]) {
+			p->ofile[i] = f;
+			p->cloexec[i] = cloexec;
+			fd = i;
+			break;
+		}
+	}
+	spin_unlock(&p->fd_lock);
+	return fd;
+}
+
+/* A counted reference to p's file at fd, or NULL. */
+struct file *fd_get(struct proc *p, int fd)
+{
+	struct file *f = NULL;
+
 	if (fd < 0 || fd >= NOFILE)
 		return NULL;
-	return this_proc()->ofile[fd];
+	spin_lock(&p->fd_lock);
+	f = p->ofile[fd];
+	if (f)
+		file_dup(f);
+	spin_unlock(&p->fd_lock);
+	return f;
+}
+
+/* Take fd out of p's table; returns its file (the table's reference). */
+struct file *fd_remove(struct proc *p, int fd)
+{
+	struct file *f;
+
+	if (fd < 0 || fd >= NOFILE)
+		return NULL;
+	spin_lock(&p->fd_lock);
+	f = p->ofile[fd];
+	p->ofile[fd] = NULL;
+	spin_unlock(&p->fd_lock);
+	return f;
+}
+
+/*
+ * read(2) and write(2) on a file into or from user memory of page table pt
+ * (the caller's, or a ring owner's): the common part of the system calls
+ * and the ring operations.  off == -1 means the file position.
+ */
+long file_read(struct file *f, pagetable_t pt, uint64_t udst, size_t n,
+	       int64_t off)
+{
+	if (!f->readable)
+		return -EBADF;
+	if (n == 0)
+		return 0;
+	if (f->type == F_CONSOLE)
+		return off == -1 ? console_read(pt, udst, n) : -ESPIPE;
+	if (f->type != F_INODE)
+		return -EINVAL;
+	if (f->ip->type == I_DIR)
+		return -EISDIR;
+	if (off == -1)
+		return inode_read_user(f->ip, pt, &f->off, udst, n);
+	uint64_t pos = off;
+
+	return inode_read_user(f->ip, pt, &pos, udst, n);
+}
+
+long file_write(struct file *f, pagetable_t pt, uint64_t usrc, size_t n,
+		int64_t off)
+{
+	if (!f->writable)
+		return -EBADF;
+	if (n == 0)
+		return 0;
+	if (f->type == F_CONSOLE)
+		return off == -1 ? console_write(pt, usrc, n) : -ESPIPE;
+	if (f->type != F_INODE)
+		return -EINVAL;
+	if (off == -1)
+		return inode_write_user(f->ip, pt, &f->off, f->append, usrc, n);
+	uint64_t pos = off;
+
+	return inode_write_user(f->ip, pt, &pos, f->append, usrc, n);
 }

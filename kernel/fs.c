@@ -410,13 +410,13 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n)
 }
 
 /*
- * Read into the current process's memory at udst, from and advancing *off
+ * Read into user memory at udst of page table pt, from and advancing *off
  * (a file offset, under fs_lock).  Returns bytes read, or -EFAULT if the
  * first user page is bad.
  */
-long inode_read_user(struct inode *ip, uint64_t *off, uint64_t udst, size_t n)
+long inode_read_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+		     uint64_t udst, size_t n)
 {
-	pagetable_t pt = this_proc()->pagetable;
 	size_t done = 0;
 
 	spin_lock(&fs_lock);
@@ -442,10 +442,9 @@ long inode_read_user(struct inode *ip, uint64_t *off, uint64_t udst, size_t n)
 	return done;
 }
 
-long inode_write_user(struct inode *ip, uint64_t *off, bool append,
-		      uint64_t usrc, size_t n)
+long inode_write_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+		      bool append, uint64_t usrc, size_t n)
 {
-	pagetable_t pt = this_proc()->pagetable;
 	size_t done = 0;
 	long r = 0;
 

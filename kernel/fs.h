@@ -2,9 +2,9 @@
  * The memory file system (fs.c) and open files (file.c).
  *
  * Locking: fs_lock protects every inode field and every file's offset; it
- * may be taken by either core, never while sleeping, and is taken before
- * kmem.lock (kalloc) -- the order is fs_lock, then kmem.lock.  ftable_lock
- * protects struct file's ref and is a leaf lock.
+ * may be taken by either core, never while sleeping.  Lock order:
+ * proc.mm_lock, proc.fd_lock, fs_lock, ftable_lock, kmem.lock.  A struct
+ * file's ref count is atomic.
  */
 #ifndef KERNEL_FS_H
 #define KERNEL_FS_H
@@ -29,14 +29,15 @@ struct inode {
 	char name[ABI_NAME_MAX + 1];
 };
 
-enum ftype { F_NONE, F_INODE, F_CONSOLE };
+enum ftype { F_NONE, F_INODE, F_CONSOLE, F_RING };
 
 struct file {
-	int ref; /* under ftable_lock */
+	int ref; /* atomic */
 	enum ftype type;
 	bool readable, writable, append;
-	uint64_t off; /* under fs_lock */
-	struct inode *ip;
+	uint64_t off;	  /* under fs_lock */
+	struct inode *ip; /* F_INODE */
+	struct ring *ring; /* F_RING */
 };
 
 /* fs.c */
@@ -53,17 +54,33 @@ long inode_truncate(struct inode *ip);
 void inode_stat(struct inode *ip, struct abi_stat *st);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
-long inode_read_user(struct inode *ip, uint64_t *off, uint64_t udst, size_t n);
-long inode_write_user(struct inode *ip, uint64_t *off, bool append,
-		      uint64_t usrc, size_t n);
+long inode_read_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+		     uint64_t udst, size_t n);
+long inode_write_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+		      bool append, uint64_t usrc, size_t n);
 
 /* file.c */
+struct proc;
+struct ring;
 struct file *file_alloc(void);
 struct file *file_dup(struct file *f);
-void file_close(struct file *f);
+void file_put(struct file *f);
 struct file *console_file(void);
-int fd_free_slot(void);
-int fd_install(struct file *f);
-struct file *fd_get(int fd);
+int fd_free_slot(struct proc *p);
+int fd_install(struct proc *p, struct file *f, bool cloexec);
+struct file *fd_get(struct proc *p, int fd);
+struct file *fd_remove(struct proc *p, int fd);
+long file_read(struct file *f, pagetable_t pt, uint64_t udst, size_t n,
+	       int64_t off);
+long file_write(struct file *f, pagetable_t pt, uint64_t usrc, size_t n,
+		int64_t off);
+
+/* sysfile.c: shared with the ring operations */
+long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);
+long file_openat(struct proc *p, long dirfd, const char *path, long flags);
+long file_close_fd(struct proc *p, long fd);
+
+/* ring.c */
+void ring_file_released(struct ring *r);
 
 #endif

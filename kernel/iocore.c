@@ -1,56 +1,289 @@
 /*
- * The IO core.  For now it parks in wfi and answers IPIs: the ring issue
- * gives it the coroutine executor.  It never enables interrupts (sstatus.SIE
- * stays 0): wfi wakes it when an IPI is pending (sie.SSIE), and it clears
- * sip.SSIP itself, so it takes no traps at all.
+ * The IO core: an executor that serves every ring in turn.
  *
- * The IPI ping (syscall iocore_ping) proves the path both ways: the normal
- * core publishes a request number and IPIs the IO core; the IO core copies
- * it to the ack and IPIs back; the normal core's IPI handler wakes the
- * sleeping caller.
+ * Coroutine design: stackless.  Each ring's poller is a task whose state is
+ * the ring itself (its private SQ head and CQ tail, its overflow CQEs), run
+ * to a yield point by ring_poll(): it takes at most RING_BATCH SQEs per turn,
+ * so that every ring gets served in round-robin and none can starve
+ * another.  Operations today all finish at once (the memory FS); operations
+ * that must wait (timeouts, the disk) will park as their own tasks.  No heap
+ * allocation on this path and bounded memory per ring.  (A stackful design
+ * would need a stack per in-flight operation; a state record is smaller and
+ * is what a poll-style C executor naturally has.)
  *
- * Locking: ping.req is written only by the normal core, ping.ack only by the
- * IO core; each store is a release paired with the acquire load on the other
- * side (comments below).  The IO core touches no normal-core state.
+ * Waiting: the IO core never enables interrupts (sstatus.SIE stays 0) and
+ * takes no traps.  After sq_thread_idle without work it sets
+ * IORING_SQ_NEED_WAKEUP in every ring and sleeps in wfi until an IPI
+ * (sie.SSIE) -- from io_uring_enter(SQ_WAKEUP), from a ring being set up or
+ * torn down, or from iocore_ping -- and clears sip.SSIP itself.
+ *
+ * Talking to the normal core: the IO core never changes process state.  It
+ * sends an IPI and the normal core's handler (iocore_ipi) wakes everything
+ * sleeping on iocore_event, which rechecks its condition (CQEs there, a ring
+ * freed, a ping answered).
+ *
+ * Locking: see ring.h and ring.c for the ring protocol; ping.req is written
+ * by the normal core only and ping.ack by the IO core only.
  */
 #include "defs.h"
+#include "fs.h"
+#include "param.h"
 #include "proc.h"
 #include "riscv.h"
+#include "ring.h"
 #include "uapi/errno.h"
 
+#define RING_BATCH 32
+
 int io_hart = -1;
+const char iocore_event; /* the normal core's sleepers on IO core events */
 
 static struct {
 	uint64_t req; /* normal core writes */
 	uint64_t ack; /* IO core writes */
 } ping;
 
-void iocore_main(void)
+static struct ring *active[NRING]; /* IO core only: the rings it polls */
+static int nactive;
+
+/* Normal core: tell the IO core to look (it may be asleep in wfi). */
+void iocore_kick(void)
 {
-	struct hart *h = this_hart();
+	if (io_hart >= 0)
+		sbi_send_ipi(io_hart);
+}
 
-	kprintf("hart %ld: IO core: waiting for IPIs\n", (long)h->id);
-	for (;;) {
-		wfi();
-		if (!(csr_read(sip) & SIE_SSIE))
-			continue;
-		csr_clear(sip, SIE_SSIE);
-		h->ipis++;
-		/* acquire: pairs with the release store of req in iocore_ping() */
-		uint64_t req = __atomic_load_n(&ping.req, __ATOMIC_ACQUIRE);
-
-		if (req != ping.ack) {
-			/* release: pairs with the acquire load of ack in iocore_ping() */
-			__atomic_store_n(&ping.ack, req, __ATOMIC_RELEASE);
-			sbi_send_ipi(normal_hart);
-		}
-	}
+/* IO core: wake the normal core's sleepers on iocore_event. */
+void iocore_notify_normal(void)
+{
+	sbi_send_ipi(normal_hart);
 }
 
 /* Normal core: an IPI from the IO core arrived. */
 void iocore_ipi(void)
 {
-	wakeup(&ping);
+	wakeup(&iocore_event);
+}
+
+/* IO core: room in the CQ (or the overflow list) for one more CQE? */
+static bool cq_space(struct ring *r)
+{
+	/* acquire: pairs with the user's release store of the CQ head */
+	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
+
+	return r->cq_tail_k - head < r->cq_entries ||
+	       r->ovf_tail - r->ovf_head < RING_OVF_MAX;
+}
+
+/* IO core: move overflowed CQEs into the CQ as the user frees room. */
+static bool flush_overflow(struct ring *r)
+{
+	bool moved = false;
+
+	while (r->ovf_head != r->ovf_tail) {
+		uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
+
+		if (r->cq_tail_k - head >= r->cq_entries)
+			break;
+		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] =
+			r->ovf[r->ovf_head++ % RING_OVF_MAX];
+		r->cq_tail_k++;
+		moved = true;
+	}
+	if (r->ovf_head == r->ovf_tail)
+		__atomic_and_fetch(r->sq_flags, ~IORING_SQ_CQ_OVERFLOW,
+				   __ATOMIC_RELAXED);
+	return moved;
+}
+
+/* IO core: post one CQE, to the CQ or, if it is full, to the overflow list. */
+static void post_cqe(struct ring *r, uint64_t user_data, int32_t res)
+{
+	struct io_uring_cqe cqe = { user_data, res, 0 };
+	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
+
+	if (r->ovf_head == r->ovf_tail && r->cq_tail_k - head < r->cq_entries) {
+		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] = cqe;
+		r->cq_tail_k++;
+		return;
+	}
+	/* cq_space() guaranteed room here before the SQE was taken */
+	r->ovf[r->ovf_tail++ % RING_OVF_MAX] = cqe;
+	__atomic_or_fetch(r->sq_flags, IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELAXED);
+}
+
+/* IO core: publish the CQ tail and wake a waiter if there is one. */
+static void publish_cq(struct ring *r)
+{
+	/* release: the CQEs before the tail; pairs with the acquire load of
+	 * the CQ tail in io_uring_peek_cqe / cq_ready() */
+	__atomic_store_n(r->cq_tail, r->cq_tail_k, __ATOMIC_RELEASE);
+	/* full barrier: pairs with the one in sys_io_uring_enter between the
+	 * cq_waiting store and the CQ tail load */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->cq_waiting, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&r->cq_waiting, 0, __ATOMIC_RELAXED);
+		iocore_notify_normal();
+	}
+}
+
+/* IO core: SQEs the user has published and the kernel not yet taken. */
+static uint32_t sq_pending(struct ring *r)
+{
+	/* acquire: pairs with the user's release store of the SQ tail */
+	return __atomic_load_n(r->sq_tail, __ATOMIC_ACQUIRE) - r->sq_head_k;
+}
+
+/* One turn of a ring's poller task; returns whether it did anything. */
+static bool ring_poll(struct ring *r)
+{
+	bool worked = flush_overflow(r);
+	uint32_t n = sq_pending(r);
+
+	if (n > r->sq_entries) {
+		/* a garbage tail: more than the ring holds.  Drop it all. */
+		__atomic_add_fetch(r->sq_dropped, n, __ATOMIC_RELAXED);
+		r->sq_head_k += n;
+		n = 0;
+		worked = true;
+	}
+	for (uint32_t i = 0; i < n && i < RING_BATCH && cq_space(r); i++) {
+		uint32_t idx = READ_ONCE(r->sq_array[r->sq_head_k & (r->sq_entries - 1)]);
+		struct io_uring_sqe sqe;
+
+		r->sq_head_k++;
+		worked = true;
+		if (idx >= r->sq_entries) {
+			__atomic_add_fetch(r->sq_dropped, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		/* the one copy of the SQE: nothing below reads shared memory */
+		memcpy(&sqe, (const void *)&r->sqes[idx], sizeof(sqe));
+		post_cqe(r, sqe.user_data, ring_execute(r, &sqe));
+	}
+	if (worked) {
+		/* release: pairs with the acquire load of the SQ head in
+		 * io_uring_get_sqe (the SQE slots are free again) */
+		__atomic_store_n(r->sq_head, r->sq_head_k, __ATOMIC_RELEASE);
+		publish_cq(r);
+	}
+	return worked;
+}
+
+/* IO core: take new rings in, let dying ones go; returns whether any did. */
+static bool service_ring_table(void)
+{
+	bool changed = false;
+
+	for (int i = 0; i < NRING; i++) {
+		struct ring *r = &rings[i];
+		/* acquire: pairs with the release stores in ring.c */
+		uint32_t s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+
+		/* NEW -> ACTIVE by compare-and-swap: the normal core may be
+		 * moving it to DYING at the same time (then the next pass
+		 * frees it) */
+		if (s == RING_NEW &&
+		    __atomic_compare_exchange_n(&r->state, &s, RING_ACTIVE, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			sfence_vma(); /* its kernel window was just mapped */
+			active[nactive++] = r;
+			changed = true;
+		} else if (s == RING_DYING) {
+			for (int j = 0; j < nactive; j++) {
+				if (active[j] == r) {
+					active[j] = active[--nactive];
+					break;
+				}
+			}
+			ring_destroy_memory(r);
+			/* release: the IO core is done with the ring */
+			__atomic_store_n(&r->state, RING_FREE, __ATOMIC_RELEASE);
+			iocore_notify_normal();
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+static bool answer_ping(void)
+{
+	/* acquire: pairs with the release store of req in iocore_ping() */
+	uint64_t req = __atomic_load_n(&ping.req, __ATOMIC_ACQUIRE);
+
+	if (req == ping.ack)
+		return false;
+	/* release: pairs with the acquire load of ack in iocore_ping() */
+	__atomic_store_n(&ping.ack, req, __ATOMIC_RELEASE);
+	iocore_notify_normal();
+	return true;
+}
+
+static void set_need_wakeup(bool on)
+{
+	for (int i = 0; i < nactive; i++) {
+		if (on)
+			__atomic_or_fetch(active[i]->sq_flags,
+					  IORING_SQ_NEED_WAKEUP, __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(active[i]->sq_flags,
+					   ~IORING_SQ_NEED_WAKEUP,
+					   __ATOMIC_RELAXED);
+	}
+}
+
+/* Sleep until an IPI, unless a ring got work meanwhile. */
+static void idle_sleep(void)
+{
+	set_need_wakeup(true);
+	/* full barrier: pairs with the one in io_uring_submit between the SQ
+	 * tail store and the flags load */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (int i = 0; i < nactive; i++) {
+		if (sq_pending(active[i])) {
+			set_need_wakeup(false);
+			return;
+		}
+	}
+	while (!(csr_read(sip) & SIE_SSIE))
+		wfi();
+	set_need_wakeup(false);
+}
+
+void iocore_main(void)
+{
+	struct hart *h = this_hart();
+	uint64_t last_work = rdtime();
+	int next = 0;
+
+	kprintf("hart %ld: IO core: serving rings\n", (long)h->id);
+	for (;;) {
+		bool worked = false;
+
+		if (csr_read(sip) & SIE_SSIE) {
+			csr_clear(sip, SIE_SSIE);
+			h->ipis++;
+		}
+		worked |= service_ring_table();
+		worked |= answer_ping();
+		/* each ring one turn, starting after last pass's first */
+		for (int i = 0; i < nactive; i++)
+			worked |= ring_poll(active[(next + i) % nactive]);
+		next = nactive ? (next + 1) % nactive : 0;
+		if (worked) {
+			last_work = rdtime();
+			continue;
+		}
+		uint64_t idle = ~0UL;
+
+		for (int i = 0; i < nactive; i++)
+			idle = MIN(idle, active[i]->idle_ticks);
+		if (nactive == 0 || rdtime() - last_work >= idle) {
+			idle_sleep();
+			last_work = rdtime();
+		}
+	}
 }
 
 long iocore_ping(long n)
@@ -62,12 +295,12 @@ long iocore_ping(long n)
 	for (long i = 0; i < n; i++) {
 		uint64_t seq = ping.req + 1;
 
-		/* release: pairs with the acquire load of req in iocore_main() */
+		/* release: pairs with the acquire load of req in answer_ping() */
 		__atomic_store_n(&ping.req, seq, __ATOMIC_RELEASE);
-		sbi_send_ipi(io_hart);
-		/* acquire: pairs with the release store of ack in iocore_main() */
+		iocore_kick();
+		/* acquire: pairs with the release store of ack in answer_ping() */
 		while (__atomic_load_n(&ping.ack, __ATOMIC_ACQUIRE) < seq)
-			sleep_on(&ping, 0);
+			sleep_on(&iocore_event, 0);
 	}
 	return n;
 }

@@ -8,6 +8,8 @@
  *   0x0000000000 .. USER_TOP      user space (root PTEs 0 and 1, per process)
  *   0x0080000000 .. RAM end       the kernel's direct map of RAM, VA == PA
  *                                 (root PTE 2, shared), never with PTE_U
+ *   KRING_BASE ..                 ring memory, RING_SLOT_SIZE per ring (root
+ *                                 PTE 244, shared): what the IO core uses
  *   KSTACK_BASE ..                kernel stacks, each under an unmapped guard
  *                                 page (root PTE 248, shared)
  *   DEVMAP_BASE + pa              device registers (root PTE 252, shared)
@@ -24,8 +26,12 @@
 #define USER_TOP 0x80000000UL	/* first address above user space */
 #define USER_MIN 0x1000UL	/* page 0 is never mapped */
 #define USTACK_TOP (USER_TOP - 0x10000UL)
+#define MMAP_BASE 0x40000000UL	/* mmap'd regions (rings) from here up */
+#define MMAP_TOP 0x60000000UL
 #define ROOT_USER_ENTRIES 2	/* root PTEs 0..1 belong to the process */
 
+#define KRING_BASE 0x3D00000000UL
+#define RING_SLOT_SIZE 0x80000UL /* 512 KiB: rings, then SQEs at half */
 #define KSTACK_BASE 0x3E00000000UL
 #define DEVMAP_BASE 0x3F00000000UL
 

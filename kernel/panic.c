@@ -10,6 +10,8 @@
 #include "riscv.h"
 
 volatile int panicking;
+uint64_t panic_owner; /* this_hart() of the panicking hart */
+static int panic_claim;
 
 static const char *const regnames[32] = {
 	"epc", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
@@ -59,10 +61,13 @@ static void stack_bounds(uint64_t sp, uint64_t *lo, uint64_t *hi)
 static void panic_begin(void)
 {
 	intr_off();
-	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST)) {
+	/* claim the console before announcing the panic to the other hart */
+	if (__atomic_exchange_n(&panic_claim, 1, __ATOMIC_SEQ_CST)) {
 		for (;;) /* the other hart is already reporting */
 			wfi();
 	}
+	panic_owner = (uint64_t)this_hart();
+	__atomic_store_n(&panicking, 1, __ATOMIC_SEQ_CST);
 }
 
 void panic(const char *fmt, ...)

@@ -7,6 +7,8 @@
 #define NOFILE 32	  /* open files per process */
 #define NFILE 256	  /* open files in the whole system */
 #define NINODE 512	  /* memory-FS inodes */
+#define NRING 32	  /* rings in the whole system */
+#define NVMA 16		  /* mmap'd regions per process */
 #define KSTACK_PAGES 4	  /* kernel stack per process / per hart, 16 KiB */
 #define USTACK_PAGES 16	  /* user stack, 64 KiB, mapped at spawn */
 #define TIMESLICE_US 10000 /* round-robin time slice on the normal core */

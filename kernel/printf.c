@@ -5,6 +5,7 @@
  * Supports %d %i %u %x %X %p %s %c %% with l/ll/z, width and '0'/'-' flags.
  */
 #include "defs.h"
+#include "proc.h"
 #include "spinlock.h"
 
 static struct spinlock cons_lock = SPINLOCK_INIT("console");
@@ -132,16 +133,27 @@ static void vformat(struct outbuf *o, const char *fmt, va_list ap)
 	}
 }
 
+/*
+ * During a panic the panicking hart prints without the lock (it may be held
+ * by the code that failed); any other hart that tries to print stops here,
+ * so the report is not interleaved.
+ */
 void console_lock(void)
 {
-	if (!panicking)
-		spin_lock(&cons_lock);
+	if (READ_ONCE(panicking)) {
+		if (panic_owner == (uint64_t)this_hart())
+			return;
+		for (;;)
+			asm volatile("wfi");
+	}
+	spin_lock(&cons_lock);
 }
 
 void console_unlock(void)
 {
-	if (!panicking)
-		spin_unlock(&cons_lock);
+	if (READ_ONCE(panicking) && panic_owner == (uint64_t)this_hart())
+		return;
+	spin_unlock(&cons_lock);
 }
 
 void kprintf(const char *fmt, ...)

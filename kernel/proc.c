@@ -85,14 +85,18 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		p->pagetable = NULL;
 		return err;
 	}
-	if (parent) {
-		for (int fd = 0; fd < NOFILE; fd++)
-			p->ofile[fd] = parent->ofile[fd] ? file_dup(parent->ofile[fd])
-							 : NULL;
-	} else {
-		for (int fd = 0; fd < 3; fd++)
-			p->ofile[fd] = file_dup(console_file());
+	/* fds are inherited as by fork + exec: close-on-exec ones are not */
+	for (int fd = 0; fd < NOFILE; fd++) {
+		struct file *f = NULL;
+
+		if (parent && !parent->cloexec[fd])
+			f = parent->ofile[fd];
+		else if (!parent && fd < 3)
+			f = console_file();
+		p->ofile[fd] = f ? file_dup(f) : NULL;
+		p->cloexec[fd] = false;
 	}
+	p->mmap_next = MMAP_BASE;
 	base = path;
 	for (const char *s = path; *s; s++)
 		if (*s == '/' && s[1])
@@ -224,11 +228,13 @@ void proc_exit(int wait_status)
 	struct proc *p = this_proc();
 
 	for (int fd = 0; fd < NOFILE; fd++) {
-		if (p->ofile[fd]) {
-			file_close(p->ofile[fd]);
-			p->ofile[fd] = NULL;
-		}
+		struct file *f = fd_remove(p, fd);
+
+		if (f)
+			file_put(f);
 	}
+	/* the IO core lets go of this process's rings before its memory goes */
+	ring_exit_all(p);
 	kvm_switch_kernel();
 	uvm_free(p->pagetable);
 	p->pagetable = NULL;

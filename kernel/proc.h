@@ -1,12 +1,15 @@
 /*
  * Processes and harts.
  *
- * Locking: the process table, the run queue and everything in struct proc is
- * owned by the normal core and only touched by it, with interrupts off (the
- * normal-core kernel never runs with interrupts on except in the scheduler's
- * idle loop).  The IO core never touches a struct proc: when it needs the
- * normal core to wake a process it sends an IPI, and the normal core's IPI
- * handler does the wakeup.  So no spinlock is needed here.
+ * Locking: the process table, the run queue and struct proc are owned by
+ * the normal core and touched by it with interrupts off (the normal-core
+ * kernel never runs with interrupts on except in the scheduler's idle loop),
+ * so they need no lock -- except two things the IO core uses for the rings a
+ * process owns: the fd table (under fd_lock) and the user page table (the
+ * IO core walks it under mm_lock; the normal core takes mm_lock to unmap).
+ * The IO core never changes process state: it sends an IPI, and the normal
+ * core's IPI handler does the wakeup.  Lock order: mm_lock, fd_lock, then
+ * the file-system locks (fs.h).
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
@@ -14,6 +17,7 @@
 #include "types.h"
 #include "param.h"
 #include "asm-offsets.h"
+#include "spinlock.h"
 
 /* Registers saved by a trap from user mode; at the top of the kernel stack. */
 struct trapframe {
@@ -65,6 +69,12 @@ _Static_assert(__builtin_offsetof(struct hart, overflow_sp) == HART_OVERFLOW_SP,
 
 enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
+/* An mmap'd region: anonymous memory, or a ring's pages (ring != NULL). */
+struct vma {
+	uint64_t start, end; /* end == 0: unused */
+	struct ring *ring;
+};
+
 struct proc {
 	enum procstate state;
 	int pid;
@@ -72,18 +82,22 @@ struct proc {
 	const void *chan;   /* sleeping on this */
 	uint64_t wake_time; /* if sleeping, wake at this time too (0: never) */
 	int wait_status;    /* for the parent's wait4 */
-	bool killed;
 
+	struct spinlock mm_lock; /* unmapping vs the IO core's page walks */
 	pagetable_t pagetable;
 	uint64_t heap_base; /* brk cannot go below this */
 	uint64_t brk;
+	uint64_t mmap_next; /* where the next mmap goes */
+	struct vma vmas[NVMA];
 
 	struct trapframe *tf; /* top of the kernel stack */
 	uint64_t kstack_lo;
 	struct context ctx;
 	uint64_t slice_end; /* time at which the process is preempted */
 
+	struct spinlock fd_lock; /* ofile[], cloexec[] */
 	struct file *ofile[NOFILE];
+	bool cloexec[NOFILE];
 	char name[16];
 };
 

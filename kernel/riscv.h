@@ -68,6 +68,8 @@
 #define PTE_G (1UL << 5)
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
+#define PTE_SHARED (1UL << 8) /* software bit: the page is not the process's
+			       * to free (ring memory) */
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 #define PA2PTE(pa) ((((uint64_t)(pa)) >> 12) << 10)
 #define PTE2PA(pte) (((pte) >> 10) << 12)

@@ -147,7 +147,10 @@ long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
 				   PTE_R | PTE_W) < 0)
 			return p->brk;
 	} else if (new_end < old_end) {
+		/* the IO core may be walking this page table for a ring op */
+		spin_lock(&p->mm_lock);
 		uvm_unmap(p->pagetable, new_end, old_end - new_end);
+		spin_unlock(&p->mm_lock);
 	}
 	p->brk = addr;
 	return p->brk;

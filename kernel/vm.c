@@ -46,7 +46,7 @@ static pte_t *walk(pagetable_t pt, uint64_t va, bool alloc)
 	return &pt[PX(0, va)];
 }
 
-static void kvm_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t perm)
+void kvm_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t perm)
 {
 	uint64_t end = va + size;
 
@@ -92,9 +92,14 @@ void kvm_init(void)
 	kvm_map(DEVMAP_BASE + UART0_PA, UART0_PA, PGSIZE, PTE_R | PTE_W);
 	kvm_map(DEVMAP_BASE + VIRTIO_PA, VIRTIO_PA, VIRTIO_SIZE, PTE_R | PTE_W);
 	kvm_map(DEVMAP_BASE + PLIC_PA, PLIC_PA, PLIC_SIZE, PTE_R | PTE_W);
-	/* the kernel-stack region's L1 table exists before any process copies
-	 * the root entries, so stacks mapped later are seen by all */
+	/* the kernel-stack and ring regions' tables exist before any process
+	 * copies the root entries, so mappings added later are seen by all;
+	 * the ring region's L0 tables too, so that either core can map and
+	 * unmap ring slots without allocating */
 	walk(kernel_pt, KSTACK_BASE, true);
+	for (uint64_t va = KRING_BASE; va < KRING_BASE + NRING * RING_SLOT_SIZE;
+	     va += MEGAPAGE)
+		walk(kernel_pt, va, true);
 }
 
 /* Turn paging on for this hart with the kernel page table. */
@@ -104,6 +109,18 @@ void kvm_init_hart(void)
 	csr_write(satp, MAKE_SATP(kernel_pt));
 	sfence_vma();
 	dev_offset = DEVMAP_BASE;
+}
+
+/* Clear kernel 4 KiB mappings in [va, va + size) (the pages are not freed). */
+void kvm_unmap(uint64_t va, uint64_t size)
+{
+	for (uint64_t a = va; a < va + size; a += PGSIZE) {
+		pte_t *pte = walk(kernel_pt, a, false);
+
+		if (pte)
+			*pte = 0;
+	}
+	sfence_vma();
 }
 
 /* Run on the kernel page table alone (before freeing a process's). */
@@ -153,7 +170,7 @@ static void free_user_level(pagetable_t pt, int level)
 			continue;
 		if (level > 0 && !(pte & PTE_LEAF))
 			free_user_level((pagetable_t)PTE2PA(pte), level - 1);
-		else
+		else if (!(pte & PTE_SHARED))
 			kfree((void *)PTE2PA(pte));
 	}
 	kfree(pt);
@@ -212,7 +229,8 @@ void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
 		pte_t *pte = walk(pt, a, false);
 
 		if (pte && (*pte & PTE_V)) {
-			kfree((void *)PTE2PA(*pte));
+			if (!(*pte & PTE_SHARED))
+				kfree((void *)PTE2PA(*pte));
 			*pte = 0;
 		}
 	}
@@ -250,6 +268,26 @@ int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm)
 fail:
 	uvm_unmap(pt, va, a - va + PGSIZE); /* page a too: its tables may be new */
 	return -ENOMEM;
+}
+
+/*
+ * Map n pages that the process does not own (ring memory, freed by its
+ * owner) at va with perm; 0 or -ENOMEM (then nothing is left mapped).
+ */
+int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
+		   uint64_t perm)
+{
+	for (int i = 0; i < n; i++) {
+		pte_t *pte = walk(pt, va + i * PGSIZE, true);
+
+		if (!pte) {
+			uvm_unmap(pt, va, i * PGSIZE + PGSIZE);
+			return -ENOMEM;
+		}
+		*pte = PA2PTE(pa[i]) | perm | PTE_SHARED | PTE_U | PTE_V | PTE_A |
+		       PTE_D;
+	}
+	return 0;
 }
 
 /*

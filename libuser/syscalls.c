@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -29,12 +30,12 @@ long __syscall_ret(long r)
 	return r;
 }
 
-static int abi_dirfd(int dirfd)
+int __libuser_abi_dirfd(int dirfd)
 {
 	return dirfd == AT_FDCWD ? ABI_AT_FDCWD : dirfd;
 }
 
-static int abi_open_flags(int flags)
+int __libuser_abi_open_flags(int flags)
 {
 	int f = flags & O_ACCMODE; /* same values */
 
@@ -69,8 +70,8 @@ int openat(int dirfd, const char *path, int flags, ...)
 	va_start(ap, flags);
 	mode = (flags & O_CREAT) ? va_arg(ap, int) : 0;
 	va_end(ap);
-	return __syscall_ret(__syscall4(SYS_openat, abi_dirfd(dirfd), path,
-					abi_open_flags(flags), mode));
+	return __syscall_ret(__syscall4(SYS_openat, __libuser_abi_dirfd(dirfd), path,
+					__libuser_abi_open_flags(flags), mode));
 }
 
 int open(const char *path, int flags, ...)
@@ -102,6 +103,16 @@ ssize_t read(int fd, void *buf, size_t n)
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	return __syscall_ret(__syscall3(SYS_write, fd, buf, n));
+}
+
+ssize_t pread(int fd, void *buf, size_t n, off_t off)
+{
+	return __syscall_ret(__syscall4(SYS_pread64, fd, buf, n, off));
+}
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	return __syscall_ret(__syscall4(SYS_pwrite64, fd, buf, n, off));
 }
 
 off_t lseek(int fd, off_t off, int whence)
@@ -150,7 +161,7 @@ int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 		kflags |= ABI_AT_EMPTY_PATH;
 	if (flags & AT_SYMLINK_NOFOLLOW)
 		kflags |= ABI_AT_SYMLINK_NOFOLLOW;
-	r = __syscall4(SYS_newfstatat, abi_dirfd(dirfd), path, &k, kflags);
+	r = __syscall4(SYS_newfstatat, __libuser_abi_dirfd(dirfd), path, &k, kflags);
 
 	if (r == 0)
 		stat_from_abi(st, &k);
@@ -182,7 +193,7 @@ int isatty(int fd)
 
 int mkdirat(int dirfd, const char *path, mode_t mode)
 {
-	return __syscall_ret(__syscall3(SYS_mkdirat, abi_dirfd(dirfd), path, mode));
+	return __syscall_ret(__syscall3(SYS_mkdirat, __libuser_abi_dirfd(dirfd), path, mode));
 }
 
 int mkdir(const char *path, mode_t mode)
@@ -192,7 +203,7 @@ int mkdir(const char *path, mode_t mode)
 
 int unlinkat(int dirfd, const char *path, int flags)
 {
-	return __syscall_ret(__syscall3(SYS_unlinkat, abi_dirfd(dirfd), path,
+	return __syscall_ret(__syscall3(SYS_unlinkat, __libuser_abi_dirfd(dirfd), path,
 					(flags & AT_REMOVEDIR) ? ABI_AT_REMOVEDIR : 0));
 }
 
@@ -399,4 +410,20 @@ int closedir(DIR *d)
 
 	free(d);
 	return r;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	long r = __syscall6(SYS_mmap, (long)addr, len, prot, flags, fd, off);
+
+	if (r < 0 && r > -4096) {
+		errno = -r;
+		return MAP_FAILED;
+	}
+	return (void *)r;
+}
+
+int munmap(void *addr, size_t len)
+{
+	return __syscall_ret(__syscall2(SYS_munmap, addr, len));
 }

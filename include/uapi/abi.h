@@ -102,6 +102,16 @@ struct abi_sysinfo {
 	char _f[4];
 };
 
+/* mmap (asm-generic/mman-common.h) */
+#define ABI_PROT_READ 0x1
+#define ABI_PROT_WRITE 0x2
+#define ABI_PROT_EXEC 0x4
+#define ABI_MAP_SHARED 0x01
+#define ABI_MAP_PRIVATE 0x02
+#define ABI_MAP_FIXED 0x10
+#define ABI_MAP_ANONYMOUS 0x20
+#define ABI_MAP_POPULATE 0x8000
+
 /* wait4 */
 #define ABI_WNOHANG 1
 #define ABI_W_EXITCODE(code, sig) (((code) & 0xff) << 8 | ((sig) & 0x7f))

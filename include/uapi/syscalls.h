@@ -38,6 +38,11 @@
 		"fd, buf, len -> bytes (0 at EOF); EBADF EISDIR EFAULT")        \
 	SYSCALL(write, 64, 3,                                                   \
 		"fd, buf, len -> bytes; EBADF EISDIR EFAULT EFBIG ENOSPC")      \
+	SYSCALL(pread64, 67, 4,                                                 \
+		"fd, buf, len, offset -> bytes; the file position is not "      \
+		"used; EBADF EISDIR EFAULT EINVAL ESPIPE")                      \
+	SYSCALL(pwrite64, 68, 4,                                                \
+		"fd, buf, len, offset -> bytes; EBADF EFAULT EINVAL ESPIPE")    \
 	SYSCALL(newfstatat, 79, 4,                                              \
 		"dirfd, path, struct abi_stat *, flags -> 0; ENOENT ENOTDIR "   \
 		"EINVAL ENAMETOOLONG EFAULT EBADF")                             \
@@ -56,6 +61,13 @@
 		"return; EINVAL")                                               \
 	SYSCALL(getpid, 172, 0, "-> pid")                                       \
 	SYSCALL(getppid, 173, 0, "-> parent pid (0 for init)")                 \
+	SYSCALL(munmap, 215, 2,                                                 \
+		"addr, len -> 0: a whole region made by mmap; EINVAL")          \
+	SYSCALL(mmap, 222, 6,                                                   \
+		"addr (hint, ignored), len, prot, flags (MAP_SHARED/PRIVATE, "  \
+		"MAP_ANONYMOUS; not MAP_FIXED), fd, offset (a ring fd: "        \
+		"IORING_OFF_SQ_RING/CQ_RING/SQES) -> address; EINVAL EBADF "    \
+		"ENODEV ENOMEM")                                                \
 	SYSCALL(sysinfo, 179, 1,                                                \
 		"struct abi_sysinfo * -> 0 (freeram = free physical pages * "   \
 		"mem_unit); EFAULT")                                            \
@@ -66,6 +78,12 @@
 		"pid (-1 = any child), int *status, options(WNOHANG), rusage "  \
 		"(must be 0) -> pid (0 with WNOHANG and none ready); ECHILD "   \
 		"EINVAL EFAULT")                                                \
+	SYSCALL(io_uring_setup, 425, 2,                                         \
+		"entries, struct io_uring_params * -> ring fd (close-on-exec); " \
+		"EINVAL EFAULT EMFILE ENFILE ENOMEM ENODEV (no IO core)")       \
+	SYSCALL(io_uring_enter, 426, 6,                                         \
+		"fd, to_submit, min_complete, flags (GETEVENTS, SQ_WAKEUP, "    \
+		"SQ_WAIT), sig, sigsz -> to_submit; EBADF EOPNOTSUPP EINVAL")   \
 	SYSCALL(spawn, 2000, 2,                                                 \
 		"path, argv (NULL-terminated) -> child pid; the child "         \
 		"inherits the fds; ENOENT ENOEXEC E2BIG ENOMEM EAGAIN EFAULT "  \

@@ -1,0 +1,97 @@
+/*
+ * Rings: io_uring-style submission and completion queues in memory shared
+ * by a user process and the IO core.  ring.c sets them up and tears them
+ * down (normal core, system calls), iocore.c runs them (IO core), ringops.c
+ * has the operations.
+ *
+ * A ring's memory is two regions, each mapped twice: into the owner's user
+ * space (mmap) and into the kernel's ring window (KRING_BASE + id *
+ * RING_SLOT_SIZE), which is what the IO core uses, so it never switches page
+ * tables.  Region A holds the ring indexes and the CQE array and the SQ index
+ * array; region B the SQE array.  Region A's layout (offsets from its start;
+ * each index the other side writes sits on its own 64-byte line):
+ *     0 sq head (IO core)   64 sq tail (user)   128 cq head (user)
+ *   192 cq tail (IO core)  256 sq mask, entries, flags, dropped,
+ *   cq mask, entries, overflow, flags   320 cqes[cq_entries]   then
+ *   sq array[sq_entries]
+ *
+ * Lifecycle (state, written with release and read with acquire):
+ *   RING_FREE -> RING_NEW      normal core: io_uring_setup filled it in
+ *   RING_NEW -> RING_ACTIVE    IO core: took it into its polling loop
+ *   RING_NEW/ACTIVE -> RING_DYING   either core: its file is closed and it
+ *                              is unmapped, or its owner exits
+ *   RING_DYING -> RING_FREE    IO core: stopped using it, freed its memory
+ * Each change is followed by an IPI to the other core.
+ */
+#ifndef KERNEL_RING_H
+#define KERNEL_RING_H
+
+#include "memlayout.h"
+#include "types.h"
+#include "uapi/io_uring.h"
+
+enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
+
+#define RA_SQ_HEAD 0
+#define RA_SQ_TAIL 64
+#define RA_CQ_HEAD 128
+#define RA_CQ_TAIL 192
+#define RA_SQ_MASK 256
+#define RA_SQ_ENTRIES 260
+#define RA_SQ_FLAGS 264
+#define RA_SQ_DROPPED 268
+#define RA_CQ_MASK 272
+#define RA_CQ_ENTRIES 276
+#define RA_CQ_OVERFLOW 280
+#define RA_CQ_FLAGS 284
+#define RA_CQES 320
+#define RING_MAX_PAGES (RING_SLOT_SIZE / 2 / 4096)
+#define RING_OVF_MAX 64 /* CQEs held in the kernel while the CQ is full */
+
+struct proc;
+
+struct ring {
+	uint32_t state; /* enum ring_state, see above */
+
+	/* set by io_uring_setup before RING_NEW, read-only afterwards */
+	int id;
+	struct proc *owner;
+	uint32_t sq_entries, cq_entries;
+	int ra_npages, sqe_npages;
+	uint64_t ra_pa[RING_MAX_PAGES], sqe_pa[RING_MAX_PAGES];
+	uint8_t *ra;		   /* region A in the kernel window */
+	struct io_uring_sqe *sqes; /* region B in the kernel window */
+	uint32_t *sq_head, *sq_tail, *sq_flags, *sq_dropped, *sq_array;
+	uint32_t *cq_head, *cq_tail, *cq_overflow;
+	struct io_uring_cqe *cqes;
+	uint64_t idle_ticks; /* sq_thread_idle */
+
+	/* normal core: what keeps the ring alive (atomic: the IO core may drop
+	 * the last file reference) */
+	uint32_t file_open;
+	uint32_t maps;
+
+	/* normal core sets it before sleeping for CQEs, the IO core clears it
+	 * and sends an IPI (see ring.c for the ordering) */
+	uint32_t cq_waiting;
+
+	/* IO core only */
+	uint32_t sq_head_k; /* private SQ head, published to *sq_head */
+	uint32_t cq_tail_k; /* private CQ tail, published to *cq_tail */
+	uint32_t ovf_head, ovf_tail;
+	struct io_uring_cqe ovf[RING_OVF_MAX];
+};
+
+extern struct ring rings[];
+
+/* ring.c */
+void ring_destroy_memory(struct ring *r);
+
+/* ringops.c */
+long ring_execute(struct ring *r, const struct io_uring_sqe *sqe);
+
+/* iocore.c */
+void iocore_kick(void);
+void iocore_notify_normal(void);
+
+#endif

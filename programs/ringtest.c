@@ -1,0 +1,525 @@
+/*
+ * ringtest: checks of the rings (io_uring set-up, the IO core's operations
+ * and errors, overflow, several rings), written against liburing.h.
+ * One line per check group (ok NAME / FAIL NAME: why), then
+ *   ringtest: passed=N failed=M
+ * `ringtest GROUP...` runs only those groups.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <usys.h>
+
+int main(int argc, char **argv);
+
+static int passed, failed, group_failed;
+static const char *group;
+
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (!(cond)) {                                                 \
+			printf("FAIL %s: ", group);                            \
+			printf(__VA_ARGS__);                                   \
+			printf("\n");                                          \
+			group_failed = 1;                                      \
+		}                                                              \
+	} while (0)
+
+/* Submit one prepared SQE and wait for its CQE; returns res. */
+static int run_one(struct io_uring *ring, uint64_t data)
+{
+	struct io_uring_cqe *cqe;
+	int r, res;
+
+	r = io_uring_submit(ring);
+	CHECK(r == 1, "submit returned %d", r);
+	r = io_uring_wait_cqe(ring, &cqe);
+	CHECK(r == 0 && cqe, "wait_cqe returned %d", r);
+	if (r || !cqe)
+		return -9999;
+	CHECK(cqe->user_data == data, "user_data %lu, want %lu",
+	      (unsigned long)cqe->user_data, (unsigned long)data);
+	res = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return res;
+}
+
+static void t_setup(void)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+	int r;
+
+	memset(&p, 0, sizeof(p));
+	r = io_uring_queue_init_params(6, &ring, &p);
+	CHECK(r == 0, "queue_init: %d", r);
+	if (r)
+		return;
+	CHECK(p.sq_entries == 8 && p.cq_entries == 16,
+	      "entries %u/%u, want 8/16 (power of two, CQ twice)", p.sq_entries,
+	      p.cq_entries);
+	CHECK(p.features & IORING_FEAT_NODROP, "no NODROP feature");
+	CHECK(*ring.sq.kring_entries == 8 && *ring.cq.kring_mask == 15,
+	      "ring header: %u %u", *ring.sq.kring_entries, *ring.cq.kring_mask);
+	CHECK(io_uring_sq_space_left(&ring) == 8, "space left %u",
+	      io_uring_sq_space_left(&ring));
+	io_uring_queue_exit(&ring);
+
+	memset(&p, 0, sizeof(p));
+	CHECK(io_uring_setup(0, &p) == -EINVAL, "0 entries");
+	CHECK(io_uring_setup(IORING_MAX_ENTRIES + 1, &p) == -EINVAL,
+	      "too many entries");
+	p.flags = IORING_SETUP_CLAMP;
+	r = io_uring_setup(IORING_MAX_ENTRIES + 1, &p);
+	CHECK(r >= 0 && p.sq_entries == IORING_MAX_ENTRIES, "clamp: %d %u", r,
+	      p.sq_entries);
+	if (r >= 0)
+		close(r);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 100;
+	r = io_uring_setup(16, &p);
+	CHECK(r >= 0 && p.cq_entries == 128, "CQSIZE 100: %d %u", r,
+	      p.cq_entries);
+	if (r >= 0)
+		close(r);
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 4;
+	CHECK(io_uring_setup(16, &p) == -EINVAL, "CQ smaller than SQ");
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_IOPOLL;
+	CHECK(io_uring_setup(8, &p) == -EINVAL, "IOPOLL is not supported");
+	memset(&p, 0, sizeof(p));
+	p.resv[1] = 1;
+	CHECK(io_uring_setup(8, &p) == -EINVAL, "reserved field set");
+	CHECK(io_uring_setup(8, (void *)0x80200000) == -EFAULT,
+	      "params in kernel memory");
+	/* valid (all zero) params the kernel cannot write back */
+	static const struct io_uring_params ro_params
+		__attribute__((section(".rodata")));
+	CHECK(io_uring_setup(8, (struct io_uring_params *)&ro_params) == -EFAULT,
+	      "params in read-only memory");
+	CHECK(io_uring_setup(8, (void *)main) == -EINVAL,
+	      "params that are code: reserved fields set");
+	CHECK(io_uring_enter(1, 0, 0, 0, NULL) == -EOPNOTSUPP,
+	      "enter on a non-ring fd");
+	CHECK(io_uring_enter(99, 0, 0, 0, NULL) == -EBADF, "enter on a bad fd");
+	CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, 0, 0) == MAP_FAILED &&
+		      errno == ENODEV,
+	      "mmap of the console");
+}
+
+static void t_nop(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	int seen = 0;
+
+	io_uring_prep_nop(sqe);
+	io_uring_sqe_set_data64(sqe, 42);
+	CHECK(run_one(ring, 42) == 0, "nop");
+	/* a batch, reaped with for_each */
+	for (int i = 0; i < 8; i++) {
+		sqe = io_uring_get_sqe(ring);
+		CHECK(sqe != NULL, "get_sqe %d", i);
+		io_uring_prep_nop(sqe);
+		io_uring_sqe_set_data(sqe, (void *)(uintptr_t)(100 + i));
+	}
+	CHECK(io_uring_get_sqe(ring) == NULL, "SQ full after 8");
+	CHECK(io_uring_submit_and_wait(ring, 8) == 8, "submit_and_wait");
+	CHECK(io_uring_cq_ready(ring) == 8, "cq_ready %u",
+	      io_uring_cq_ready(ring));
+	unsigned head, n = 0;
+
+	io_uring_for_each_cqe(ring, head, cqe) {
+		seen |= 1 << ((uintptr_t)io_uring_cqe_get_data(cqe) - 100);
+		CHECK(cqe->res == 0, "res %d", cqe->res);
+		n++;
+	}
+	io_uring_cq_advance(ring, n);
+	CHECK(seen == 0xff, "every user_data once: %x", seen);
+}
+
+static void t_rw(struct io_uring *ring)
+{
+	char buf[64] = { 0 }, back[64] = { 0 };
+	struct io_uring_sqe *sqe;
+	int fd, r;
+
+	fd = open("/data/hello.txt", O_RDONLY);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
+	sqe->user_data = 1;
+	r = run_one(ring, 1);
+	CHECK(r == 35 && !strcmp(buf, "Hello from the memory file system.\n"),
+	      "read at 0: %d '%s'", r, buf);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fd, buf, 5, 6);
+	sqe->user_data = 2;
+	r = run_one(ring, 2);
+	CHECK(r == 5 && !memcmp(buf, "from ", 5), "read at 6: %d", r);
+	/* offset -1: the file position, which it advances */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fd, buf, 4, -1);
+	sqe->user_data = 3;
+	r = run_one(ring, 3);
+	CHECK(r == 4 && !memcmp(buf, "Hell", 4) && lseek(fd, 0, SEEK_CUR) == 4,
+	      "read at the position: %d, position %ld", r,
+	      (long)lseek(fd, 0, SEEK_CUR));
+	close(fd);
+
+	fd = open("/tmp/ring-rw", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_write(sqe, fd, "through the ring", 16, 0);
+	sqe->user_data = 4;
+	r = run_one(ring, 4);
+	CHECK(r == 16, "write: %d", r);
+	r = pread(fd, back, sizeof(back), 0);
+	CHECK(r == 16 && !memcmp(back, "through the ring", 16),
+	      "read back with pread: %d", r);
+	close(fd);
+	unlink("/tmp/ring-rw");
+}
+
+static void t_openat_close(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	char buf[8];
+	int fd, r;
+
+	io_uring_prep_openat(sqe, AT_FDCWD, "/data/hello.txt", O_RDONLY, 0);
+	sqe->user_data = 7;
+	fd = run_one(ring, 7);
+	CHECK(fd >= 3, "openat: %d", fd);
+	CHECK(read(fd, buf, 5) == 5 && !memcmp(buf, "Hello", 5),
+	      "the fd works with read(2)");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close(sqe, fd);
+	sqe->user_data = 8;
+	r = run_one(ring, 8);
+	CHECK(r == 0, "close: %d", r);
+	CHECK(read(fd, buf, 1) < 0 && errno == EBADF, "fd closed");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat(sqe, AT_FDCWD, "/data/none", O_RDONLY, 0);
+	sqe->user_data = 9;
+	CHECK(run_one(ring, 9) == -ENOENT, "openat missing");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat(sqe, AT_FDCWD, "/tmp/ring-new",
+			     O_WRONLY | O_CREAT | O_EXCL, 0644);
+	sqe->user_data = 10;
+	fd = run_one(ring, 10);
+	CHECK(fd >= 0, "openat O_CREAT: %d", fd);
+	close(fd);
+	CHECK(unlink("/tmp/ring-new") == 0, "the file exists");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close(sqe, ring->ring_fd);
+	sqe->user_data = 11;
+	CHECK(run_one(ring, 11) == -EBADF, "closing the ring through itself");
+}
+
+static void t_errors(struct io_uring *ring)
+{
+	char buf[16];
+	int fd = open("/data/hello.txt", O_RDONLY);
+	struct io_uring_sqe *sqe;
+	struct {
+		const char *what;
+		void *addr;
+	} bad[] = {
+		{ "NULL", NULL },
+		{ "kernel", (void *)0x80200000 },
+		{ "unmapped", (void *)0x50000000 },
+		{ "read-only", (void *)main },
+	};
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 99, buf, 4, 0);
+	sqe->user_data = 1;
+	CHECK(run_one(ring, 1) == -EBADF, "bad fd");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_write(sqe, fd, "x", 1, 0);
+	sqe->user_data = 2;
+	CHECK(run_one(ring, 2) == -EBADF, "write to a read-only fd");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_nop(sqe);
+	sqe->opcode = 200;
+	sqe->user_data = 3;
+	CHECK(run_one(ring, 3) == -EINVAL, "bad opcode");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_nop(sqe);
+	sqe->addr3 = 1;
+	sqe->user_data = 4;
+	CHECK(run_one(ring, 4) == -EINVAL, "reserved field");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fd, buf, 4, 0);
+	sqe->rw_flags = 1;
+	sqe->user_data = 5;
+	CHECK(run_one(ring, 5) == -EINVAL, "rw_flags");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close(sqe, fd);
+	sqe->len = 1;
+	sqe->user_data = 6;
+	CHECK(run_one(ring, 6) == -EINVAL, "close with len set");
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_read(sqe, fd, bad[i].addr, 4, 0);
+		sqe->user_data = 10 + i;
+		CHECK(run_one(ring, 10 + i) == -EFAULT, "read into %s",
+		      bad[i].what);
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_openat(sqe, AT_FDCWD, bad[i].addr, O_RDONLY, 0);
+		sqe->user_data = 20 + i;
+		if (i < 3)
+			CHECK(run_one(ring, 20 + i) == -EFAULT,
+			      "openat path in %s", bad[i].what);
+		else
+			run_one(ring, 20 + i); /* readable: just garbage */
+	}
+	close(fd);
+}
+
+static void t_garbage(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe;
+	unsigned before = *ring->sq.kdropped;
+
+	/* an SQ array index out of range: dropped and counted */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_nop(sqe);
+	ring->sq.array[*ring->sq.ktail & ring->sq.ring_mask] = 1000;
+	ring->sq.sqe_head = ring->sq.sqe_tail;
+	io_uring_smp_store_release(ring->sq.ktail, *ring->sq.ktail + 1);
+	io_uring_enter(ring->ring_fd, 1, 0, IORING_ENTER_SQ_WAKEUP, NULL);
+	while (io_uring_smp_load_acquire(ring->sq.khead) != *ring->sq.ktail)
+		sched_yield();
+	CHECK(*ring->sq.kdropped == before + 1, "dropped %u, want %u",
+	      *ring->sq.kdropped, before + 1);
+	CHECK(io_uring_cq_ready(ring) == 0, "no CQE for a dropped entry");
+	/* a tail far ahead of the head: rejected, counted */
+	unsigned tail = *ring->sq.ktail;
+
+	io_uring_smp_store_release(ring->sq.ktail, tail + 100000);
+	io_uring_enter(ring->ring_fd, 1, 0, IORING_ENTER_SQ_WAKEUP, NULL);
+	while (io_uring_smp_load_acquire(ring->sq.khead) != tail + 100000)
+		sched_yield();
+	CHECK(*ring->sq.kdropped == before + 1 + 100000, "dropped %u",
+	      *ring->sq.kdropped);
+	ring->sq.sqe_head = ring->sq.sqe_tail = tail + 100000;
+	/* and the ring still works */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_nop(sqe);
+	sqe->user_data = 77;
+	CHECK(run_one(ring, 77) == 0, "nop after garbage");
+}
+
+static void t_overflow(void)
+{
+	struct io_uring ring;
+	unsigned char seen[200] = { 0 };
+	int total = 80, submitted = 0, reaped = 0, overflowed = 0;
+
+	if (io_uring_queue_init(8, &ring, 0)) {
+		CHECK(0, "queue_init");
+		return;
+	}
+	/* more NOPs than the CQ (16) holds, none reaped until the kernel
+	 * stops taking SQEs */
+	while (submitted < total) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+		if (!sqe) {
+			io_uring_submit(&ring);
+			if (io_uring_sq_ready(&ring) == 8 &&
+			    io_uring_cq_has_overflow(&ring))
+				break; /* the kernel holds back: full */
+			sched_yield();
+			continue;
+		}
+		io_uring_prep_nop(sqe);
+		sqe->user_data = submitted++;
+	}
+	io_uring_submit(&ring);
+	for (int spins = 0; spins < 100 && !io_uring_cq_has_overflow(&ring);
+	     spins++)
+		sched_yield();
+	overflowed = io_uring_cq_has_overflow(&ring);
+	CHECK(overflowed, "IORING_SQ_CQ_OVERFLOW never set");
+	while (reaped < submitted) {
+		struct io_uring_cqe *cqe;
+
+		if (io_uring_wait_cqe(&ring, &cqe))
+			break;
+		CHECK(cqe->user_data < 200 && !seen[cqe->user_data]++,
+		      "user_data %lu twice or bad", (unsigned long)cqe->user_data);
+		io_uring_cqe_seen(&ring, cqe);
+		reaped++;
+		/* keep the rest of the NOPs flowing */
+		while (submitted < total) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+			if (!sqe)
+				break;
+			io_uring_prep_nop(sqe);
+			sqe->user_data = submitted++;
+			io_uring_submit(&ring);
+		}
+	}
+	CHECK(reaped == total, "reaped %d of %d", reaped, total);
+	CHECK(!io_uring_cq_has_overflow(&ring), "overflow flag still set");
+	io_uring_queue_exit(&ring);
+}
+
+static void t_wakeup(void)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
+	p.sq_thread_idle = 2; /* ms */
+	if (io_uring_queue_init_params(4, &ring, &p)) {
+		CHECK(0, "queue_init");
+		return;
+	}
+	for (int round = 0; round < 3; round++) {
+		/* idle for longer than sq_thread_idle: the IO core sleeps */
+		usleep(20000);
+		CHECK(*ring.sq.kflags & IORING_SQ_NEED_WAKEUP,
+		      "round %d: NEED_WAKEUP not set after idling", round);
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+		io_uring_prep_nop(sqe);
+		io_uring_sqe_set_data64(sqe, round);
+		CHECK(io_uring_submit(&ring) == 1, "submit");
+		CHECK(io_uring_wait_cqe(&ring, &cqe) == 0 && cqe->res == 0 &&
+			      cqe->user_data == (uint64_t)round,
+		      "round %d: the woken IO core completed the NOP", round);
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	/* many submit-and-wait round trips: no lost wakeup */
+	for (int i = 0; i < 300; i++) {
+		io_uring_prep_nop(io_uring_get_sqe(&ring));
+		if (io_uring_submit_and_wait(&ring, 1) != 1 ||
+		    io_uring_peek_cqe(&ring, &cqe)) {
+			CHECK(0, "round trip %d", i);
+			break;
+		}
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	io_uring_queue_exit(&ring);
+}
+
+static void t_several(void)
+{
+	struct io_uring a, b;
+	struct io_uring_cqe *cqe;
+
+	CHECK(io_uring_queue_init(4, &a, 0) == 0 &&
+		      io_uring_queue_init(4, &b, 0) == 0,
+	      "two rings");
+	for (int i = 0; i < 4; i++) {
+		io_uring_prep_nop(io_uring_get_sqe(&a));
+		io_uring_prep_nop(io_uring_get_sqe(&b));
+	}
+	io_uring_submit(&a);
+	io_uring_submit(&b);
+	CHECK(io_uring_wait_cqe_nr(&a, &cqe, 4) == 0 &&
+		      io_uring_wait_cqe_nr(&b, &cqe, 4) == 0,
+	      "both rings served");
+	io_uring_queue_exit(&a);
+	io_uring_queue_exit(&b);
+}
+
+static void t_exit_with_ring(void)
+{
+	long before = free_pages();
+	int st, pid = spawn("/bin/ringtest",
+			    (char *[]){ "ringtest", "child-ring", NULL });
+
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+		      WEXITSTATUS(st) == 0,
+	      "child with rings");
+	CHECK(free_pages() == before, "pages leaked: %ld",
+	      before - free_pages());
+}
+
+static int child_ring(void)
+{
+	static struct io_uring r[3];
+
+	/* exits with rings set up, mapped, and NOPs submitted */
+	for (int i = 0; i < 3; i++) {
+		if (io_uring_queue_init(64, &r[i], 0))
+			return 1;
+		for (int j = 0; j < 64; j++)
+			io_uring_prep_nop(io_uring_get_sqe(&r[i]));
+		io_uring_submit(&r[i]);
+	}
+	return 0;
+}
+
+static void run(const char *name, void (*fn)(void))
+{
+	group = name;
+	group_failed = 0;
+	fn();
+	if (group_failed)
+		failed++;
+	else
+		passed++, printf("ok %s\n", name);
+	fflush(stdout);
+}
+
+static struct io_uring shared_ring;
+static void g_nop(void) { t_nop(&shared_ring); }
+static void g_rw(void) { t_rw(&shared_ring); }
+static void g_openat(void) { t_openat_close(&shared_ring); }
+static void g_errors(void) { t_errors(&shared_ring); }
+static void g_garbage(void) { t_garbage(&shared_ring); }
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "child-ring"))
+		return child_ring();
+	long before = free_pages();
+
+	int r = io_uring_queue_init(8, &shared_ring, 0);
+
+	if (r) {
+		printf("ringtest: cannot set up a ring: %s\n", strerror(-r));
+		return 1;
+	}
+	io_uring_queue_exit(&shared_ring);
+	run("setup", t_setup);
+	if (io_uring_queue_init(8, &shared_ring, 0))
+		return 1;
+	run("nop", g_nop);
+	run("rw", g_rw);
+	run("openat-close", g_openat);
+	run("errors", g_errors);
+	run("garbage", g_garbage);
+	io_uring_queue_exit(&shared_ring);
+	run("overflow", t_overflow);
+	run("wakeup", t_wakeup);
+	run("several", t_several);
+	run("exit-with-rings", t_exit_with_ring);
+	group = "leak-check";
+	group_failed = 0;
+	CHECK(free_pages() == before, "free pages %ld before, %ld after", before,
+	      free_pages());
+	if (group_failed)
+		failed++;
+	else
+		passed++, printf("ok leak-check\n");
+	printf("ringtest: passed=%d failed=%d\n", passed, failed);
+	return failed != 0;
+}

@@ -1,0 +1,120 @@
+"""The rings: io_uring set-up, the IO core's operations and their errors,
+CQ overflow without loss, NEED_WAKEUP sleep and wakeup, several rings, exit
+with rings, in both the parallel and the deterministic mode; and a liburing
+program written for Linux, compiled unchanged with hosttools/ucc."""
+import re
+import subprocess
+
+import pytest
+
+from conftest import ROOT, result_line, run
+
+LINUX_LIBURING_PROGRAM = r"""
+/* A small liburing program as written for Linux: copy a file to stdout
+ * through the ring, several reads in flight, completions matched by
+ * user_data. */
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define QD 4
+#define BS 8
+
+struct req { off_t off; size_t len; char *buf; };
+
+int main(int argc, char *argv[])
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct stat st;
+	int fd, ret, inflight = 0;
+	off_t off = 0;
+
+	if (argc < 2)
+		return 2;
+	fd = open(argv[1], O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		perror("open");
+		return 1;
+	}
+	ret = io_uring_queue_init(QD, &ring, 0);
+	if (ret < 0) {
+		fprintf(stderr, "queue_init: %s\n", strerror(-ret));
+		return 1;
+	}
+	struct req *reqs = calloc((st.st_size + BS - 1) / BS, sizeof(*reqs));
+	char *out = calloc(1, st.st_size + 1);
+	int nreq = 0, done = 0;
+
+	while (done < (st.st_size + BS - 1) / BS) {
+		while (inflight < QD && off < st.st_size) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+			struct req *r = &reqs[nreq++];
+			void *buf;
+
+			if (posix_memalign(&buf, 16, BS))
+				return 1;
+			r->off = off;
+			r->len = st.st_size - off < BS ? st.st_size - off : BS;
+			r->buf = buf;
+			io_uring_prep_read(sqe, fd, r->buf, r->len, r->off);
+			io_uring_sqe_set_data(sqe, r);
+			off += r->len;
+			inflight++;
+		}
+		io_uring_submit(&ring);
+		ret = io_uring_wait_cqe(&ring, &cqe);
+		if (ret < 0) {
+			fprintf(stderr, "wait_cqe: %s\n", strerror(-ret));
+			return 1;
+		}
+		struct req *r = io_uring_cqe_get_data(cqe);
+		if (cqe->res != (int)r->len) {
+			fprintf(stderr, "read: %d\n", cqe->res);
+			return 1;
+		}
+		memcpy(out + r->off, r->buf, r->len);
+		free(r->buf);
+		io_uring_cqe_seen(&ring, cqe);
+		inflight--;
+		done++;
+	}
+	printf("liburing-cat: %s", out);
+	io_uring_queue_exit(&ring);
+	close(fd);
+	return 0;
+}
+"""
+
+
+@pytest.mark.parametrize("icount", [False, True], ids=["parallel", "icount"])
+def test_ringtest(boot, icount):
+    text, status = run(boot, "/bin/ringtest", icount=icount)
+    r = result_line(text, "ringtest")
+    fails = re.findall(r"^FAIL .*$", text, re.M)
+    assert status == 0 and r["failed"] == "0", "\n".join(fails)
+    for group in ("setup", "nop", "rw", "openat-close", "errors", "garbage",
+                  "overflow", "wakeup", "several", "exit-with-rings",
+                  "leak-check"):
+        assert re.search(rf"^ok {group}$", text, re.M), group
+
+
+def test_linux_liburing_program_compiles_unchanged(boot, tmp_path):
+    src = tmp_path / "lcat.c"
+    src.write_text(LINUX_LIBURING_PROGRAM)
+    exe = tmp_path / "lcat"
+    subprocess.run(["hosttools/ucc", "-O2", "-Werror", str(src), "-o",
+                    str(exe)], cwd=ROOT, check=True)
+    text, status = run(boot, "/bin/lcat /data/hello.txt", extra=[str(exe)])
+    assert status == 0, text[-1500:]
+    assert "liburing-cat: Hello from the memory file system." in text
+
+
+def test_no_rings_without_an_io_core(boot):
+    text, status = run(boot, "/bin/ringtest", cpus=1)
+    assert "ringtest: cannot set up a ring: No such device" in text
+    assert status == 1
