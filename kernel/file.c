@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "riscv.h"
 #include "spinlock.h"
+#include "uapi/abi.h"
 #include "uapi/errno.h"
 
 static struct spinlock ftable_lock = SPINLOCK_INIT("ftable");
@@ -157,6 +158,43 @@ long file_read(struct file *f, pagetable_t pt, uint64_t udst, size_t n,
 	uint64_t pos = off;
 
 	return inode_read_user(f->ip, pt, &pos, udst, n);
+}
+
+/*
+ * readv/writev: the iovec array at uiov is read from user memory one entry
+ * at a time, each once; a short transfer ends the call.
+ */
+long file_rw_iov(struct file *f, pagetable_t pt, uint64_t uiov, uint32_t cnt,
+		 int64_t off, bool write)
+{
+	long done = 0, res = 0;
+
+	if (cnt > ABI_UIO_MAXIOV)
+		return -EINVAL;
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct abi_iovec iov;
+
+		if (copyin(pt, &iov, uiov + i * sizeof(iov), sizeof(iov)) < 0) {
+			res = -EFAULT;
+			break;
+		}
+		if ((int64_t)iov.iov_len < 0) {
+			res = -EINVAL;
+			break;
+		}
+		if (iov.iov_len == 0)
+			continue;
+		res = write ? file_write(f, pt, iov.iov_base, iov.iov_len, off)
+			    : file_read(f, pt, iov.iov_base, iov.iov_len, off);
+		if (res < 0)
+			break;
+		done += res;
+		if (off != -1)
+			off += res;
+		if ((uint64_t)res < iov.iov_len)
+			break;
+	}
+	return done ? done : res;
 }
 
 long file_write(struct file *f, pagetable_t pt, uint64_t usrc, size_t n,

@@ -74,6 +74,8 @@ long file_read(struct file *f, pagetable_t pt, uint64_t udst, size_t n,
 	       int64_t off);
 long file_write(struct file *f, pagetable_t pt, uint64_t usrc, size_t n,
 		int64_t off);
+long file_rw_iov(struct file *f, pagetable_t pt, uint64_t uiov, uint32_t cnt,
+		 int64_t off, bool write);
 
 /* sysfile.c: shared with the ring operations */
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);

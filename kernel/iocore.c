@@ -5,17 +5,24 @@
  * the ring itself (its private SQ head and CQ tail, its overflow CQEs), run
  * to a yield point by ring_poll(): it takes at most RING_BATCH SQEs per turn,
  * so that every ring gets served in round-robin and none can starve
- * another.  Operations today all finish at once (the memory FS); operations
- * that must wait (timeouts, the disk) will park as their own tasks.  No heap
- * allocation on this path and bounded memory per ring.  (A stackful design
- * would need a stack per in-flight operation; a state record is smaller and
- * is what a poll-style C executor naturally has.)
+ * another.  An operation that cannot finish at once (a TIMEOUT; the disk
+ * later), a link-chain member waiting for its predecessor, or an
+ * IOSQE_IO_DRAIN SQE waiting for all before it, parks as a request record
+ * (struct ring_req: the state of its coroutine) in its ring's fixed pool;
+ * the poller resumes it when its event comes, so completions come back out
+ * of order, matched by user_data.  No heap allocation on this path and
+ * bounded memory per ring; when the pool or the CQ (plus its overflow list)
+ * has no room for one more completion, the poller stops taking SQEs until
+ * there is: back-pressure, nothing dropped.  (A stackful design would need a
+ * stack per parked operation; a state record is smaller and is what a
+ * poll-style C executor naturally has.)
  *
  * Waiting: the IO core never enables interrupts (sstatus.SIE stays 0) and
  * takes no traps.  After sq_thread_idle without work it sets
  * IORING_SQ_NEED_WAKEUP in every ring and sleeps in wfi until an IPI
  * (sie.SSIE) -- from io_uring_enter(SQ_WAKEUP), from a ring being set up or
- * torn down, or from iocore_ping -- and clears sip.SSIP itself.
+ * torn down, or from iocore_ping -- or until its own timer (sie.STIE) if a
+ * timeout is parked, and clears the pending bits itself.
  *
  * Talking to the normal core: the IO core never changes process state.  It
  * sends an IPI and the normal core's handler (iocore_ipi) wakes everything
@@ -65,14 +72,19 @@ void iocore_ipi(void)
 	wakeup(&iocore_event);
 }
 
-/* IO core: room in the CQ (or the overflow list) for one more CQE? */
-static bool cq_space(struct ring *r)
+/*
+ * IO core: room for one more operation?  Every completion still owed (the
+ * CQEs in the CQ and the overflow list, and one per parked request) must
+ * fit in the CQ plus the overflow list, and a request record must be free.
+ */
+static bool ring_has_room(struct ring *r)
 {
 	/* acquire: pairs with the user's release store of the CQ head */
 	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
+	uint64_t owed = (r->cq_tail_k - head) + (r->ovf_tail - r->ovf_head) +
+			r->nparked;
 
-	return r->cq_tail_k - head < r->cq_entries ||
-	       r->ovf_tail - r->ovf_head < RING_OVF_MAX;
+	return owed < r->cq_entries + RING_OVF_MAX && r->nparked < RING_REQS;
 }
 
 /* IO core: move overflowed CQEs into the CQ as the user frees room. */
@@ -107,7 +119,7 @@ static void post_cqe(struct ring *r, uint64_t user_data, int32_t res)
 		r->cq_tail_k++;
 		return;
 	}
-	/* cq_space() guaranteed room here before the SQE was taken */
+	/* ring_has_room() guaranteed room here before the SQE was taken */
 	r->ovf[r->ovf_tail++ % RING_OVF_MAX] = cqe;
 	__atomic_or_fetch(r->sq_flags, IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELAXED);
 }
@@ -134,12 +146,180 @@ static uint32_t sq_pending(struct ring *r)
 	return __atomic_load_n(r->sq_tail, __ATOMIC_ACQUIRE) - r->sq_head_k;
 }
 
+static void post(struct ring *r, uint64_t user_data, long res)
+{
+	post_cqe(r, user_data, res);
+	r->cqes_posted++;
+}
+
+/* Put a request that must wait into the ring's pool (room was checked). */
+static struct ring_req *park(struct ring *r, const struct ring_req *tmp,
+			     enum req_state state)
+{
+	for (int i = 0; i < RING_REQS; i++) {
+		struct ring_req *q = &r->reqs[i];
+
+		if (q->state == REQ_FREE) {
+			*q = *tmp;
+			q->state = state;
+			r->nparked++;
+			return q;
+		}
+	}
+	panic("ring %d: no free request record", r->id);
+}
+
+static void req_free(struct ring *r, struct ring_req *q)
+{
+	q->state = REQ_FREE;
+	q->link = NULL;
+	r->nparked--;
+}
+
+/*
+ * Run the parked members of a chain from q on, in order, given whether the
+ * member before them failed (then they complete with -ECANCELED).  Stops at
+ * one that parks again.
+ */
+static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
+{
+	while (q) {
+		struct ring_req *next = q->link;
+		bool tail = q == r->chain_tail;
+
+		q->link = NULL;
+		if (failed) {
+			post(r, q->sqe.user_data, -ECANCELED);
+			req_free(r, q);
+		} else {
+			long res = ring_prep_issue(r, q);
+
+			if (res == RING_PARKED) {
+				q->link = next;
+				return;
+			}
+			failed = ring_req_failed(&q->sqe, res);
+			post(r, q->sqe.user_data, res);
+			req_free(r, q);
+		}
+		if (tail) {
+			/* the open chain's last member is done */
+			r->chain_tail = NULL;
+			r->chain_failed = failed;
+		}
+		q = next;
+	}
+}
+
+/* A parked request's event came: complete it, then run its chain's rest. */
+static void finish_parked(struct ring *r, struct ring_req *q, long res)
+{
+	struct ring_req *next = q->link;
+	bool failed = ring_req_failed(&q->sqe, res);
+
+	if (q == r->chain_tail) {
+		r->chain_tail = NULL;
+		r->chain_failed = failed;
+	}
+	post(r, q->sqe.user_data, res);
+	req_free(r, q);
+	run_waiting(r, next, failed);
+}
+
+/* Expire timeouts and count-satisfied timeouts; returns whether any did. */
+static bool run_timers(struct ring *r)
+{
+	uint64_t now = rdtime();
+	bool fired = false;
+
+	if (!r->nparked)
+		return false;
+	for (int i = 0; i < RING_REQS; i++) {
+		struct ring_req *q = &r->reqs[i];
+
+		if (q->state != REQ_TIMER)
+			continue;
+		if (q->count_target && r->cqes_posted >= q->count_target) {
+			finish_parked(r, q, 0);
+			fired = true;
+		} else if (q->deadline <= now) {
+			finish_parked(r, q, -ETIME);
+			fired = true;
+		}
+	}
+	return fired;
+}
+
+/* The earliest parked timeout on the ring, or ~0. */
+static uint64_t next_deadline(struct ring *r)
+{
+	uint64_t t = ~0UL;
+
+	for (int i = 0; r->nparked && i < RING_REQS; i++)
+		if (r->reqs[i].state == REQ_TIMER && r->reqs[i].deadline < t)
+			t = r->reqs[i].deadline;
+	return t;
+}
+
+/* An IOSQE_IO_DRAIN request runs once everything before it has finished. */
+static bool try_drain(struct ring *r)
+{
+	struct ring_req *q = r->drain;
+
+	if (!q || r->nparked > 1)
+		return false;
+	r->drain = NULL;
+	run_waiting(r, q, false);
+	return true;
+}
+
+/* Start one SQE (tmp: its private copy, on the stack). */
+static void take_sqe(struct ring *r, struct ring_req *tmp)
+{
+	bool link = tmp->sqe.flags & IOSQE_IO_LINK;
+	bool failed = false;
+	struct ring_req *parked = NULL;
+	long res;
+
+	if (r->in_chain && r->chain_failed) {
+		post(r, tmp->sqe.user_data, -ECANCELED);
+		r->in_chain = link;
+		r->chain_failed = link;
+		return;
+	}
+	if (r->in_chain && r->chain_tail) {
+		/* its predecessor is parked: wait behind it */
+		parked = park(r, tmp, REQ_WAIT_LINK);
+		r->chain_tail->link = parked;
+		r->chain_tail = link ? parked : NULL;
+		r->in_chain = link;
+		return;
+	}
+	if ((tmp->sqe.flags & IOSQE_IO_DRAIN) && r->nparked) {
+		r->drain = parked = park(r, tmp, REQ_WAIT_DRAIN);
+	} else {
+		res = ring_prep_issue(r, tmp);
+		if (res == RING_PARKED) {
+			parked = park(r, tmp, tmp->state);
+		} else {
+			failed = ring_req_failed(&tmp->sqe, res);
+			post(r, tmp->sqe.user_data, res);
+		}
+	}
+	r->in_chain = link;
+	r->chain_tail = link ? parked : NULL;
+	r->chain_failed = link && !parked && failed;
+}
+
 /* One turn of a ring's poller task; returns whether it did anything. */
 static bool ring_poll(struct ring *r)
 {
 	bool worked = flush_overflow(r);
-	uint32_t n = sq_pending(r);
+	uint32_t n;
 
+	worked |= run_timers(r);
+	worked |= try_drain(r);
+	n = sq_pending(r);
 	if (n > r->sq_entries) {
 		/* a garbage tail: more than the ring holds.  Drop it all. */
 		__atomic_add_fetch(r->sq_dropped, n, __ATOMIC_RELAXED);
@@ -147,9 +327,11 @@ static bool ring_poll(struct ring *r)
 		n = 0;
 		worked = true;
 	}
-	for (uint32_t i = 0; i < n && i < RING_BATCH && cq_space(r); i++) {
+	for (uint32_t i = 0; i < n && i < RING_BATCH && !r->drain &&
+			     ring_has_room(r);
+	     i++) {
 		uint32_t idx = READ_ONCE(r->sq_array[r->sq_head_k & (r->sq_entries - 1)]);
-		struct io_uring_sqe sqe;
+		struct ring_req tmp;
 
 		r->sq_head_k++;
 		worked = true;
@@ -158,8 +340,11 @@ static bool ring_poll(struct ring *r)
 			continue;
 		}
 		/* the one copy of the SQE: nothing below reads shared memory */
-		memcpy(&sqe, (const void *)&r->sqes[idx], sizeof(sqe));
-		post_cqe(r, sqe.user_data, ring_execute(r, &sqe));
+		memcpy(&tmp.sqe, (const void *)&r->sqes[idx], sizeof(tmp.sqe));
+		tmp.state = REQ_FREE;
+		tmp.link = NULL;
+		tmp.deadline = tmp.count_target = 0;
+		take_sqe(r, &tmp);
 	}
 	if (worked) {
 		/* release: pairs with the acquire load of the SQ head in
@@ -233,9 +418,11 @@ static void set_need_wakeup(bool on)
 	}
 }
 
-/* Sleep until an IPI, unless a ring got work meanwhile. */
+/* Sleep until an IPI or the next parked timeout, unless work came. */
 static void idle_sleep(void)
 {
+	uint64_t deadline = ~0UL;
+
 	set_need_wakeup(true);
 	/* full barrier: pairs with the one in io_uring_submit between the SQ
 	 * tail store and the flags load */
@@ -245,9 +432,14 @@ static void idle_sleep(void)
 			set_need_wakeup(false);
 			return;
 		}
+		deadline = MIN(deadline, next_deadline(active[i]));
 	}
-	while (!(csr_read(sip) & SIE_SSIE))
+	if (deadline != ~0UL)
+		sbi_set_timer(deadline);
+	while (!(csr_read(sip) & (SIE_SSIE | SIE_STIE)))
 		wfi();
+	if (deadline != ~0UL)
+		sbi_set_timer(~0UL); /* clears sip.STIP */
 	set_need_wakeup(false);
 }
 
@@ -257,6 +449,7 @@ void iocore_main(void)
 	uint64_t last_work = rdtime();
 	int next = 0;
 
+	sbi_set_timer(~0UL); /* no timer until a timeout is parked */
 	kprintf("hart %ld: IO core: serving rings\n", (long)h->id);
 	for (;;) {
 		bool worked = false;

@@ -47,6 +47,23 @@ enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
 #define RA_CQES 320
 #define RING_MAX_PAGES (RING_SLOT_SIZE / 2 / 4096)
 #define RING_OVF_MAX 64 /* CQEs held in the kernel while the CQ is full */
+#define RING_REQS 64	/* operations in flight (parked) per ring */
+#define RING_PARKED (-4096) /* issue() result: the operation waits */
+
+/*
+ * An operation that cannot finish at once: the state of its coroutine
+ * (stackless), parked in the ring until a timer, a count of completions,
+ * its predecessor in a link chain, or a drain lets it go on.
+ */
+enum req_state { REQ_FREE, REQ_TIMER, REQ_WAIT_LINK, REQ_WAIT_DRAIN };
+
+struct ring_req {
+	enum req_state state;
+	struct io_uring_sqe sqe;  /* the one private copy of the SQE */
+	uint64_t deadline;	  /* REQ_TIMER: time CSR value, or 0 */
+	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
+	struct ring_req *link;	  /* the next member of its chain, waiting */
+};
 
 struct proc;
 
@@ -80,6 +97,13 @@ struct ring {
 	uint32_t cq_tail_k; /* private CQ tail, published to *cq_tail */
 	uint32_t ovf_head, ovf_tail;
 	struct io_uring_cqe ovf[RING_OVF_MAX];
+	uint64_t cqes_posted;	   /* for TIMEOUT with a completion count */
+	int nparked;		   /* records not REQ_FREE */
+	bool in_chain;		   /* the last SQE taken had IOSQE_IO_LINK */
+	bool chain_failed;	   /* ... and the chain has failed: cancel */
+	struct ring_req *chain_tail; /* the chain's last member, if parked */
+	struct ring_req *drain;	   /* an IOSQE_IO_DRAIN SQE waiting */
+	struct ring_req reqs[RING_REQS];
 };
 
 extern struct ring rings[];
@@ -88,7 +112,8 @@ extern struct ring rings[];
 void ring_destroy_memory(struct ring *r);
 
 /* ringops.c */
-long ring_execute(struct ring *r, const struct io_uring_sqe *sqe);
+long ring_prep_issue(struct ring *r, struct ring_req *req);
+bool ring_req_failed(const struct io_uring_sqe *sqe, long res);
 
 /* iocore.c */
 void iocore_kick(void);

@@ -1,9 +1,10 @@
 /*
  * The ring operations, in a table indexed by opcode as in Linux io_uring:
  * each has a prep step that validates the SQE (already copied once out of
- * shared memory by the caller) and an issue step that runs it for the
- * ring's owner and returns the CQE result, >= 0 or -errno.  They run on the
- * IO core.  User memory is reached by walking the owner's page table in
+ * shared memory into its request record by the caller) and copies in what
+ * else it needs, and an issue step that runs it for the ring's owner and
+ * returns the CQE result, >= 0 or -errno, or RING_PARKED when it must wait
+ * (TIMEOUT; iocore.c completes it later).  They run on the IO core.  User memory is reached by walking the owner's page table in
  * software (uvm_page, with the U bit and R/W checked per page) under the
  * owner's mm_lock, so that the normal core cannot unmap a page under it.
  */
@@ -12,11 +13,12 @@
 #include "proc.h"
 #include "riscv.h"
 #include "ring.h"
+#include "uapi/abi.h"
 #include "uapi/errno.h"
 
 struct ring_op {
-	long (*prep)(const struct io_uring_sqe *sqe);
-	long (*issue)(struct ring *r, const struct io_uring_sqe *sqe);
+	long (*prep)(struct ring *r, struct ring_req *req);
+	long (*issue)(struct ring *r, struct ring_req *req);
 };
 
 /* the SQE fields no operation here uses must be zero */
@@ -26,19 +28,23 @@ static bool common_reserved_clear(const struct io_uring_sqe *sqe)
 	       !sqe->splice_fd_in && !sqe->addr3 && !sqe->__pad2[0];
 }
 
-static long nop_prep(const struct io_uring_sqe *sqe)
+static long nop_prep(struct ring *r, struct ring_req *req)
 {
+	const struct io_uring_sqe *sqe = &req->sqe;
+
 	/* liburing's prep_nop sets fd -1; Linux ignores fd, off, addr, len */
 	return sqe->rw_flags ? -EINVAL : 0;
 }
 
-static long nop_issue(struct ring *r, const struct io_uring_sqe *sqe)
+static long nop_issue(struct ring *r, struct ring_req *req)
 {
 	return 0;
 }
 
-static long rw_prep(const struct io_uring_sqe *sqe)
+static long rw_prep(struct ring *r, struct ring_req *req)
 {
+	const struct io_uring_sqe *sqe = &req->sqe;
+
 	if (sqe->rw_flags)
 		return -EINVAL; /* RWF_* flags are not supported */
 	if ((int64_t)sqe->off < -1)
@@ -64,25 +70,26 @@ static long rw_issue(struct ring *r, const struct io_uring_sqe *sqe, bool write)
 	return res;
 }
 
-static long read_issue(struct ring *r, const struct io_uring_sqe *sqe)
+static long read_issue(struct ring *r, struct ring_req *req)
 {
-	return rw_issue(r, sqe, false);
+	return rw_issue(r, &req->sqe, false);
 }
 
-static long write_issue(struct ring *r, const struct io_uring_sqe *sqe)
+static long write_issue(struct ring *r, struct ring_req *req)
 {
-	return rw_issue(r, sqe, true);
+	return rw_issue(r, &req->sqe, true);
 }
 
-static long openat_prep(const struct io_uring_sqe *sqe)
+static long openat_prep(struct ring *r, struct ring_req *req)
 {
-	if (sqe->off)
+	if (req->sqe.off)
 		return -EINVAL;
 	return 0;
 }
 
-static long openat_issue(struct ring *r, const struct io_uring_sqe *sqe)
+static long openat_issue(struct ring *r, struct ring_req *req)
 {
+	const struct io_uring_sqe *sqe = &req->sqe;
 	struct proc *p = r->owner;
 	char *path;
 	long res;
@@ -97,15 +104,18 @@ static long openat_issue(struct ring *r, const struct io_uring_sqe *sqe)
 	return res;
 }
 
-static long close_prep(const struct io_uring_sqe *sqe)
+static long close_prep(struct ring *r, struct ring_req *req)
 {
+	const struct io_uring_sqe *sqe = &req->sqe;
+
 	if (sqe->off || sqe->addr || sqe->len || sqe->rw_flags)
 		return -EINVAL;
 	return 0;
 }
 
-static long close_issue(struct ring *r, const struct io_uring_sqe *sqe)
+static long close_issue(struct ring *r, struct ring_req *req)
 {
+	const struct io_uring_sqe *sqe = &req->sqe;
 	struct file *f = fd_get(r->owner, sqe->fd);
 	bool is_ring;
 
@@ -118,7 +128,86 @@ static long close_issue(struct ring *r, const struct io_uring_sqe *sqe)
 	return file_close_fd(r->owner, sqe->fd);
 }
 
+static long rwv_prep(struct ring *r, struct ring_req *req)
+{
+	long err = rw_prep(r, req);
+
+	if (err)
+		return err;
+	if (req->sqe.len > ABI_UIO_MAXIOV)
+		return -EINVAL;
+	return 0;
+}
+
+static long rwv_issue(struct ring *r, struct ring_req *req, bool write)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct proc *p = r->owner;
+	struct file *f = fd_get(p, sqe->fd);
+	long res;
+
+	if (!f)
+		return -EBADF;
+	spin_lock(&p->mm_lock);
+	res = file_rw_iov(f, p->pagetable, sqe->addr, sqe->len, sqe->off, write);
+	spin_unlock(&p->mm_lock);
+	file_put(f);
+	return res;
+}
+
+static long readv_issue(struct ring *r, struct ring_req *req)
+{
+	return rwv_issue(r, req, false);
+}
+
+static long writev_issue(struct ring *r, struct ring_req *req)
+{
+	return rwv_issue(r, req, true);
+}
+
+/*
+ * TIMEOUT: addr -> struct __kernel_timespec (relative, or absolute
+ * CLOCK_MONOTONIC with IORING_TIMEOUT_ABS), len 1, off = a completion count
+ * (0: none).  Completes with -ETIME when the time passes, or 0 once off
+ * other completions have been posted on the ring.  The time is copied in at
+ * prep, once.
+ */
+static long timeout_prep(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct proc *p = r->owner;
+	struct abi_timespec ts;
+	uint64_t ticks, now = rdtime();
+	long err;
+
+	if (sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS))
+		return -EINVAL;
+	spin_lock(&p->mm_lock);
+	err = copyin(p->pagetable, &ts, sqe->addr, sizeof(ts));
+	spin_unlock(&p->mm_lock);
+	if (err)
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	ticks = ts.tv_sec * timebase_hz + ts.tv_nsec * timebase_hz / 1000000000;
+	if (sqe->timeout_flags & IORING_TIMEOUT_ABS)
+		req->deadline = ticks;
+	else
+		req->deadline = now + ticks;
+	req->count_target = sqe->off ? r->cqes_posted + sqe->off : 0;
+	return 0;
+}
+
+static long timeout_issue(struct ring *r, struct ring_req *req)
+{
+	req->state = REQ_TIMER;
+	return RING_PARKED;
+}
+
 static const struct ring_op ring_ops[IORING_OP_LAST] = {
+	[IORING_OP_READV] = { rwv_prep, readv_issue },
+	[IORING_OP_WRITEV] = { rwv_prep, writev_issue },
+	[IORING_OP_TIMEOUT] = { timeout_prep, timeout_issue },
 	[IORING_OP_NOP] = { nop_prep, nop_issue },
 	[IORING_OP_READ] = { rw_prep, read_issue },
 	[IORING_OP_WRITE] = { rw_prep, write_issue },
@@ -126,19 +215,34 @@ static const struct ring_op ring_ops[IORING_OP_LAST] = {
 	[IORING_OP_CLOSE] = { close_prep, close_issue },
 };
 
-/* Run one SQE (a private copy) for ring r; returns the CQE result. */
-long ring_execute(struct ring *r, const struct io_uring_sqe *sqe)
+#define SUPPORTED_SQE_FLAGS (IOSQE_IO_LINK | IOSQE_IO_DRAIN)
+
+/*
+ * Validate and run the request's SQE (its private copy) for ring r: the
+ * CQE result, or RING_PARKED.
+ */
+long ring_prep_issue(struct ring *r, struct ring_req *req)
 {
+	const struct io_uring_sqe *sqe = &req->sqe;
 	const struct ring_op *op;
 	long res;
 
 	if (sqe->opcode >= IORING_OP_LAST || !ring_ops[sqe->opcode].issue)
 		return -EINVAL;
-	if (sqe->flags || !common_reserved_clear(sqe))
-		return -EINVAL; /* no IOSQE_* flag is supported yet */
+	if ((sqe->flags & ~SUPPORTED_SQE_FLAGS) || !common_reserved_clear(sqe))
+		return -EINVAL;
 	op = &ring_ops[sqe->opcode];
-	res = op->prep(sqe);
+	res = op->prep(r, req);
 	if (res < 0)
 		return res;
-	return op->issue(r, sqe);
+	return op->issue(r, req);
+}
+
+/* Does this result break a link chain?  (As Linux: errors, short I/O.) */
+bool ring_req_failed(const struct io_uring_sqe *sqe, long res)
+{
+	if (res < 0)
+		return true;
+	return (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) &&
+	       res != (long)sqe->len;
 }

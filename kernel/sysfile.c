@@ -208,6 +208,29 @@ long sys_pwrite64(long fd, long ubuf, long n, long off, long a4, long a5)
 	return prw(fd, ubuf, n, off, true);
 }
 
+static long rwv(long fd, long uiov, long cnt, bool write)
+{
+	struct proc *p = this_proc();
+	struct file *f = fd_get(p, fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = cnt < 0 ? -EINVAL : file_rw_iov(f, p->pagetable, uiov, cnt, -1, write);
+	file_put(f);
+	return r;
+}
+
+long sys_readv(long fd, long uiov, long cnt, long a3, long a4, long a5)
+{
+	return rwv(fd, uiov, cnt, false);
+}
+
+long sys_writev(long fd, long uiov, long cnt, long a3, long a4, long a5)
+{
+	return rwv(fd, uiov, cnt, true);
+}
+
 static long seek(struct file *f, long off, long whence)
 {
 	struct abi_stat st;

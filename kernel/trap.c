@@ -39,7 +39,8 @@ void trap_init_hart(void)
 	if (h->role == HART_NORMAL)
 		csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
 	else
-		csr_set(sie, SIE_SSIE); /* the IO core only wakes for IPIs */
+		csr_set(sie, SIE_SSIE | SIE_STIE); /* the IO core wakes for IPIs
+						     * and its own timer */
 }
 
 /* Set the normal core's timer to the next event: a sleeper or preemption. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -426,4 +427,14 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 int munmap(void *addr, size_t len)
 {
 	return __syscall_ret(__syscall2(SYS_munmap, addr, len));
+}
+
+ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
+{
+	return __syscall_ret(__syscall3(SYS_readv, fd, iov, iovcnt));
+}
+
+ssize_t writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	return __syscall_ret(__syscall3(SYS_writev, fd, iov, iovcnt));
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <usys.h>
@@ -418,6 +419,179 @@ static void t_wakeup(void)
 	io_uring_queue_exit(&ring);
 }
 
+/* Reap n CQEs into order[] (user_data) and res[]; returns how many. */
+static int reap(struct io_uring *ring, int n, uint64_t *order, int *res)
+{
+	struct io_uring_cqe *cqe;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (io_uring_wait_cqe(ring, &cqe))
+			break;
+		order[i] = cqe->user_data;
+		res[i] = cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+	}
+	return i;
+}
+
+static struct io_uring_sqe *sqe_data(struct io_uring *ring, uint64_t data)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	sqe->user_data = data;
+	return sqe;
+}
+
+static void t_timeout(struct io_uring *ring)
+{
+	struct __kernel_timespec ts = { 0, 30 * 1000 * 1000 }, big = { 5, 0 },
+				 bad = { 0, 1000000000 };
+	uint64_t order[8];
+	int res[8];
+	struct io_uring_sqe *sqe;
+
+	/* out of order: the timeout is submitted first, completes last */
+	io_uring_prep_timeout(io_uring_get_sqe(ring), &ts, 0, 0);
+	ring->sq.sqes[(ring->sq.sqe_tail - 1) & ring->sq.ring_mask].user_data = 1;
+	sqe_data(ring, 2);
+	io_uring_submit(ring);
+	CHECK(reap(ring, 2, order, res) == 2, "reap");
+	CHECK(order[0] == 2 && res[0] == 0 && order[1] == 1 && res[1] == -ETIME,
+	      "order %lu(%d) %lu(%d), want the NOP first then -ETIME",
+	      (unsigned long)order[0], res[0], (unsigned long)order[1], res[1]);
+	/* a count: completes with 0 after 2 other completions */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &big, 2, 0);
+	sqe->user_data = 10;
+	sqe_data(ring, 11);
+	sqe_data(ring, 12);
+	io_uring_submit(ring);
+	CHECK(reap(ring, 3, order, res) == 3, "reap count");
+	CHECK(order[2] == 10 && res[2] == 0, "count timeout: %lu %d",
+	      (unsigned long)order[2], res[2]);
+	/* absolute time: already past */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ABS);
+	sqe->user_data = 20;
+	CHECK(run_one(ring, 20) == -ETIME, "absolute timeout in the past");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &bad, 0, 0);
+	sqe->user_data = 21;
+	CHECK(run_one(ring, 21) == -EINVAL, "tv_nsec 1e9");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, (void *)0x80200000, 0, 0);
+	sqe->user_data = 22;
+	CHECK(run_one(ring, 22) == -EFAULT, "timespec in kernel memory");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0x80);
+	sqe->user_data = 23;
+	CHECK(run_one(ring, 23) == -EINVAL, "unknown timeout flag");
+}
+
+static void t_link(struct io_uring *ring)
+{
+	struct __kernel_timespec ts = { 0, 20 * 1000 * 1000 };
+	uint64_t order[8];
+	int res[8];
+	struct io_uring_sqe *sqe;
+	char buf[8];
+
+	/* a chain runs in order */
+	for (int i = 0; i < 4; i++)
+		io_uring_sqe_set_flags(sqe_data(ring, 30 + i),
+				       i < 3 ? IOSQE_IO_LINK : 0);
+	io_uring_submit(ring);
+	CHECK(reap(ring, 4, order, res) == 4, "reap chain");
+	for (int i = 0; i < 4; i++)
+		CHECK(order[i] == (uint64_t)(30 + i) && res[i] == 0,
+		      "chain member %d: %lu %d", i, (unsigned long)order[i],
+		      res[i]);
+	/* a failed member cancels the rest of its chain, not what follows */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 99, buf, 4, 0);
+	sqe->user_data = 40;
+	io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+	io_uring_sqe_set_flags(sqe_data(ring, 41), IOSQE_IO_LINK);
+	sqe_data(ring, 42);
+	sqe_data(ring, 43);
+	io_uring_submit(ring);
+	CHECK(reap(ring, 4, order, res) == 4, "reap failed chain");
+	CHECK(res[0] == -EBADF && res[1] == -ECANCELED &&
+		      res[2] == -ECANCELED && order[3] == 43 && res[3] == 0,
+	      "failed chain: %d %d %d, then %lu %d", res[0], res[1], res[2],
+	      (unsigned long)order[3], res[3]);
+	/* a timeout in a chain: the next member waits for it; -ETIME breaks
+	 * the chain, as on Linux */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 50;
+	io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+	sqe_data(ring, 51);
+	sqe_data(ring, 52);
+	io_uring_submit(ring);
+	CHECK(reap(ring, 3, order, res) == 3, "reap timeout chain");
+	CHECK(order[0] == 52 && order[1] == 50 && res[1] == -ETIME &&
+		      order[2] == 51 && res[2] == -ECANCELED,
+	      "timeout chain: %lu %lu(%d) %lu(%d)", (unsigned long)order[0],
+	      (unsigned long)order[1], res[1], (unsigned long)order[2], res[2]);
+}
+
+static void t_drain(struct io_uring *ring)
+{
+	struct __kernel_timespec ts = { 0, 20 * 1000 * 1000 };
+	uint64_t order[8];
+	int res[8];
+	struct io_uring_sqe *sqe;
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 60;
+	io_uring_sqe_set_flags(sqe_data(ring, 61), IOSQE_IO_DRAIN);
+	sqe_data(ring, 62);
+	io_uring_submit(ring);
+	CHECK(reap(ring, 3, order, res) == 3, "reap drain");
+	CHECK(order[0] == 60 && order[1] == 61 && order[2] == 62,
+	      "drain order %lu %lu %lu, want 60 61 62", (unsigned long)order[0],
+	      (unsigned long)order[1], (unsigned long)order[2]);
+}
+
+static void t_vectored(struct io_uring *ring)
+{
+	char a[6] = { 0 }, b[12] = { 0 };
+	struct iovec iov[2] = { { a, 5 }, { b, 11 } };
+	struct iovec out[2] = { { "ring ", 5 }, { "vectors", 7 } };
+	struct io_uring_sqe *sqe;
+	int fd = open("/data/hello.txt", O_RDONLY), r;
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_readv(sqe, fd, iov, 2, 0);
+	sqe->user_data = 70;
+	r = run_one(ring, 70);
+	CHECK(r == 16 && !strcmp(a, "Hello") && !strcmp(b, " from the m"),
+	      "readv: %d '%s' '%s'", r, a, b);
+	close(fd);
+	fd = open("/tmp/ring-v", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_writev(sqe, fd, out, 2, -1);
+	sqe->user_data = 71;
+	r = run_one(ring, 71);
+	CHECK(r == 12 && lseek(fd, 0, SEEK_CUR) == 12, "writev: %d", r);
+	CHECK(pread(fd, b, 12, 0) == 12 && !memcmp(b, "ring vectors", 12),
+	      "written");
+	CHECK(readv(fd, iov, 2) == 0, "readv(2) at the end");
+	lseek(fd, 0, SEEK_SET);
+	CHECK(readv(fd, iov, 2) == 12 && !memcmp(a, "ring ", 5),
+	      "readv(2) from the start");
+	close(fd);
+	unlink("/tmp/ring-v");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_readv(sqe, 0, (void *)0x80200000, 1, 0);
+	sqe->user_data = 72;
+	CHECK(run_one(ring, 72) == -EFAULT, "iovec array in kernel memory");
+}
+
 static void t_several(void)
 {
 	struct io_uring a, b;
@@ -455,6 +629,16 @@ static void t_exit_with_ring(void)
 static int child_ring(void)
 {
 	static struct io_uring r[3];
+	struct __kernel_timespec ts = { 60, 0 };
+	static struct io_uring t;
+
+	/* 64 timeouts in flight when it exits */
+	if (io_uring_queue_init(64, &t, 0))
+		return 1;
+	for (int j = 0; j < 64; j++)
+		io_uring_prep_timeout(io_uring_get_sqe(&t), &ts, 0, 0);
+	if (io_uring_submit(&t) != 64)
+		return 1;
 
 	/* exits with rings set up, mapped, and NOPs submitted */
 	for (int i = 0; i < 3; i++) {
@@ -485,6 +669,10 @@ static void g_rw(void) { t_rw(&shared_ring); }
 static void g_openat(void) { t_openat_close(&shared_ring); }
 static void g_errors(void) { t_errors(&shared_ring); }
 static void g_garbage(void) { t_garbage(&shared_ring); }
+static void g_timeout(void) { t_timeout(&shared_ring); }
+static void g_link(void) { t_link(&shared_ring); }
+static void g_drain(void) { t_drain(&shared_ring); }
+static void g_vectored(void) { t_vectored(&shared_ring); }
 
 int main(int argc, char **argv)
 {
@@ -507,6 +695,10 @@ int main(int argc, char **argv)
 	run("openat-close", g_openat);
 	run("errors", g_errors);
 	run("garbage", g_garbage);
+	run("timeout", g_timeout);
+	run("link", g_link);
+	run("drain", g_drain);
+	run("vectored", g_vectored);
 	io_uring_queue_exit(&shared_ring);
 	run("overflow", t_overflow);
 	run("wakeup", t_wakeup);

@@ -1,7 +1,9 @@
 """The rings: io_uring set-up, the IO core's operations and their errors,
+timeouts and out-of-order completion, link chains and drain, vectored I/O,
 CQ overflow without loss, NEED_WAKEUP sleep and wakeup, several rings, exit
-with rings, in both the parallel and the deterministic mode; and a liburing
-program written for Linux, compiled unchanged with hosttools/ucc."""
+with 64 operations in flight and the no-leak check, in both the parallel and
+the deterministic mode; and a liburing program written for Linux, compiled
+unchanged with hosttools/ucc."""
 import re
 import subprocess
 
@@ -98,8 +100,8 @@ def test_ringtest(boot, icount):
     fails = re.findall(r"^FAIL .*$", text, re.M)
     assert status == 0 and r["failed"] == "0", "\n".join(fails)
     for group in ("setup", "nop", "rw", "openat-close", "errors", "garbage",
-                  "overflow", "wakeup", "several", "exit-with-rings",
-                  "leak-check"):
+                  "timeout", "link", "drain", "vectored", "overflow",
+                  "wakeup", "several", "exit-with-rings", "leak-check"):
         assert re.search(rf"^ok {group}$", text, re.M), group
 
 

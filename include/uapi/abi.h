@@ -102,6 +102,13 @@ struct abi_sysinfo {
 	char _f[4];
 };
 
+/* readv/writev and the ring's READV/WRITEV: struct iovec, 16 bytes */
+struct abi_iovec {
+	uint64_t iov_base;
+	uint64_t iov_len;
+};
+#define ABI_UIO_MAXIOV 1024
+
 /* mmap (asm-generic/mman-common.h) */
 #define ABI_PROT_READ 0x1
 #define ABI_PROT_WRITE 0x2

@@ -143,6 +143,9 @@ struct io_uring_params {
 #define IORING_FEAT_NODROP (1U << 1)
 #define IORING_FEAT_SUBMIT_STABLE (1U << 2)
 
+/* sqe->timeout_flags */
+#define IORING_TIMEOUT_ABS (1U << 0)
+
 #define IORING_MAX_ENTRIES 4096
 #define IORING_MAX_CQ_ENTRIES (2 * IORING_MAX_ENTRIES)
 

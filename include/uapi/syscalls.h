@@ -38,6 +38,12 @@
 		"fd, buf, len -> bytes (0 at EOF); EBADF EISDIR EFAULT")        \
 	SYSCALL(write, 64, 3,                                                   \
 		"fd, buf, len -> bytes; EBADF EISDIR EFAULT EFBIG ENOSPC")      \
+	SYSCALL(readv, 65, 3,                                                   \
+		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; EBADF "   \
+		"EINVAL EFAULT EISDIR")                                         \
+	SYSCALL(writev, 66, 3,                                                  \
+		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; EBADF "   \
+		"EINVAL EFAULT")                                                \
 	SYSCALL(pread64, 67, 4,                                                 \
 		"fd, buf, len, offset -> bytes; the file position is not "      \
 		"used; EBADF EISDIR EFAULT EINVAL ESPIPE")                      \

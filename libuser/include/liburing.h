@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <time.h>
+#include <sys/uio.h>
 #include <uapi/io_uring.h>
 
 #ifdef __cplusplus
