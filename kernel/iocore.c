@@ -41,6 +41,7 @@
 #include "uapi/errno.h"
 
 #define RING_BATCH 32
+#define POLL_WFI_US 2 /* iopoll=wfi: the pause between empty passes */
 
 int io_hart = -1;
 const char iocore_event; /* the normal core's sleepers on IO core events */
@@ -52,6 +53,15 @@ static struct {
 
 static struct ring *active[NRING]; /* IO core only: the rings it polls */
 static int nactive;
+/*
+ * iopoll=wfi on the kernel command line: between empty passes the IO core
+ * waits in wfi for POLL_WFI_US (or an IPI) instead of spinning.  Spinning
+ * is what SQPOLL does and what real parallel hardware wants; under QEMU's
+ * deterministic -icount mode the harts run in turn, and a spinning IO core
+ * would hold the normal core off until its idle period ends (make ICOUNT=1
+ * sets it).
+ */
+static bool poll_wfi;
 
 /* Normal core: tell the IO core to look (it may be asleep in wfi). */
 void iocore_kick(void)
@@ -418,6 +428,17 @@ static void set_need_wakeup(bool on)
 	}
 }
 
+/* wfi until an IPI or the time CSR reaches deadline (~0: no timer). */
+static void wait_ipi_or_time(uint64_t deadline)
+{
+	if (deadline != ~0UL)
+		sbi_set_timer(deadline);
+	while (!(csr_read(sip) & (SIE_SSIE | SIE_STIE)))
+		wfi();
+	if (deadline != ~0UL)
+		sbi_set_timer(~0UL); /* clears sip.STIP */
+}
+
 /* Sleep until an IPI or the next parked timeout, unless work came. */
 static void idle_sleep(void)
 {
@@ -434,12 +455,7 @@ static void idle_sleep(void)
 		}
 		deadline = MIN(deadline, next_deadline(active[i]));
 	}
-	if (deadline != ~0UL)
-		sbi_set_timer(deadline);
-	while (!(csr_read(sip) & (SIE_SSIE | SIE_STIE)))
-		wfi();
-	if (deadline != ~0UL)
-		sbi_set_timer(~0UL); /* clears sip.STIP */
+	wait_ipi_or_time(deadline);
 	set_need_wakeup(false);
 }
 
@@ -450,7 +466,9 @@ void iocore_main(void)
 	int next = 0;
 
 	sbi_set_timer(~0UL); /* no timer until a timeout is parked */
-	kprintf("hart %ld: IO core: serving rings\n", (long)h->id);
+	poll_wfi = bootarg_present("iopoll=wfi");
+	kprintf("hart %ld: IO core: serving rings (%s between polls)\n",
+		(long)h->id, poll_wfi ? "wfi" : "spin");
 	for (;;) {
 		bool worked = false;
 
@@ -475,6 +493,8 @@ void iocore_main(void)
 		if (nactive == 0 || rdtime() - last_work >= idle) {
 			idle_sleep();
 			last_work = rdtime();
+		} else if (poll_wfi) {
+			wait_ipi_or_time(rdtime() + time_us_to_ticks(POLL_WFI_US));
 		}
 	}
 }

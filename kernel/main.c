@@ -11,6 +11,8 @@
  *                                 (default: /bin/sh)
  *   crash_test                    fault in the kernel after boot (tests the
  *                                 panic path)
+ *   iopoll=wfi                    the IO core pauses in wfi between polls
+ *                                 (set by make ICOUNT=1; see iocore.c)
  */
 #include "defs.h"
 #include "fs.h"
@@ -32,17 +34,20 @@ extern char _secondary_start[];
 void call_on_stack(uint64_t top, void (*fn)(uint64_t), uint64_t arg)
 	__attribute__((noreturn));
 
+/* Is the word `key` (or "key=...", if key has no '=') on the command line? */
 bool bootarg_present(const char *key)
 {
 	const char *s = bootinfo.bootargs;
 	size_t n = strlen(key);
+	bool has_value = strchr(key, '=') != NULL;
 
 	while (*s) {
 		while (*s == ' ')
 			s++;
 		if (!strncmp(s, "--", 2) && (s[2] == ' ' || !s[2]))
 			return false;
-		if (!strncmp(s, key, n) && (s[n] == ' ' || s[n] == '=' || !s[n]))
+		if (!strncmp(s, key, n) &&
+		    (s[n] == ' ' || !s[n] || (!has_value && s[n] == '=')))
 			return true;
 		while (*s && *s != ' ')
 			s++;

@@ -80,6 +80,11 @@ int io_uring_queue_init_params(unsigned entries, struct io_uring *ring,
 	cq->ring_mask = *cq->kring_mask;
 	cq->ring_entries = *cq->kring_entries;
 	sq->sqe_head = sq->sqe_tail = *sq->ktail;
+	sq->pad[0] = *sq->khead; /* io_uring_get_sqe's copy of the SQ head */
+	/* SQE i always goes in SQ slot i: the array is set once, here, and
+	 * submitting only moves the tail (as liburing does) */
+	for (unsigned i = 0; i < sq->ring_entries; i++)
+		sq->array[i] = i;
 	return 0;
 }
 
@@ -100,19 +105,20 @@ void io_uring_queue_exit(struct io_uring *ring)
 	close(ring->ring_fd);
 }
 
-/* Publish the SQEs got since the last submit; returns how many. */
+/*
+ * Publish the SQEs got since the last submit; returns how many.  SQE slots
+ * and SQ array slots coincide (set at init), so the SQEs got since the last
+ * submit are exactly those between the old and the new tail.
+ */
 static unsigned flush_sq(struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
-	unsigned tail = *sq->ktail, n = sq->sqe_tail - sq->sqe_head;
+	unsigned n = sq->sqe_tail - sq->sqe_head;
 
-	for (unsigned i = 0; i < n; i++)
-		sq->array[(tail + i) & sq->ring_mask] =
-			(sq->sqe_head + i) & sq->ring_mask;
 	sq->sqe_head = sq->sqe_tail;
-	/* release: the SQEs and array entries before the tail; pairs with the
-	 * IO core's acquire load of the SQ tail (kernel/iocore.c sq_pending) */
-	io_uring_smp_store_release(sq->ktail, tail + n);
+	/* release: the SQEs before the tail; pairs with the IO core's acquire
+	 * load of the SQ tail (kernel/iocore.c sq_pending) */
+	io_uring_smp_store_release(sq->ktail, sq->sqe_tail);
 	return n;
 }
 

@@ -295,7 +295,9 @@ static void t_garbage(struct io_uring *ring)
 	/* an SQ array index out of range: dropped and counted */
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_nop(sqe);
-	ring->sq.array[*ring->sq.ktail & ring->sq.ring_mask] = 1000;
+	unsigned slot = *ring->sq.ktail & ring->sq.ring_mask;
+
+	ring->sq.array[slot] = 1000;
 	ring->sq.sqe_head = ring->sq.sqe_tail;
 	io_uring_smp_store_release(ring->sq.ktail, *ring->sq.ktail + 1);
 	io_uring_enter(ring->ring_fd, 1, 0, IORING_ENTER_SQ_WAKEUP, NULL);
@@ -303,6 +305,7 @@ static void t_garbage(struct io_uring *ring)
 		sched_yield();
 	CHECK(*ring->sq.kdropped == before + 1, "dropped %u, want %u",
 	      *ring->sq.kdropped, before + 1);
+	ring->sq.array[slot] = slot; /* liburing keeps slot i at SQE i */
 	CHECK(io_uring_cq_ready(ring) == 0, "no CQE for a dropped entry");
 	/* a tail far ahead of the head: rejected, counted */
 	unsigned tail = *ring->sq.ktail;

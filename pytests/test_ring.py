@@ -120,3 +120,21 @@ def test_no_rings_without_an_io_core(boot):
     text, status = run(boot, "/bin/ringtest", cpus=1)
     assert "ringtest: cannot set up a ring: No such device" in text
     assert status == 1
+
+
+def test_ringbench_normal_core_cost(boot):
+    """Deterministic instruction counts (-icount): a ring NOP at batch 32
+    costs the normal core at most 40 instructions (getting and filling the
+    SQE, publishing it, reaping the CQE)."""
+    text, status = run(boot, "/bin/ringbench", icount=True)
+    assert status == 0, text[-2000:]
+    rows = [dict(kv.split("=") for kv in m.split())
+            for m in re.findall(r"^ringbench: (op=.*)$", text, re.M)]
+    nop32 = next(r for r in rows if r["op"] == "nop" and r["batch"] == "32")
+    normal, trap = float(nop32["normal"]), float(nop32["trap"])
+    print(f"ring NOP batch 32: normal core {normal} instructions, "
+          f"trap NOP {trap}, ratio {trap / normal:.1f}x")
+    assert normal <= 40
+    assert normal < trap
+    for r in rows:
+        assert float(r["io"]) > 0 and float(r["normal"]) > 0

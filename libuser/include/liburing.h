@@ -115,14 +115,24 @@ int io_uring_register_buffers(struct io_uring *ring, const struct iovec *iovecs,
 			      unsigned nr_iovecs);
 int io_uring_unregister_buffers(struct io_uring *ring);
 
+/*
+ * The next free SQE, or NULL if the SQ is full.  The kernel's SQ head is
+ * loaded (acquire: the IO core has copied the SQEs before it, so their slots
+ * may be reused) only when the copy kept in pad[0] says the ring is full.
+ */
 static inline struct io_uring_sqe *io_uring_get_sqe(struct io_uring *ring)
 {
 	struct io_uring_sq *sq = &ring->sq;
-	unsigned head = io_uring_smp_load_acquire(sq->khead);
+	unsigned tail = sq->sqe_tail;
 
-	if (sq->sqe_tail - head >= sq->ring_entries)
-		return NULL;
-	return &sq->sqes[sq->sqe_tail++ & sq->ring_mask];
+	if (tail - sq->pad[0] >= sq->ring_entries) {
+		sq->pad[0] = io_uring_smp_load_acquire(sq->khead);
+		if (tail - sq->pad[0] >= sq->ring_entries)
+			return NULL;
+	}
+	sq->sqe_tail = tail + 1;
+	/* an int index: entries < 2^31, and RV64 keeps ints sign-extended */
+	return &sq->sqes[(int)(tail & sq->ring_mask)];
 }
 
 static inline void io_uring_sqe_set_data(struct io_uring_sqe *sqe, void *data)
@@ -152,23 +162,25 @@ static inline uint64_t io_uring_cqe_get_data64(const struct io_uring_cqe *cqe)
 	return cqe->user_data;
 }
 
+/*
+ * Fill every field but user_data (as liburing: set it before or after), as
+ * seven 8-byte stores: opcode, flags, ioprio and fd share the first word,
+ * len and the op flags the fourth (little-endian, the SQE layout's order).
+ */
 static inline void io_uring_prep_rw(int op, struct io_uring_sqe *sqe, int fd,
 				    const void *addr, unsigned len,
 				    uint64_t offset)
 {
-	sqe->opcode = (uint8_t)op;
-	sqe->flags = 0;
-	sqe->ioprio = 0;
-	sqe->fd = fd;
-	sqe->off = offset;
-	sqe->addr = (unsigned long)addr;
-	sqe->len = len;
-	sqe->rw_flags = 0;
-	sqe->buf_index = 0;
-	sqe->personality = 0;
-	sqe->file_index = 0;
-	sqe->addr3 = 0;
-	sqe->__pad2[0] = 0;
+	typedef uint64_t __attribute__((may_alias)) sqe_word;
+	sqe_word *w = (sqe_word *)sqe;
+
+	w[0] = (uint8_t)op | (uint64_t)(uint32_t)fd << 32;
+	w[1] = offset;
+	w[2] = (unsigned long)addr;
+	w[3] = len;
+	w[5] = 0; /* buf_index, personality, splice_fd_in */
+	w[6] = 0; /* addr3 */
+	w[7] = 0;
 }
 
 static inline void io_uring_prep_nop(struct io_uring_sqe *sqe)

@@ -1,0 +1,157 @@
+/*
+ * ringbench: the cost of an operation through a trap and through the ring,
+ * in instructions on each hart.  Meant for QEMU's deterministic mode
+ * (-icount shift=0,sleep=off: one time-CSR tick = 100 instructions, harts
+ * run in turn, a hart in wfi executes nothing); in the parallel mode the
+ * figures are wall-clock based and only indicative.
+ *
+ * How each hart's share is isolated: the IO core sleeps in wfi after
+ * sq_thread_idle (1 ms) without work.  While it sleeps, the user fills and
+ * publishes a batch of SQEs (normal core only); then it wakes the IO core
+ * and sleeps in io_uring_enter(GETEVENTS) until the batch is complete (IO
+ * core only, plus the wakeup); then, the IO core asleep again, it reaps the
+ * CQEs (normal core only).  So:
+ *   normal core per op = (fill + publish + reap) / batch   (no system call:
+ *                        with a polling IO core the ring needs none)
+ *   IO core per op     = the completion window / batch     (includes one
+ *                        IPI wakeup and the normal core's sleep per batch)
+ * One result line per case:
+ *   ringbench: op=NAME batch=B normal=N io=M trap=T
+ */
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <usys.h>
+
+#define ROUNDS 16
+
+static struct io_uring ring;
+static char bufs[128][4096];
+static int fd;
+
+static void idle_io_core(void)
+{
+	/* longer than sq_thread_idle: the IO core goes to sleep */
+	struct timespec ts = { 0, 3 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ticks -> instructions per op, in hundredths */
+static unsigned long per_op(uint64_t ticks, long ops)
+{
+	return ticks * 100 * 100 / ops;
+}
+
+static void print_case(const char *op, int batch, uint64_t normal, uint64_t io,
+		       uint64_t trap, long ops)
+{
+	unsigned long n = per_op(normal, ops), i = per_op(io, ops),
+		      t = per_op(trap, ops);
+
+	printf("ringbench: op=%s batch=%d normal=%lu.%02lu io=%lu.%02lu "
+	       "trap=%lu.%02lu\n",
+	       op, batch, n / 100, n % 100, i / 100, i % 100, t / 100, t % 100);
+}
+
+static uint64_t trap_cost(int is_read, long n)
+{
+	uint64_t t0 = rdtime();
+
+	for (long i = 0; i < n; i++) {
+		if (is_read)
+			pread(fd, bufs[0], 4096, 0);
+		else
+			__syscall0(SYS_getppid);
+	}
+	return rdtime() - t0;
+}
+
+static void bench(const char *name, int is_read, int batch)
+{
+	uint64_t normal = 0, io = 0;
+	struct io_uring_cqe *cqe;
+	long ops = (long)batch * ROUNDS;
+
+	for (int round = 0; round < ROUNDS; round++) {
+		idle_io_core();
+		uint64_t t0 = rdtime();
+
+		for (int i = 0; i < batch; i++) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+
+			if (is_read)
+				io_uring_prep_read(sqe, fd, bufs[i], 4096, 0);
+			else
+				io_uring_prep_nop(sqe);
+			sqe->user_data = i;
+		}
+		/* publish: what io_uring_submit does before it checks
+		 * NEED_WAKEUP (here the wakeup is timed with the IO core) */
+		ring.sq.sqe_head = ring.sq.sqe_tail;
+		io_uring_smp_store_release(ring.sq.ktail, ring.sq.sqe_tail);
+		uint64_t t1 = rdtime();
+
+		io_uring_enter(ring.ring_fd, batch, batch,
+			       IORING_ENTER_SQ_WAKEUP | IORING_ENTER_GETEVENTS,
+			       NULL);
+		uint64_t t2 = rdtime();
+
+		idle_io_core();
+		uint64_t t3 = rdtime();
+		unsigned n = io_uring_cq_ready(&ring), head = *ring.cq.khead;
+		long sum = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			cqe = &ring.cq.cqes[(int)((head + i) & ring.cq.ring_mask)];
+			sum += cqe->res;
+		}
+		io_uring_cq_advance(&ring, n);
+		uint64_t t4 = rdtime();
+
+		if (sum != (long)n * (is_read ? 4096 : 0)) {
+			printf("ringbench: error: a CQE failed\n");
+			exit(1);
+		}
+
+		if ((int)n != batch) {
+			printf("ringbench: error: %u CQEs, want %d\n", n, batch);
+			exit(1);
+		}
+		normal += (t1 - t0) + (t4 - t3);
+		io += t2 - t1;
+	}
+	print_case(name, batch, normal, io, trap_cost(is_read, ops), ops);
+}
+
+int main(int argc, char **argv)
+{
+	struct io_uring_params p;
+	static const int batches[] = { 1, 8, 32, 128 };
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
+	p.sq_thread_idle = 1;
+	if (io_uring_queue_init_params(128, &ring, &p)) {
+		printf("ringbench: error: no ring\n");
+		return 1;
+	}
+	fd = open("/tmp/ringbench.dat", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	memset(bufs[0], 'x', 4096);
+	if (fd < 0 || write(fd, bufs[0], 4096) != 4096) {
+		printf("ringbench: error: test file\n");
+		return 1;
+	}
+	for (unsigned i = 0; i < sizeof(batches) / sizeof(batches[0]); i++)
+		bench("nop", 0, batches[i]);
+	bench("read4k", 1, 1);
+	bench("read4k", 1, 32);
+	close(fd);
+	unlink("/tmp/ringbench.dat");
+	io_uring_queue_exit(&ring);
+	return 0;
+}
