@@ -97,6 +97,14 @@ int main(int argc, char **argv)
 	}
 	check(ok, "spawn 3 workers and wait for them");
 
+	printf("\n-- I/O through the ring: no trap per request --\n");
+	check(run((char *[]){ "/bin/iodemo", NULL }) == 0,
+	      "iodemo: the same reads in the four styles of the design notes");
+	check(run((char *[]){ "/bin/ringcp", "/bin/ls", "/tmp/ls.copy", NULL }) == 0 &&
+		      run((char *[]){ "/tmp/ls.copy", "/data", NULL }) == 0,
+	      "ringcp /bin/ls through the ring, then run the copy");
+	unlink("/tmp/ls.copy");
+
 	printf("\n-- a user fault kills only that process --\n");
 	check(run((char *[]){ "/bin/fault", "null", NULL }) == 128 + 11,
 	      "fault null: killed with SIGSEGV, the kernel goes on");

@@ -138,3 +138,29 @@ def test_ringbench_normal_core_cost(boot):
     assert normal < trap
     for r in rows:
         assert float(r["io"]) > 0 and float(r["normal"]) > 0
+
+
+@pytest.mark.parametrize("icount", [False, True], ids=["parallel", "icount"])
+def test_iodemo_four_styles(boot, icount):
+    text, status = run(boot, "/bin/iodemo", icount=icount)
+    assert status == 0, text[-2000:]
+    styles = dict(re.findall(r"^iodemo: style=(\S+) ops=16 ok=1 (.*)$", text,
+                             re.M))
+    assert set(styles) == {"raw-poll", "coroutine", "yield", "wait"}, text
+    co = dict(kv.split("=") for kv in styles["coroutine"].split())
+    # four coroutines, each parked on its reads and resumed by its CQEs
+    assert co["coroutines"] == "4" and int(co["switches"]) >= 16 + 4
+
+
+def test_ringcp_copies_a_program_that_then_runs(boot):
+    c = boot(init="/bin/sh")
+    c.expect(r"\$ ")
+    c.send("ringcp /bin/ls /tmp/ls2")
+    m = c.expect(r"ringcp: bytes=(\d+) reads=(\d+) writes=(\d+)")
+    assert m.group(2) == m.group(3) and int(m.group(1)) > 4096
+    c.send("/tmp/ls2 /data")
+    c.expect(r"- +35 hello.txt")
+    c.send("ringcp /data/missing /tmp/x")
+    c.expect(r"ringcp: open: No such file or directory")
+    c.send("exit 0")
+    assert c.wait_exit() == 0
