@@ -128,7 +128,8 @@ run: all
 
 bench: all
 	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/trapbench | grep '^trapbench:'
-	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/ringbench | grep '^ringbench:'
+	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/ringbench | grep '^ringbench:' | sed 's/$$/ xlate=cache/'
+	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/ringbench KARGS=ringxlate=walk | grep '^ringbench: op=read' | sed 's/$$/ xlate=walk/'
 
 test: all
 	$(PYTHON) -m pytest -q pytests

@@ -63,7 +63,7 @@ void console_rx(int c)
 }
 
 /* Normal core only: it may sleep.  (A ring read of the console: -EAGAIN.) */
-long console_read(pagetable_t pt, uint64_t udst, size_t n)
+long console_read(const struct uview *v, uint64_t udst, size_t n)
 {
 	size_t got = 0;
 
@@ -83,7 +83,7 @@ long console_read(pagetable_t pt, uint64_t udst, size_t n)
 				cons.r++; /* consume EOF; a later read waits again */
 			break;
 		}
-		if (copyout(pt, udst + got, &c, 1) < 0)
+		if (uview_copyout(v, udst + got, &c, 1) < 0)
 			return got ? (long)got : -EFAULT;
 		cons.r++;
 		got++;
@@ -93,7 +93,7 @@ long console_read(pagetable_t pt, uint64_t udst, size_t n)
 	return got;
 }
 
-long console_write(pagetable_t pt, uint64_t usrc, size_t n)
+long console_write(const struct uview *v, uint64_t usrc, size_t n)
 {
 	char buf[128];
 	size_t done = 0;
@@ -101,7 +101,7 @@ long console_write(pagetable_t pt, uint64_t usrc, size_t n)
 	while (done < n) {
 		size_t m = MIN(n - done, sizeof(buf));
 
-		if (copyin(pt, buf, usrc + done, m) < 0)
+		if (uview_copyin(v, buf, usrc + done, m) < 0)
 			return done ? (long)done : -EFAULT;
 		console_lock();
 		for (size_t i = 0; i < m; i++)

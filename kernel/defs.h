@@ -47,8 +47,9 @@ void uart_intr(void);
 
 /* console.c */
 void console_rx(int c);
-long console_read(pagetable_t pt, uint64_t udst, size_t n);
-long console_write(pagetable_t pt, uint64_t usrc, size_t n);
+struct uview;
+long console_read(const struct uview *v, uint64_t udst, size_t n);
+long console_write(const struct uview *v, uint64_t usrc, size_t n);
 
 /* sbi.c */
 void sbi_set_timer(uint64_t when);
@@ -74,11 +75,46 @@ void kalloc_init(void);
 void *kalloc(void);
 void kfree(void *page);
 void kalloc_release(uint64_t start, uint64_t end);
+void page_pin(uint64_t pa);
+void page_unpin(uint64_t pa);
 uint64_t kalloc_free_pages(void);
 uint64_t kalloc_total_pages(void);
 
 /* vm.c */
 extern uint64_t dev_offset;
+
+/*
+ * How the kernel reaches a user buffer: by walking the process's page table
+ * per page (pt), optionally through a small translation cache (the IO
+ * core's, valid while the process's mm_gen has not changed), or through a
+ * ring's registered buffer (fixed: pinned pages, no walk at all).
+ */
+#define XLATE_ENTRIES 16
+struct xlate_cache {
+	uint64_t gen;		     /* the mm_gen the entries belong to */
+	uint64_t vpn[XLATE_ENTRIES]; /* (va >> 12) + 1; 0: empty */
+	uint64_t pte[XLATE_ENTRIES];
+	uint64_t hits, misses;
+};
+
+struct ubuf_fixed {
+	uint64_t base, len;
+	int npages;
+	uint64_t *pa; /* the pinned pages, from the page of base on */
+};
+
+struct uview {
+	pagetable_t pt;
+	struct xlate_cache *cache;    /* NULL: walk every time */
+	const uint64_t *mm_gen;	      /* with cache: the process's */
+	const struct ubuf_fixed *fixed; /* non-NULL: this buffer only */
+};
+
+void *uview_page(const struct uview *v, uint64_t va, uint64_t need);
+uint64_t uvm_pte(pagetable_t pt, uint64_t va);
+int uview_copyin(const struct uview *v, void *dst, uint64_t usrc, size_t n);
+int uview_copyout(const struct uview *v, uint64_t udst, const void *src,
+		  size_t n);
 void kvm_init(void);
 void kvm_init_hart(void);
 void kvm_switch_kernel(void);

@@ -136,11 +136,12 @@ struct file *fd_remove(struct proc *p, int fd)
 }
 
 /*
- * read(2) and write(2) on a file into or from user memory of page table pt
- * (the caller's, or a ring owner's): the common part of the system calls
- * and the ring operations.  off == -1 means the file position.
+ * read(2) and write(2) on a file into or from user memory reached through v
+ * (the caller's page table, or a ring owner's, or a registered buffer): the
+ * common part of the system calls and the ring operations.  off == -1 means
+ * the file position.
  */
-long file_read(struct file *f, pagetable_t pt, uint64_t udst, size_t n,
+long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
 	       int64_t off)
 {
 	if (!f->readable)
@@ -148,24 +149,24 @@ long file_read(struct file *f, pagetable_t pt, uint64_t udst, size_t n,
 	if (n == 0)
 		return 0;
 	if (f->type == F_CONSOLE)
-		return off == -1 ? console_read(pt, udst, n) : -ESPIPE;
+		return off == -1 ? console_read(v, udst, n) : -ESPIPE;
 	if (f->type != F_INODE)
 		return -EINVAL;
 	if (f->ip->type == I_DIR)
 		return -EISDIR;
 	if (off == -1)
-		return inode_read_user(f->ip, pt, &f->off, udst, n);
+		return inode_read_user(f->ip, v, &f->off, udst, n);
 	uint64_t pos = off;
 
-	return inode_read_user(f->ip, pt, &pos, udst, n);
+	return inode_read_user(f->ip, v, &pos, udst, n);
 }
 
 /*
  * readv/writev: the iovec array at uiov is read from user memory one entry
  * at a time, each once; a short transfer ends the call.
  */
-long file_rw_iov(struct file *f, pagetable_t pt, uint64_t uiov, uint32_t cnt,
-		 int64_t off, bool write)
+long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
+		 uint32_t cnt, int64_t off, bool write)
 {
 	long done = 0, res = 0;
 
@@ -174,7 +175,7 @@ long file_rw_iov(struct file *f, pagetable_t pt, uint64_t uiov, uint32_t cnt,
 	for (uint32_t i = 0; i < cnt; i++) {
 		struct abi_iovec iov;
 
-		if (copyin(pt, &iov, uiov + i * sizeof(iov), sizeof(iov)) < 0) {
+		if (uview_copyin(v, &iov, uiov + i * sizeof(iov), sizeof(iov)) < 0) {
 			res = -EFAULT;
 			break;
 		}
@@ -184,8 +185,8 @@ long file_rw_iov(struct file *f, pagetable_t pt, uint64_t uiov, uint32_t cnt,
 		}
 		if (iov.iov_len == 0)
 			continue;
-		res = write ? file_write(f, pt, iov.iov_base, iov.iov_len, off)
-			    : file_read(f, pt, iov.iov_base, iov.iov_len, off);
+		res = write ? file_write(f, v, iov.iov_base, iov.iov_len, off)
+			    : file_read(f, v, iov.iov_base, iov.iov_len, off);
 		if (res < 0)
 			break;
 		done += res;
@@ -197,7 +198,7 @@ long file_rw_iov(struct file *f, pagetable_t pt, uint64_t uiov, uint32_t cnt,
 	return done ? done : res;
 }
 
-long file_write(struct file *f, pagetable_t pt, uint64_t usrc, size_t n,
+long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
 		int64_t off)
 {
 	if (!f->writable)
@@ -205,12 +206,12 @@ long file_write(struct file *f, pagetable_t pt, uint64_t usrc, size_t n,
 	if (n == 0)
 		return 0;
 	if (f->type == F_CONSOLE)
-		return off == -1 ? console_write(pt, usrc, n) : -ESPIPE;
+		return off == -1 ? console_write(v, usrc, n) : -ESPIPE;
 	if (f->type != F_INODE)
 		return -EINVAL;
 	if (off == -1)
-		return inode_write_user(f->ip, pt, &f->off, f->append, usrc, n);
+		return inode_write_user(f->ip, v, &f->off, f->append, usrc, n);
 	uint64_t pos = off;
 
-	return inode_write_user(f->ip, pt, &pos, f->append, usrc, n);
+	return inode_write_user(f->ip, v, &pos, f->append, usrc, n);
 }

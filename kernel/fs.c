@@ -410,11 +410,11 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n)
 }
 
 /*
- * Read into user memory at udst of page table pt, from and advancing *off
+ * Read into user memory at udst (reached through v), from and advancing *off
  * (a file offset, under fs_lock).  Returns bytes read, or -EFAULT if the
  * first user page is bad.
  */
-long inode_read_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		     uint64_t udst, size_t n)
 {
 	size_t done = 0;
@@ -422,7 +422,7 @@ long inode_read_user(struct inode *ip, pagetable_t pt, uint64_t *off,
 	spin_lock(&fs_lock);
 	while (done < n) {
 		size_t m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
-		void *k = uvm_page(pt, udst + done, PTE_W);
+		void *k = uview_page(v, udst + done, PTE_W);
 		long r;
 
 		if (!k) {
@@ -442,7 +442,7 @@ long inode_read_user(struct inode *ip, pagetable_t pt, uint64_t *off,
 	return done;
 }
 
-long inode_write_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		      bool append, uint64_t usrc, size_t n)
 {
 	size_t done = 0;
@@ -453,7 +453,7 @@ long inode_write_user(struct inode *ip, pagetable_t pt, uint64_t *off,
 		*off = ip->size;
 	while (done < n) {
 		size_t m = MIN(n - done, PGSIZE - (usrc + done) % PGSIZE);
-		const void *k = uvm_page(pt, usrc + done, PTE_R);
+		const void *k = uview_page(v, usrc + done, PTE_R);
 
 		if (!k) {
 			r = -EFAULT;

@@ -54,9 +54,10 @@ long inode_truncate(struct inode *ip);
 void inode_stat(struct inode *ip, struct abi_stat *st);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
-long inode_read_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+struct uview;
+long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		     uint64_t udst, size_t n);
-long inode_write_user(struct inode *ip, pagetable_t pt, uint64_t *off,
+long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		      bool append, uint64_t usrc, size_t n);
 
 /* file.c */
@@ -70,12 +71,12 @@ int fd_free_slot(struct proc *p);
 int fd_install(struct proc *p, struct file *f, bool cloexec);
 struct file *fd_get(struct proc *p, int fd);
 struct file *fd_remove(struct proc *p, int fd);
-long file_read(struct file *f, pagetable_t pt, uint64_t udst, size_t n,
+long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
 	       int64_t off);
-long file_write(struct file *f, pagetable_t pt, uint64_t usrc, size_t n,
+long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
 		int64_t off);
-long file_rw_iov(struct file *f, pagetable_t pt, uint64_t uiov, uint32_t cnt,
-		 int64_t off, bool write);
+long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
+		 uint32_t cnt, int64_t off, bool write);
 
 /* sysfile.c: shared with the ring operations */
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);

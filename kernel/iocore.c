@@ -467,6 +467,7 @@ void iocore_main(void)
 
 	sbi_set_timer(~0UL); /* no timer until a timeout is parked */
 	poll_wfi = bootarg_present("iopoll=wfi");
+	ring_xlate_cache = !bootarg_present("ringxlate=walk");
 	kprintf("hart %ld: IO core: serving rings (%s between polls)\n",
 		(long)h->id, poll_wfi ? "wfi" : "spin");
 	for (;;) {

@@ -3,6 +3,11 @@
  * after the kernel image, less the device tree and the initrd (freed once the
  * memory FS has copied it).  kalloc() returns a zeroed page.
  *
+ * Pins: a ring's registered buffer pins its pages (page_pin); kfree() of a
+ * pinned page (its process unmapped it) only marks it, and the last
+ * page_unpin() frees it.  So the IO core never writes a page that is back on
+ * the free list.
+ *
  * Locking: kmem.lock, a leaf lock (nothing is taken while holding it).  Both
  * cores allocate.
  */
@@ -20,7 +25,42 @@ static struct {
 	struct run *free;
 	uint64_t nfree;
 	uint64_t total;
+	/* per page of RAM: pin count (low 15 bits) and "freed while pinned" */
+	uint16_t pins[RAM_MAX_SIZE / PGSIZE];
 } kmem = { .lock = SPINLOCK_INIT("kmem") };
+
+#define PIN_FREED 0x8000
+
+static uint16_t *pin_word(uint64_t pa)
+{
+	return &kmem.pins[(pa - RAM_BASE) / PGSIZE];
+}
+
+void page_pin(uint64_t pa)
+{
+	spin_lock(&kmem.lock);
+	(*pin_word(pa))++;
+	spin_unlock(&kmem.lock);
+}
+
+static void free_locked(struct run *r)
+{
+	r->next = kmem.free;
+	kmem.free = r;
+	kmem.nfree++;
+}
+
+void page_unpin(uint64_t pa)
+{
+	uint16_t *w = pin_word(pa);
+
+	spin_lock(&kmem.lock);
+	if (--*w == PIN_FREED) {
+		*w = 0;
+		free_locked((struct run *)pa);
+	}
+	spin_unlock(&kmem.lock);
+}
 
 extern char kernel_end[];
 
@@ -51,9 +91,10 @@ void kfree(void *page)
 	if ((uint64_t)page % PGSIZE || (uint64_t)page < (uint64_t)kernel_end)
 		panic("kfree: bad page %p", page);
 	spin_lock(&kmem.lock);
-	r->next = kmem.free;
-	kmem.free = r;
-	kmem.nfree++;
+	if (*pin_word((uint64_t)page) & ~PIN_FREED)
+		*pin_word((uint64_t)page) |= PIN_FREED; /* the last unpin frees */
+	else
+		free_locked(r);
 	spin_unlock(&kmem.lock);
 }
 

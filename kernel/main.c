@@ -13,6 +13,8 @@
  *                                 panic path)
  *   iopoll=wfi                    the IO core pauses in wfi between polls
  *                                 (set by make ICOUNT=1; see iocore.c)
+ *   ringxlate=walk                the IO core walks the page table for every
+ *                                 user page, without its translation cache
  */
 #include "defs.h"
 #include "fs.h"

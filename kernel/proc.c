@@ -97,6 +97,8 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		p->cloexec[fd] = false;
 	}
 	p->mmap_next = MMAP_BASE;
+	memset(&p->xlate, 0, sizeof(p->xlate));
+	p->mm_gen = 0;
 	base = path;
 	for (const char *s = path; *s; s++)
 		if (*s == '/' && s[1])

@@ -17,6 +17,7 @@
 #include "types.h"
 #include "param.h"
 #include "asm-offsets.h"
+#include "defs.h"
 #include "spinlock.h"
 
 /* Registers saved by a trap from user mode; at the top of the kernel stack. */
@@ -84,6 +85,8 @@ struct proc {
 	int wait_status;    /* for the parent's wait4 */
 
 	struct spinlock mm_lock; /* unmapping vs the IO core's page walks */
+	uint64_t mm_gen;	 /* under mm_lock: +1 at every unmap */
+	struct xlate_cache xlate; /* under mm_lock: the IO core's cache */
 	pagetable_t pagetable;
 	uint64_t heap_base; /* brk cannot go below this */
 	uint64_t brk;

@@ -39,6 +39,9 @@
 #include "uapi/errno.h"
 
 struct ring rings[NRING];
+/* the IO core caches user address translations (ringxlate=walk: it walks
+ * the page table for every page, to compare) */
+bool ring_xlate_cache = true;
 
 static uint32_t roundup_pow2(uint32_t n)
 {
@@ -54,10 +57,29 @@ static uint64_t ra_bytes(const struct ring *r)
 	return RA_CQES + 16UL * r->cq_entries + 4UL * r->sq_entries;
 }
 
+/* Unpin and forget the registered buffers (buf_lock held). */
+static void unregister_buffers(struct ring *r)
+{
+	for (int i = 0; i < r->nbufs; i++) {
+		struct ubuf_fixed *b = &r->bufs[i];
+
+		for (int j = 0; j < b->npages; j++)
+			page_unpin(b->pa[j]);
+		if (b->pa)
+			kfree(b->pa);
+		memset(b, 0, sizeof(*b));
+	}
+	r->nbufs = 0;
+}
+
 /* Free a ring's pages and its kernel window (either core, ring unused). */
 void ring_destroy_memory(struct ring *r)
 {
 	uint64_t base = KRING_BASE + r->id * RING_SLOT_SIZE;
+
+	spin_lock(&r->buf_lock);
+	unregister_buffers(r);
+	spin_unlock(&r->buf_lock);
 
 	kvm_unmap(base, RING_SLOT_SIZE);
 	for (int i = 0; i < r->ra_npages; i++)
@@ -332,6 +354,96 @@ out:
 	return ret;
 }
 
+/* Translate and pin one buffer for the _FIXED operations. */
+static long register_one(struct proc *p, struct ubuf_fixed *b, uint64_t base,
+			 uint64_t len)
+{
+	uint64_t first = ROUNDDOWN(base, PGSIZE);
+
+	if (len == 0 || len > (1UL << 30) || base + len < base)
+		return -EFAULT; /* as Linux: empty or over 1 GiB */
+	if (base + len - first > RING_BUF_MAX)
+		return -ENOMEM; /* this kernel's limit per buffer */
+	b->pa = kalloc();
+	if (!b->pa)
+		return -ENOMEM;
+	b->base = base;
+	b->len = len;
+	for (uint64_t va = first; va < base + len; va += PGSIZE) {
+		uint64_t pte = uvm_pte(p->pagetable, va);
+
+		/* the _FIXED operations read and write it: both must be allowed */
+		if (!pte || !(pte & PTE_R) || !(pte & PTE_W))
+			return -EFAULT;
+		b->pa[b->npages] = PTE2PA(pte);
+		page_pin(b->pa[b->npages]);
+		b->npages++;
+	}
+	return 0;
+}
+
+/*
+ * io_uring_register: IORING_REGISTER_BUFFERS (arg: iovecs, nr_args of
+ * them) translates and pins the buffers once, for READ_FIXED/WRITE_FIXED;
+ * IORING_UNREGISTER_BUFFERS lets them go.
+ */
+long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
+			   long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct file *f = fd_get(p, fd);
+	struct ring *r;
+	long err = 0;
+
+	if (!f)
+		return -EBADF;
+	if (f->type != F_RING) {
+		file_put(f);
+		return -EOPNOTSUPP;
+	}
+	r = f->ring;
+	spin_lock(&r->buf_lock);
+	switch (opcode) {
+	case IORING_REGISTER_BUFFERS:
+		if (r->nbufs) {
+			err = -EBUSY;
+			break;
+		}
+		if (nr_args <= 0 || nr_args > RING_MAX_BUFS) {
+			err = -EINVAL;
+			break;
+		}
+		for (long i = 0; i < nr_args && !err; i++) {
+			struct abi_iovec iov;
+
+			if (copyin(p->pagetable, &iov, arg + i * sizeof(iov),
+				   sizeof(iov)) < 0) {
+				err = -EFAULT;
+				break;
+			}
+			r->nbufs++;
+			err = register_one(p, &r->bufs[i], iov.iov_base,
+					   iov.iov_len);
+		}
+		if (err)
+			unregister_buffers(r);
+		break;
+	case IORING_UNREGISTER_BUFFERS:
+		if (arg || nr_args)
+			err = -EINVAL;
+		else if (!r->nbufs)
+			err = -ENXIO;
+		else
+			unregister_buffers(r);
+		break;
+	default:
+		err = -EINVAL;
+	}
+	spin_unlock(&r->buf_lock);
+	file_put(f);
+	return err;
+}
+
 static struct vma *vma_find(struct proc *p, uint64_t start)
 {
 	for (int i = 0; i < NVMA; i++)
@@ -419,6 +531,7 @@ static void vma_unmap(struct proc *p, struct vma *v)
 	/* the IO core may be walking this page table for a ring operation */
 	spin_lock(&p->mm_lock);
 	uvm_unmap(p->pagetable, v->start, v->end - v->start);
+	p->mm_gen++; /* the IO core's translation cache is stale */
 	spin_unlock(&p->mm_lock);
 	v->start = v->end = 0;
 	v->ring = NULL;

@@ -26,7 +26,9 @@
 #ifndef KERNEL_RING_H
 #define KERNEL_RING_H
 
+#include "defs.h"
 #include "memlayout.h"
+#include "spinlock.h"
 #include "types.h"
 #include "uapi/io_uring.h"
 
@@ -49,6 +51,8 @@ enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
 #define RING_OVF_MAX 64 /* CQEs held in the kernel while the CQ is full */
 #define RING_REQS 64	/* operations in flight (parked) per ring */
 #define RING_PARKED (-4096) /* issue() result: the operation waits */
+#define RING_MAX_BUFS 64    /* registered buffers per ring */
+#define RING_BUF_MAX (512 * 4096) /* bytes per registered buffer */
 
 /*
  * An operation that cannot finish at once: the state of its coroutine
@@ -92,6 +96,12 @@ struct ring {
 	 * and sends an IPI (see ring.c for the ordering) */
 	uint32_t cq_waiting;
 
+	/* registered buffers (io_uring_register): set by the normal core, used
+	 * by the IO core's _FIXED operations, both under buf_lock */
+	struct spinlock buf_lock;
+	int nbufs;
+	struct ubuf_fixed bufs[RING_MAX_BUFS];
+
 	/* IO core only */
 	uint32_t sq_head_k; /* private SQ head, published to *sq_head */
 	uint32_t cq_tail_k; /* private CQ tail, published to *cq_tail */
@@ -110,6 +120,7 @@ extern struct ring rings[];
 
 /* ring.c */
 void ring_destroy_memory(struct ring *r);
+extern bool ring_xlate_cache;
 
 /* ringops.c */
 long ring_prep_issue(struct ring *r, struct ring_req *req);

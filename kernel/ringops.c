@@ -21,11 +21,16 @@ struct ring_op {
 	long (*issue)(struct ring *r, struct ring_req *req);
 };
 
-/* the SQE fields no operation here uses must be zero */
+/* the SQE fields no operation here uses must be zero (buf_index: but for
+ * the _FIXED operations) */
 static bool common_reserved_clear(const struct io_uring_sqe *sqe)
 {
-	return !sqe->ioprio && !sqe->buf_index && !sqe->personality &&
-	       !sqe->splice_fd_in && !sqe->addr3 && !sqe->__pad2[0];
+	bool fixed = sqe->opcode == IORING_OP_READ_FIXED ||
+		     sqe->opcode == IORING_OP_WRITE_FIXED;
+
+	return !sqe->ioprio && (fixed || !sqe->buf_index) &&
+	       !sqe->personality && !sqe->splice_fd_in && !sqe->addr3 &&
+	       !sqe->__pad2[0];
 }
 
 static long nop_prep(struct ring *r, struct ring_req *req)
@@ -52,22 +57,90 @@ static long rw_prep(struct ring *r, struct ring_req *req)
 	return 0;
 }
 
+/* How the IO core reaches the owner's memory: a walk, cached (mm_lock held). */
+static struct uview owner_view(struct proc *p)
+{
+	return (struct uview){
+		.pt = p->pagetable,
+		.cache = ring_xlate_cache ? &p->xlate : NULL,
+		.mm_gen = &p->mm_gen,
+	};
+}
+
 static long rw_issue(struct ring *r, const struct io_uring_sqe *sqe, bool write)
 {
 	struct proc *p = r->owner;
 	struct file *f = fd_get(p, sqe->fd);
+	struct uview v;
 	long res;
 
 	if (!f)
 		return -EBADF;
 	spin_lock(&p->mm_lock);
+	v = owner_view(p);
 	if (write)
-		res = file_write(f, p->pagetable, sqe->addr, sqe->len, sqe->off);
+		res = file_write(f, &v, sqe->addr, sqe->len, sqe->off);
 	else
-		res = file_read(f, p->pagetable, sqe->addr, sqe->len, sqe->off);
+		res = file_read(f, &v, sqe->addr, sqe->len, sqe->off);
 	spin_unlock(&p->mm_lock);
 	file_put(f);
 	return res;
+}
+
+/*
+ * READ_FIXED/WRITE_FIXED: [addr, addr + len) must lie in registered buffer
+ * buf_index, whose pages were translated and pinned at registration: no
+ * page-table walk, no mm_lock.
+ */
+static long fixed_prep(struct ring *r, struct ring_req *req)
+{
+	if (req->sqe.rw_flags || (int64_t)req->sqe.off < -1)
+		return -EINVAL;
+	return 0;
+}
+
+static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct file *f;
+	struct uview v = { 0 };
+	long res;
+
+	spin_lock(&r->buf_lock);
+	if (sqe->buf_index >= r->nbufs) {
+		res = -EFAULT;
+		goto out;
+	}
+	v.fixed = &r->bufs[sqe->buf_index];
+	if (sqe->addr < v.fixed->base ||
+	    sqe->addr + sqe->len > v.fixed->base + v.fixed->len ||
+	    sqe->addr + sqe->len < sqe->addr) {
+		res = -EFAULT;
+		goto out;
+	}
+	f = fd_get(r->owner, sqe->fd);
+	if (!f) {
+		res = -EBADF;
+		goto out;
+	}
+	if (write)
+		res = file_write(f, &v, sqe->addr, sqe->len, sqe->off);
+	else
+		res = file_read(f, &v, sqe->addr, sqe->len, sqe->off);
+	file_put(f);
+out:
+	spin_unlock(&r->buf_lock);
+	return res;
+}
+
+static long read_fixed_issue(struct ring *r, struct ring_req *req)
+{
+	return fixed_issue(r, req, false);
+}
+
+static long write_fixed_issue(struct ring *r, struct ring_req *req)
+{
+	return fixed_issue(r, req, true);
 }
 
 static long read_issue(struct ring *r, struct ring_req *req)
@@ -148,8 +221,11 @@ static long rwv_issue(struct ring *r, struct ring_req *req, bool write)
 
 	if (!f)
 		return -EBADF;
+	struct uview v;
+
 	spin_lock(&p->mm_lock);
-	res = file_rw_iov(f, p->pagetable, sqe->addr, sqe->len, sqe->off, write);
+	v = owner_view(p);
+	res = file_rw_iov(f, &v, sqe->addr, sqe->len, sqe->off, write);
 	spin_unlock(&p->mm_lock);
 	file_put(f);
 	return res;
@@ -206,6 +282,8 @@ static long timeout_issue(struct ring *r, struct ring_req *req)
 
 static const struct ring_op ring_ops[IORING_OP_LAST] = {
 	[IORING_OP_READV] = { rwv_prep, readv_issue },
+	[IORING_OP_READ_FIXED] = { fixed_prep, read_fixed_issue },
+	[IORING_OP_WRITE_FIXED] = { fixed_prep, write_fixed_issue },
 	[IORING_OP_WRITEV] = { rwv_prep, writev_issue },
 	[IORING_OP_TIMEOUT] = { timeout_prep, timeout_issue },
 	[IORING_OP_NOP] = { nop_prep, nop_issue },
@@ -243,6 +321,13 @@ bool ring_req_failed(const struct io_uring_sqe *sqe, long res)
 {
 	if (res < 0)
 		return true;
-	return (sqe->opcode == IORING_OP_READ || sqe->opcode == IORING_OP_WRITE) &&
-	       res != (long)sqe->len;
+	switch (sqe->opcode) {
+	case IORING_OP_READ:
+	case IORING_OP_WRITE:
+	case IORING_OP_READ_FIXED:
+	case IORING_OP_WRITE_FIXED:
+		return res != (long)sqe->len;
+	default:
+		return false;
+	}
 }

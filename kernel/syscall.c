@@ -150,6 +150,7 @@ long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
 		/* the IO core may be walking this page table for a ring op */
 		spin_lock(&p->mm_lock);
 		uvm_unmap(p->pagetable, new_end, old_end - new_end);
+		p->mm_gen++; /* the IO core's translation cache is stale */
 		spin_unlock(&p->mm_lock);
 	}
 	p->brk = addr;

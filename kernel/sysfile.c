@@ -160,7 +160,9 @@ long sys_read(long fd, long ubuf, long n, long a3, long a4, long a5)
 
 	if (!f)
 		return -EBADF;
-	r = n < 0 ? -EINVAL : file_read(f, p->pagetable, ubuf, n, -1);
+	struct uview v = { .pt = p->pagetable };
+
+	r = n < 0 ? -EINVAL : file_read(f, &v, ubuf, n, -1);
 	file_put(f);
 	return r;
 }
@@ -173,7 +175,9 @@ long sys_write(long fd, long ubuf, long n, long a3, long a4, long a5)
 
 	if (!f)
 		return -EBADF;
-	r = n < 0 ? -EINVAL : file_write(f, p->pagetable, ubuf, n, -1);
+	struct uview v = { .pt = p->pagetable };
+
+	r = n < 0 ? -EINVAL : file_write(f, &v, ubuf, n, -1);
 	file_put(f);
 	return r;
 }
@@ -184,6 +188,8 @@ static long prw(long fd, long ubuf, long n, long off, bool write)
 	struct file *f = fd_get(p, fd);
 	long r;
 
+	struct uview v = { .pt = p->pagetable };
+
 	if (!f)
 		return -EBADF;
 	if (n < 0 || off < 0)
@@ -191,9 +197,9 @@ static long prw(long fd, long ubuf, long n, long off, bool write)
 	else if (f->type != F_INODE)
 		r = -ESPIPE;
 	else if (write)
-		r = file_write(f, p->pagetable, ubuf, n, off);
+		r = file_write(f, &v, ubuf, n, off);
 	else
-		r = file_read(f, p->pagetable, ubuf, n, off);
+		r = file_read(f, &v, ubuf, n, off);
 	file_put(f);
 	return r;
 }
@@ -216,7 +222,9 @@ static long rwv(long fd, long uiov, long cnt, bool write)
 
 	if (!f)
 		return -EBADF;
-	r = cnt < 0 ? -EINVAL : file_rw_iov(f, p->pagetable, uiov, cnt, -1, write);
+	struct uview v = { .pt = p->pagetable };
+
+	r = cnt < 0 ? -EINVAL : file_rw_iov(f, &v, uiov, cnt, -1, write);
 	file_put(f);
 	return r;
 }

@@ -290,26 +290,76 @@ int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
 	return 0;
 }
 
+/* The leaf PTE of user address va if it is a valid user page, else 0. */
+uint64_t uvm_pte(pagetable_t pt, uint64_t va)
+{
+	pte_t *pte;
+
+	if (va >= USER_TOP)
+		return 0;
+	pte = walk(pt, va, false);
+	if (!pte || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+		return 0;
+	return *pte;
+}
+
 /*
  * The kernel address of user address va, if va is mapped for the user with
  * the permission `need` (PTE_R or PTE_W); NULL otherwise.
  */
 void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need)
 {
-	pte_t *pte;
+	uint64_t pte = uvm_pte(pt, va);
 
-	if (va >= USER_TOP)
+	if (!pte || (pte & need) != need)
 		return NULL;
-	pte = walk(pt, va, false);
-	if (!pte || (*pte & (PTE_V | PTE_U | need)) != (PTE_V | PTE_U | need))
-		return NULL;
-	return (void *)(PTE2PA(*pte) + (va & (PGSIZE - 1)));
+	return (void *)(PTE2PA(pte) + (va & (PGSIZE - 1)));
 }
 
-int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n)
+/* The kernel address of va through view v (see defs.h), or NULL. */
+void *uview_page(const struct uview *v, uint64_t va, uint64_t need)
+{
+	struct xlate_cache *c = v->cache;
+	uint64_t vpn = (va >> PGSHIFT) + 1, pte;
+	int slot;
+
+	if (v->fixed) {
+		const struct ubuf_fixed *b = v->fixed;
+
+		/* registered readable and writable, pinned */
+		if (va < b->base || va - b->base >= b->len)
+			return NULL;
+		return (void *)(b->pa[(va >> PGSHIFT) - (b->base >> PGSHIFT)] +
+				(va & (PGSIZE - 1)));
+	}
+	if (!c)
+		return uvm_page(v->pt, va, need);
+	if (c->gen != *v->mm_gen) {
+		/* a mapping went away since: forget everything */
+		memset(c->vpn, 0, sizeof(c->vpn));
+		c->gen = *v->mm_gen;
+	}
+	slot = vpn % XLATE_ENTRIES;
+	if (c->vpn[slot] == vpn) {
+		c->hits++;
+		pte = c->pte[slot];
+	} else {
+		c->misses++;
+		pte = uvm_pte(v->pt, va);
+		if (!pte)
+			return NULL;
+		c->vpn[slot] = vpn;
+		c->pte[slot] = pte;
+	}
+	if ((pte & need) != need)
+		return NULL;
+	return (void *)(PTE2PA(pte) + (va & (PGSIZE - 1)));
+}
+
+int uview_copyin(const struct uview *v, void *dst, uint64_t usrc, size_t n)
 {
 	while (n) {
-		uint8_t *k = uvm_page(pt, usrc, PTE_R);
+		uint8_t *k = uview_page(v, usrc, PTE_R);
 		size_t m = MIN(n, PGSIZE - (usrc & (PGSIZE - 1)));
 
 		if (!k)
@@ -322,10 +372,11 @@ int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n)
 	return 0;
 }
 
-int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n)
+int uview_copyout(const struct uview *v, uint64_t udst, const void *src,
+		  size_t n)
 {
 	while (n) {
-		uint8_t *k = uvm_page(pt, udst, PTE_W);
+		uint8_t *k = uview_page(v, udst, PTE_W);
 		size_t m = MIN(n, PGSIZE - (udst & (PGSIZE - 1)));
 
 		if (!k)
@@ -336,6 +387,20 @@ int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n)
 		n -= m;
 	}
 	return 0;
+}
+
+int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n)
+{
+	struct uview v = { .pt = pt };
+
+	return uview_copyin(&v, dst, usrc, n);
+}
+
+int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n)
+{
+	struct uview v = { .pt = pt };
+
+	return uview_copyout(&v, udst, src, n);
 }
 
 /*

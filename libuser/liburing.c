@@ -202,15 +202,23 @@ unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 	return count;
 }
 
+int io_uring_register(unsigned fd, unsigned opcode, const void *arg,
+		      unsigned nr_args)
+{
+	return __syscall4(SYS_io_uring_register, fd, opcode, arg, nr_args);
+}
+
 int io_uring_register_buffers(struct io_uring *ring, const struct iovec *iovecs,
 			      unsigned nr_iovecs)
 {
-	return -ENOSYS; /* io_uring_register comes with the fixed buffers */
+	return io_uring_register(ring->ring_fd, IORING_REGISTER_BUFFERS, iovecs,
+				 nr_iovecs);
 }
 
 int io_uring_unregister_buffers(struct io_uring *ring)
 {
-	return -ENOSYS;
+	return io_uring_register(ring->ring_fd, IORING_UNREGISTER_BUFFERS, NULL,
+				 0);
 }
 
 int io_wait(struct io_uring *ring, unsigned min_complete)

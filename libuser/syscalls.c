@@ -313,20 +313,30 @@ int gettimeofday(struct timeval *tv, void *tz)
 	return 0;
 }
 
+static uintptr_t cur_brk; /* the break, as the kernel last said */
+
+int brk(void *addr)
+{
+	uintptr_t got = __syscall1(SYS_brk, addr);
+
+	cur_brk = got;
+	if (got != (uintptr_t)addr) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
 void *sbrk(ptrdiff_t incr)
 {
-	static uintptr_t cur;
-	uintptr_t want;
+	uintptr_t old;
 
-	if (!cur)
-		cur = __syscall1(SYS_brk, 0);
-	want = cur + incr;
-	if (incr && (uintptr_t)__syscall1(SYS_brk, want) != want) {
-		errno = ENOMEM;
+	if (!cur_brk)
+		cur_brk = __syscall1(SYS_brk, 0);
+	old = cur_brk;
+	if (incr && brk((void *)(old + incr)) < 0)
 		return (void *)-1;
-	}
-	cur = want;
-	return (void *)(want - incr);
+	return (void *)old;
 }
 
 int spawn(const char *path, char *const argv[])

@@ -15,6 +15,9 @@
  *                        with a polling IO core the ring needs none)
  *   IO core per op     = the completion window / batch     (includes one
  *                        IPI wakeup and the normal core's sleep per batch)
+ * Reads of 4 KiB from the memory FS reach the user buffer by a page-table
+ * walk (through the IO core's translation cache, or not with the kernel
+ * option ringxlate=walk) or through a registered buffer (read4k-fixed).
  * One result line per case:
  *   ringbench: op=NAME batch=B normal=N io=M trap=T
  */
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <usys.h>
@@ -71,7 +75,9 @@ static uint64_t trap_cost(int is_read, long n)
 	return rdtime() - t0;
 }
 
-static void bench(const char *name, int is_read, int batch)
+enum kind { NOP, READ, READ_FIXED };
+
+static void bench(const char *name, enum kind kind, int batch)
 {
 	uint64_t normal = 0, io = 0;
 	struct io_uring_cqe *cqe;
@@ -84,8 +90,11 @@ static void bench(const char *name, int is_read, int batch)
 		for (int i = 0; i < batch; i++) {
 			struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
 
-			if (is_read)
+			if (kind == READ)
 				io_uring_prep_read(sqe, fd, bufs[i], 4096, 0);
+			else if (kind == READ_FIXED)
+				io_uring_prep_read_fixed(sqe, fd, bufs[i], 4096,
+							 0, 0);
 			else
 				io_uring_prep_nop(sqe);
 			sqe->user_data = i;
@@ -113,7 +122,7 @@ static void bench(const char *name, int is_read, int batch)
 		io_uring_cq_advance(&ring, n);
 		uint64_t t4 = rdtime();
 
-		if (sum != (long)n * (is_read ? 4096 : 0)) {
+		if (sum != (long)n * (kind == NOP ? 0 : 4096)) {
 			printf("ringbench: error: a CQE failed\n");
 			exit(1);
 		}
@@ -125,7 +134,7 @@ static void bench(const char *name, int is_read, int batch)
 		normal += (t1 - t0) + (t4 - t3);
 		io += t2 - t1;
 	}
-	print_case(name, batch, normal, io, trap_cost(is_read, ops), ops);
+	print_case(name, batch, normal, io, trap_cost(kind != NOP, ops), ops);
 }
 
 int main(int argc, char **argv)
@@ -146,10 +155,17 @@ int main(int argc, char **argv)
 		printf("ringbench: error: test file\n");
 		return 1;
 	}
+	struct iovec all = { bufs, sizeof(bufs) / 4 }; /* bufs[0..31] */
+
 	for (unsigned i = 0; i < sizeof(batches) / sizeof(batches[0]); i++)
-		bench("nop", 0, batches[i]);
-	bench("read4k", 1, 1);
-	bench("read4k", 1, 32);
+		bench("nop", NOP, batches[i]);
+	bench("read4k", READ, 1);
+	bench("read4k", READ, 32);
+	if (io_uring_register_buffers(&ring, &all, 1)) {
+		printf("ringbench: error: register_buffers\n");
+		return 1;
+	}
+	bench("read4k-fixed", READ_FIXED, 32);
 	close(fd);
 	unlink("/tmp/ringbench.dat");
 	io_uring_queue_exit(&ring);

@@ -595,6 +595,119 @@ static void t_vectored(struct io_uring *ring)
 	CHECK(run_one(ring, 72) == -EFAULT, "iovec array in kernel memory");
 }
 
+static char fixed_a[8192] __attribute__((aligned(4096)));
+static char fixed_b[6000];
+
+static void t_fixed(struct io_uring *ring)
+{
+	char *b = fixed_b;
+	struct iovec iov[2] = { { fixed_a, sizeof(fixed_a) }, { b, 6000 } };
+	struct io_uring_sqe *sqe;
+	int fd = open("/data/hello.txt", O_RDONLY), out, r;
+	char back[16] = { 0 };
+
+	CHECK(io_uring_register_buffers(ring, iov, 2) == 0, "register");
+	CHECK(io_uring_register_buffers(ring, iov, 2) == -EBUSY,
+	      "register twice");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read_fixed(sqe, fd, fixed_a + 4090, 10, 0, 0);
+	sqe->user_data = 80;
+	r = run_one(ring, 80);
+	CHECK(r == 10 && !memcmp(fixed_a + 4090, "Hello from", 10),
+	      "read_fixed across a page boundary: %d", r);
+	out = open("/tmp/ring-fixed", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	memcpy(b + 100, "fixed write", 11);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_write_fixed(sqe, out, b + 100, 11, 0, 1);
+	sqe->user_data = 81;
+	CHECK(run_one(ring, 81) == 11, "write_fixed");
+	CHECK(pread(out, back, 11, 0) == 11 && !memcmp(back, "fixed write", 11),
+	      "written");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read_fixed(sqe, fd, fixed_a, 10, 0, 2);
+	sqe->user_data = 82;
+	CHECK(run_one(ring, 82) == -EFAULT, "bad buffer index");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read_fixed(sqe, fd, b + 5995, 10, 0, 1);
+	sqe->user_data = 83;
+	CHECK(run_one(ring, 83) == -EFAULT, "past the buffer's end");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read_fixed(sqe, fd, fixed_a, 10, 0, 1);
+	sqe->user_data = 84;
+	CHECK(run_one(ring, 84) == -EFAULT, "address of another buffer");
+	CHECK(io_uring_unregister_buffers(ring) == 0, "unregister");
+	CHECK(io_uring_unregister_buffers(ring) == -ENXIO, "unregister twice");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read_fixed(sqe, fd, fixed_a, 10, 0, 0);
+	sqe->user_data = 85;
+	CHECK(run_one(ring, 85) == -EFAULT, "after unregistering");
+	iov[0].iov_base = (void *)main;
+	iov[0].iov_len = 100;
+	CHECK(io_uring_register_buffers(ring, iov, 1) == -EFAULT,
+	      "register read-only memory");
+	iov[0].iov_base = (void *)0x80200000;
+	CHECK(io_uring_register_buffers(ring, iov, 1) == -EFAULT,
+	      "register kernel memory");
+	iov[0].iov_base = fixed_a;
+	iov[0].iov_len = 0;
+	CHECK(io_uring_register_buffers(ring, iov, 1) == -EFAULT,
+	      "register an empty buffer");
+
+	/* a registered page stays valid when its mapping goes: it is freed
+	 * when unregistered (with the registration's page list) */
+	long before = free_pages();
+	char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	iov[0].iov_base = m;
+	iov[0].iov_len = 4096;
+	CHECK(m != MAP_FAILED && io_uring_register_buffers(ring, iov, 1) == 0,
+	      "register an mmap'd page");
+	CHECK(munmap(m, 4096) == 0, "munmap it");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read_fixed(sqe, fd, m, 16, 0, 0);
+	sqe->user_data = 86;
+	CHECK(run_one(ring, 86) == 16, "read_fixed into the unmapped, pinned page");
+	CHECK(free_pages() == before - 2,
+	      "the pinned page (and the page list) still held: %ld",
+	      before - free_pages());
+	CHECK(io_uring_unregister_buffers(ring) == 0, "unregister");
+	CHECK(free_pages() == before, "the page is freed on unregistering");
+	close(fd);
+	close(out);
+	unlink("/tmp/ring-fixed");
+}
+
+/* The IO core's translation cache forgets a page that goes away. */
+static void t_xlate(struct io_uring *ring)
+{
+	int fd = open("/data/hello.txt", O_RDONLY);
+	struct io_uring_sqe *sqe;
+	char *p = sbrk(0), *q, *orig = p;
+
+	/* a fresh page at the end of the heap */
+	p = (char *)(((uintptr_t)p + 8191) & ~4095UL);
+	CHECK(brk(p + 4096) == 0, "grow the heap");
+	for (int round = 0; round < 3; round++) {
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_read(sqe, fd, p, 5, 0);
+		sqe->user_data = 90;
+		CHECK(run_one(ring, 90) == 5 && !memcmp(p, "Hello", 5),
+		      "round %d: read into the heap page", round);
+		CHECK(brk(p) == 0, "shrink the heap: the page goes");
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_read(sqe, fd, p, 5, 0);
+		sqe->user_data = 91;
+		CHECK(run_one(ring, 91) == -EFAULT,
+		      "round %d: read into the unmapped page", round);
+		CHECK(brk(p + 4096) == 0, "grow again: a new page");
+		q = p;
+		CHECK(q[0] == 0, "the new page is zeroed");
+	}
+	CHECK(brk(orig) == 0, "the heap back as it was");
+	close(fd);
+}
+
 static void t_several(void)
 {
 	struct io_uring a, b;
@@ -676,6 +789,8 @@ static void g_timeout(void) { t_timeout(&shared_ring); }
 static void g_link(void) { t_link(&shared_ring); }
 static void g_drain(void) { t_drain(&shared_ring); }
 static void g_vectored(void) { t_vectored(&shared_ring); }
+static void g_fixed(void) { t_fixed(&shared_ring); }
+static void g_xlate(void) { t_xlate(&shared_ring); }
 
 int main(int argc, char **argv)
 {
@@ -702,6 +817,8 @@ int main(int argc, char **argv)
 	run("link", g_link);
 	run("drain", g_drain);
 	run("vectored", g_vectored);
+	run("fixed", g_fixed);
+	run("xlate-cache", g_xlate);
 	io_uring_queue_exit(&shared_ring);
 	run("overflow", t_overflow);
 	run("wakeup", t_wakeup);

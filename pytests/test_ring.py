@@ -100,7 +100,8 @@ def test_ringtest(boot, icount):
     fails = re.findall(r"^FAIL .*$", text, re.M)
     assert status == 0 and r["failed"] == "0", "\n".join(fails)
     for group in ("setup", "nop", "rw", "openat-close", "errors", "garbage",
-                  "timeout", "link", "drain", "vectored", "overflow",
+                  "timeout", "link", "drain", "vectored", "fixed",
+                  "xlate-cache", "overflow",
                   "wakeup", "several", "exit-with-rings", "leak-check"):
         assert re.search(rf"^ok {group}$", text, re.M), group
 

@@ -138,6 +138,10 @@ struct io_uring_params {
 	struct io_cqring_offsets cq_off;
 };
 
+/* io_uring_register opcodes */
+#define IORING_REGISTER_BUFFERS 0
+#define IORING_UNREGISTER_BUFFERS 1
+
 /* io_uring_params->features */
 #define IORING_FEAT_SINGLE_MMAP (1U << 0)
 #define IORING_FEAT_NODROP (1U << 1)

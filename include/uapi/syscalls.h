@@ -90,6 +90,10 @@
 	SYSCALL(io_uring_enter, 426, 6,                                         \
 		"fd, to_submit, min_complete, flags (GETEVENTS, SQ_WAKEUP, "    \
 		"SQ_WAIT), sig, sigsz -> to_submit; EBADF EOPNOTSUPP EINVAL")   \
+	SYSCALL(io_uring_register, 427, 4,                                      \
+		"fd, opcode (REGISTER_BUFFERS: arg = iovecs, nr_args <= 64; "   \
+		"UNREGISTER_BUFFERS) -> 0; EBADF EOPNOTSUPP EINVAL EFAULT "     \
+		"EBUSY ENXIO ENOMEM")                                           \
 	SYSCALL(spawn, 2000, 2,                                                 \
 		"path, argv (NULL-terminated) -> child pid; the child "         \
 		"inherits the fds; ENOENT ENOEXEC E2BIG ENOMEM EAGAIN EFAULT "  \

@@ -93,6 +93,8 @@ struct __kernel_timespec {
 int io_uring_setup(unsigned entries, struct io_uring_params *p);
 int io_uring_enter(unsigned fd, unsigned to_submit, unsigned min_complete,
 		   unsigned flags, void *sig);
+int io_uring_register(unsigned fd, unsigned opcode, const void *arg,
+		      unsigned nr_args);
 /* this kernel's names for the design's calls */
 #define setup_io io_uring_setup
 int io_wait(struct io_uring *ring, unsigned min_complete);
