@@ -94,7 +94,7 @@ static bool ring_has_room(struct ring *r)
 	uint64_t owed = (r->cq_tail_k - head) + (r->ovf_tail - r->ovf_head) +
 			r->nparked;
 
-	return owed < r->cq_entries + RING_OVF_MAX && r->nparked < RING_REQS;
+	return owed < r->cq_entries + r->ovf_cap && r->nparked < RING_REQS;
 }
 
 /* IO core: move overflowed CQEs into the CQ as the user frees room. */
@@ -108,7 +108,7 @@ static bool flush_overflow(struct ring *r)
 		if (r->cq_tail_k - head >= r->cq_entries)
 			break;
 		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] =
-			r->ovf[r->ovf_head++ % RING_OVF_MAX];
+			r->ovf[r->ovf_head++ % r->ovf_cap];
 		r->cq_tail_k++;
 		moved = true;
 	}
@@ -130,7 +130,7 @@ static void post_cqe(struct ring *r, uint64_t user_data, int32_t res)
 		return;
 	}
 	/* ring_has_room() guaranteed room here before the SQE was taken */
-	r->ovf[r->ovf_tail++ % RING_OVF_MAX] = cqe;
+	r->ovf[r->ovf_tail++ % r->ovf_cap] = cqe;
 	__atomic_or_fetch(r->sq_flags, IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELAXED);
 }
 

@@ -31,7 +31,7 @@
 #define ROOT_USER_ENTRIES 2	/* root PTEs 0..1 belong to the process */
 
 #define KRING_BASE 0x3D00000000UL
-#define RING_SLOT_SIZE 0x80000UL /* 512 KiB: rings, then SQEs at half */
+#define RING_SLOT_SIZE 0x100000UL /* 1 MiB: rings, overflow, SQEs at half */
 #define KSTACK_BASE 0x3E00000000UL
 #define DEVMAP_BASE 0x3F00000000UL
 

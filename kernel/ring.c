@@ -52,6 +52,15 @@ static uint32_t roundup_pow2(uint32_t n)
 	return p;
 }
 
+/* region A, the overflow list and region B fit their parts of the slot */
+_Static_assert(RA_CQES + 16UL * IORING_MAX_CQ_ENTRIES + 4UL * IORING_MAX_ENTRIES <=
+		       RING_OVF_OFF,
+	       "region A overlaps the overflow list");
+_Static_assert(RING_OVF_OFF + 16UL * RING_OVF_MAX <= RING_SLOT_SIZE / 2,
+	       "the overflow list overlaps region B");
+_Static_assert(64UL * IORING_MAX_ENTRIES <= RING_SLOT_SIZE / 2,
+	       "region B does not fit");
+
 static uint64_t ra_bytes(const struct ring *r)
 {
 	return RA_CQES + 16UL * r->cq_entries + 4UL * r->sq_entries;
@@ -86,7 +95,9 @@ void ring_destroy_memory(struct ring *r)
 		kfree((void *)r->ra_pa[i]);
 	for (int i = 0; i < r->sqe_npages; i++)
 		kfree((void *)r->sqe_pa[i]);
-	r->ra_npages = r->sqe_npages = 0;
+	for (int i = 0; i < r->ovf_npages; i++)
+		kfree((void *)r->ovf_pa[i]);
+	r->ra_npages = r->sqe_npages = r->ovf_npages = 0;
 }
 
 static long alloc_region(uint64_t va, uint64_t *pa, int n)
@@ -107,16 +118,22 @@ static long ring_alloc_memory(struct ring *r)
 	uint64_t base = KRING_BASE + r->id * RING_SLOT_SIZE;
 	int ra_n = ROUNDUP(ra_bytes(r), PGSIZE) / PGSIZE;
 	int sqe_n = ROUNDUP(64UL * r->sq_entries, PGSIZE) / PGSIZE;
+	int ovf_n;
 	long err;
 
-	r->ra_npages = r->sqe_npages = 0;
+	r->ovf_cap = MIN(MAX(10 * r->cq_entries, RING_OVF_MIN), RING_OVF_MAX);
+	ovf_n = ROUNDUP(16UL * r->ovf_cap, PGSIZE) / PGSIZE;
 	memset(r->ra_pa, 0, sizeof(r->ra_pa));
 	memset(r->sqe_pa, 0, sizeof(r->sqe_pa));
-	err = alloc_region(base, r->ra_pa, ra_n);
+	memset(r->ovf_pa, 0, sizeof(r->ovf_pa));
 	r->ra_npages = ra_n;
+	r->sqe_npages = sqe_n;
+	r->ovf_npages = ovf_n;
+	err = alloc_region(base, r->ra_pa, ra_n);
 	if (!err)
 		err = alloc_region(base + RING_SLOT_SIZE / 2, r->sqe_pa, sqe_n);
-	r->sqe_npages = sqe_n;
+	if (!err)
+		err = alloc_region(base + RING_OVF_OFF, r->ovf_pa, ovf_n);
 	if (err) {
 		/* pages not allocated are 0 in the arrays: free the others */
 		for (int i = 0; i < ra_n; i++)
@@ -125,10 +142,14 @@ static long ring_alloc_memory(struct ring *r)
 		for (int i = 0; i < sqe_n; i++)
 			if (r->sqe_pa[i])
 				kfree((void *)r->sqe_pa[i]);
+		for (int i = 0; i < ovf_n; i++)
+			if (r->ovf_pa[i])
+				kfree((void *)r->ovf_pa[i]);
 		kvm_unmap(base, RING_SLOT_SIZE);
-		r->ra_npages = r->sqe_npages = 0;
+		r->ra_npages = r->sqe_npages = r->ovf_npages = 0;
 		return err;
 	}
+	r->ovf = (struct io_uring_cqe *)(base + RING_OVF_OFF);
 	sfence_vma();
 	r->ra = (uint8_t *)base;
 	r->sqes = (struct io_uring_sqe *)(base + RING_SLOT_SIZE / 2);

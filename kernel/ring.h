@@ -48,7 +48,11 @@ enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
 #define RA_CQ_FLAGS 284
 #define RA_CQES 320
 #define RING_MAX_PAGES (RING_SLOT_SIZE / 2 / 4096)
-#define RING_OVF_MAX 64 /* CQEs held in the kernel while the CQ is full */
+/* CQEs held in the kernel while the CQ is full: 10 x the CQ, within these
+ * bounds; kernel-only pages in the ring's window, after region A */
+#define RING_OVF_MIN 64
+#define RING_OVF_MAX 4096
+#define RING_OVF_OFF (64 * 4096)
 #define RING_REQS 64	/* operations in flight (parked) per ring */
 #define RING_PARKED (-4096) /* issue() result: the operation waits */
 #define RING_MAX_BUFS 64    /* registered buffers per ring */
@@ -78,8 +82,9 @@ struct ring {
 	int id;
 	struct proc *owner;
 	uint32_t sq_entries, cq_entries;
-	int ra_npages, sqe_npages;
+	int ra_npages, sqe_npages, ovf_npages;
 	uint64_t ra_pa[RING_MAX_PAGES], sqe_pa[RING_MAX_PAGES];
+	uint64_t ovf_pa[RING_OVF_MAX * 16 / 4096];
 	uint8_t *ra;		   /* region A in the kernel window */
 	struct io_uring_sqe *sqes; /* region B in the kernel window */
 	uint32_t *sq_head, *sq_tail, *sq_flags, *sq_dropped, *sq_array;
@@ -106,7 +111,8 @@ struct ring {
 	uint32_t sq_head_k; /* private SQ head, published to *sq_head */
 	uint32_t cq_tail_k; /* private CQ tail, published to *cq_tail */
 	uint32_t ovf_head, ovf_tail;
-	struct io_uring_cqe ovf[RING_OVF_MAX];
+	uint32_t ovf_cap;	  /* set at setup */
+	struct io_uring_cqe *ovf; /* set at setup: kernel window */
 	uint64_t cqes_posted;	   /* for TIMEOUT with a completion count */
 	int nparked;		   /* records not REQ_FREE */
 	bool in_chain;		   /* the last SQE taken had IOSQE_IO_LINK */

@@ -93,16 +93,19 @@ int main(int argc, char *argv[])
 """
 
 
-@pytest.mark.parametrize("icount", [False, True], ids=["parallel", "icount"])
-def test_ringtest(boot, icount):
-    text, status = run(boot, "/bin/ringtest", icount=icount)
+@pytest.mark.parametrize("icount,kargs", [(False, None), (True, None),
+                                          (False, "ringxlate=walk")],
+                         ids=["parallel", "icount", "no-xlate-cache"])
+def test_ringtest(boot, icount, kargs):
+    text, status = run(boot, "/bin/ringtest", icount=icount, kargs=kargs)
     r = result_line(text, "ringtest")
     fails = re.findall(r"^FAIL .*$", text, re.M)
     assert status == 0 and r["failed"] == "0", "\n".join(fails)
     for group in ("setup", "nop", "rw", "openat-close", "errors", "garbage",
                   "timeout", "link", "drain", "vectored", "fixed",
                   "xlate-cache", "overflow",
-                  "wakeup", "several", "exit-with-rings", "leak-check"):
+                  "wakeup", "several", "processes", "exit-with-rings",
+                  "leak-check"):
         assert re.search(rf"^ok {group}$", text, re.M), group
 
 
