@@ -91,63 +91,45 @@ void ring_destroy_memory(struct ring *r)
 	spin_unlock(&r->buf_lock);
 
 	kvm_unmap(base, RING_SLOT_SIZE);
-	for (int i = 0; i < r->ra_npages; i++)
-		kfree((void *)r->ra_pa[i]);
-	for (int i = 0; i < r->sqe_npages; i++)
-		kfree((void *)r->sqe_pa[i]);
-	for (int i = 0; i < r->ovf_npages; i++)
-		kfree((void *)r->ovf_pa[i]);
-	r->ra_npages = r->sqe_npages = r->ovf_npages = 0;
-}
-
-static long alloc_region(uint64_t va, uint64_t *pa, int n)
-{
-	for (int i = 0; i < n; i++) {
-		void *page = kalloc();
-
-		if (!page)
-			return -ENOMEM;
-		pa[i] = (uint64_t)page;
-		kvm_map(va + i * PGSIZE, pa[i], PGSIZE, PTE_R | PTE_W);
+	for (int g = 0; g < RING_NREGIONS; g++) {
+		for (int i = 0; i < r->region[g].npages; i++)
+			if (r->region[g].pa[i])
+				kfree((void *)r->region[g].pa[i]);
+		r->region[g].npages = 0;
 	}
-	return 0;
 }
+
+static const uint64_t region_offset[RING_NREGIONS] = {
+	[RING_RINGS] = 0,
+	[RING_OVERFLOW] = RING_OVF_OFF,
+	[RING_SQES] = RING_SLOT_SIZE / 2,
+};
 
 static long ring_alloc_memory(struct ring *r)
 {
 	uint64_t base = KRING_BASE + r->id * RING_SLOT_SIZE;
-	int ra_n = ROUNDUP(ra_bytes(r), PGSIZE) / PGSIZE;
-	int sqe_n = ROUNDUP(64UL * r->sq_entries, PGSIZE) / PGSIZE;
-	int ovf_n;
-	long err;
+	uint64_t bytes[RING_NREGIONS];
 
 	r->ovf_cap = MIN(MAX(10 * r->cq_entries, RING_OVF_MIN), RING_OVF_MAX);
-	ovf_n = ROUNDUP(16UL * r->ovf_cap, PGSIZE) / PGSIZE;
-	memset(r->ra_pa, 0, sizeof(r->ra_pa));
-	memset(r->sqe_pa, 0, sizeof(r->sqe_pa));
-	memset(r->ovf_pa, 0, sizeof(r->ovf_pa));
-	r->ra_npages = ra_n;
-	r->sqe_npages = sqe_n;
-	r->ovf_npages = ovf_n;
-	err = alloc_region(base, r->ra_pa, ra_n);
-	if (!err)
-		err = alloc_region(base + RING_SLOT_SIZE / 2, r->sqe_pa, sqe_n);
-	if (!err)
-		err = alloc_region(base + RING_OVF_OFF, r->ovf_pa, ovf_n);
-	if (err) {
-		/* pages not allocated are 0 in the arrays: free the others */
-		for (int i = 0; i < ra_n; i++)
-			if (r->ra_pa[i])
-				kfree((void *)r->ra_pa[i]);
-		for (int i = 0; i < sqe_n; i++)
-			if (r->sqe_pa[i])
-				kfree((void *)r->sqe_pa[i]);
-		for (int i = 0; i < ovf_n; i++)
-			if (r->ovf_pa[i])
-				kfree((void *)r->ovf_pa[i]);
-		kvm_unmap(base, RING_SLOT_SIZE);
-		r->ra_npages = r->sqe_npages = r->ovf_npages = 0;
-		return err;
+	bytes[RING_RINGS] = ra_bytes(r);
+	bytes[RING_OVERFLOW] = 16UL * r->ovf_cap;
+	bytes[RING_SQES] = 64UL * r->sq_entries;
+	for (int g = 0; g < RING_NREGIONS; g++) {
+		struct ring_region *reg = &r->region[g];
+
+		memset(reg, 0, sizeof(*reg));
+		reg->npages = ROUNDUP(bytes[g], PGSIZE) / PGSIZE;
+		for (int i = 0; i < reg->npages; i++) {
+			void *page = kalloc();
+
+			if (!page) {
+				ring_destroy_memory(r); /* frees what is there */
+				return -ENOMEM;
+			}
+			reg->pa[i] = (uint64_t)page;
+			kvm_map(base + region_offset[g] + i * PGSIZE, reg->pa[i],
+				PGSIZE, PTE_R | PTE_W);
+		}
 	}
 	r->ovf = (struct io_uring_cqe *)(base + RING_OVF_OFF);
 	sfence_vma();
@@ -515,11 +497,11 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 		r = f->ring;
 		file_put(f);
 		if (off == IORING_OFF_SQ_RING || off == IORING_OFF_CQ_RING) {
-			pa = r->ra_pa;
-			n = r->ra_npages;
+			pa = r->region[RING_RINGS].pa;
+			n = r->region[RING_RINGS].npages;
 		} else if (off == IORING_OFF_SQES) {
-			pa = r->sqe_pa;
-			n = r->sqe_npages;
+			pa = r->region[RING_SQES].pa;
+			n = r->region[RING_SQES].npages;
 		} else {
 			return -EINVAL;
 		}

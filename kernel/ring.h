@@ -75,6 +75,14 @@ struct ring_req {
 
 struct proc;
 
+/* A ring's memory: its three regions, at these offsets in its slot. */
+enum { RING_RINGS, RING_OVERFLOW, RING_SQES, RING_NREGIONS };
+
+struct ring_region {
+	int npages;
+	uint64_t pa[RING_MAX_PAGES];
+};
+
 struct ring {
 	uint32_t state; /* enum ring_state, see above */
 
@@ -82,9 +90,7 @@ struct ring {
 	int id;
 	struct proc *owner;
 	uint32_t sq_entries, cq_entries;
-	int ra_npages, sqe_npages, ovf_npages;
-	uint64_t ra_pa[RING_MAX_PAGES], sqe_pa[RING_MAX_PAGES];
-	uint64_t ovf_pa[RING_OVF_MAX * 16 / 4096];
+	struct ring_region region[RING_NREGIONS];
 	uint8_t *ra;		   /* region A in the kernel window */
 	struct io_uring_sqe *sqes; /* region B in the kernel window */
 	uint32_t *sq_head, *sq_tail, *sq_flags, *sq_dropped, *sq_array;

@@ -152,49 +152,19 @@ long sys_close(long fd, long a1, long a2, long a3, long a4, long a5)
 	return file_close_fd(this_proc(), fd);
 }
 
-long sys_read(long fd, long ubuf, long n, long a3, long a4, long a5)
+/* read, write, pread64, pwrite64 (off >= 0, or -1: the file position) */
+static long rw(long fd, long ubuf, long n, long off, bool write)
 {
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
+	struct uview v = { .pt = p->pagetable };
 	long r;
 
 	if (!f)
 		return -EBADF;
-	struct uview v = { .pt = p->pagetable };
-
-	r = n < 0 ? -EINVAL : file_read(f, &v, ubuf, n, -1);
-	file_put(f);
-	return r;
-}
-
-long sys_write(long fd, long ubuf, long n, long a3, long a4, long a5)
-{
-	struct proc *p = this_proc();
-	struct file *f = fd_get(p, fd);
-	long r;
-
-	if (!f)
-		return -EBADF;
-	struct uview v = { .pt = p->pagetable };
-
-	r = n < 0 ? -EINVAL : file_write(f, &v, ubuf, n, -1);
-	file_put(f);
-	return r;
-}
-
-static long prw(long fd, long ubuf, long n, long off, bool write)
-{
-	struct proc *p = this_proc();
-	struct file *f = fd_get(p, fd);
-	long r;
-
-	struct uview v = { .pt = p->pagetable };
-
-	if (!f)
-		return -EBADF;
-	if (n < 0 || off < 0)
+	if (n < 0 || off < -1)
 		r = -EINVAL;
-	else if (f->type != F_INODE)
+	else if (off != -1 && f->type != F_INODE)
 		r = -ESPIPE;
 	else if (write)
 		r = file_write(f, &v, ubuf, n, off);
@@ -204,14 +174,24 @@ static long prw(long fd, long ubuf, long n, long off, bool write)
 	return r;
 }
 
+long sys_read(long fd, long ubuf, long n, long a3, long a4, long a5)
+{
+	return rw(fd, ubuf, n, -1, false);
+}
+
+long sys_write(long fd, long ubuf, long n, long a3, long a4, long a5)
+{
+	return rw(fd, ubuf, n, -1, true);
+}
+
 long sys_pread64(long fd, long ubuf, long n, long off, long a4, long a5)
 {
-	return prw(fd, ubuf, n, off, false);
+	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, false);
 }
 
 long sys_pwrite64(long fd, long ubuf, long n, long off, long a4, long a5)
 {
-	return prw(fd, ubuf, n, off, true);
+	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, true);
 }
 
 static long rwv(long fd, long uiov, long cnt, bool write)
