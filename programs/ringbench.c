@@ -31,7 +31,7 @@
 #include <unistd.h>
 #include <usys.h>
 
-#define ROUNDS 16
+#define ROUNDS 64
 
 static struct io_uring ring;
 static char bufs[128][4096];
