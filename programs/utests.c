@@ -1924,6 +1924,18 @@ static void t_sysinfo(void)
 
 /* ---- the IO core ---- */
 
+/* The ring part: /bin/ringtest (its own groups) must pass as a child. */
+static void t_ring(void)
+{
+	int st = -1;
+	long pid = res(spawn("/bin/ringtest", (char *[]){ "ringtest", NULL }));
+
+	if (expect_ge("spawn /bin/ringtest", pid, 1)) {
+		expect_eq("wait for ringtest", res(waitpid(pid, &st, 0)), pid);
+		expect_status("ringtest's status", st, ABI_W_EXITCODE(0, 0));
+	}
+}
+
 static void t_iocore(void)
 {
 	expect_eq("iocore_ping(10)", res(iocore_ping(10)), 10);
@@ -2159,6 +2171,7 @@ static const struct group {
 	{"brk", t_brk},
 	{"sysinfo", t_sysinfo},
 	{"iocore", t_iocore},
+	{"ring", t_ring},
 	{"reboot", t_reboot},
 	{"nosys", t_nosys},
 	{"efault", t_efault},
