@@ -31,6 +31,7 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void console_lock(void);
 void console_unlock(void);
+void console_take_for_panic(void);
 
 /* panic.c */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

@@ -68,6 +68,7 @@ static void panic_begin(void)
 	}
 	panic_owner = (uint64_t)this_hart();
 	__atomic_store_n(&panicking, 1, __ATOMIC_SEQ_CST);
+	console_take_for_panic();
 }
 
 void panic(const char *fmt, ...)

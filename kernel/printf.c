@@ -149,6 +149,18 @@ void console_lock(void)
 	spin_lock(&cons_lock);
 }
 
+/*
+ * The panicking hart: let a line that another hart is printing finish (it
+ * parks at its next console_lock), then keep the lock.  If the lock stays
+ * held (the other hart died holding it), print anyway.
+ */
+void console_take_for_panic(void)
+{
+	for (long i = 0; i < 10000000; i++)
+		if (!__atomic_exchange_n(&cons_lock.locked, 1, __ATOMIC_ACQUIRE))
+			return;
+}
+
 void console_unlock(void)
 {
 	if (READ_ONCE(panicking) && panic_owner == (uint64_t)this_hart())
