@@ -94,7 +94,7 @@ int fd_install(struct proc *p, struct file *f, bool cloexec)
 	int fd = -EMFILE;
 
 	spin_lock(&p->fd_lock);
-	for (int i = 0; i < NOFILE; i++) {
+	for (int i = 0; i < NOFILE && !p->exiting; i++) {
 		if (!p->ofile[i]) {
 			p->ofile[i] = f;
 			p->cloexec[i] = cloexec;
@@ -103,7 +103,7 @@ int fd_install(struct proc *p, struct file *f, bool cloexec)
 		}
 	}
 	spin_unlock(&p->fd_lock);
-	return fd;
+	return p->exiting ? -EBADF : fd;
 }
 
 /* A counted reference to p's file at fd, or NULL. */
@@ -121,8 +121,12 @@ struct file *fd_get(struct proc *p, int fd)
 	return f;
 }
 
-/* Take fd out of p's table; returns its file (the table's reference). */
-struct file *fd_remove(struct proc *p, int fd)
+/*
+ * Take fd out of p's table; returns its file (the table's reference), or
+ * NULL if there is none -- or if it is a ring and keep_ring (a ring's fd is
+ * not closed through the ring itself): checked and removed under one lock.
+ */
+struct file *fd_remove(struct proc *p, int fd, bool keep_ring)
 {
 	struct file *f;
 
@@ -130,7 +134,10 @@ struct file *fd_remove(struct proc *p, int fd)
 		return NULL;
 	spin_lock(&p->fd_lock);
 	f = p->ofile[fd];
-	p->ofile[fd] = NULL;
+	if (f && keep_ring && f->type == F_RING)
+		f = NULL;
+	else
+		p->ofile[fd] = NULL;
 	spin_unlock(&p->fd_lock);
 	return f;
 }
@@ -166,9 +173,12 @@ long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
  * at a time, each once; a short transfer ends the call.
  */
 long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
-		 uint32_t cnt, int64_t off, bool write)
+		 uint32_t cnt, int64_t off, bool write, bool *short_io)
 {
 	long done = 0, res = 0;
+
+	if (short_io)
+		*short_io = false;
 
 	if (cnt > ABI_UIO_MAXIOV)
 		return -EINVAL;
@@ -192,9 +202,14 @@ long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
 		done += res;
 		if (off != -1)
 			off += res;
-		if ((uint64_t)res < iov.iov_len)
+		if ((uint64_t)res < iov.iov_len) {
+			if (short_io)
+				*short_io = true; /* less than asked for */
 			break;
+		}
 	}
+	if (res < 0 && short_io)
+		*short_io = true;
 	return done ? done : res;
 }
 

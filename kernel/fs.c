@@ -471,6 +471,35 @@ long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
 	return done ? (long)done : r;
 }
 
+/* lseek on a file offset (*pos, under fs_lock like every file offset) */
+long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence)
+{
+	long r;
+
+	spin_lock(&fs_lock);
+	switch (whence) {
+	case ABI_SEEK_SET:
+		r = off;
+		break;
+	case ABI_SEEK_CUR:
+		r = *pos + off;
+		break;
+	case ABI_SEEK_END:
+		r = ip->size + off;
+		break;
+	default:
+		r = -EINVAL;
+		goto out;
+	}
+	if (r < 0)
+		r = -EINVAL;
+	else
+		*pos = r;
+out:
+	spin_unlock(&fs_lock);
+	return r;
+}
+
 long inode_truncate(struct inode *ip)
 {
 	spin_lock(&fs_lock);

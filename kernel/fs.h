@@ -51,6 +51,7 @@ void inode_put(struct inode *ip);
 long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);
 long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n);
 long inode_truncate(struct inode *ip);
+long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence);
 void inode_stat(struct inode *ip, struct abi_stat *st);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
@@ -70,18 +71,18 @@ struct file *console_file(void);
 int fd_free_slot(struct proc *p);
 int fd_install(struct proc *p, struct file *f, bool cloexec);
 struct file *fd_get(struct proc *p, int fd);
-struct file *fd_remove(struct proc *p, int fd);
+struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
 	       int64_t off);
 long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
 		int64_t off);
 long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
-		 uint32_t cnt, int64_t off, bool write);
+		 uint32_t cnt, int64_t off, bool write, bool *short_io);
 
 /* sysfile.c: shared with the ring operations */
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);
 long file_openat(struct proc *p, long dirfd, const char *path, long flags);
-long file_close_fd(struct proc *p, long fd);
+long file_close_fd(struct proc *p, long fd, bool from_ring);
 
 /* ring.c */
 void ring_file_released(struct ring *r);

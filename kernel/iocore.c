@@ -94,7 +94,12 @@ static bool ring_has_room(struct ring *r)
 	uint64_t owed = (r->cq_tail_k - head) + (r->ovf_tail - r->ovf_head) +
 			r->nparked;
 
-	return owed < r->cq_entries + r->ovf_cap && r->nparked < RING_REQS;
+	/* and the overflow list alone must hold all that is owed beyond the
+	 * CQEs already in it: the user may free CQ room at any time, but
+	 * post_cqe keeps appending to a non-empty list */
+	return owed < r->cq_entries + r->ovf_cap &&
+	       (r->ovf_tail - r->ovf_head) + r->nparked < r->ovf_cap &&
+	       r->nparked < RING_REQS;
 }
 
 /* IO core: move overflowed CQEs into the CQ as the user frees room. */
@@ -208,7 +213,7 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 				q->link = next;
 				return;
 			}
-			failed = ring_req_failed(&q->sqe, res);
+			failed = ring_req_failed(q, res);
 			post(r, q->sqe.user_data, res);
 			req_free(r, q);
 		}
@@ -225,12 +230,14 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 static void finish_parked(struct ring *r, struct ring_req *q, long res)
 {
 	struct ring_req *next = q->link;
-	bool failed = ring_req_failed(&q->sqe, res);
+	bool failed = ring_req_failed(q, res);
 
 	if (q == r->chain_tail) {
 		r->chain_tail = NULL;
 		r->chain_failed = failed;
 	}
+	if (q == r->drain)
+		r->drain = NULL;
 	post(r, q->sqe.user_data, res);
 	req_free(r, q);
 	run_waiting(r, next, failed);
@@ -271,15 +278,22 @@ static uint64_t next_deadline(struct ring *r)
 	return t;
 }
 
-/* An IOSQE_IO_DRAIN request runs once everything before it has finished. */
+/*
+ * An IOSQE_IO_DRAIN request runs once everything before it has finished,
+ * and nothing after it starts before it finishes: if it parks (a TIMEOUT),
+ * r->drain stays set until finish_parked() completes it.
+ */
 static bool try_drain(struct ring *r)
 {
 	struct ring_req *q = r->drain;
 
-	if (!q || r->nparked > 1)
+	if (!q || q->state != REQ_WAIT_DRAIN || r->nparked > 1)
 		return false;
-	r->drain = NULL;
 	run_waiting(r, q, false);
+	/* still parked (its slot is not reused meanwhile: only take_sqe
+	 * parks new requests, and it waits while r->drain is set) */
+	if (q->state == REQ_FREE)
+		r->drain = NULL;
 	return true;
 }
 
@@ -311,8 +325,10 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 		res = ring_prep_issue(r, tmp);
 		if (res == RING_PARKED) {
 			parked = park(r, tmp, tmp->state);
+			if (tmp->sqe.flags & IOSQE_IO_DRAIN)
+				r->drain = parked; /* nothing after it starts yet */
 		} else {
-			failed = ring_req_failed(&tmp->sqe, res);
+			failed = ring_req_failed(tmp, res);
 			post(r, tmp->sqe.user_data, res);
 		}
 	}
@@ -353,6 +369,7 @@ static bool ring_poll(struct ring *r)
 		memcpy(&tmp.sqe, (const void *)&r->sqes[idx], sizeof(tmp.sqe));
 		tmp.state = REQ_FREE;
 		tmp.link = NULL;
+		tmp.short_io = false;
 		tmp.deadline = tmp.count_target = 0;
 		take_sqe(r, &tmp);
 	}
@@ -393,6 +410,7 @@ static bool service_ring_table(void)
 				}
 			}
 			ring_destroy_memory(r);
+			r->owner = NULL;
 			/* release: the IO core is done with the ring */
 			__atomic_store_n(&r->state, RING_FREE, __ATOMIC_RELEASE);
 			iocore_notify_normal();

@@ -85,7 +85,12 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		p->pagetable = NULL;
 		return err;
 	}
-	/* fds are inherited as by fork + exec: close-on-exec ones are not */
+	/* fds are inherited as by fork + exec: close-on-exec ones are not.
+	 * The parent's table under its fd_lock: the IO core may be changing
+	 * it for one of the parent's rings */
+	p->exiting = false;
+	if (parent)
+		spin_lock(&parent->fd_lock);
 	for (int fd = 0; fd < NOFILE; fd++) {
 		struct file *f = NULL;
 
@@ -96,6 +101,8 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		p->ofile[fd] = f ? file_dup(f) : NULL;
 		p->cloexec[fd] = false;
 	}
+	if (parent)
+		spin_unlock(&parent->fd_lock);
 	p->mmap_next = MMAP_BASE;
 	memset(&p->xlate, 0, sizeof(p->xlate));
 	p->mm_gen = 0;
@@ -229,8 +236,12 @@ void proc_exit(int wait_status)
 {
 	struct proc *p = this_proc();
 
+	/* a ring's OPENAT may still be running: no new fds from here on */
+	spin_lock(&p->fd_lock);
+	p->exiting = true;
+	spin_unlock(&p->fd_lock);
 	for (int fd = 0; fd < NOFILE; fd++) {
-		struct file *f = fd_remove(p, fd);
+		struct file *f = fd_remove(p, fd, false);
 
 		if (f)
 			file_put(f);

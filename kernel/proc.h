@@ -98,7 +98,8 @@ struct proc {
 	struct context ctx;
 	uint64_t slice_end; /* time at which the process is preempted */
 
-	struct spinlock fd_lock; /* ofile[], cloexec[] */
+	struct spinlock fd_lock; /* ofile[], cloexec[], exiting */
+	bool exiting; /* the table is being closed: no new fds */
 	struct file *ofile[NOFILE];
 	bool cloexec[NOFILE];
 	char name[16];

@@ -155,8 +155,10 @@ static void fill_offsets(const struct ring *r, struct io_uring_params *p)
 {
 	p->sq_entries = r->sq_entries;
 	p->cq_entries = r->cq_entries;
-	p->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |
-		      IORING_FEAT_SUBMIT_STABLE;
+	/* not IORING_FEAT_SUBMIT_STABLE: what an SQE points to (an iovec
+	 * array, a timespec, a path) is read when the operation starts, which
+	 * for a parked chain member is after io_uring_submit returned */
+	p->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP;
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
 	p->sq_off.head = RA_SQ_HEAD;
@@ -203,8 +205,10 @@ static void ring_request_destroy(struct ring *r)
 /* The ring's file lost its last reference (either core). */
 void ring_file_released(struct ring *r)
 {
-	__atomic_store_n(&r->file_open, 0, __ATOMIC_RELEASE);
-	if (__atomic_load_n(&r->maps, __ATOMIC_ACQUIRE) == 0)
+	/* seq_cst, here and in vma_unmap: of the last unmap and the last close,
+	 * at least one sees the other done (both may: destroying is idempotent) */
+	__atomic_store_n(&r->file_open, 0, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->maps, __ATOMIC_SEQ_CST) == 0)
 		ring_request_destroy(r);
 }
 
@@ -226,7 +230,11 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 	if (params.flags & ~(IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |
 			     IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP))
 		return -EINVAL;
-	if (entries == 0 || entries < 0)
+	if ((params.flags & IORING_SETUP_SQ_AFF) &&
+	    !(params.flags & IORING_SETUP_SQPOLL))
+		return -EINVAL;
+	entries = (uint32_t)entries; /* an unsigned int, as Linux */
+	if (entries == 0)
 		return -EINVAL;
 	if (entries > IORING_MAX_ENTRIES) {
 		if (!(params.flags & IORING_SETUP_CLAMP))
@@ -322,7 +330,7 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
 	struct ring *r;
-	long ret = to_submit > 0 ? (uint32_t)to_submit : 0;
+	long ret = (uint32_t)to_submit; /* an unsigned int, as Linux */
 
 	if (!f)
 		return -EBADF;
@@ -336,7 +344,12 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 		ret = -EINVAL;
 		goto out;
 	}
-	if (to_submit > 0 || (flags & IORING_ENTER_SQ_WAKEUP))
+	/* kick the IO core for new SQEs, and when CQEs wait in the overflow
+	 * list: it may be asleep with the CQ full, and the caller has just
+	 * made room */
+	if (ret || (flags & IORING_ENTER_SQ_WAKEUP) ||
+	    (__atomic_load_n(r->sq_flags, __ATOMIC_RELAXED) &
+	     IORING_SQ_CQ_OVERFLOW))
 		iocore_kick();
 	if (!(flags & IORING_ENTER_GETEVENTS))
 		goto out;
@@ -466,7 +479,9 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 	struct vma *v = vma_find(p, 0);
 	uint64_t perm = 0, size = ROUNDUP((uint64_t)len, PGSIZE), va;
 	struct ring *r = NULL;
+	struct file *f = NULL;
 	const uint64_t *pa = NULL;
+	uint32_t s;
 	long err = 0;
 	int n = 0;
 
@@ -486,16 +501,17 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 	if (prot & ABI_PROT_EXEC)
 		perm |= PTE_X;
 	if (!(flags & ABI_MAP_ANONYMOUS)) {
-		struct file *f = fd_get(p, fd);
-
+		f = fd_get(p, fd);
 		if (!f)
 			return -EBADF;
-		if (f->type != F_RING) {
-			file_put(f);
-			return -ENODEV;
-		}
+		err = -ENODEV;
+		if (f->type != F_RING)
+			goto out;
 		r = f->ring;
-		file_put(f);
+		err = -EINVAL;
+		s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+		if (s != RING_NEW && s != RING_ACTIVE)
+			goto out; /* going away */
 		if (off == IORING_OFF_SQ_RING || off == IORING_OFF_CQ_RING) {
 			pa = r->region[RING_RINGS].pa;
 			n = r->region[RING_RINGS].npages;
@@ -503,28 +519,38 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 			pa = r->region[RING_SQES].pa;
 			n = r->region[RING_SQES].npages;
 		} else {
-			return -EINVAL;
+			goto out;
 		}
 		if (size > (uint64_t)n * PGSIZE)
-			return -EINVAL;
+			goto out;
 		n = size / PGSIZE;
 	}
 	va = p->mmap_next;
-	if (size > MMAP_TOP - va)
-		return -ENOMEM;
+	err = -ENOMEM;
+	if (va >= MMAP_TOP || size > MMAP_TOP - va)
+		goto out;
+	/* the IO core may be walking this page table for a ring op */
+	spin_lock(&p->mm_lock);
 	if (r)
 		err = uvm_map_shared(p->pagetable, va, pa, n, perm);
 	else
 		err = uvm_map_zeroed(p->pagetable, va, size, perm);
 	if (err)
-		return err;
+		p->mm_gen++; /* the failure unmapped what it had mapped */
+	spin_unlock(&p->mm_lock);
+	if (err)
+		goto out;
 	p->mmap_next = va + size + PGSIZE; /* a guard page between regions */
 	v->start = va;
 	v->end = va + size;
 	v->ring = r;
 	if (r)
-		__atomic_add_fetch(&r->maps, 1, __ATOMIC_ACQ_REL);
-	return va;
+		__atomic_add_fetch(&r->maps, 1, __ATOMIC_SEQ_CST);
+	err = va;
+out:
+	if (f)
+		file_put(f);
+	return err;
 }
 
 static void vma_unmap(struct proc *p, struct vma *v)
@@ -538,8 +564,8 @@ static void vma_unmap(struct proc *p, struct vma *v)
 	spin_unlock(&p->mm_lock);
 	v->start = v->end = 0;
 	v->ring = NULL;
-	if (r && __atomic_sub_fetch(&r->maps, 1, __ATOMIC_ACQ_REL) == 0 &&
-	    !__atomic_load_n(&r->file_open, __ATOMIC_ACQUIRE))
+	if (r && __atomic_sub_fetch(&r->maps, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    !__atomic_load_n(&r->file_open, __ATOMIC_SEQ_CST))
 		ring_request_destroy(r);
 }
 
@@ -573,7 +599,6 @@ void ring_exit_all(struct proc *p)
 
 		if (r->owner != p)
 			continue;
-		ring_request_destroy(r);
-		r->owner = NULL;
+		ring_request_destroy(r); /* the IO core clears owner, then FREE */
 	}
 }

@@ -71,6 +71,7 @@ struct ring_req {
 	uint64_t deadline;	  /* REQ_TIMER: time CSR value, or 0 */
 	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
 	struct ring_req *link;	  /* the next member of its chain, waiting */
+	bool short_io;		  /* READV/WRITEV did less than asked */
 };
 
 struct proc;
@@ -136,7 +137,7 @@ extern bool ring_xlate_cache;
 
 /* ringops.c */
 long ring_prep_issue(struct ring *r, struct ring_req *req);
-bool ring_req_failed(const struct io_uring_sqe *sqe, long res);
+bool ring_req_failed(const struct ring_req *req, long res);
 
 /* iocore.c */
 void iocore_kick(void);

@@ -57,6 +57,12 @@ static long rw_prep(struct ring *r, struct ring_req *req)
 	return 0;
 }
 
+/* The offset for a ring read/write: ignored for what cannot seek, as Linux. */
+static int64_t ring_off(struct file *f, const struct io_uring_sqe *sqe)
+{
+	return f->type == F_INODE ? (int64_t)sqe->off : -1;
+}
+
 /* How the IO core reaches the owner's memory: a walk, cached (mm_lock held). */
 static struct uview owner_view(struct proc *p)
 {
@@ -79,9 +85,9 @@ static long rw_issue(struct ring *r, const struct io_uring_sqe *sqe, bool write)
 	spin_lock(&p->mm_lock);
 	v = owner_view(p);
 	if (write)
-		res = file_write(f, &v, sqe->addr, sqe->len, sqe->off);
+		res = file_write(f, &v, sqe->addr, sqe->len, ring_off(f, sqe));
 	else
-		res = file_read(f, &v, sqe->addr, sqe->len, sqe->off);
+		res = file_read(f, &v, sqe->addr, sqe->len, ring_off(f, sqe));
 	spin_unlock(&p->mm_lock);
 	file_put(f);
 	return res;
@@ -102,10 +108,12 @@ static long fixed_prep(struct ring *r, struct ring_req *req)
 static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct file *f;
+	struct file *f = fd_get(r->owner, sqe->fd); /* fd_lock before buf_lock */
 	struct uview v = { 0 };
 	long res;
 
+	if (!f)
+		return -EBADF;
 	spin_lock(&r->buf_lock);
 	if (sqe->buf_index >= r->nbufs) {
 		res = -EFAULT;
@@ -118,18 +126,13 @@ static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
 		res = -EFAULT;
 		goto out;
 	}
-	f = fd_get(r->owner, sqe->fd);
-	if (!f) {
-		res = -EBADF;
-		goto out;
-	}
 	if (write)
-		res = file_write(f, &v, sqe->addr, sqe->len, sqe->off);
+		res = file_write(f, &v, sqe->addr, sqe->len, ring_off(f, sqe));
 	else
-		res = file_read(f, &v, sqe->addr, sqe->len, sqe->off);
-	file_put(f);
+		res = file_read(f, &v, sqe->addr, sqe->len, ring_off(f, sqe));
 out:
 	spin_unlock(&r->buf_lock);
+	file_put(f);
 	return res;
 }
 
@@ -188,17 +191,8 @@ static long close_prep(struct ring *r, struct ring_req *req)
 
 static long close_issue(struct ring *r, struct ring_req *req)
 {
-	const struct io_uring_sqe *sqe = &req->sqe;
-	struct file *f = fd_get(r->owner, sqe->fd);
-	bool is_ring;
-
-	if (!f)
-		return -EBADF;
-	is_ring = f->type == F_RING;
-	file_put(f);
-	if (is_ring)
-		return -EBADF; /* as Linux: a ring's fd is not closed through it */
-	return file_close_fd(r->owner, sqe->fd);
+	/* as Linux: a ring's fd is not closed through a ring (-EBADF) */
+	return file_close_fd(r->owner, req->sqe.fd, true);
 }
 
 static long rwv_prep(struct ring *r, struct ring_req *req)
@@ -225,7 +219,8 @@ static long rwv_issue(struct ring *r, struct ring_req *req, bool write)
 
 	spin_lock(&p->mm_lock);
 	v = owner_view(p);
-	res = file_rw_iov(f, &v, sqe->addr, sqe->len, sqe->off, write);
+	res = file_rw_iov(f, &v, sqe->addr, sqe->len, ring_off(f, sqe), write,
+			  &req->short_io);
 	spin_unlock(&p->mm_lock);
 	file_put(f);
 	return res;
@@ -265,7 +260,9 @@ static long timeout_prep(struct ring *r, struct ring_req *req)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	ticks = ts.tv_sec * timebase_hz + ts.tv_nsec * timebase_hz / 1000000000;
+	/* no overflow: beyond ~30 years is forever enough */
+	ticks = MIN((uint64_t)ts.tv_sec, 1UL << 30) * timebase_hz +
+		ts.tv_nsec * timebase_hz / 1000000000;
 	if (sqe->timeout_flags & IORING_TIMEOUT_ABS)
 		req->deadline = ticks;
 	else
@@ -317,9 +314,11 @@ long ring_prep_issue(struct ring *r, struct ring_req *req)
 }
 
 /* Does this result break a link chain?  (As Linux: errors, short I/O.) */
-bool ring_req_failed(const struct io_uring_sqe *sqe, long res)
+bool ring_req_failed(const struct ring_req *req, long res)
 {
-	if (res < 0)
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (res < 0 || req->short_io)
 		return true;
 	switch (sqe->opcode) {
 	case IORING_OP_READ:

@@ -83,7 +83,8 @@ static const char sleep_chan; /* nanosleep sleeps here: nothing wakes it early *
 
 static uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
 {
-	return sec * timebase_hz + nsec * timebase_hz / 1000000000;
+	/* no overflow: beyond ~30 years is forever enough */
+	return MIN(sec, 1UL << 30) * timebase_hz + nsec * timebase_hz / 1000000000;
 }
 
 long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
@@ -139,12 +140,20 @@ long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
 	uint64_t old_end = ROUNDUP(p->brk, PGSIZE);
 	uint64_t new_end = ROUNDUP((uint64_t)addr, PGSIZE);
 
-	if ((uint64_t)addr < p->heap_base ||
-	    (uint64_t)addr > USTACK_TOP - USTACK_PAGES * PGSIZE - PGSIZE)
+	/* the heap stays below the mmap area */
+	if ((uint64_t)addr < p->heap_base || (uint64_t)addr > MMAP_BASE)
 		return p->brk;
 	if (new_end > old_end) {
-		if (uvm_map_zeroed(p->pagetable, old_end, new_end - old_end,
-				   PTE_R | PTE_W) < 0)
+		long err;
+
+		/* the IO core may be walking this page table for a ring op */
+		spin_lock(&p->mm_lock);
+		err = uvm_map_zeroed(p->pagetable, old_end, new_end - old_end,
+				     PTE_R | PTE_W);
+		if (err)
+			p->mm_gen++; /* the failure unmapped what it had mapped */
+		spin_unlock(&p->mm_lock);
+		if (err)
 			return p->brk;
 	} else if (new_end < old_end) {
 		/* the IO core may be walking this page table for a ring op */

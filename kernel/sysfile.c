@@ -124,9 +124,10 @@ out_put:
 	return r;
 }
 
-long file_close_fd(struct proc *p, long fd)
+/* close(fd) for p; from a ring (from_ring), not a ring's own fd: -EBADF */
+long file_close_fd(struct proc *p, long fd, bool from_ring)
 {
-	struct file *f = fd_remove(p, fd);
+	struct file *f = fd_remove(p, fd, from_ring);
 
 	if (!f)
 		return -EBADF;
@@ -149,7 +150,7 @@ long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
 
 long sys_close(long fd, long a1, long a2, long a3, long a4, long a5)
 {
-	return file_close_fd(this_proc(), fd);
+	return file_close_fd(this_proc(), fd, false);
 }
 
 /* read, write, pread64, pwrite64 (off >= 0, or -1: the file position) */
@@ -204,7 +205,7 @@ static long rwv(long fd, long uiov, long cnt, bool write)
 		return -EBADF;
 	struct uview v = { .pt = p->pagetable };
 
-	r = cnt < 0 ? -EINVAL : file_rw_iov(f, &v, uiov, cnt, -1, write);
+	r = cnt < 0 ? -EINVAL : file_rw_iov(f, &v, uiov, cnt, -1, write, NULL);
 	file_put(f);
 	return r;
 }
@@ -221,29 +222,9 @@ long sys_writev(long fd, long uiov, long cnt, long a3, long a4, long a5)
 
 static long seek(struct file *f, long off, long whence)
 {
-	struct abi_stat st;
-	long pos;
-
 	if (f->type != F_INODE)
 		return -ESPIPE;
-	switch (whence) {
-	case ABI_SEEK_SET:
-		pos = off;
-		break;
-	case ABI_SEEK_CUR:
-		pos = f->off + off;
-		break;
-	case ABI_SEEK_END:
-		inode_stat(f->ip, &st);
-		pos = st.st_size + off;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	f->off = pos;
-	return pos;
+	return inode_seek(f->ip, &f->off, off, whence);
 }
 
 long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)

@@ -277,11 +277,14 @@ fail:
 int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
 		   uint64_t perm)
 {
+	if (!user_range_ok(va, (uint64_t)n * PGSIZE))
+		return -EFAULT;
 	for (int i = 0; i < n; i++) {
 		pte_t *pte = walk(pt, va + i * PGSIZE, true);
 
-		if (!pte) {
-			uvm_unmap(pt, va, i * PGSIZE + PGSIZE);
+		if (!pte || (*pte & PTE_V)) {
+			/* out of memory, or a page is there: never map over it */
+			uvm_unmap(pt, va, i * PGSIZE + (pte ? 0 : PGSIZE));
 			return -ENOMEM;
 		}
 		*pte = PA2PTE(pa[i]) | perm | PTE_SHARED | PTE_U | PTE_V | PTE_A |

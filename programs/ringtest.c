@@ -702,6 +702,116 @@ static void t_xlate(struct io_uring *ring)
 	close(fd);
 }
 
+/*
+ * Regressions: CQEs must come exactly once while the user reaps and submits
+ * continuously with the overflow list in use; overflowed CQEs must reach a
+ * waiter after the IO core went to sleep with a full CQ; address space
+ * exhaustion and a failed brk must not hurt the kernel.
+ */
+static void t_overflow_stress(void)
+{
+	static unsigned char seen[3000];
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	int total = 3000, submitted = 0, reaped = 0;
+
+	memset(seen, 0, sizeof(seen));
+	if (io_uring_queue_init(32, &ring, 0)) { /* SQ 32, CQ 64 */
+		CHECK(0, "queue_init");
+		return;
+	}
+	while (reaped < total) {
+		struct io_uring_sqe *sqe;
+
+		while (submitted < total && (sqe = io_uring_get_sqe(&ring))) {
+			io_uring_prep_nop(sqe);
+			sqe->user_data = submitted++;
+		}
+		io_uring_submit(&ring);
+		/* reap only some, so the CQ stays near full */
+		for (int i = 0; i < 7 && reaped < total; i++) {
+			if (io_uring_wait_cqe(&ring, &cqe)) {
+				CHECK(0, "wait_cqe");
+				goto out;
+			}
+			if (cqe->user_data >= (uint64_t)total ||
+			    seen[cqe->user_data]++) {
+				CHECK(0, "user_data %lu twice or bad",
+				      (unsigned long)cqe->user_data);
+				goto out;
+			}
+			io_uring_cqe_seen(&ring, cqe);
+			reaped++;
+		}
+	}
+out:
+	CHECK(reaped == total, "reaped %d of %d", reaped, total);
+	io_uring_queue_exit(&ring);
+}
+
+static void t_overflow_sleeping(void)
+{
+	struct io_uring_params p;
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	int got = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = 8;
+	if (io_uring_queue_init_params(8, &ring, &p)) {
+		CHECK(0, "queue_init");
+		return;
+	}
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 6; i++) {
+			io_uring_prep_nop(io_uring_get_sqe(&ring));
+		}
+		io_uring_submit(&ring);
+		while (io_uring_sq_ready(&ring))
+			sched_yield();
+	}
+	usleep(20000); /* the IO core sleeps with 4 CQEs in its overflow list */
+	while (got < 12 && io_uring_wait_cqe(&ring, &cqe) == 0) {
+		io_uring_cqe_seen(&ring, cqe);
+		got++;
+	}
+	CHECK(got == 12, "got %d of 12 CQEs", got);
+	io_uring_queue_exit(&ring);
+}
+
+static void t_exhaust(void)
+{
+	struct io_uring ring;
+	int n = 0;
+	void *m;
+
+	if (io_uring_queue_init(4, &ring, 0)) {
+		CHECK(0, "queue_init");
+		return;
+	}
+	/* map and unmap until the mmap area is used up: ENOMEM, no crash */
+	for (;;) {
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 ring.ring_fd, IORING_OFF_SQES);
+		if (m == MAP_FAILED)
+			break;
+		munmap(m, 4096);
+		n++;
+	}
+	CHECK(errno == ENOMEM && n > 1000, "mmap stops with ENOMEM (%d maps)",
+	      n);
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	CHECK(m == MAP_FAILED && errno == ENOMEM, "anonymous mmap too");
+	/* a brk the memory cannot hold fails, and maps nothing */
+	char *top = sbrk(0);
+
+	CHECK(brk(top + (400L << 20)) < 0 && sbrk(0) == top,
+	      "brk(+400 MiB) fails");
+	io_uring_queue_exit(&ring);
+}
+
 static void t_several(void)
 {
 	struct io_uring a, b;
@@ -862,10 +972,13 @@ int main(int argc, char **argv)
 	run("xlate-cache", g_xlate);
 	io_uring_queue_exit(&shared_ring);
 	run("overflow", t_overflow);
+	run("overflow-stress", t_overflow_stress);
+	run("overflow-sleeping", t_overflow_sleeping);
 	run("wakeup", t_wakeup);
 	run("several", t_several);
 	run("processes", t_processes);
 	run("exit-with-rings", t_exit_with_ring);
+	run("exhaust", t_exhaust);
 	group = "leak-check";
 	group_failed = 0;
 	CHECK(free_pages() == before, "free pages %ld before, %ld after", before,

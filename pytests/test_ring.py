@@ -103,7 +103,8 @@ def test_ringtest(boot, icount, kargs):
     assert status == 0 and r["failed"] == "0", "\n".join(fails)
     for group in ("setup", "nop", "rw", "openat-close", "errors", "garbage",
                   "timeout", "link", "drain", "vectored", "fixed",
-                  "xlate-cache", "overflow",
+                  "xlate-cache", "overflow", "overflow-stress",
+                  "overflow-sleeping", "exhaust",
                   "wakeup", "several", "processes", "exit-with-rings",
                   "leak-check"):
         assert re.search(rf"^ok {group}$", text, re.M), group

@@ -301,6 +301,11 @@ static inline int io_uring_peek_cqe(struct io_uring *ring,
 	unsigned head = *ring->cq.khead;
 
 	if (io_uring_smp_load_acquire(ring->cq.ktail) == head) {
+		/* CQEs held in the kernel's overflow list: have it flush them
+		 * into the room just made (as liburing does) */
+		if (io_uring_cq_has_overflow(ring))
+			io_uring_enter(ring->ring_fd, 0, 0,
+				       IORING_ENTER_GETEVENTS, NULL);
 		*cqe_ptr = NULL;
 		return -EAGAIN;
 	}
