@@ -43,9 +43,9 @@ static long load_segment(struct proc *p, struct inode *ip,
 	uint64_t perm = 0, start, end;
 	long err;
 
+	/* a program lives below the mmap area (its heap too: see sys_brk) */
 	if (ph->memsz < ph->filesz || ph->vaddr < USER_MIN ||
-	    ph->vaddr + ph->memsz < ph->vaddr ||
-	    ph->vaddr + ph->memsz > USTACK_TOP - USTACK_PAGES * PGSIZE)
+	    ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > MMAP_BASE)
 		return -ENOEXEC;
 	if (ph->flags & PF_R)
 		perm |= PTE_R;

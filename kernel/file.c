@@ -94,16 +94,17 @@ int fd_install(struct proc *p, struct file *f, bool cloexec)
 	int fd = -EMFILE;
 
 	spin_lock(&p->fd_lock);
-	for (int i = 0; i < NOFILE && !p->exiting; i++) {
+	if (p->exiting)
+		fd = -EBADF; /* decided under the lock: exit closes what is in */
+	for (int i = 0; i < NOFILE && fd == -EMFILE; i++) {
 		if (!p->ofile[i]) {
 			p->ofile[i] = f;
 			p->cloexec[i] = cloexec;
 			fd = i;
-			break;
 		}
 	}
 	spin_unlock(&p->fd_lock);
-	return p->exiting ? -EBADF : fd;
+	return fd;
 }
 
 /* A counted reference to p's file at fd, or NULL. */

@@ -187,14 +187,15 @@ static void ring_request_destroy(struct ring *r)
 	uint32_t s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
 
 	/* a compare-and-swap: the IO core may be moving NEW to ACTIVE; release
-	 * pairs with the acquire load of state in iocore.c */
+	 * pairs with the acquire load of state in iocore.c.  Already DYING
+	 * (the IO core dropped the last file reference): still wait below */
 	do {
 		if (s != RING_NEW && s != RING_ACTIVE)
-			return;
+			break;
 	} while (!__atomic_compare_exchange_n(&r->state, &s, RING_DYING, false,
 					      __ATOMIC_ACQ_REL,
 					      __ATOMIC_ACQUIRE));
-	if (this_hart()->role != HART_NORMAL)
+	if (s == RING_FREE || this_hart()->role != HART_NORMAL)
 		return; /* the IO core itself: it frees it on its next pass */
 	iocore_kick();
 	/* acquire: pairs with the IO core's release store of RING_FREE */

@@ -195,6 +195,11 @@ unsigned io_uring_peek_batch_cqe(struct io_uring *ring,
 {
 	unsigned ready = io_uring_cq_ready(ring), head = *ring->cq.khead;
 
+	if (!ready && io_uring_cq_has_overflow(ring)) {
+		/* CQEs held in the kernel: have the IO core flush them */
+		io_uring_enter(ring->ring_fd, 0, 0, IORING_ENTER_GETEVENTS, NULL);
+		ready = io_uring_cq_ready(ring);
+	}
 	if (count > ready)
 		count = ready;
 	for (unsigned i = 0; i < count; i++)

@@ -319,6 +319,9 @@ static inline int io_uring_wait_cqe(struct io_uring *ring,
 	return io_uring_wait_cqe_nr(ring, cqe_ptr, 1);
 }
 
+/* (A loop that only uses this and io_uring_cq_advance never enters the
+ * kernel: if io_uring_cq_has_overflow(), call io_uring_peek_cqe or
+ * io_uring_wait_cqe so that the kernel's overflow list is flushed.) */
 #define io_uring_for_each_cqe(ring, head, cqe)                                 \
 	for (head = *(ring)->cq.khead;                                         \
 	     (cqe = (head != io_uring_smp_load_acquire((ring)->cq.ktail)       \
