@@ -43,10 +43,12 @@ static long load_segment(struct proc *p, struct inode *ip,
 	uint64_t perm = 0, start, end;
 	long err;
 
-	/* a program lives below the mmap area (its heap too: see sys_brk) */
 	if (ph->memsz < ph->filesz || ph->vaddr < USER_MIN ||
-	    ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > MMAP_BASE)
+	    ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > USER_TOP)
 		return -ENOEXEC;
+	/* a program lives below the mmap area (its heap too: see sys_brk) */
+	if (ph->vaddr + ph->memsz > MMAP_BASE)
+		return -ENOMEM;
 	if (ph->flags & PF_R)
 		perm |= PTE_R;
 	if (ph->flags & PF_W)
