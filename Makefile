@@ -21,6 +21,7 @@ INIT    ?=
 EXTRA   ?=
 KARGS   ?=
 ICOUNT  ?= 0
+TRACE   ?=
 
 ARCH    := -march=rv64imac -misa-spec=2.2 -mabi=lp64 -mcmodel=medany
 KCFLAGS := $(ARCH) -std=gnu11 -O2 -g -Wall -Werror -ffreestanding -nostdlib \
@@ -50,11 +51,14 @@ INIT_PROG := $(firstword $(INIT))
 INIT_ARGS := $(wordlist 2,1000,$(INIT))
 # ICOUNT=1: the IO core must not spin (harts run in turn): see kernel/iocore.c
 BOOTARGS  := $(strip $(KARGS) $(if $(filter 1,$(ICOUNT)),iopoll=wfi) \
+	$(if $(TRACE),trace) \
 	$(if $(INIT),init=$(INIT_PROG) -- $(INIT_ARGS)))
 QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
 	-kernel $(B)/kernel.elf -initrd $(INITRD) \
 	$(if $(BOOTARGS),-append "$(BOOTARGS)") \
-	$(if $(filter 1,$(ICOUNT)),-icount shift=0$(comma)sleep=off)
+	$(if $(filter 1,$(ICOUNT)),-icount shift=0$(comma)sleep=off) \
+	$(if $(TRACE),-chardev file$(comma)id=trace$(comma)path=$(TRACE).bin \
+		-device pci-serial$(comma)chardev=trace)
 
 .PHONY: all run test qemu qemu-cmd qemu-gdb bench clean
 all: $(DEPS_OK) $(B)/kernel.elf $(INITRD)
@@ -112,8 +116,11 @@ $(INITRD): $(PROGBIN) $(DATA) $(EXTRA) FORCE
 FORCE:
 
 # ---- running ----
+# TRACE=path: the raw trace stream goes to path.bin, summarized at the end
 qemu: all
-	$(QEMU) $(QEMUOPTS)
+	$(if $(TRACE),@mkdir -p $(dir $(TRACE)))
+	$(QEMU) $(QEMUOPTS) $(if $(TRACE),; s=$$?; \
+	  $(PYTHON) hosttools/trace.py summary $(TRACE).bin; exit $$s)
 
 # the QEMU command line, for the test harness (one definition, no copy)
 qemu-cmd: all

@@ -172,6 +172,7 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc);
 
 /* syscall.c */
 void syscall(struct trapframe *tf);
+void syscall_traced(struct trapframe *tf);
 
 /* fs.c (memory file system) and file.c (open files) live in fs.h */
 

@@ -38,6 +38,7 @@
 #include "proc.h"
 #include "riscv.h"
 #include "ring.h"
+#include "trace.h"
 #include "uapi/errno.h"
 
 #define RING_BATCH 32
@@ -66,13 +67,16 @@ static bool poll_wfi;
 /* Normal core: tell the IO core to look (it may be asleep in wfi). */
 void iocore_kick(void)
 {
-	if (io_hart >= 0)
+	if (io_hart >= 0) {
+		trace(TR_IPI_SEND, io_hart, 0);
 		sbi_send_ipi(io_hart);
+	}
 }
 
 /* IO core: wake the normal core's sleepers on iocore_event. */
 void iocore_notify_normal(void)
 {
+	trace(TR_IPI_SEND, normal_hart, 0);
 	sbi_send_ipi(normal_hart);
 }
 
@@ -163,6 +167,7 @@ static uint32_t sq_pending(struct ring *r)
 
 static void post(struct ring *r, uint64_t user_data, long res)
 {
+	trace(TR_CQE_POSTED, r->id, user_data);
 	post_cqe(r, user_data, res);
 	r->cqes_posted++;
 }
@@ -371,6 +376,7 @@ static bool ring_poll(struct ring *r)
 		tmp.link = NULL;
 		tmp.short_io = false;
 		tmp.deadline = tmp.count_target = 0;
+		trace(TR_SQE_TAKEN, r->id, tmp.sqe.user_data);
 		take_sqe(r, &tmp);
 	}
 	if (worked) {
@@ -473,7 +479,10 @@ static void idle_sleep(void)
 		}
 		deadline = MIN(deadline, next_deadline(active[i]));
 	}
+	trace(TR_IO_SLEEP, 0, 0);
+	trace_drain(false); /* idle: send the trace records */
 	wait_ipi_or_time(deadline);
+	trace(TR_IO_WAKE, 0, 0);
 	set_need_wakeup(false);
 }
 
@@ -494,6 +503,7 @@ void iocore_main(void)
 		if (csr_read(sip) & SIE_SSIE) {
 			csr_clear(sip, SIE_SSIE);
 			h->ipis++;
+			trace(TR_IPI_RECV, 0, 0);
 		}
 		worked |= service_ring_table();
 		worked |= answer_ping();

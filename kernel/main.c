@@ -22,6 +22,7 @@
 #include "param.h"
 #include "proc.h"
 #include "riscv.h"
+#include "trace.h"
 
 struct hart harts[NHART];
 int normal_hart = -1;
@@ -162,6 +163,7 @@ static void boot_continue(uint64_t hartid)
 		kprintf("kernel: no initrd: the file system is empty\n");
 	}
 	proc_init();
+	trace_init();
 	kprintf("kernel: %ld MiB RAM, %ld free pages, timebase %ld Hz, %d harts, "
 		"bootargs \"%s\"\n",
 		(long)(bootinfo.mem_size >> 20), (long)kalloc_free_pages(),

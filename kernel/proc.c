@@ -11,6 +11,7 @@
 #include "memlayout.h"
 #include "proc.h"
 #include "riscv.h"
+#include "trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -213,12 +214,14 @@ void scheduler(void)
 		p = pick_next();
 		if (!p) {
 			timer_program();
+			trace_drain(false); /* idle: send the trace records */
 			wfi();
 			intr_on();
 			intr_off();
 			continue;
 		}
 		p->state = P_RUNNING;
+		trace(TR_SWITCH, 0, p->pid);
 		p->slice_end = rdtime() + slice;
 		h->proc = p;
 		csr_write(satp, MAKE_SATP(p->pagetable));

@@ -5,6 +5,7 @@
  */
 #include "defs.h"
 #include "memlayout.h"
+#include "trace.h"
 
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_IPI 0x735049
@@ -51,6 +52,8 @@ void machine_poweroff(int status)
 {
 	volatile uint32_t *test = (volatile uint32_t *)devmem(VIRT_TEST_PA);
 
+	if (!panicking)
+		trace_drain(true); /* what is still buffered, every hart's */
 	status &= 0xff;
 	*test = status ? ((uint32_t)status << 16) | 0x3333 : 0x5555;
 	/* not QEMU virt: fall back to SBI system reset (shutdown) */

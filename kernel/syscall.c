@@ -9,6 +9,7 @@
 #include "param.h"
 #include "proc.h"
 #include "riscv.h"
+#include "trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 #include "uapi/syscalls.h"
@@ -35,6 +36,16 @@ void syscall(struct trapframe *tf)
 		tf->a0 = fn(tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5);
 	else
 		tf->a0 = -ENOSYS;
+}
+
+/* syscall() with enter and exit records (user_trap picks it when tracing) */
+void syscall_traced(struct trapframe *tf)
+{
+	uint64_t nr = tf->a7;
+
+	trace_record(TR_SYSCALL_ENTER, nr, this_proc()->pid);
+	syscall(tf);
+	trace_record(TR_SYSCALL_EXIT, nr, tf->a0);
 }
 
 long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)

@@ -16,6 +16,7 @@
 #include "memlayout.h"
 #include "proc.h"
 #include "riscv.h"
+#include "trace.h"
 #include "uapi/abi.h"
 
 extern char trap_vector[];
@@ -82,6 +83,7 @@ static void interrupt(uint64_t scause)
 	case IRQ_S_SOFT:
 		csr_clear(sip, SIE_SSIE);
 		h->ipis++;
+		trace(TR_IPI_RECV, 0, 0);
 		iocore_ipi();
 		break;
 	case IRQ_S_EXT: {
@@ -136,7 +138,10 @@ void user_trap(struct trapframe *tf)
 
 	if (likely(scause == EXC_ECALL_U)) {
 		tf->epc += 4;
-		syscall(tf);
+		if (unlikely(trace_on))
+			syscall_traced(tf);
+		else
+			syscall(tf);
 	} else if (scause & SCAUSE_INTR) {
 		interrupt(scause);
 	} else {

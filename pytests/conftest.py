@@ -23,7 +23,7 @@ class Console:
     """A booted QEMU on a pexpect console."""
 
     def __init__(self, init=None, cpus=2, icount=False, extra=None, kargs=None,
-                 timeout=60, allow_panic=False):
+                 trace=None, timeout=60, allow_panic=False):
         args = ["make", "-s", "--no-print-directory", "qemu-cmd",
                 f"CPUS={cpus}", f"ICOUNT={1 if icount else 0}"]
         if init:
@@ -32,6 +32,8 @@ class Console:
             args.append("EXTRA=" + " ".join(extra))
         if kargs:
             args.append(f"KARGS={kargs}")
+        if trace:
+            args.append(f"TRACE={trace}")
         cmd = subprocess.run(args, cwd=ROOT, check=True, capture_output=True,
                              text=True).stdout.strip().splitlines()[-1]
         argv = shlex.split(cmd)

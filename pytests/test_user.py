@@ -59,12 +59,12 @@ def test_user_fault_kills_only_that_process(boot, mode, cause, sig):
                  r"stval 0x[0-9a-f]+\n")
     c.expect(r"sh: fault: killed by signal (\d+)")
     if sig:
-        assert c.child.match.group(1) == str(sig)
+        assert c.child.match.group(1) == str(sig), c.text[-2000:]
     c.send("echo still alive")
     c.expect(r"still alive\n")
     c.send("exit 0")
-    assert c.wait_exit() == 0
-    assert "survived" not in c.text
+    assert c.wait_exit() == 0, c.text[-2000:]
+    assert "survived" not in c.text, c.text[-2000:]
 
 
 def test_out_of_tree_program_with_ucc_and_extra(boot, tmp_path):

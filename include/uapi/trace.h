@@ -1,0 +1,43 @@
+/*
+ * Trace records: the kernel's binary trace stream and the one list of
+ * events, shared by the kernel (kernel/trace.c) and the host decoder
+ * (hosttools/trace.py parses this file).  Each record is 32 bytes,
+ * little-endian; each hart numbers its records from 0 (seq), so the decoder
+ * sees any gap; a LOST record says how many a full buffer dropped.
+ *
+ * TRACE_EVENT(id, NAME, "arg0 name", "arg1 name")
+ */
+#ifndef UAPI_TRACE_H
+#define UAPI_TRACE_H
+
+#include <stdint.h>
+
+#define TRACE_MAGIC 0x5254 /* "TR" */
+
+struct trace_rec {
+	uint16_t magic;
+	uint8_t hart;
+	uint8_t event;
+	uint32_t seq;
+	uint64_t ts; /* the time CSR (timebase in the HELLO record) */
+	uint64_t a0, a1;
+};
+
+#define TRACE_EVENTS(TRACE_EVENT)                                              \
+	TRACE_EVENT(0, HELLO, "timebase_hz", "harts")                          \
+	TRACE_EVENT(1, LOST, "records", "")                                    \
+	TRACE_EVENT(2, SYSCALL_ENTER, "nr", "pid")                             \
+	TRACE_EVENT(3, SYSCALL_EXIT, "nr", "result")                           \
+	TRACE_EVENT(4, SWITCH, "from_pid", "to_pid")                           \
+	TRACE_EVENT(5, IPI_SEND, "to_hart", "")                                \
+	TRACE_EVENT(6, IPI_RECV, "", "")                                       \
+	TRACE_EVENT(7, SQE_TAKEN, "ring", "user_data")                         \
+	TRACE_EVENT(8, CQE_POSTED, "ring", "user_data")                        \
+	TRACE_EVENT(9, IO_SLEEP, "", "")                                       \
+	TRACE_EVENT(10, IO_WAKE, "", "")
+
+#define TRACE_ENUM(id, name, a0, a1) TR_##name = id,
+enum { TRACE_EVENTS(TRACE_ENUM) TR_NEVENTS };
+#undef TRACE_ENUM
+
+#endif
