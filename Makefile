@@ -116,11 +116,13 @@ $(INITRD): $(PROGBIN) $(DATA) $(EXTRA) FORCE
 FORCE:
 
 # ---- running ----
-# TRACE=path: the raw trace stream goes to path.bin, summarized at the end
+# TRACE=path.perfetto-trace: the raw trace stream goes to path.perfetto-trace.bin,
+# is summarized, and decoded into path.perfetto-trace for ui.perfetto.dev
 qemu: all
 	$(if $(TRACE),@mkdir -p $(dir $(TRACE)))
 	$(QEMU) $(QEMUOPTS) $(if $(TRACE),; s=$$?; \
-	  $(PYTHON) hosttools/trace.py summary $(TRACE).bin; exit $$s)
+	  $(PYTHON) hosttools/trace.py summary $(TRACE).bin; \
+	  $(PYTHON) hosttools/trace.py perfetto $(TRACE).bin $(TRACE); exit $$s)
 
 # the QEMU command line, for the test harness (one definition, no copy)
 qemu-cmd: all
@@ -131,7 +133,8 @@ qemu-gdb: all
 	$(QEMU) $(QEMUOPTS) -S -s
 
 run: all
-	@$(MAKE) --no-print-directory -s qemu INIT=/bin/demo
+	@$(MAKE) --no-print-directory -s qemu INIT=/bin/demo \
+		TRACE=traces/run.perfetto-trace
 
 bench: all
 	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/trapbench | grep '^trapbench:'

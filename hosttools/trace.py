@@ -1,9 +1,19 @@
 #!/usr/bin/env python3
 """Decode the kernel's binary trace stream (make qemu TRACE=path writes
 path.bin).  The record format and the event list come from
-include/uapi/trace.h, parsed here, so the two cannot drift.
+include/uapi/trace.h, and syscall names from include/uapi/syscalls.h, parsed
+here, so they cannot drift.
 
-    hosttools/trace.py summary path.bin     events per hart, losses, gaps
+    hosttools/trace.py summary path.bin          events per hart, losses
+    hosttools/trace.py perfetto path.bin OUT     a Perfetto trace (protobuf)
+
+The Perfetto trace (open it at https://ui.perfetto.dev, "Open trace file"):
+a track per hart ("hart 0: normal core", "hart 1: IO core"), a track per
+user process with its system calls as slices, the processes' run time on
+the normal core, the IO core's idle periods, a track per ring under the IO
+core with an instant where each SQE is taken and where its CQE is posted,
+joined by an arrow (a flow), and IPIs as instants.  Timestamps are in ns
+from the time CSR and the timebase in the stream's HELLO record.
 
 A stream that ends early or has damaged records is reported (and the good
 records kept), never a traceback.
@@ -12,6 +22,7 @@ import collections
 import os
 import re
 import struct
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -94,11 +105,170 @@ def summary(path):
     return 0 if not s.problems else 2
 
 
+def proto_module():
+    """The Python module for hosttools/perfetto_trace.proto, made with protoc
+    into build/ when missing or older than the .proto."""
+    src = os.path.join(ROOT, "hosttools", "perfetto_trace.proto")
+    out = os.path.join(ROOT, "build", "py")
+    mod = os.path.join(out, "perfetto_trace_pb2.py")
+    if not os.path.exists(mod) or os.path.getmtime(mod) < os.path.getmtime(src):
+        os.makedirs(out, exist_ok=True)
+        subprocess.run(["protoc", "--python_out", out, "-I",
+                        os.path.dirname(src), src], check=True)
+    sys.path.insert(0, out)
+    import perfetto_trace_pb2
+    return perfetto_trace_pb2
+
+
+def syscall_names():
+    text = open(os.path.join(ROOT, "include", "uapi", "syscalls.h")).read()
+    return {int(m[2]): m[1] for m in re.finditer(r"SYSCALL\((\w+), (\d+),", text)}
+
+
+class Builder:
+    """Packets for one Perfetto trace: tracks first, then events per hart
+    sequence (each hart's records are in time order: its own sequence)."""
+
+    def __init__(self, pb):
+        self.pb = pb
+        self.trace = pb.Trace()
+        self.tracks = set()
+        self.open = collections.defaultdict(list)  # track -> open slice names
+        self.first = set()                          # sequences started
+
+    def track(self, uuid, name, parent=None, pid=None, tid=None):
+        if uuid in self.tracks:
+            return uuid
+        self.tracks.add(uuid)
+        t = self.trace.packet.add().track_descriptor
+        t.uuid = uuid
+        if pid is not None and tid is None:
+            t.process.pid = pid
+            t.process.process_name = name
+        elif pid is not None:
+            t.thread.pid = pid
+            t.thread.tid = tid
+            t.thread.thread_name = name
+            t.parent_uuid = parent
+        else:
+            t.name = name
+            if parent is not None:
+                t.parent_uuid = parent
+        return uuid
+
+    def event(self, seq, ts, track, kind, name=None, flow=None, end_flow=None):
+        p = self.trace.packet.add()
+        p.timestamp = ts
+        p.trusted_packet_sequence_id = seq
+        if seq not in self.first:
+            self.first.add(seq)
+            p.sequence_flags = 1  # SEQ_INCREMENTAL_STATE_CLEARED
+        e = p.track_event
+        e.track_uuid = track
+        e.type = kind
+        if name is not None:
+            e.name = name
+        if flow is not None:
+            e.flow_ids.append(flow)
+        if end_flow is not None:
+            e.terminating_flow_ids.append(end_flow)
+
+    def begin(self, seq, ts, track, name):
+        self.open[track].append(name)
+        self.event(seq, ts, track, 1, name)
+
+    def end(self, seq, ts, track):
+        if self.open[track]:
+            self.open[track].pop()
+            self.event(seq, ts, track, 2)
+
+    def close_all(self, seq_of_track, ts):
+        for track, names in self.open.items():
+            while names:
+                names.pop()
+                self.event(seq_of_track[track], ts, track, 2)
+
+
+def perfetto(path, out):
+    magic, events = load_events()
+    try:
+        data = open(path, "rb").read()
+    except OSError as e:
+        print(f"trace.py: {e.strerror}: {path}")
+        return 1
+    s = Stream(data, magic, events)
+    pb = proto_module()
+    names = syscall_names()
+    ev = {name: i for i, (name, _, _) in events.items()}
+    hz = next((a0 for _, e, _, _, a0, _ in s.records if e == ev["HELLO"]),
+              10000000) or 10000000
+    b = Builder(pb)
+    role = {0: "normal core", 1: "IO core"}
+    seq_of_track = {}
+    pending = collections.defaultdict(collections.deque)  # (ring, ud) -> flow
+    next_flow = 1
+    current = {}     # hart -> running pid
+    last_ts = 0
+    for hart, e, _seq, ts, a0, a1 in s.records:
+        seq = hart + 1
+        ns = ts * 1000000000 // hz
+        last_ts = max(last_ts, ns)
+        htrack = b.track(10 + hart, f"hart {hart}: {role.get(hart, 'hart')}")
+        seq_of_track[htrack] = seq
+        name = events[e][0]
+        if name == "SWITCH":
+            b.end(seq, ns, htrack)
+            b.begin(seq, ns, htrack, f"run pid {a1}")
+            current[hart] = a1
+        elif name in ("SYSCALL_ENTER", "SYSCALL_EXIT"):
+            pid = a1 if name == "SYSCALL_ENTER" else current.get(hart, 0)
+            ptrack = b.track(1000 + 2 * pid, f"pid {pid}", pid=pid)
+            ttrack = b.track(1001 + 2 * pid, f"pid {pid}", parent=ptrack,
+                             pid=pid, tid=pid)
+            seq_of_track[ttrack] = seq
+            call = names.get(a0, f"syscall {a0}")
+            if name == "SYSCALL_EXIT":
+                b.end(seq, ns, ttrack)
+            elif call in ("exit", "exit_group"):
+                b.event(seq, ns, ttrack, 3, call)
+            else:
+                b.begin(seq, ns, ttrack, call)
+        elif name in ("SQE_TAKEN", "CQE_POSTED"):
+            rtrack = b.track(100 + a0, f"ring {a0}", parent=b.track(11, "hart 1: IO core"))
+            seq_of_track[rtrack] = seq
+            if name == "SQE_TAKEN":
+                pending[(a0, a1)].append(next_flow)
+                b.event(seq, ns, rtrack, 3, f"SQE taken {a1}", flow=next_flow)
+                next_flow += 1
+            else:
+                flow = pending[(a0, a1)].popleft() if pending[(a0, a1)] else None
+                b.event(seq, ns, rtrack, 3, f"CQE posted {a1}", end_flow=flow)
+        elif name == "IO_SLEEP":
+            b.begin(seq, ns, htrack, "idle (wfi)")
+        elif name == "IO_WAKE":
+            b.end(seq, ns, htrack)
+        elif name in ("IPI_SEND", "IPI_RECV", "LOST", "HELLO"):
+            label = {"IPI_SEND": f"IPI to hart {a0}", "IPI_RECV": "IPI received",
+                     "LOST": f"{a0} records lost", "HELLO": "trace start"}[name]
+            b.event(seq, ns, htrack, 3, label)
+    b.close_all(seq_of_track, last_ts)
+    with open(out, "wb") as f:
+        f.write(b.trace.SerializeToString())
+    print(f"trace: wrote {out}: {len(b.trace.packet)} packets; open it at "
+          f"https://ui.perfetto.dev (Open trace file)")
+    for p in s.problems:
+        print(f"trace: problem: {p}")
+    return 0 if not s.problems else 2
+
+
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] != "summary":
-        print("usage: trace.py summary TRACE.bin", file=sys.stderr)
-        return 2
-    return summary(sys.argv[2])
+    if len(sys.argv) == 3 and sys.argv[1] == "summary":
+        return summary(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "perfetto":
+        return perfetto(sys.argv[2], sys.argv[3])
+    print("usage: trace.py summary TRACE.bin | perfetto TRACE.bin OUT",
+          file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@
 #include "spinlock.h"
 #include "trace.h"
 
-#define TRACE_RECS 8192 /* per hart: 256 KiB */
+/* per hart, allocated when tracing is on: 512 pages, 2 MiB, 65536 records */
+#define TRACE_PAGES 512
+#define RECS_PER_PAGE (PGSIZE / sizeof(struct trace_rec))
+#define TRACE_RECS (TRACE_PAGES * RECS_PER_PAGE)
 
 /* QEMU virt: PCIe ECAM, and the PCI I/O window where BAR0 is placed */
 #define PCI_ECAM_PA 0x30000000UL
@@ -30,7 +33,7 @@
 bool trace_on;
 
 static struct {
-	struct trace_rec rec[TRACE_RECS];
+	struct trace_rec *page[TRACE_PAGES];
 	uint64_t head; /* this hart only */
 	uint64_t tail; /* under trace_lock */
 	uint64_t lost; /* this hart only */
@@ -39,6 +42,12 @@ static struct {
 
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");
 static volatile uint8_t *uart; /* NULL: no trace UART found */
+
+static struct trace_rec *slot(int hart, uint64_t i)
+{
+	i %= TRACE_RECS;
+	return &bufs[hart].page[i / RECS_PER_PAGE][i % RECS_PER_PAGE];
+}
 
 void trace_record(int event, uint64_t a0, uint64_t a1)
 {
@@ -51,7 +60,7 @@ void trace_record(int event, uint64_t a0, uint64_t a1)
 		b->lost++;
 		return;
 	}
-	r = &b->rec[b->head % TRACE_RECS];
+	r = slot(h->id, b->head);
 	r->magic = TRACE_MAGIC;
 	r->hart = h->id;
 	r->event = event;
@@ -88,7 +97,7 @@ static void drain_one(int hart)
 		uart_out(&r, sizeof(r));
 	}
 	for (uint64_t i = b->tail; i < head; i++)
-		uart_out(&b->rec[i % TRACE_RECS], sizeof(struct trace_rec));
+		uart_out(slot(hart, i), sizeof(struct trace_rec));
 	/* release: the records are sent before their slots are reused */
 	__atomic_store_n(&b->tail, head, __ATOMIC_RELEASE);
 }
@@ -101,7 +110,8 @@ void trace_drain(bool all_harts)
 	spin_lock(&trace_lock);
 	if (all_harts) {
 		for (int i = 0; i < NHART; i++)
-			drain_one(i);
+			if (bufs[i].page[0])
+				drain_one(i);
 	} else {
 		drain_one(this_hart()->id);
 	}
@@ -121,6 +131,15 @@ void trace_init(void)
 		kprintf("trace: no pci-serial at 00:01.0: tracing off\n");
 		trace_on = false;
 		return;
+	}
+	for (int i = 0; i < bootinfo.nharts; i++) {
+		uint64_t id = bootinfo.harts[i];
+
+		for (int j = 0; id < NHART && j < TRACE_PAGES; j++) {
+			bufs[id].page[j] = kalloc();
+			if (!bufs[id].page[j])
+				panic("trace: no memory for the buffers");
+		}
 	}
 	cfg[4] = TRACE_BAR0;	/* BAR0, an I/O BAR */
 	cfg[1] |= 0x1;		/* command: I/O space enable */

@@ -90,3 +90,7 @@ def test_make_run_demo(built):
                        text=True, timeout=120)
     assert p.returncode == 0, p.stdout[-3000:]
     assert re.search(r"== demo summary: \d+ checks, 0 failed ==", p.stdout)
+    # it writes a trace and says where and how to open it
+    assert "trace: lost records: 0" in p.stdout
+    assert ("trace: wrote traces/run.perfetto-trace" in p.stdout
+            and "https://ui.perfetto.dev" in p.stdout)

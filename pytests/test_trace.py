@@ -69,3 +69,52 @@ def test_decoder_reports_damage_and_keeps_the_rest(boot, tmp_path):
     # a missing file: a one-line error
     rc, out = summarize(tmp_path / "none.bin")
     assert rc == 1 and "No such file" in out
+
+
+def load_perfetto(path):
+    import importlib
+    import sys
+    subprocess.run(DECODER[:2] + ["perfetto", "/dev/null", "/dev/null"],
+                   cwd=ROOT, capture_output=True)  # makes build/py
+    sys.path.insert(0, f"{ROOT}/build/py")
+    pb = importlib.import_module("perfetto_trace_pb2")
+    t = pb.Trace()
+    t.ParseFromString(open(path, "rb").read())
+    return t
+
+
+def test_perfetto_output_structure(boot, tmp_path):
+    base = tmp_path / "ring.perfetto-trace"
+    text, status = run(boot, "/bin/iodemo", trace=str(base))
+    assert status == 0
+    p = subprocess.run(DECODER[:2] + ["perfetto", f"{base}.bin", str(base)],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    t = load_perfetto(base)
+    names = {pk.track_descriptor.uuid: pk.track_descriptor.name
+             for pk in t.packet if pk.HasField("track_descriptor")}
+    assert "hart 0: normal core" in names.values()
+    assert "hart 1: IO core" in names.values()
+    assert any(v.startswith("ring ") for v in names.values())
+    depth, flows_begun, flows_ended, last_ts = {}, [], [], {}
+    for pk in t.packet:
+        if not pk.HasField("track_event"):
+            continue
+        e = pk.track_event
+        assert pk.trusted_packet_sequence_id > 0
+        seq = pk.trusted_packet_sequence_id
+        assert pk.timestamp >= last_ts.get(seq, 0), "time went backwards"
+        last_ts[seq] = pk.timestamp
+        assert e.track_uuid in names or e.track_uuid in {
+            d.track_descriptor.uuid for d in t.packet}
+        d = depth.get(e.track_uuid, 0)
+        if e.type == 1:
+            depth[e.track_uuid] = d + 1
+        elif e.type == 2:
+            assert d > 0, "slice end without a begin"
+            depth[e.track_uuid] = d - 1
+        flows_begun += list(e.flow_ids)
+        flows_ended += list(e.terminating_flow_ids)
+    assert all(v == 0 for v in depth.values()), "unbalanced slices"
+    # one flow per request: taken on the IO core, ended at its CQE
+    assert len(flows_begun) == 64 and sorted(flows_begun) == sorted(flows_ended)
