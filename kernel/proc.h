@@ -47,6 +47,7 @@ struct context {
 };
 
 enum hart_role { HART_NONE, HART_NORMAL, HART_IO };
+struct trace_buf;
 
 /* One per hart; tp points to it while the hart is in the kernel. */
 struct hart {
@@ -59,6 +60,7 @@ struct hart {
 	struct proc *proc;	  /* running process, or NULL */
 	struct context sched_ctx; /* the scheduler loop */
 	uint64_t sched_stack_lo;
+	struct trace_buf *trace; /* trace.c: this hart's buffer, if tracing */
 	/* counters, read by the other core for reports */
 	uint64_t ipis;
 	uint64_t timer_irqs;

@@ -32,12 +32,13 @@
 
 bool trace_on;
 
-static struct {
+static struct trace_buf {
 	struct trace_rec *page[TRACE_PAGES];
-	uint64_t head; /* this hart only */
-	uint64_t tail; /* under trace_lock */
-	uint64_t lost; /* this hart only */
-	uint32_t seq;  /* this hart only */
+	uint64_t head;	    /* this hart only */
+	uint64_t tail_seen; /* this hart only: tail as last loaded */
+	uint64_t lost;	    /* this hart only */
+	uint32_t seq;	    /* this hart only */
+	uint64_t tail;	    /* under trace_lock */
 } bufs[NHART];
 
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");
@@ -52,15 +53,20 @@ static struct trace_rec *slot(int hart, uint64_t i)
 void trace_record(int event, uint64_t a0, uint64_t a1)
 {
 	struct hart *h = this_hart();
-	typeof(bufs[0]) *b = &bufs[h->id];
-	uint64_t tail = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE);
+	struct trace_buf *b = h->trace;
+	uint64_t head = b->head;
 	struct trace_rec *r;
 
-	if (b->head - tail >= TRACE_RECS) {
-		b->lost++;
-		return;
+	if (head - b->tail_seen >= TRACE_RECS) {
+		/* acquire: pairs with the drainer's release store of tail (the
+		 * slots it sent may be reused); loaded only when seemingly full */
+		b->tail_seen = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE);
+		if (head - b->tail_seen >= TRACE_RECS) {
+			b->lost++;
+			return;
+		}
 	}
-	r = slot(h->id, b->head);
+	r = &b->page[(head / RECS_PER_PAGE) % TRACE_PAGES][head % RECS_PER_PAGE];
 	r->magic = TRACE_MAGIC;
 	r->hart = h->id;
 	r->event = event;
@@ -70,7 +76,7 @@ void trace_record(int event, uint64_t a0, uint64_t a1)
 	r->a1 = a1;
 	/* release: the record before the head; pairs with the drainer's
 	 * acquire load of head */
-	__atomic_store_n(&b->head, b->head + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&b->head, head + 1, __ATOMIC_RELEASE);
 }
 
 static void uart_out(const void *p, size_t n)
@@ -86,7 +92,7 @@ static void uart_out(const void *p, size_t n)
 
 static void drain_one(int hart)
 {
-	typeof(bufs[0]) *b = &bufs[hart];
+	struct trace_buf *b = &bufs[hart];
 	uint64_t head = __atomic_load_n(&b->head, __ATOMIC_ACQUIRE);
 	uint64_t lost = __atomic_exchange_n(&b->lost, 0, __ATOMIC_RELAXED);
 
@@ -140,6 +146,8 @@ void trace_init(void)
 			if (!bufs[id].page[j])
 				panic("trace: no memory for the buffers");
 		}
+		if (id < NHART)
+			harts[id].trace = &bufs[id];
 	}
 	cfg[4] = TRACE_BAR0;	/* BAR0, an I/O BAR */
 	cfg[1] |= 0x1;		/* command: I/O space enable */
