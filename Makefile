@@ -85,15 +85,15 @@ $(B)/kernel.elf: $(KOBJ) kernel/kernel.ld
 # ---- libuser and programs ----
 $(B)/libuser/%.c.o: libuser/%.c $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -c $< -o $@
+	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
 
 $(B)/libuser/%.S.o: libuser/%.S $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -c $< -o $@
+	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
 
 $(B)/libuser/crt0.o: libuser/crt0.S $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -c $< -o $@
+	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
 
 $(B)/libuser/libuser.a: $(LUOBJ)
 	rm -f $@
@@ -101,7 +101,7 @@ $(B)/libuser/libuser.a: $(LUOBJ)
 
 $(B)/bin/%: programs/%.c $(LIBUSER) libuser/user.ld $(UCC)
 	@mkdir -p $(@D)
-	$(UCC) -O2 -g -Werror $< -o $@
+	$(UCC) -O2 -g -Werror -MMD -MP -MF $@.d $< -o $@
 
 # the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
 # cpio "newc" archive made from a fresh staging tree every time
@@ -147,4 +147,5 @@ test: all
 clean:
 	rm -rf $(B)
 
--include $(KOBJ:.o=.d)
+-include $(KOBJ:.o=.d) $(LUOBJ:.o=.d) $(B)/libuser/crt0.d \
+	$(addsuffix .d,$(PROGBIN))

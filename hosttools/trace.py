@@ -189,6 +189,51 @@ class Builder:
                 self.event(seq_of_track[track], ts, track, 2)
 
 
+def request_flows(recs, events):
+    """One flow per ring request, through its submission in the process,
+    its pickup on the IO core, its CQE, and its reap, which ends it (or the
+    CQE, if never reaped).  Returns {record index: (flow id, ends it)}."""
+    ring_of = {}                                  # (pid, fd) -> ring id
+    stage = collections.defaultdict(collections.deque)  # (step, ring, ud)
+    steps = {}                                    # flow id -> [indexes]
+    next_flow = 1
+    for i, (_h, e, _s, _t, a0, a1) in enumerate(recs):
+        name = events[e][0]
+        if name == "RING_SETUP":
+            ring_of[(a0 >> 32, a0 & 0xffffffff)] = a1
+            continue
+        if name == "USER_SUBMIT":
+            ring = ring_of.get((a0 >> 32, a0 & 0xffffffff))
+            flow, next_flow = next_flow, next_flow + 1
+            steps[flow] = [i]
+            stage[("submitted", ring, a1)].append(flow)
+        elif name == "SQE_TAKEN":
+            q = stage[("submitted", a0, a1)]
+            if q:
+                flow = q.popleft()
+            else:
+                flow, next_flow = next_flow, next_flow + 1
+                steps[flow] = []
+            steps[flow].append(i)
+            stage[("taken", a0, a1)].append(flow)
+        elif name == "CQE_POSTED":
+            q = stage[("taken", a0, a1)]
+            if q:
+                flow = q.popleft()
+                steps[flow].append(i)
+                stage[("posted", a0, a1)].append(flow)
+        elif name == "USER_REAP":
+            ring = ring_of.get((a0 >> 32, a0 & 0xffffffff))
+            q = stage[("posted", ring, a1)]
+            if q:
+                steps[q.popleft()].append(i)
+    out = {}
+    for flow, idx in steps.items():
+        for j, i in enumerate(idx):
+            out[i] = (flow, j == len(idx) - 1 and len(idx) > 1)
+    return out
+
+
 def perfetto(path, out):
     magic, events = load_events()
     try:
@@ -204,45 +249,53 @@ def perfetto(path, out):
               10000000) or 10000000
     b = Builder(pb)
     role = {0: "normal core", 1: "IO core"}
+    recs = sorted(s.records, key=lambda r: r[3])  # one time order for all
+    flows = request_flows(recs, events)
     seq_of_track = {}
-    pending = collections.defaultdict(collections.deque)  # (ring, ud) -> flow
-    next_flow = 1
     current = {}     # hart -> running pid
     last_ts = 0
-    for hart, e, _seq, ts, a0, a1 in s.records:
+    for i, (hart, e, _seq, ts, a0, a1) in enumerate(recs):
         seq = hart + 1
         ns = ts * 1000000000 // hz
         last_ts = max(last_ts, ns)
         htrack = b.track(10 + hart, f"hart {hart}: {role.get(hart, 'hart')}")
         seq_of_track[htrack] = seq
         name = events[e][0]
+        flow, last = flows.get(i, (None, False))
+        fkw = {"end_flow": flow} if last else {"flow": flow}
         if name == "SWITCH":
             b.end(seq, ns, htrack)
             b.begin(seq, ns, htrack, f"run pid {a1}")
             current[hart] = a1
-        elif name in ("SYSCALL_ENTER", "SYSCALL_EXIT"):
-            pid = a1 if name == "SYSCALL_ENTER" else current.get(hart, 0)
+        elif name in ("SYSCALL_ENTER", "SYSCALL_EXIT", "USER_SUBMIT",
+                      "USER_REAP"):
+            if name == "SYSCALL_EXIT":
+                pid = current.get(hart, 0)
+            elif name == "SYSCALL_ENTER":
+                pid = a1
+            else:
+                pid = a0 >> 32
             ptrack = b.track(1000 + 2 * pid, f"pid {pid}", pid=pid)
             ttrack = b.track(1001 + 2 * pid, f"pid {pid}", parent=ptrack,
                              pid=pid, tid=pid)
             seq_of_track[ttrack] = seq
             call = names.get(a0, f"syscall {a0}")
-            if name == "SYSCALL_EXIT":
+            if name == "USER_SUBMIT":
+                b.event(seq, ns, ttrack, 3, f"submit {a1}", **fkw)
+            elif name == "USER_REAP":
+                b.event(seq, ns, ttrack, 3, f"reap {a1}", **fkw)
+            elif name == "SYSCALL_EXIT":
                 b.end(seq, ns, ttrack)
             elif call in ("exit", "exit_group"):
                 b.event(seq, ns, ttrack, 3, call)
             else:
                 b.begin(seq, ns, ttrack, call)
         elif name in ("SQE_TAKEN", "CQE_POSTED"):
-            rtrack = b.track(100 + a0, f"ring {a0}", parent=b.track(11, "hart 1: IO core"))
+            rtrack = b.track(100 + a0, f"ring {a0}",
+                             parent=b.track(11, "hart 1: IO core"))
             seq_of_track[rtrack] = seq
-            if name == "SQE_TAKEN":
-                pending[(a0, a1)].append(next_flow)
-                b.event(seq, ns, rtrack, 3, f"SQE taken {a1}", flow=next_flow)
-                next_flow += 1
-            else:
-                flow = pending[(a0, a1)].popleft() if pending[(a0, a1)] else None
-                b.event(seq, ns, rtrack, 3, f"CQE posted {a1}", end_flow=flow)
+            label = "SQE taken" if name == "SQE_TAKEN" else "CQE posted"
+            b.event(seq, ns, rtrack, 3, f"{label} {a1}", **fkw)
         elif name == "IO_SLEEP":
             b.begin(seq, ns, htrack, "idle (wfi)")
         elif name == "IO_WAKE":

@@ -13,6 +13,7 @@
 #include "param.h"
 #include "proc.h"
 #include "riscv.h"
+#include "trace.h"
 #include "uapi/errno.h"
 
 #define EM_RISCV 243
@@ -78,7 +79,7 @@ static long load_segment(struct proc *p, struct inode *ip,
 static long push_args(struct proc *p, char *const argv[], int argc)
 {
 	uint64_t sp = USTACK_TOP, uargv[ABI_SPAWN_ARGC_MAX + 1];
-	uint64_t words[ABI_SPAWN_ARGC_MAX + 6];
+	uint64_t words[ABI_SPAWN_ARGC_MAX + 8];
 	int n = 0;
 
 	for (int i = argc - 1; i >= 0; i--) {
@@ -94,6 +95,10 @@ static long push_args(struct proc *p, char *const argv[], int argc)
 		words[n++] = uargv[i];
 	words[n++] = 0; /* argv end */
 	words[n++] = 0; /* envp end */
+	if (p->utrace) {
+		words[n++] = AT_TRACE_AREA;
+		words[n++] = UTRACE_VA;
+	}
 	words[n++] = 0; /* AT_NULL */
 	words[n++] = 0;
 	sp = ROUNDDOWN(sp - n * sizeof(uint64_t), 16);
@@ -136,6 +141,14 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
 			     USTACK_PAGES * PGSIZE, PTE_R | PTE_W);
 	if (err)
 		return err;
+	p->utrace = NULL;
+	if (trace_on) {
+		err = uvm_map_zeroed(p->pagetable, UTRACE_VA, PGSIZE,
+				     PTE_R | PTE_W);
+		if (err)
+			return err;
+		p->utrace = uvm_page(p->pagetable, UTRACE_VA, PTE_W);
+	}
 	sp = push_args(p, argv, argc);
 	if (sp < 0)
 		return sp;

@@ -28,6 +28,7 @@
 #define USTACK_TOP (USER_TOP - 0x10000UL)
 #define MMAP_BASE 0x40000000UL	/* mmap'd regions (rings) from here up */
 #define MMAP_TOP 0x60000000UL
+#define UTRACE_VA MMAP_TOP	/* the user trace area, when tracing (trace.c) */
 #define ROOT_USER_ENTRIES 2	/* root PTEs 0..1 belong to the process */
 
 #define KRING_BASE 0x3D00000000UL

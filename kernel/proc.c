@@ -229,6 +229,8 @@ void scheduler(void)
 		h->stack_lo = p->kstack_lo;
 		timer_program();
 		swtch(&h->sched_ctx, &p->ctx);
+		if (p->utrace && p->state != P_ZOMBIE)
+			trace_user_drain(p);
 		h->proc = NULL;
 		h->stack_lo = h->sched_stack_lo;
 	}
@@ -251,6 +253,10 @@ void proc_exit(int wait_status)
 	}
 	/* the IO core lets go of this process's rings before its memory goes */
 	ring_exit_all(p);
+	if (p->utrace) {
+		trace_user_drain(p);
+		p->utrace = NULL; /* its page goes with the page table */
+	}
 	kvm_switch_kernel();
 	uvm_free(p->pagetable);
 	p->pagetable = NULL;

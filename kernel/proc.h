@@ -100,6 +100,7 @@ struct proc {
 	struct context ctx;
 	uint64_t slice_end; /* time at which the process is preempted */
 
+	struct utrace_area *utrace; /* tracing: the user trace area (kernel VA) */
 	struct spinlock fd_lock; /* ofile[], cloexec[], exiting */
 	bool exiting; /* the table is being closed: no new fds */
 	struct file *ofile[NOFILE];

@@ -35,6 +35,7 @@
 #include "proc.h"
 #include "riscv.h"
 #include "ring.h"
+#include "trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -304,6 +305,7 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 		err = fd;
 		goto fail;
 	}
+	trace(TR_RING_SETUP, (uint64_t)p->pid << 32 | fd, r->id);
 	/* release: the ring is filled in; pairs with the IO core's acquire */
 	__atomic_store_n(&r->state, RING_NEW, __ATOMIC_RELEASE);
 	iocore_kick();

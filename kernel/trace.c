@@ -50,7 +50,46 @@ static struct trace_rec *slot(int hart, uint64_t i)
 	return &bufs[hart].page[i / RECS_PER_PAGE][i % RECS_PER_PAGE];
 }
 
+static void record(int event, uint64_t ts, uint64_t a0, uint64_t a1);
+
 void trace_record(int event, uint64_t a0, uint64_t a1)
+{
+	record(event, rdtime(), a0, a1);
+}
+
+/*
+ * Move the records a process wrote in its user trace area into this hart's
+ * stream (normal core: when it is switched out, and at exit).  The head is
+ * the user's: read once, bounded; each record's event checked.
+ */
+void trace_user_drain(struct proc *p)
+{
+	struct utrace_area *u = p->utrace;
+	/* acquire: pairs with libuser's release store of head */
+	uint32_t head = __atomic_load_n(&u->head, __ATOMIC_ACQUIRE);
+	uint32_t tail = u->tail, lost = u->lost;
+
+	if (head - tail > UTRACE_RECS) {
+		lost += head - tail; /* garbage: count it, take nothing */
+		tail = head;
+	}
+	for (; tail != head; tail++) {
+		struct utrace_rec r = u->rec[tail % UTRACE_RECS];
+
+		if (r.event != TR_USER_SUBMIT && r.event != TR_USER_REAP)
+			continue;
+		record(r.event, r.ts, (uint64_t)p->pid << 32 | (uint32_t)r.ring_fd,
+		       r.user_data);
+	}
+	if (lost) {
+		u->lost = 0;
+		record(TR_LOST, rdtime(), lost, 0);
+	}
+	/* release: the records are copied before the slots are reused */
+	__atomic_store_n(&u->tail, tail, __ATOMIC_RELEASE);
+}
+
+static void record(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 {
 	struct hart *h = this_hart();
 	struct trace_buf *b = h->trace;
@@ -71,7 +110,7 @@ void trace_record(int event, uint64_t a0, uint64_t a1)
 	r->hart = h->id;
 	r->event = event;
 	r->seq = b->seq++;
-	r->ts = rdtime();
+	r->ts = ts;
 	r->a0 = a0;
 	r->a1 = a1;
 	/* release: the record before the head; pairs with the drainer's

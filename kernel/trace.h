@@ -13,6 +13,8 @@ extern bool trace_on;
 void trace_record(int event, uint64_t a0, uint64_t a1);
 void trace_init(void);
 void trace_drain(bool all_harts);
+struct proc;
+void trace_user_drain(struct proc *p);
 
 static inline void trace(int event, uint64_t a0, uint64_t a1)
 {

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <usys.h>
+#include <uapi/trace.h>
 
 int io_uring_setup(unsigned entries, struct io_uring_params *p)
 {
@@ -115,6 +116,8 @@ static unsigned flush_sq(struct io_uring *ring)
 	struct io_uring_sq *sq = &ring->sq;
 	unsigned n = sq->sqe_tail - sq->sqe_head;
 
+	if (__utrace && n)
+		__utrace_ring(ring, 1, sq->sqe_head, n);
 	sq->sqe_head = sq->sqe_tail;
 	/* release: the SQEs before the tail; pairs with the IO core's acquire
 	 * load of the SQ tail (kernel/iocore.c sq_pending) */
@@ -224,6 +227,41 @@ int io_uring_unregister_buffers(struct io_uring *ring)
 {
 	return io_uring_register(ring->ring_fd, IORING_UNREGISTER_BUFFERS, NULL,
 				 0);
+}
+
+/*
+ * Tracing: record n submissions (SQEs from index first) or reaps (CQEs from
+ * index first) in the user trace area, with the time CSR; the kernel drains
+ * them into the trace stream.  A full area counts the records it drops.
+ */
+void __utrace_ring(struct io_uring *ring, int submit, unsigned first,
+		   unsigned n)
+{
+	struct utrace_area *u = __utrace;
+	uint64_t now;
+
+	__asm__ volatile("rdtime %0" : "=r"(now));
+	for (unsigned i = 0; i < n; i++) {
+		unsigned head = u->head;
+		struct utrace_rec *r;
+
+		/* acquire: pairs with the kernel's release store of tail */
+		if (head - __atomic_load_n(&u->tail, __ATOMIC_ACQUIRE) >=
+		    UTRACE_RECS) {
+			u->lost++;
+			continue;
+		}
+		r = &u->rec[head % UTRACE_RECS];
+		r->ts = now;
+		r->event = submit ? TR_USER_SUBMIT : TR_USER_REAP;
+		r->ring_fd = ring->ring_fd;
+		r->user_data =
+			submit ? ring->sq.sqes[(first + i) & ring->sq.ring_mask].user_data
+			       : ring->cq.cqes[(first + i) & ring->cq.ring_mask].user_data;
+		/* release: the record before the head; pairs with the kernel's
+		 * acquire load of head (trace_user_drain) */
+		__atomic_store_n(&u->head, head + 1, __ATOMIC_RELEASE);
+	}
 }
 
 int io_wait(struct io_uring *ring, unsigned min_complete)

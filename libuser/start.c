@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <uapi/trace.h>
 
 extern void __libc_init_array(void);
 extern int main(int argc, char **argv, char **envp);
@@ -95,8 +96,18 @@ static void flush_std(void)
 	lb_flush(&err_buf);
 }
 
+/* the kernel's user trace area, if tracing is on (uapi/trace.h) */
+struct utrace_area *__utrace;
+
 void __libuser_start(int argc, char **argv, char **envp)
 {
+	char **e = envp;
+
+	while (*e)
+		e++;
+	for (unsigned long *aux = (unsigned long *)(e + 1); aux[0]; aux += 2)
+		if (aux[0] == AT_TRACE_AREA)
+			__utrace = (struct utrace_area *)aux[1];
 	environ = envp;
 	atexit(flush_std);
 	__libc_init_array();

@@ -32,11 +32,14 @@ def test_traced_ring_demo(boot, tmp_path):
     assert rc == 0, out
     assert "trace: lost records: 0" in out
     normal, io = counts(out, 0), counts(out, 1)
-    assert normal["HELLO"] == 1
+    assert normal.get("HELLO", 0) + io.get("HELLO", 0) == 1  # boot hart
     assert normal["SYSCALL_ENTER"] >= normal["SYSCALL_EXIT"] > 10
     assert normal["SWITCH"] >= 1
     # every SQE the IO core took got its CQE: iodemo's 4 x 16 reads
     assert io["SQE_TAKEN"] == io["CQE_POSTED"] == 64
+    # and the process's side: libuser's submissions and reaps
+    assert normal["USER_SUBMIT"] == normal["USER_REAP"] == 64
+    assert normal["RING_SETUP"] == 1
     assert io["IPI_RECV"] >= 1 and normal["IPI_RECV"] >= 1
 
 
@@ -97,6 +100,7 @@ def test_perfetto_output_structure(boot, tmp_path):
     assert "hart 1: IO core" in names.values()
     assert any(v.startswith("ring ") for v in names.values())
     depth, flows_begun, flows_ended, last_ts = {}, [], [], {}
+    first_step = {}
     for pk in t.packet:
         if not pk.HasField("track_event"):
             continue
@@ -113,8 +117,17 @@ def test_perfetto_output_structure(boot, tmp_path):
         elif e.type == 2:
             assert d > 0, "slice end without a begin"
             depth[e.track_uuid] = d - 1
+        for f in e.flow_ids:
+            first_step.setdefault(f, e.name)
         flows_begun += list(e.flow_ids)
         flows_ended += list(e.terminating_flow_ids)
     assert all(v == 0 for v in depth.values()), "unbalanced slices"
-    # one flow per request: taken on the IO core, ended at its CQE
-    assert len(flows_begun) == 64 and sorted(flows_begun) == sorted(flows_ended)
+    # one flow per request: submitted in the process, taken and completed
+    # on the IO core, ended where the process reaps it
+    assert len(set(flows_begun)) == 64 == len(flows_ended)
+    assert set(flows_begun) == set(flows_ended)
+    assert all(flows_begun.count(f) == 3 for f in set(flows_begun))
+    assert all(n.startswith("submit ") for n in first_step.values())
+    reaps = [pk.track_event.name for pk in t.packet
+             if pk.track_event.terminating_flow_ids]
+    assert all(n.startswith("reap ") for n in reaps)

@@ -23,6 +23,33 @@ struct trace_rec {
 	uint64_t a0, a1;
 };
 
+/*
+ * The user trace area: one page the kernel maps into each process when
+ * tracing is on (its address is in the auxiliary vector under
+ * AT_TRACE_AREA).  libuser appends records (ring submissions and reaps,
+ * with the time CSR) and advances head; the kernel drains them into the
+ * hart's stream when the process is switched out or exits, and advances
+ * tail.  A full area drops and counts in lost.
+ */
+#define AT_TRACE_AREA 0x7000 /* an auxv tag of this kernel's own */
+#define UTRACE_RECS 127
+
+struct utrace_rec {
+	uint64_t ts;
+	uint32_t event; /* TR_USER_SUBMIT or TR_USER_REAP */
+	int32_t ring_fd;
+	uint64_t user_data;
+	uint64_t pad;
+};
+
+struct utrace_area {
+	uint32_t head; /* user writes (release after the record) */
+	uint32_t tail; /* kernel writes */
+	uint32_t lost; /* user counts, kernel reads and clears */
+	uint32_t pad[5];
+	struct utrace_rec rec[UTRACE_RECS];
+};
+
 #define TRACE_EVENTS(TRACE_EVENT)                                              \
 	TRACE_EVENT(0, HELLO, "timebase_hz", "harts")                          \
 	TRACE_EVENT(1, LOST, "records", "")                                    \
@@ -34,7 +61,10 @@ struct trace_rec {
 	TRACE_EVENT(7, SQE_TAKEN, "ring", "user_data")                         \
 	TRACE_EVENT(8, CQE_POSTED, "ring", "user_data")                        \
 	TRACE_EVENT(9, IO_SLEEP, "", "")                                       \
-	TRACE_EVENT(10, IO_WAKE, "", "")
+	TRACE_EVENT(10, IO_WAKE, "", "")                                       \
+	TRACE_EVENT(11, RING_SETUP, "pid << 32 | fd", "ring")                  \
+	TRACE_EVENT(12, USER_SUBMIT, "pid << 32 | ring fd", "user_data")       \
+	TRACE_EVENT(13, USER_REAP, "pid << 32 | ring fd", "user_data")
 
 #define TRACE_ENUM(id, name, a0, a1) TR_##name = id,
 enum { TRACE_EVENTS(TRACE_ENUM) TR_NEVENTS };

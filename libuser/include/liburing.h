@@ -281,11 +281,19 @@ static inline bool io_uring_cq_has_overflow(const struct io_uring *ring)
 	       IORING_SQ_CQ_OVERFLOW;
 }
 
+/* tracing: libuser records submissions and reaps (see uapi/trace.h) */
+extern struct utrace_area *__utrace;
+void __utrace_ring(struct io_uring *ring, int submit, unsigned first,
+		   unsigned n);
+
 static inline void io_uring_cq_advance(struct io_uring *ring, unsigned nr)
 {
-	if (nr)
+	if (nr) {
+		if (__utrace)
+			__utrace_ring(ring, 0, *ring->cq.khead, nr);
 		io_uring_smp_store_release(ring->cq.khead,
 					   *ring->cq.khead + nr);
+	}
 }
 
 static inline void io_uring_cqe_seen(struct io_uring *ring,
