@@ -78,6 +78,43 @@ class Stream:
                                  f"({len(data) - pos} bytes left over)")
 
 
+OPCODES = {0: "NOP", 1: "READV", 2: "WRITEV", 4: "READ_FIXED",
+           5: "WRITE_FIXED", 11: "TIMEOUT", 18: "OPENAT", 19: "CLOSE",
+           22: "READ", 23: "WRITE"}
+
+
+def percentile(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(len(v) * p / 100))]
+
+
+def latency_report(records, events, hz):
+    """Per opcode: how many, and submit -> CQE and CQE -> reap latency
+    percentiles (us), from the flows of request_flows()."""
+    recs = sorted(records, key=lambda r: r[3])
+    steps = collections.defaultdict(dict)  # flow -> {event name: (ts, a0)}
+    for i, (flow, _end) in request_flows(recs, events).items():
+        _h, e, _s, ts, a0, _a1 = recs[i]
+        steps[flow][events[e][0]] = (ts, a0)
+    by_op = collections.defaultdict(lambda: ([], []))
+    for st in steps.values():
+        if "SQE_TAKEN" not in st:
+            continue
+        op = OPCODES.get(st["SQE_TAKEN"][1] >> 32, str(st["SQE_TAKEN"][1] >> 32))
+        to_cqe, to_reap = by_op[op]
+        if "USER_SUBMIT" in st and "CQE_POSTED" in st:
+            to_cqe.append((st["CQE_POSTED"][0] - st["USER_SUBMIT"][0]) * 1e6 / hz)
+        if "CQE_POSTED" in st and "USER_REAP" in st:
+            to_reap.append((st["USER_REAP"][0] - st["CQE_POSTED"][0]) * 1e6 / hz)
+    for op, (to_cqe, to_reap) in sorted(by_op.items()):
+        line = f"trace: op {op}: {max(len(to_cqe), len(to_reap))} requests"
+        for label, v in (("submit->CQE", to_cqe), ("CQE->reap", to_reap)):
+            if v:
+                line += (f"; {label} us p50 {percentile(v, 50):.1f} "
+                         f"p90 {percentile(v, 90):.1f} p99 {percentile(v, 99):.1f}")
+        print(line)
+
+
 def summary(path):
     magic, events = load_events()
     try:
@@ -97,6 +134,7 @@ def summary(path):
     for hart in sorted(per_hart):
         counts = ", ".join(f"{n} {c}" for n, c in sorted(per_hart[hart].items()))
         print(f"trace: hart {hart}: {sum(per_hart[hart].values())} records: {counts}")
+    latency_report(s.records, events, hello[0] if hello else 10000000)
     total_lost = sum(s.lost.values()) + sum(s.gaps.values())
     print(f"trace: lost records: {total_lost}"
           + "".join(f" (hart {h}: {n})" for h, n in sorted((s.lost + s.gaps).items())))
@@ -208,6 +246,7 @@ def request_flows(recs, events):
             steps[flow] = [i]
             stage[("submitted", ring, a1)].append(flow)
         elif name == "SQE_TAKEN":
+            a0 &= 0xffffffff  # the ring (opcode in the high half)
             q = stage[("submitted", a0, a1)]
             if q:
                 flow = q.popleft()
@@ -291,6 +330,7 @@ def perfetto(path, out):
             else:
                 b.begin(seq, ns, ttrack, call)
         elif name in ("SQE_TAKEN", "CQE_POSTED"):
+            a0 &= 0xffffffff  # the ring (SQE_TAKEN: opcode in the high half)
             rtrack = b.track(100 + a0, f"ring {a0}",
                              parent=b.track(11, "hart 1: IO core"))
             seq_of_track[rtrack] = seq

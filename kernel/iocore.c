@@ -376,7 +376,8 @@ static bool ring_poll(struct ring *r)
 		tmp.link = NULL;
 		tmp.short_io = false;
 		tmp.deadline = tmp.count_target = 0;
-		trace(TR_SQE_TAKEN, r->id, tmp.sqe.user_data);
+		trace(TR_SQE_TAKEN, (uint64_t)tmp.sqe.opcode << 32 | r->id,
+		      tmp.sqe.user_data);
 		take_sqe(r, &tmp);
 	}
 	if (worked) {

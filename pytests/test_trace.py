@@ -2,6 +2,7 @@
 drained over the second (PCI) UART when idle and at power-off; the host
 decoder reads the event list from include/uapi/trace.h, reports every loss,
 and survives damaged streams."""
+import re
 import subprocess
 
 from conftest import ROOT, run
@@ -40,6 +41,9 @@ def test_traced_ring_demo(boot, tmp_path):
     # and the process's side: libuser's submissions and reaps
     assert normal["USER_SUBMIT"] == normal["USER_REAP"] == 64
     assert normal["RING_SETUP"] == 1
+    # latency percentiles per opcode, from the flows
+    assert re.search(r"^trace: op READ: 64 requests; submit->CQE us p50 [\d.]+ "
+                     r"p90 [\d.]+ p99 [\d.]+; CQE->reap us p50", out, re.M)
     assert io["IPI_RECV"] >= 1 and normal["IPI_RECV"] >= 1
 
 

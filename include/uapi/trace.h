@@ -58,7 +58,7 @@ struct utrace_area {
 	TRACE_EVENT(4, SWITCH, "from_pid", "to_pid")                           \
 	TRACE_EVENT(5, IPI_SEND, "to_hart", "")                                \
 	TRACE_EVENT(6, IPI_RECV, "", "")                                       \
-	TRACE_EVENT(7, SQE_TAKEN, "ring", "user_data")                         \
+	TRACE_EVENT(7, SQE_TAKEN, "opcode << 32 | ring", "user_data")          \
 	TRACE_EVENT(8, CQE_POSTED, "ring", "user_data")                        \
 	TRACE_EVENT(9, IO_SLEEP, "", "")                                       \
 	TRACE_EVENT(10, IO_WAKE, "", "")                                       \
