@@ -18,7 +18,6 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
-size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 size_t strlcpy(char *dst, const char *src, size_t size);
@@ -26,8 +25,6 @@ char *strchr(const char *s, int c);
 
 /* printf.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 void console_lock(void);
 void console_unlock(void);
@@ -151,7 +148,6 @@ void user_trap(struct trapframe *tf);
 void kernel_trap(struct kframe *kf);
 void timer_program(void);
 uint64_t time_us_to_ticks(uint64_t us);
-void kill_current(int sig, const char *why, uint64_t sepc, uint64_t stval);
 
 /* proc.c */
 void proc_init(void);

@@ -503,7 +503,6 @@ void iocore_main(void)
 
 		if (csr_read(sip) & SIE_SSIE) {
 			csr_clear(sip, SIE_SSIE);
-			h->ipis++;
 			trace(TR_IPI_RECV, 0, 0);
 		}
 		worked |= service_ring_table();

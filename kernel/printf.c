@@ -189,14 +189,3 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		buf[o.len < size ? o.len : size - 1] = 0;
 	return o.len;
 }
-
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = kvsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}

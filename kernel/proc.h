@@ -61,9 +61,6 @@ struct hart {
 	struct context sched_ctx; /* the scheduler loop */
 	uint64_t sched_stack_lo;
 	struct trace_buf *trace; /* trace.c: this hart's buffer, if tracing */
-	/* counters, read by the other core for reports */
-	uint64_t ipis;
-	uint64_t timer_irqs;
 };
 _Static_assert(__builtin_offsetof(struct hart, stack_lo) == HART_STACK_LO, "");
 _Static_assert(__builtin_offsetof(struct hart, emerg_sp) == HART_EMERG_SP, "");

@@ -44,10 +44,9 @@ static struct trace_buf {
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");
 static volatile uint8_t *uart; /* NULL: no trace UART found */
 
-static struct trace_rec *slot(int hart, uint64_t i)
+static struct trace_rec *slot(struct trace_buf *b, uint64_t i)
 {
-	i %= TRACE_RECS;
-	return &bufs[hart].page[i / RECS_PER_PAGE][i % RECS_PER_PAGE];
+	return &b->page[(i / RECS_PER_PAGE) % TRACE_PAGES][i % RECS_PER_PAGE];
 }
 
 static void record(int event, uint64_t ts, uint64_t a0, uint64_t a1);
@@ -105,7 +104,7 @@ static void record(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 			return;
 		}
 	}
-	r = &b->page[(head / RECS_PER_PAGE) % TRACE_PAGES][head % RECS_PER_PAGE];
+	r = slot(b, head);
 	r->magic = TRACE_MAGIC;
 	r->hart = h->id;
 	r->event = event;
@@ -142,7 +141,7 @@ static void drain_one(int hart)
 		uart_out(&r, sizeof(r));
 	}
 	for (uint64_t i = b->tail; i < head; i++)
-		uart_out(slot(hart, i), sizeof(struct trace_rec));
+		uart_out(slot(b, i), sizeof(struct trace_rec));
 	/* release: the records are sent before their slots are reused */
 	__atomic_store_n(&b->tail, head, __ATOMIC_RELEASE);
 }

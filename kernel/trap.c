@@ -63,7 +63,6 @@ static void timer_intr(void)
 	struct proc *p = this_proc();
 	uint64_t now = rdtime();
 
-	this_hart()->timer_irqs++;
 	timer_deadline = 0; /* it fired: the next timer_program() must rearm */
 	wakeup_timers(now);
 	if (p && now >= p->slice_end)
@@ -82,7 +81,6 @@ static void interrupt(uint64_t scause)
 		break;
 	case IRQ_S_SOFT:
 		csr_clear(sip, SIE_SSIE);
-		h->ipis++;
 		trace(TR_IPI_RECV, 0, 0);
 		iocore_ipi();
 		break;
