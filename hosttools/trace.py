@@ -4,16 +4,31 @@ path.bin).  The record format and the event list come from
 include/uapi/trace.h, and syscall names from include/uapi/syscalls.h, parsed
 here, so they cannot drift.
 
-    hosttools/trace.py summary path.bin          events per hart, losses
+    hosttools/trace.py summary path.bin          events per hart, losses,
+                                                 latency per opcode
     hosttools/trace.py perfetto path.bin OUT     a Perfetto trace (protobuf)
 
 The Perfetto trace (open it at https://ui.perfetto.dev, "Open trace file"):
-a track per hart ("hart 0: normal core", "hart 1: IO core"), a track per
-user process with its system calls as slices, the processes' run time on
-the normal core, the IO core's idle periods, a track per ring under the IO
-core with an instant where each SQE is taken and where its CQE is posted,
-joined by an arrow (a flow), and IPIs as instants.  Timestamps are in ns
-from the time CSR and the timebase in the stream's HELLO record.
+
+  hart 0: normal core    which process runs ("run NAME (pid N)"), interrupts
+                         taken while idle, timer ticks, IPIs
+  hart 1: IO core        "busy" while its passes find work, "sleep (wfi)"
+                         while it waits with NEED_WAKEUP set, IPIs
+    ring R (pid P fd F)  one per ring, under the IO core, holding:
+      poller             the ring's poller coroutine: a "poll" slice per pass
+                         that did work, with an op slice per request it took
+                         and issued (ended by its CQE)
+      request S          a parked request's coroutine (a TIMEOUT, a link
+                         member waiting for the one before it, a drain): the
+                         op's slice, with "wait (...)" while parked
+      SQ occupancy, CQ occupancy, in flight     counters
+  NAME (pid N)           a process, its thread track: system calls and
+                         traps as slices, ring submissions and reaps as
+                         instants
+
+Each ring request has one flow (arrows): submit (process) -> op (IO core)
+-> CQE posted -> reap (process), which ends it.  Timestamps are in ns from
+the time CSR and the timebase in the stream's HELLO record.
 
 A stream that ends early or has damaged records is reported (and the good
 records kept), never a traceback.
@@ -29,10 +44,24 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "include", "uapi", "trace.h")
 REC = struct.Struct("<HBBIQQQ")  # struct trace_rec: 32 bytes
 
+OPCODES = {0: "NOP", 1: "READV", 2: "WRITEV", 4: "READ_FIXED",
+           5: "WRITE_FIXED", 11: "TIMEOUT", 18: "OPENAT", 19: "CLOSE",
+           22: "READ", 23: "WRITE"}
+PARK_WHY = {1: "timer", 2: "link", 3: "drain"}
+CAUSES = {0x8000000000000001: "software interrupt (IPI)",
+          0x8000000000000005: "timer interrupt",
+          0x8000000000000009: "external interrupt",
+          0: "instruction address misaligned", 1: "instruction access fault",
+          2: "illegal instruction", 3: "breakpoint",
+          4: "load address misaligned", 5: "load access fault",
+          6: "store address misaligned", 7: "store access fault",
+          12: "instruction page fault", 13: "load page fault",
+          15: "store page fault"}
+
 
 def load_events(path=HEADER):
     """{id: (name, arg0 name, arg1 name)} and the magic, from trace.h."""
-    text = open(path).read()
+    text = open(path).read().replace("\\\n", " ")  # macro continuations
     magic = int(re.search(r"#define TRACE_MAGIC (0x[0-9a-fA-F]+)", text)[1], 16)
     events = {}
     for m in re.finditer(r'TRACE_EVENT\((\d+),\s*(\w+),\s*"([^"]*)",\s*"([^"]*)"\)',
@@ -47,7 +76,7 @@ class Stream:
     """The records of a stream, with what was wrong with it."""
 
     def __init__(self, data, magic, events):
-        self.records = []   # (hart, event, seq, ts, a0, a1)
+        self.records = []   # (hart, event name, seq, ts, a0, a1)
         self.problems = []  # human-readable
         self.lost = collections.Counter()  # hart -> records the kernel dropped
         self.gaps = collections.Counter()  # hart -> seq numbers missing
@@ -65,22 +94,369 @@ class Stream:
                 pos = nxt
                 continue
             pos += REC.size
-            if events[ev][0] == "LOST":
+            name = events[ev][0]
+            if name == "LOST":
                 self.lost[hart] += a0
                 continue
             if hart in last_seq and seq != last_seq[hart] + 1:
                 if seq > last_seq[hart]:
                     self.gaps[hart] += seq - last_seq[hart] - 1
             last_seq[hart] = seq
-            self.records.append((hart, ev, seq, ts, a0, a1))
+            self.records.append((hart, name, seq, ts, a0, a1))
         if pos < len(data):
             self.problems.append(f"stream ends inside a record "
                                  f"({len(data) - pos} bytes left over)")
+        self.hz = next((a0 for _, e, _, _, a0, _ in self.records
+                        if e == "HELLO" and a0), 10000000)
 
 
-OPCODES = {0: "NOP", 1: "READV", 2: "WRITEV", 4: "READ_FIXED",
-           5: "WRITE_FIXED", 11: "TIMEOUT", 18: "OPENAT", 19: "CLOSE",
-           22: "READ", 23: "WRITE"}
+PRIO = {"USER_SUBMIT": 0, "USER_REAP": 2}
+
+
+def order_key(hart, name, seq, ticks):
+    """All harts' records in one time order.  At one tick (the time CSR
+    ticks every 100 ns: many events share one), a hart's own records in the
+    order it wrote them, a submission before what the kernel did with it
+    and a reap after its CQE."""
+    return (ticks, PRIO.get(name, 1), hart, seq)
+
+
+def time_order(records):
+    return sorted(records, key=lambda r: order_key(r[0], r[1], r[2], r[3]))
+
+
+def s32(v):
+    v &= 0xffffffff
+    return v - (1 << 32) if v >> 31 else v
+
+
+def syscall_names():
+    text = open(os.path.join(ROOT, "include", "uapi", "syscalls.h")).read()
+    return {int(m[2]): m[1] for m in re.finditer(r"SYSCALL\((\w+), (\d+),", text)}
+
+
+class Op:
+    """One ring request, followed from submission to reap."""
+
+    def __init__(self, ring, ud, flow):
+        self.ring, self.ud, self.flow = ring, ud, flow
+        self.opcode = None
+        self.submit = self.taken = self.completed = self.posted = None
+        self.reap = None
+        self.res = None
+        self.track = None  # where its op slice is open
+        self.steps = 0     # flow steps so far
+
+    @property
+    def name(self):
+        return OPCODES.get(self.opcode, f"op {self.opcode}")
+
+
+class Model:
+    """Walks the records in time order and turns them into timeline events
+    (slices, instants, counters, flows) on tracks, and into the requests'
+    histories (for the latency summary)."""
+
+    def __init__(self, stream):
+        self.hz = stream.hz
+        self.syscalls = syscall_names()
+        self.tracks = {}     # uuid -> (name, parent, kind, pid, tid)
+        self.events = []     # (sort key, ns, seq, track, kind, name, ...)
+        self.ops = []
+        self.pname = {}      # pid -> name
+        self.ring_of = {}    # (pid, fd) -> ring
+        self.ring_name = {}  # ring -> "pid P fd F"
+        self.current = {}    # hart -> running pid
+        self.key, self.sub = None, 0
+        self.submitted = collections.defaultdict(collections.deque)  # (ring, ud)
+        self.in_flight = collections.defaultdict(collections.deque)  # (ring, ud)
+        self.overflowed = collections.defaultdict(collections.deque)  # (ring, ud)
+        self.posted = collections.defaultdict(collections.deque)     # (ring, ud)
+        self.slot = {}       # coroutine id -> Op parked in it
+        self.count = collections.defaultdict(int)  # (ring, counter) -> value
+        self.ovf_count = collections.Counter()     # ring -> CQEs in overflow
+        self.next_flow = 1
+        self.last_ns = 0
+        for rec in time_order(stream.records):
+            self.record(*rec)
+
+    # tracks -------------------------------------------------------------
+    def track(self, uuid, name, parent=None, pid=None, tid=None, counter=False):
+        if uuid not in self.tracks:
+            self.tracks[uuid] = (name, parent, counter, pid, tid)
+        return uuid
+
+    def hart_track(self, hart):
+        role = {0: "normal core", 1: "IO core"}.get(hart, "hart")
+        return self.track(10 + hart, f"hart {hart}: {role}")
+
+    def proc_track(self, pid):
+        name = f"{self.pname.get(pid, 'pid')} (pid {pid})"
+        self.track(100000 + 2 * pid, name, pid=pid)
+        return self.track(100001 + 2 * pid, name, parent=100000 + 2 * pid,
+                          pid=pid, tid=pid)
+
+    def ring_track(self, ring):
+        where = self.ring_name.get(ring)
+        return self.track(1000 + ring * 1000,
+                          f"ring {ring}" + (f" ({where})" if where else ""),
+                          parent=self.hart_track(1))
+
+    def coro_track(self, ring, slot):
+        name = "poller" if slot == 0 else f"request {slot - 1}"
+        return self.track(1000 + ring * 1000 + 1 + slot, name,
+                          parent=self.ring_track(ring))
+
+    def counter_track(self, ring, what):
+        n = {"SQ occupancy": 900, "CQ occupancy": 901, "in flight": 902}[what]
+        return self.track(1000 + ring * 1000 + n, what,
+                          parent=self.ring_track(ring), counter=True)
+
+    # events -------------------------------------------------------------
+    def ns(self, ticks):
+        return ticks * 1000000000 // self.hz
+
+    def emit(self, seq, track, kind, name=None, at=None, flow=None,
+             end_flow=None, value=None, args=None):
+        """kind: 1 begin, 2 end, 3 instant, 4 counter; at the current
+        record's place in time, or at (ticks, hart, seq of the first record
+        written after it) for the start of a slice that is recorded at its
+        end (RING_POLL, EXEC_BUSY)."""
+        self.sub += 1
+        if at is None:
+            key = self.key + (self.sub,)
+        else:
+            ticks, hart, first = at
+            key = (ticks, 1, hart, first, -1)
+        self.events.append((key, self.ns(key[0]), seq, track, kind, name,
+                            flow, end_flow, value, args or {}))
+
+    def counter(self, seq, ring, what, delta):
+        key = (ring, what)
+        self.count[key] = max(0, self.count[key] + delta)
+        self.emit(seq, self.counter_track(ring, what), 4,
+                  value=self.count[key])
+
+    def flow_step(self, op, last=False):
+        op.steps += 1
+        return {"end_flow": op.flow} if last else {"flow": op.flow}
+
+    # the records --------------------------------------------------------
+    def record(self, hart, name, seq, ticks, a0, a1):
+        ts = self.now = self.ns(ticks)
+        self.last_ns = max(self.last_ns, ts)
+        self.key, self.sub = order_key(hart, name, seq, ticks), 0
+        sq = hart + 1  # one trusted packet sequence per hart
+        h = self.hart_track(hart)
+        handler = getattr(self, "ev_" + name.lower(), None)
+        if handler:
+            handler(ts, sq, h, hart, a0, a1)
+
+    def ev_hello(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 3, "trace start", args={"timebase_hz": a0})
+
+    def ev_switch(self, ts, sq, h, hart, a0, a1):
+        if a0:  # switched out
+            self.emit(sq, h, 2)
+            self.current.pop(hart, None)
+        if a1:
+            self.current[hart] = a1
+            self.emit(sq, h, 1, f"run {self.pname.get(a1, 'pid')} (pid {a1})")
+
+    def ev_spawn(self, ts, sq, h, hart, a0, a1):
+        pid, parent = a0 >> 32, a0 & 0xffffffff
+        self.pname[pid] = a1.to_bytes(8, "little").split(b"\0")[0].decode(
+            "ascii", "replace") or "pid"
+        where = self.proc_track(parent) if parent else h
+        self.emit(sq, where, 3, f"spawn {self.pname[pid]} (pid {pid})")
+        self.proc_track(pid)
+
+    def ev_exit(self, ts, sq, h, hart, a0, a1):
+        t = self.proc_track(a0)
+        self.emit(sq, t, 3, f"exit (status {a1:#x})")
+        self.emit(sq, t, 2, "close all")  # its open syscall or trap
+
+    def ev_syscall_enter(self, ts, sq, h, hart, a0, a1):
+        call = self.syscalls.get(a0, f"syscall {a0}")
+        t = self.proc_track(a1)
+        if call in ("exit", "exit_group"):
+            self.emit(sq, t, 3, call)
+        else:
+            self.emit(sq, t, 1, call)
+
+    def ev_syscall_exit(self, ts, sq, h, hart, a0, a1):
+        pid = self.current.get(hart)
+        if pid:
+            self.emit(sq, self.proc_track(pid), 2,
+                      args={"result": s32(a1) if a1 >> 63 else a1})
+
+    def trap_track(self, hart, h):
+        pid = self.current.get(hart)
+        return self.proc_track(pid) if pid else h
+
+    def ev_trap_enter(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, self.trap_track(hart, h), 1,
+                  CAUSES.get(a0, f"trap {a0:#x}"), args={"sepc": hex(a1)})
+
+    def ev_trap_exit(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, self.trap_track(hart, h), 2)
+
+    def ev_timer(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 3, f"timer: preempt pid {a0}" if a1 else "timer")
+
+    def ev_ipi_send(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 3, f"IPI to hart {a0}")
+
+    def ev_ipi_recv(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 3, "IPI received")
+
+    def ev_io_sleep(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 1, "sleep (wfi)",
+                  args={"rings flagged NEED_WAKEUP": a0})
+
+    def ev_io_wake(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 2, args={"woken by": "timer" if a0 & 0x20 and
+                                      not a0 & 0x2 else "IPI"})
+
+    def ev_exec_busy(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 1, "busy", at=(a0, hart, a1 & 0xffffffff))
+
+    def ev_exec_idle(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 2)
+
+    def ev_ring_setup(self, ts, sq, h, hart, a0, a1):
+        pid, fd = a0 >> 32, a0 & 0xffffffff
+        self.ring_of[(pid, fd)] = a1
+        self.ring_name[a1] = f"pid {pid} fd {fd}"
+        # a ring id is reused after RING_FREE: a new track name each time
+        self.tracks.pop(1000 + a1 * 1000, None)
+        self.ring_track(a1)
+        self.emit(sq, self.proc_track(pid), 3, f"ring {a1} set up (fd {fd})")
+
+    def ev_ring_free(self, ts, sq, h, hart, a0, a1):
+        for key, op in list(self.slot.items()):
+            if key >> 8 == a0:
+                self.emit(sq, op.track, 2, "close all")
+                del self.slot[key]
+        for what in ("SQ occupancy", "CQ occupancy", "in flight"):
+            if self.count[(a0, what)]:
+                self.counter(sq, a0, what, -self.count[(a0, what)])
+
+    def ev_user_submit(self, ts, sq, h, hart, a0, a1):
+        pid, fd = a0 >> 32, a0 & 0xffffffff
+        ring = self.ring_of.get((pid, fd))
+        op = Op(ring, a1, self.next_flow)
+        self.next_flow += 1
+        op.submit = ts
+        self.ops.append(op)
+        self.submitted[(ring, a1)].append(op)
+        self.emit(sq, self.proc_track(pid), 3, f"submit {a1}",
+                  **self.flow_step(op))
+        if ring is not None:
+            self.counter(sq, ring, "SQ occupancy", 1)
+
+    def ev_sqe_taken(self, ts, sq, h, hart, a0, a1):
+        ring, opcode = a0 & 0xffffffff, a0 >> 32
+        q = self.submitted[(ring, a1)]
+        if q:
+            op = q.popleft()
+            self.counter(sq, ring, "SQ occupancy", -1)
+        else:  # submitted without libuser's records
+            op = Op(ring, a1, self.next_flow)
+            self.next_flow += 1
+            self.ops.append(op)
+        op.opcode, op.taken = opcode, ts
+        op.track = self.coro_track(ring, 0)
+        self.in_flight[(ring, a1)].append(op)
+        self.emit(sq, op.track, 1, f"{op.name} {a1}", **self.flow_step(op),
+                  args={"user_data": a1, "opcode": op.name})
+        self.counter(sq, ring, "in flight", 1)
+
+    def find_parked(self, coro, ud):
+        if coro in self.slot:
+            return self.slot[coro]
+        for op in self.in_flight[(coro >> 8, ud)]:
+            if op.track == self.coro_track(coro >> 8, 0):
+                return op
+        return None
+
+    def ev_coro_park(self, ts, sq, h, hart, a0, a1):
+        coro, why = a0 & 0xffffffff, a0 >> 32
+        op = self.find_parked(coro, a1)
+        if op is None:
+            return
+        t = self.coro_track(coro >> 8, coro & 0xff)
+        if coro not in self.slot:  # leaves the poller for its own coroutine
+            self.emit(sq, op.track, 2)
+            self.emit(sq, t, 1, f"{op.name} {a1}", args={"user_data": a1})
+            self.slot[coro] = op
+            op.track = t
+        self.emit(sq, t, 1, f"wait ({PARK_WHY.get(why, why)})")
+
+    def ev_coro_resume(self, ts, sq, h, hart, a0, a1):
+        if a0 in self.slot:
+            self.emit(sq, self.slot[a0].track, 2)
+
+    def complete(self, sq, ring, ud, res, overflow):
+        q = self.in_flight[(ring, ud)]
+        if not q:
+            return None
+        op = q.popleft()
+        op.completed, op.res = self.now, res
+        label = f"CQ overflow {res}" if overflow else f"CQE {res}"
+        self.emit(sq, op.track, 3, label, **self.flow_step(op),
+                  args={"result": res})
+        self.emit(sq, op.track, 2)
+        for key, o in list(self.slot.items()):
+            if o is op:
+                del self.slot[key]
+        self.counter(sq, ring, "in flight", -1)
+        return op
+
+    def ev_cqe_posted(self, ts, sq, h, hart, a0, a1):
+        ring, res = a0 & 0xffffffff, s32(a0 >> 32)
+        if self.ovf_count[ring]:
+            # the kernel posts directly only with an empty overflow list:
+            # this one comes from it
+            self.ovf_count[ring] -= 1
+            q = self.overflowed[(ring, a1)]
+            op = q.popleft() if q else None
+            if op:
+                self.emit(sq, self.coro_track(ring, 0), 3,
+                          f"CQE {res} (from overflow)", **self.flow_step(op))
+        else:
+            op = self.complete(sq, ring, a1, res, False)
+        if op:
+            op.posted = ts
+            self.posted[(ring, a1)].append(op)
+        self.counter(sq, ring, "CQ occupancy", 1)
+
+    def ev_cq_overflow(self, ts, sq, h, hart, a0, a1):
+        ring, res = a0 & 0xffffffff, s32(a0 >> 32)
+        self.ovf_count[ring] += 1
+        op = self.complete(sq, ring, a1, res, True)
+        if op:
+            self.overflowed[(ring, a1)].append(op)
+
+    def ev_ring_poll(self, ts, sq, h, hart, a0, a1):
+        ring, taken, first = a0 & 0xff, (a0 >> 8) & 0xffffff, a0 >> 32
+        t = self.coro_track(ring, 0)
+        self.emit(sq, t, 1, f"poll: {taken} SQEs", at=(a1, hart, first),
+                  args={"SQEs taken": taken})
+        self.emit(sq, t, 2)
+
+    def ev_user_reap(self, ts, sq, h, hart, a0, a1):
+        pid, fd = a0 >> 32, a0 & 0xffffffff
+        ring = self.ring_of.get((pid, fd))
+        q = self.posted[(ring, a1)]
+        op = q.popleft() if q else None
+        kw = {}
+        if op:
+            op.reap = ts
+            kw = self.flow_step(op, last=True)
+        self.emit(sq, self.proc_track(pid), 3, f"reap {a1}", **kw)
+        if ring is not None:
+            self.counter(sq, ring, "CQ occupancy", -1)
 
 
 def percentile(values, p):
@@ -88,26 +464,21 @@ def percentile(values, p):
     return v[min(len(v) - 1, int(len(v) * p / 100))]
 
 
-def latency_report(records, events, hz):
+def latency_report(model):
     """Per opcode: how many, and submit -> CQE and CQE -> reap latency
-    percentiles (us), from the flows of request_flows()."""
-    recs = sorted(records, key=lambda r: r[3])
-    steps = collections.defaultdict(dict)  # flow -> {event name: (ts, a0)}
-    for i, (flow, _end) in request_flows(recs, events).items():
-        _h, e, _s, ts, a0, _a1 = recs[i]
-        steps[flow][events[e][0]] = (ts, a0)
-    by_op = collections.defaultdict(lambda: ([], []))
-    for st in steps.values():
-        if "SQE_TAKEN" not in st:
+    percentiles (us)."""
+    by_op = collections.defaultdict(lambda: ([], [], [0]))
+    for op in model.ops:
+        if op.opcode is None:
             continue
-        op = OPCODES.get(st["SQE_TAKEN"][1] >> 32, str(st["SQE_TAKEN"][1] >> 32))
-        to_cqe, to_reap = by_op[op]
-        if "USER_SUBMIT" in st and "CQE_POSTED" in st:
-            to_cqe.append((st["CQE_POSTED"][0] - st["USER_SUBMIT"][0]) * 1e6 / hz)
-        if "CQE_POSTED" in st and "USER_REAP" in st:
-            to_reap.append((st["USER_REAP"][0] - st["CQE_POSTED"][0]) * 1e6 / hz)
-    for op, (to_cqe, to_reap) in sorted(by_op.items()):
-        line = f"trace: op {op}: {max(len(to_cqe), len(to_reap))} requests"
+        to_cqe, to_reap, n = by_op[op.name]
+        n[0] += 1
+        if op.submit is not None and op.posted is not None:
+            to_cqe.append((op.posted - op.submit) / 1000)
+        if op.posted is not None and op.reap is not None:
+            to_reap.append((op.reap - op.posted) / 1000)
+    for name, (to_cqe, to_reap, n) in sorted(by_op.items()):
+        line = f"trace: op {name}: {n[0]} requests"
         for label, v in (("submit->CQE", to_cqe), ("CQE->reap", to_reap)):
             if v:
                 line += (f"; {label} us p50 {percentile(v, 50):.1f} "
@@ -115,26 +486,32 @@ def latency_report(records, events, hz):
         print(line)
 
 
-def summary(path):
+def read_stream(path):
     magic, events = load_events()
     try:
         data = open(path, "rb").read()
     except OSError as e:
         print(f"trace.py: {e.strerror}: {path}")
+        return None
+    return Stream(data, magic, events)
+
+
+def summary(path):
+    s = read_stream(path)
+    if s is None:
         return 1
-    s = Stream(data, magic, events)
     per_hart = collections.defaultdict(collections.Counter)
-    hello = None
-    for hart, ev, seq, ts, a0, a1 in s.records:
-        per_hart[hart][events[ev][0]] += 1
-        if events[ev][0] == "HELLO":
-            hello = (a0, a1)
+    harts = None
+    for hart, name, seq, ts, a0, a1 in s.records:
+        per_hart[hart][name] += 1
+        if name == "HELLO":
+            harts = a1
     print(f"trace: {path}: {len(s.records)} records"
-          + (f", timebase {hello[0]} Hz, {hello[1]} harts" if hello else ""))
+          + (f", timebase {s.hz} Hz, {harts} harts" if harts else ""))
     for hart in sorted(per_hart):
         counts = ", ".join(f"{n} {c}" for n, c in sorted(per_hart[hart].items()))
         print(f"trace: hart {hart}: {sum(per_hart[hart].values())} records: {counts}")
-    latency_report(s.records, events, hello[0] if hello else 10000000)
+    latency_report(Model(s))
     total_lost = sum(s.lost.values()) + sum(s.gaps.values())
     print(f"trace: lost records: {total_lost}"
           + "".join(f" (hart {h}: {n})" for h, n in sorted((s.lost + s.gaps).items())))
@@ -158,27 +535,26 @@ def proto_module():
     return perfetto_trace_pb2
 
 
-def syscall_names():
-    text = open(os.path.join(ROOT, "include", "uapi", "syscalls.h")).read()
-    return {int(m[2]): m[1] for m in re.finditer(r"SYSCALL\((\w+), (\d+),", text)}
+def annotate(e, args):
+    for k, v in args.items():
+        a = e.debug_annotations.add()
+        a.name = k
+        if isinstance(v, str):
+            a.string_value = v
+        elif v < 0:
+            a.int_value = v
+        else:
+            a.uint_value = v
 
 
-class Builder:
-    """Packets for one Perfetto trace: tracks first, then events per hart
-    sequence (each hart's records are in time order: its own sequence)."""
-
-    def __init__(self, pb):
-        self.pb = pb
-        self.trace = pb.Trace()
-        self.tracks = set()
-        self.open = collections.defaultdict(list)  # track -> open slice names
-        self.first = set()                          # sequences started
-
-    def track(self, uuid, name, parent=None, pid=None, tid=None):
-        if uuid in self.tracks:
-            return uuid
-        self.tracks.add(uuid)
-        t = self.trace.packet.add().track_descriptor
+def build_trace(pb, model):
+    """The Trace: every track's descriptor, then the events in time order
+    (so each sequence's timestamps never go backwards), with every slice
+    that is still open at the end closed there, and ends without a begin
+    dropped."""
+    trace = pb.Trace()
+    for uuid, (name, parent, counter, pid, tid) in sorted(model.tracks.items()):
+        t = trace.packet.add().track_descriptor
         t.uuid = uuid
         if pid is not None and tid is None:
             t.process.pid = pid
@@ -187,19 +563,23 @@ class Builder:
             t.thread.pid = pid
             t.thread.tid = tid
             t.thread.thread_name = name
-            t.parent_uuid = parent
         else:
             t.name = name
-            if parent is not None:
-                t.parent_uuid = parent
-        return uuid
+        if parent is not None:
+            t.parent_uuid = parent
+        if counter:
+            t.counter.SetInParent()
+    depth = collections.Counter()
+    first = set()
+    last_seq = {}
 
-    def event(self, seq, ts, track, kind, name=None, flow=None, end_flow=None):
-        p = self.trace.packet.add()
+    def packet(ts, seq, track, kind, name=None, flow=None, end_flow=None,
+               value=None, args=None):
+        p = trace.packet.add()
         p.timestamp = ts
         p.trusted_packet_sequence_id = seq
-        if seq not in self.first:
-            self.first.add(seq)
+        if seq not in first:
+            first.add(seq)
             p.sequence_flags = 1  # SEQ_INCREMENTAL_STATE_CLEARED
         e = p.track_event
         e.track_uuid = track
@@ -210,144 +590,40 @@ class Builder:
             e.flow_ids.append(flow)
         if end_flow is not None:
             e.terminating_flow_ids.append(end_flow)
+        if value is not None:
+            e.counter_value = value
+        if args:
+            annotate(e, args)
 
-    def begin(self, seq, ts, track, name):
-        self.open[track].append(name)
-        self.event(seq, ts, track, 1, name)
-
-    def end(self, seq, ts, track):
-        if self.open[track]:
-            self.open[track].pop()
-            self.event(seq, ts, track, 2)
-
-    def close_all(self, seq_of_track, ts):
-        for track, names in self.open.items():
-            while names:
-                names.pop()
-                self.event(seq_of_track[track], ts, track, 2)
-
-
-def request_flows(recs, events):
-    """One flow per ring request, through its submission in the process,
-    its pickup on the IO core, its CQE, and its reap, which ends it (or the
-    CQE, if never reaped).  Returns {record index: (flow id, ends it)}."""
-    ring_of = {}                                  # (pid, fd) -> ring id
-    stage = collections.defaultdict(collections.deque)  # (step, ring, ud)
-    steps = {}                                    # flow id -> [indexes]
-    next_flow = 1
-    for i, (_h, e, _s, _t, a0, a1) in enumerate(recs):
-        name = events[e][0]
-        if name == "RING_SETUP":
-            ring_of[(a0 >> 32, a0 & 0xffffffff)] = a1
+    for (_key, ts, seq, track, kind, name, flow, end_flow, value,
+         args) in sorted(model.events, key=lambda e: e[0]):
+        last_seq[track] = seq
+        if kind == 1:
+            depth[track] += 1
+        elif kind == 2:
+            n = depth[track] if name == "close all" else 1
+            if depth[track] == 0:
+                continue  # its begin is not in the trace
+            for _ in range(n):
+                depth[track] -= 1
+                packet(ts, seq, track, 2, args=args if n == 1 else None)
             continue
-        if name == "USER_SUBMIT":
-            ring = ring_of.get((a0 >> 32, a0 & 0xffffffff))
-            flow, next_flow = next_flow, next_flow + 1
-            steps[flow] = [i]
-            stage[("submitted", ring, a1)].append(flow)
-        elif name == "SQE_TAKEN":
-            a0 &= 0xffffffff  # the ring (opcode in the high half)
-            q = stage[("submitted", a0, a1)]
-            if q:
-                flow = q.popleft()
-            else:
-                flow, next_flow = next_flow, next_flow + 1
-                steps[flow] = []
-            steps[flow].append(i)
-            stage[("taken", a0, a1)].append(flow)
-        elif name == "CQE_POSTED":
-            q = stage[("taken", a0, a1)]
-            if q:
-                flow = q.popleft()
-                steps[flow].append(i)
-                stage[("posted", a0, a1)].append(flow)
-        elif name == "USER_REAP":
-            ring = ring_of.get((a0 >> 32, a0 & 0xffffffff))
-            q = stage[("posted", ring, a1)]
-            if q:
-                steps[q.popleft()].append(i)
-    out = {}
-    for flow, idx in steps.items():
-        for j, i in enumerate(idx):
-            out[i] = (flow, j == len(idx) - 1 and len(idx) > 1)
-    return out
+        packet(ts, seq, track, kind, name, flow, end_flow, value, args)
+    for track, d in sorted(depth.items()):
+        for _ in range(d):
+            packet(model.last_ns, last_seq[track], track, 2)
+    return trace
 
 
 def perfetto(path, out):
-    magic, events = load_events()
-    try:
-        data = open(path, "rb").read()
-    except OSError as e:
-        print(f"trace.py: {e.strerror}: {path}")
+    s = read_stream(path)
+    if s is None:
         return 1
-    s = Stream(data, magic, events)
     pb = proto_module()
-    names = syscall_names()
-    ev = {name: i for i, (name, _, _) in events.items()}
-    hz = next((a0 for _, e, _, _, a0, _ in s.records if e == ev["HELLO"]),
-              10000000) or 10000000
-    b = Builder(pb)
-    role = {0: "normal core", 1: "IO core"}
-    recs = sorted(s.records, key=lambda r: r[3])  # one time order for all
-    flows = request_flows(recs, events)
-    seq_of_track = {}
-    current = {}     # hart -> running pid
-    last_ts = 0
-    for i, (hart, e, _seq, ts, a0, a1) in enumerate(recs):
-        seq = hart + 1
-        ns = ts * 1000000000 // hz
-        last_ts = max(last_ts, ns)
-        htrack = b.track(10 + hart, f"hart {hart}: {role.get(hart, 'hart')}")
-        seq_of_track[htrack] = seq
-        name = events[e][0]
-        flow, last = flows.get(i, (None, False))
-        fkw = {"end_flow": flow} if last else {"flow": flow}
-        if name == "SWITCH":
-            b.end(seq, ns, htrack)
-            b.begin(seq, ns, htrack, f"run pid {a1}")
-            current[hart] = a1
-        elif name in ("SYSCALL_ENTER", "SYSCALL_EXIT", "USER_SUBMIT",
-                      "USER_REAP"):
-            if name == "SYSCALL_EXIT":
-                pid = current.get(hart, 0)
-            elif name == "SYSCALL_ENTER":
-                pid = a1
-            else:
-                pid = a0 >> 32
-            ptrack = b.track(1000 + 2 * pid, f"pid {pid}", pid=pid)
-            ttrack = b.track(1001 + 2 * pid, f"pid {pid}", parent=ptrack,
-                             pid=pid, tid=pid)
-            seq_of_track[ttrack] = seq
-            call = names.get(a0, f"syscall {a0}")
-            if name == "USER_SUBMIT":
-                b.event(seq, ns, ttrack, 3, f"submit {a1}", **fkw)
-            elif name == "USER_REAP":
-                b.event(seq, ns, ttrack, 3, f"reap {a1}", **fkw)
-            elif name == "SYSCALL_EXIT":
-                b.end(seq, ns, ttrack)
-            elif call in ("exit", "exit_group"):
-                b.event(seq, ns, ttrack, 3, call)
-            else:
-                b.begin(seq, ns, ttrack, call)
-        elif name in ("SQE_TAKEN", "CQE_POSTED"):
-            a0 &= 0xffffffff  # the ring (SQE_TAKEN: opcode in the high half)
-            rtrack = b.track(100 + a0, f"ring {a0}",
-                             parent=b.track(11, "hart 1: IO core"))
-            seq_of_track[rtrack] = seq
-            label = "SQE taken" if name == "SQE_TAKEN" else "CQE posted"
-            b.event(seq, ns, rtrack, 3, f"{label} {a1}", **fkw)
-        elif name == "IO_SLEEP":
-            b.begin(seq, ns, htrack, "idle (wfi)")
-        elif name == "IO_WAKE":
-            b.end(seq, ns, htrack)
-        elif name in ("IPI_SEND", "IPI_RECV", "LOST", "HELLO"):
-            label = {"IPI_SEND": f"IPI to hart {a0}", "IPI_RECV": "IPI received",
-                     "LOST": f"{a0} records lost", "HELLO": "trace start"}[name]
-            b.event(seq, ns, htrack, 3, label)
-    b.close_all(seq_of_track, last_ts)
+    trace = build_trace(pb, Model(s))
     with open(out, "wb") as f:
-        f.write(b.trace.SerializeToString())
-    print(f"trace: wrote {out}: {len(b.trace.packet)} packets; open it at "
+        f.write(trace.SerializeToString())
+    print(f"trace: wrote {out}: {len(trace.packet)} packets; open it at "
           f"https://ui.perfetto.dev (Open trace file)")
     for p in s.problems:
         print(f"trace: problem: {p}")

@@ -142,12 +142,16 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
 	if (err)
 		return err;
 	p->utrace = NULL;
-	if (trace_on) {
-		err = uvm_map_zeroed(p->pagetable, UTRACE_VA, PGSIZE,
+	if (trace_available()) {
+		err = uvm_map_zeroed(p->pagetable, UTRACE_VA,
+				     (1 + UTRACE_REC_PAGES) * PGSIZE,
 				     PTE_R | PTE_W);
 		if (err)
 			return err;
 		p->utrace = uvm_page(p->pagetable, UTRACE_VA, PTE_W);
+		for (int i = 0; i < UTRACE_REC_PAGES; i++)
+			p->utrace_rec[i] = uvm_page(
+				p->pagetable, UTRACE_VA + (1 + i) * PGSIZE, PTE_W);
 	}
 	sp = push_args(p, argv, argc);
 	if (sp < 0)

@@ -29,6 +29,12 @@
  * sleeping on iocore_event, which rechecks its condition (CQEs there, a ring
  * freed, a ping answered).
  *
+ * Tracing: EXEC_BUSY/EXEC_IDLE when the executor's passes start or stop
+ * finding work; RING_POLL for each pass of a ring's poller that did work
+ * (the poller coroutine's run); CORO_PARK/CORO_RESUME for request
+ * coroutines; SQE_TAKEN, CQE_POSTED, CQ_OVERFLOW per request;
+ * IO_SLEEP/IO_WAKE around the wfi sleep with NEED_WAKEUP set.
+ *
  * Locking: see ring.h and ring.c for the ring protocol; ping.req is written
  * by the normal core only and ping.ack by the IO core only.
  */
@@ -113,11 +119,14 @@ static bool flush_overflow(struct ring *r)
 
 	while (r->ovf_head != r->ovf_tail) {
 		uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
+		struct io_uring_cqe *cqe = &r->ovf[r->ovf_head % r->ovf_cap];
 
 		if (r->cq_tail_k - head >= r->cq_entries)
 			break;
-		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] =
-			r->ovf[r->ovf_head++ % r->ovf_cap];
+		trace(TR_CQE_POSTED, (uint64_t)cqe->res << 32 | r->id,
+		      cqe->user_data);
+		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] = *cqe;
+		r->ovf_head++;
 		r->cq_tail_k++;
 		moved = true;
 	}
@@ -134,11 +143,13 @@ static void post_cqe(struct ring *r, uint64_t user_data, int32_t res)
 	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
 
 	if (r->ovf_head == r->ovf_tail && r->cq_tail_k - head < r->cq_entries) {
+		trace(TR_CQE_POSTED, (uint64_t)res << 32 | r->id, user_data);
 		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] = cqe;
 		r->cq_tail_k++;
 		return;
 	}
 	/* ring_has_room() guaranteed room here before the SQE was taken */
+	trace(TR_CQ_OVERFLOW, (uint64_t)res << 32 | r->id, user_data);
 	r->ovf[r->ovf_tail++ % r->ovf_cap] = cqe;
 	__atomic_or_fetch(r->sq_flags, IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELAXED);
 }
@@ -167,9 +178,25 @@ static uint32_t sq_pending(struct ring *r)
 
 static void post(struct ring *r, uint64_t user_data, long res)
 {
-	trace(TR_CQE_POSTED, r->id, user_data);
 	post_cqe(r, user_data, res);
 	r->cqes_posted++;
+}
+
+_Static_assert(REQ_TIMER == TRACE_PARK_TIMER &&
+		       REQ_WAIT_LINK == TRACE_PARK_LINK &&
+		       REQ_WAIT_DRAIN == TRACE_PARK_DRAIN,
+	       "CORO_PARK's why is the request state");
+
+/* A parked request's coroutine id in the trace (uapi/trace.h) */
+static uint64_t coro_id(struct ring *r, struct ring_req *q)
+{
+	return (uint64_t)r->id << 8 | (q - r->reqs + 1);
+}
+
+static void trace_park(struct ring *r, struct ring_req *q)
+{
+	trace(TR_CORO_PARK, (uint64_t)q->state << 32 | coro_id(r, q),
+	      q->sqe.user_data);
 }
 
 /* Put a request that must wait into the ring's pool (room was checked). */
@@ -183,6 +210,7 @@ static struct ring_req *park(struct ring *r, const struct ring_req *tmp,
 			*q = *tmp;
 			q->state = state;
 			r->nparked++;
+			trace_park(r, q);
 			return q;
 		}
 	}
@@ -208,6 +236,7 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 		bool tail = q == r->chain_tail;
 
 		q->link = NULL;
+		trace(TR_CORO_RESUME, coro_id(r, q), q->sqe.user_data);
 		if (failed) {
 			post(r, q->sqe.user_data, -ECANCELED);
 			req_free(r, q);
@@ -216,6 +245,7 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 
 			if (res == RING_PARKED) {
 				q->link = next;
+				trace_park(r, q); /* parks again (a TIMEOUT) */
 				return;
 			}
 			failed = ring_req_failed(q, res);
@@ -243,6 +273,7 @@ static void finish_parked(struct ring *r, struct ring_req *q, long res)
 	}
 	if (q == r->drain)
 		r->drain = NULL;
+	trace(TR_CORO_RESUME, coro_id(r, q), q->sqe.user_data);
 	post(r, q->sqe.user_data, res);
 	req_free(r, q);
 	run_waiting(r, next, failed);
@@ -345,8 +376,9 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 /* One turn of a ring's poller task; returns whether it did anything. */
 static bool ring_poll(struct ring *r)
 {
+	uint64_t since = trace_on ? rdtime() : 0, mark = trace_on ? trace_seq() : 0;
 	bool worked = flush_overflow(r);
-	uint32_t n;
+	uint32_t n, taken = 0;
 
 	worked |= run_timers(r);
 	worked |= try_drain(r);
@@ -365,6 +397,7 @@ static bool ring_poll(struct ring *r)
 		struct ring_req tmp;
 
 		r->sq_head_k++;
+		taken++;
 		worked = true;
 		if (idx >= r->sq_entries) {
 			__atomic_add_fetch(r->sq_dropped, 1, __ATOMIC_RELAXED);
@@ -385,6 +418,8 @@ static bool ring_poll(struct ring *r)
 		 * io_uring_get_sqe (the SQE slots are free again) */
 		__atomic_store_n(r->sq_head, r->sq_head_k, __ATOMIC_RELEASE);
 		publish_cq(r);
+		trace(TR_RING_POLL, mark << 32 | MIN(taken, 0xffffffU) << 8 | r->id,
+		      since);
 	}
 	return worked;
 }
@@ -418,6 +453,7 @@ static bool service_ring_table(void)
 			}
 			ring_destroy_memory(r);
 			r->owner = NULL;
+			trace(TR_RING_FREE, r->id, 0);
 			/* release: the IO core is done with the ring */
 			__atomic_store_n(&r->state, RING_FREE, __ATOMIC_RELEASE);
 			iocore_notify_normal();
@@ -454,14 +490,17 @@ static void set_need_wakeup(bool on)
 }
 
 /* wfi until an IPI or the time CSR reaches deadline (~0: no timer). */
-static void wait_ipi_or_time(uint64_t deadline)
+static uint64_t wait_ipi_or_time(uint64_t deadline)
 {
+	uint64_t sip;
+
 	if (deadline != ~0UL)
 		sbi_set_timer(deadline);
-	while (!(csr_read(sip) & (SIE_SSIE | SIE_STIE)))
+	while (!((sip = csr_read(sip)) & (SIE_SSIE | SIE_STIE)))
 		wfi();
 	if (deadline != ~0UL)
 		sbi_set_timer(~0UL); /* clears sip.STIP */
+	return sip;
 }
 
 /* Sleep until an IPI or the next parked timeout, unless work came. */
@@ -480,10 +519,9 @@ static void idle_sleep(void)
 		}
 		deadline = MIN(deadline, next_deadline(active[i]));
 	}
-	trace(TR_IO_SLEEP, 0, 0);
+	trace(TR_IO_SLEEP, nactive, deadline);
 	trace_drain(false); /* idle: send the trace records */
-	wait_ipi_or_time(deadline);
-	trace(TR_IO_WAKE, 0, 0);
+	trace(TR_IO_WAKE, wait_ipi_or_time(deadline), 0);
 	set_need_wakeup(false);
 }
 
@@ -491,6 +529,7 @@ void iocore_main(void)
 {
 	struct hart *h = this_hart();
 	uint64_t last_work = rdtime();
+	bool busy = false; /* traced: the last pass did work */
 	int next = 0;
 
 	sbi_set_timer(~0UL); /* no timer until a timeout is parked */
@@ -499,6 +538,8 @@ void iocore_main(void)
 	kprintf("hart %ld: IO core: serving rings (%s between polls)\n",
 		(long)h->id, poll_wfi ? "wfi" : "spin");
 	for (;;) {
+		uint64_t pass = trace_on ? rdtime() : 0;
+		uint64_t mark = trace_on ? trace_seq() : 0;
 		bool worked = false;
 
 		if (csr_read(sip) & SIE_SSIE) {
@@ -511,6 +552,14 @@ void iocore_main(void)
 		for (int i = 0; i < nactive; i++)
 			worked |= ring_poll(active[(next + i) % nactive]);
 		next = nactive ? (next + 1) % nactive : 0;
+		if (worked != busy && trace_on) {
+			/* EXEC_BUSY from the start of the first pass with work */
+			if (worked)
+				trace_record(TR_EXEC_BUSY, pass, mark);
+			else
+				trace_record(TR_EXEC_IDLE, 0, 0);
+		}
+		busy = worked;
 		if (worked) {
 			last_work = rdtime();
 			continue;

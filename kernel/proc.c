@@ -121,6 +121,14 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	p->state = P_RUNNABLE;
 	if (!init_proc)
 		init_proc = p;
+	if (trace_on) {
+		uint64_t name8 = 0;
+
+		memcpy(&name8, p->name, MIN(sizeof(name8), sizeof(p->name)));
+		trace_record(TR_SPAWN,
+			     (uint64_t)p->pid << 32 | (parent ? parent->pid : 0),
+			     name8);
+	}
 	return p->pid;
 }
 
@@ -231,6 +239,7 @@ void scheduler(void)
 		swtch(&h->sched_ctx, &p->ctx);
 		if (p->utrace && p->state != P_ZOMBIE)
 			trace_user_drain(p);
+		trace(TR_SWITCH, p->pid, 0);
 		h->proc = NULL;
 		h->stack_lo = h->sched_stack_lo;
 	}
@@ -255,8 +264,9 @@ void proc_exit(int wait_status)
 	ring_exit_all(p);
 	if (p->utrace) {
 		trace_user_drain(p);
-		p->utrace = NULL; /* its page goes with the page table */
+		p->utrace = NULL; /* its pages go with the page table */
 	}
+	trace(TR_EXIT, p->pid, wait_status);
 	kvm_switch_kernel();
 	uvm_free(p->pagetable);
 	p->pagetable = NULL;

@@ -19,6 +19,7 @@
 #include "asm-offsets.h"
 #include "defs.h"
 #include "spinlock.h"
+#include "uapi/trace.h"
 
 /* Registers saved by a trap from user mode; at the top of the kernel stack. */
 struct trapframe {
@@ -97,7 +98,9 @@ struct proc {
 	struct context ctx;
 	uint64_t slice_end; /* time at which the process is preempted */
 
-	struct utrace_area *utrace; /* tracing: the user trace area (kernel VA) */
+	/* tracing: the user trace area's header and record pages (kernel VAs) */
+	struct utrace_area *utrace;
+	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];
 	struct spinlock fd_lock; /* ofile[], cloexec[], exiting */
 	bool exiting; /* the table is being closed: no new fds */
 	struct file *ofile[NOFILE];

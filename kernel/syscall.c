@@ -41,9 +41,12 @@ void syscall(struct trapframe *tf)
 /* syscall() with enter and exit records (user_trap picks it when tracing) */
 void syscall_traced(struct trapframe *tf)
 {
+	struct proc *p = this_proc();
 	uint64_t nr = tf->a7;
 
-	trace_record(TR_SYSCALL_ENTER, nr, this_proc()->pid);
+	if (p->utrace) /* its records first: they happened before */
+		trace_user_drain(p);
+	trace_record(TR_SYSCALL_ENTER, nr, p->pid);
 	syscall(tf);
 	trace_record(TR_SYSCALL_EXIT, nr, tf->a0);
 }

@@ -8,9 +8,14 @@
  * full buffer drops records and counts them; the next drain sends a LOST
  * record with the count first, so the decoder reports every loss.
  *
+ * Recording can be paused and resumed at run time (trace_ctl, a system
+ * call), so that one run measures with tracing off and on; the buffers
+ * exist only when the kernel was booted with `trace`.
+ *
  * Locking: a buffer's head is written only by its hart (release, after the
  * record); its tail only by a drainer holding trace_lock, which also
- * serializes the UART.  trace_lock is a leaf lock.
+ * serializes the UART.  trace_lock is a leaf lock.  trace_on is read
+ * relaxed by both harts; a record being written when it changes is kept.
  */
 #include "defs.h"
 #include "memlayout.h"
@@ -18,11 +23,13 @@
 #include "riscv.h"
 #include "spinlock.h"
 #include "trace.h"
+#include "uapi/errno.h"
 
-/* per hart, allocated when tracing is on: 512 pages, 2 MiB, 65536 records */
-#define TRACE_PAGES 512
+/* per hart, allocated when tracing is on: 2048 pages, 8 MiB, 262144 records */
+#define TRACE_PAGES 2048
 #define RECS_PER_PAGE (PGSIZE / sizeof(struct trace_rec))
 #define TRACE_RECS (TRACE_PAGES * RECS_PER_PAGE)
+#define UTRACE_PER_PAGE (PGSIZE / sizeof(struct utrace_rec))
 
 /* QEMU virt: PCIe ECAM, and the PCI I/O window where BAR0 is placed */
 #define PCI_ECAM_PA 0x30000000UL
@@ -30,16 +37,28 @@
 #define TRACE_DEV 1	   /* 00:01.0, the first device QEMU adds */
 #define TRACE_BAR0 0x1000 /* I/O address given to the UART */
 
-bool trace_on;
+bool trace_on;	   /* recording now */
+static bool trace_ready; /* booted with `trace`: buffers and UART there */
 
+/*
+ * A record's first word, magic | hart << 16 | event << 24 | seq << 32, is
+ * stored at once; seq is the record's index in its hart's stream (head).
+ */
 static struct trace_buf {
+	/* this hart only */
+	uint64_t head;
+	uint64_t limit;	 /* head may grow to this without loading tail */
+	uint64_t hdr;	 /* TRACE_MAGIC | hart << 16 */
+	uint64_t lost;	 /* exchanged by the drainer */
 	struct trace_rec *page[TRACE_PAGES];
-	uint64_t head;	    /* this hart only */
-	uint64_t tail_seen; /* this hart only: tail as last loaded */
-	uint64_t lost;	    /* this hart only */
-	uint32_t seq;	    /* this hart only */
-	uint64_t tail;	    /* under trace_lock */
+	/* under trace_lock */
+	uint64_t tail;
 } bufs[NHART];
+
+bool trace_available(void)
+{
+	return trace_ready;
+}
 
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");
 static volatile uint8_t *uart; /* NULL: no trace UART found */
@@ -49,17 +68,22 @@ static struct trace_rec *slot(struct trace_buf *b, uint64_t i)
 	return &b->page[(i / RECS_PER_PAGE) % TRACE_PAGES][i % RECS_PER_PAGE];
 }
 
-static void record(int event, uint64_t ts, uint64_t a0, uint64_t a1);
+/* The seq number this hart's next record will have. */
+uint64_t trace_seq(void)
+{
+	return (uint32_t)this_hart()->trace->head;
+}
 
 void trace_record(int event, uint64_t a0, uint64_t a1)
 {
-	record(event, rdtime(), a0, a1);
+	trace_record_at(event, rdtime(), a0, a1);
 }
 
 /*
  * Move the records a process wrote in its user trace area into this hart's
- * stream (normal core: when it is switched out, and at exit).  The head is
- * the user's: read once, bounded; each record's event checked.
+ * stream (normal core: when it enters the kernel, is switched out, and at
+ * exit).  The head is the user's: read once, bounded; each record's event
+ * checked.  Paused, the records are dropped.
  */
 void trace_user_drain(struct proc *p)
 {
@@ -67,51 +91,53 @@ void trace_user_drain(struct proc *p)
 	/* acquire: pairs with libuser's release store of head */
 	uint32_t head = __atomic_load_n(&u->head, __ATOMIC_ACQUIRE);
 	uint32_t tail = u->tail, lost = u->lost;
+	uint64_t pid = (uint64_t)p->pid << 32;
 
-	if (head - tail > UTRACE_RECS) {
-		lost += head - tail; /* garbage: count it, take nothing */
+	if (head - tail > UTRACE_RECS || !trace_on) {
+		if (trace_on)
+			lost += head - tail; /* garbage: count it, take none */
 		tail = head;
 	}
 	for (; tail != head; tail++) {
-		struct utrace_rec r = u->rec[tail % UTRACE_RECS];
+		uint32_t i = tail % UTRACE_RECS;
+		struct utrace_rec r = p->utrace_rec[i / UTRACE_PER_PAGE]
+						   [i % UTRACE_PER_PAGE];
 
 		if (r.event != TR_USER_SUBMIT && r.event != TR_USER_REAP)
 			continue;
-		record(r.event, r.ts, (uint64_t)p->pid << 32 | (uint32_t)r.ring_fd,
-		       r.user_data);
+		trace_record_at(r.event, r.ts, pid | (uint32_t)r.ring_fd,
+				r.user_data);
 	}
 	if (lost) {
 		u->lost = 0;
-		record(TR_LOST, rdtime(), lost, 0);
+		if (trace_on)
+			trace_record(TR_LOST, lost, 0);
 	}
 	/* release: the records are copied before the slots are reused */
 	__atomic_store_n(&u->tail, tail, __ATOMIC_RELEASE);
 }
 
-static void record(int event, uint64_t ts, uint64_t a0, uint64_t a1)
+void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 {
-	struct hart *h = this_hart();
-	struct trace_buf *b = h->trace;
+	struct trace_buf *b = this_hart()->trace;
 	uint64_t head = b->head;
-	struct trace_rec *r;
+	uint64_t *r;
 
-	if (head - b->tail_seen >= TRACE_RECS) {
+	if (unlikely(head >= b->limit)) {
 		/* acquire: pairs with the drainer's release store of tail (the
 		 * slots it sent may be reused); loaded only when seemingly full */
-		b->tail_seen = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE);
-		if (head - b->tail_seen >= TRACE_RECS) {
+		b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) +
+			   TRACE_RECS;
+		if (head >= b->limit) {
 			b->lost++;
 			return;
 		}
 	}
-	r = slot(b, head);
-	r->magic = TRACE_MAGIC;
-	r->hart = h->id;
-	r->event = event;
-	r->seq = b->seq++;
-	r->ts = ts;
-	r->a0 = a0;
-	r->a1 = a1;
+	r = (uint64_t *)slot(b, head);
+	r[0] = b->hdr | (uint64_t)event << 24 | head << 32;
+	r[1] = ts;
+	r[2] = a0;
+	r[3] = a1;
 	/* release: the record before the head; pairs with the drainer's
 	 * acquire load of head */
 	__atomic_store_n(&b->head, head + 1, __ATOMIC_RELEASE);
@@ -136,7 +162,7 @@ static void drain_one(int hart)
 
 	if (lost) {
 		struct trace_rec r = { TRACE_MAGIC, hart, TR_LOST, 0, rdtime(),
-				       lost, 0 };
+				       lost, 0 }; /* seq 0: outside the numbering */
 
 		uart_out(&r, sizeof(r));
 	}
@@ -149,7 +175,7 @@ static void drain_one(int hart)
 /* Send what is buffered: this hart's, or (at power-off) every hart's. */
 void trace_drain(bool all_harts)
 {
-	if (!trace_on || !uart)
+	if (!trace_ready)
 		return;
 	spin_lock(&trace_lock);
 	if (all_harts) {
@@ -167,13 +193,11 @@ void trace_init(void)
 {
 	volatile uint32_t *cfg;
 
-	trace_on = bootarg_present("trace");
-	if (!trace_on)
+	if (!bootarg_present("trace"))
 		return;
 	cfg = (volatile uint32_t *)devmem(PCI_ECAM_PA + (TRACE_DEV << 15));
 	if (cfg[0] != (0x0002U << 16 | 0x1b36)) { /* Red Hat PCI 16550 */
 		kprintf("trace: no pci-serial at 00:01.0: tracing off\n");
-		trace_on = false;
 		return;
 	}
 	for (int i = 0; i < bootinfo.nharts; i++) {
@@ -184,8 +208,11 @@ void trace_init(void)
 			if (!bufs[id].page[j])
 				panic("trace: no memory for the buffers");
 		}
-		if (id < NHART)
+		if (id < NHART) {
+			bufs[id].hdr = TRACE_MAGIC | id << 16;
+			bufs[id].limit = TRACE_RECS;
 			harts[id].trace = &bufs[id];
+		}
 	}
 	cfg[4] = TRACE_BAR0;	/* BAR0, an I/O BAR */
 	cfg[1] |= 0x1;		/* command: I/O space enable */
@@ -193,6 +220,23 @@ void trace_init(void)
 	uart[1] = 0;		/* no interrupts */
 	uart[3] = 0x03;		/* 8N1 */
 	uart[2] = 0x07;		/* FIFOs on and cleared */
+	trace_ready = trace_on = true;
 	trace(TR_HELLO, timebase_hz, bootinfo.nharts);
 	kprintf("trace: on, records to the pci-serial UART\n");
+}
+
+/*
+ * trace_ctl(on): pause (0) or resume (1) recording; returns the previous
+ * state.  ENODEV without the kernel option `trace`.
+ */
+long sys_trace_ctl(long on, long a1, long a2, long a3, long a4, long a5)
+{
+	bool was = trace_on;
+
+	if (!trace_ready)
+		return -ENODEV;
+	if (on != 0 && on != 1)
+		return -EINVAL;
+	__atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
+	return was;
 }

@@ -4,7 +4,9 @@
  * user_trap(): system calls (the hot path: straight to the syscall table),
  * interrupts, and user faults, which kill only the faulting process with a
  * one-line reason.  kernel_trap(): interrupts taken in the scheduler's idle
- * loop; anything else is a kernel fault and panics.
+ * loop; anything else is a kernel fault and panics.  Traced: TRAP_ENTER and
+ * TRAP_EXIT around interrupts and user faults (a fault's process exits in
+ * between); system calls have their own SYSCALL_ENTER/EXIT instead.
  *
  * The timer (SBI set_timer) drives round-robin preemption and sleeping
  * processes on the normal core.  Software interrupts are IPIs between the
@@ -65,6 +67,7 @@ static void timer_intr(void)
 
 	timer_deadline = 0; /* it fired: the next timer_program() must rearm */
 	wakeup_timers(now);
+	trace(TR_TIMER, p ? p->pid : 0, p && now >= p->slice_end);
 	if (p && now >= p->slice_end)
 		yield(); /* reprograms the timer when this process runs again */
 	else
@@ -141,11 +144,14 @@ void user_trap(struct trapframe *tf)
 		else
 			syscall(tf);
 	} else if (scause & SCAUSE_INTR) {
+		trace(TR_TRAP_ENTER, scause, tf->epc);
 		interrupt(scause);
+		trace(TR_TRAP_EXIT, scause, 0);
 	} else {
 		struct proc *p = this_proc();
 		uint64_t stval = csr_read(stval);
 
+		trace(TR_TRAP_ENTER, scause, tf->epc);
 		kprintf("pid %d (%s): killed: %s (scause %ld) sepc 0x%lx stval 0x%lx\n",
 			p->pid, p->name, cause_name(scause), (long)scause,
 			tf->epc, stval);
@@ -159,5 +165,7 @@ void kernel_trap(struct kframe *kf)
 
 	if (!(scause & SCAUSE_INTR))
 		panic_trap(kf, scause, csr_read(stval));
+	trace(TR_TRAP_ENTER, scause, csr_read(sepc));
 	interrupt(scause);
+	trace(TR_TRAP_EXIT, scause, 0);
 }

@@ -233,35 +233,48 @@ int io_uring_unregister_buffers(struct io_uring *ring)
  * Tracing: record n submissions (SQEs from index first) or reaps (CQEs from
  * index first) in the user trace area, with the time CSR; the kernel drains
  * them into the trace stream.  A full area counts the records it drops.
+ * One load of tail and one store of head per call, whatever n is.
  */
 void __utrace_ring(struct io_uring *ring, int submit, unsigned first,
 		   unsigned n)
 {
 	struct utrace_area *u = __utrace;
+	unsigned head = u->head, room, mask;
 	uint64_t now;
 
-	__asm__ volatile("rdtime %0" : "=r"(now));
-	for (unsigned i = 0; i < n; i++) {
-		unsigned head = u->head;
-		struct utrace_rec *r;
-
-		/* acquire: pairs with the kernel's release store of tail */
-		if (head - __atomic_load_n(&u->tail, __ATOMIC_ACQUIRE) >=
-		    UTRACE_RECS) {
-			u->lost++;
-			continue;
-		}
-		r = &u->rec[head % UTRACE_RECS];
-		r->ts = now;
-		r->event = submit ? TR_USER_SUBMIT : TR_USER_REAP;
-		r->ring_fd = ring->ring_fd;
-		r->user_data =
-			submit ? ring->sq.sqes[(first + i) & ring->sq.ring_mask].user_data
-			       : ring->cq.cqes[(first + i) & ring->cq.ring_mask].user_data;
-		/* release: the record before the head; pairs with the kernel's
-		 * acquire load of head (trace_user_drain) */
-		__atomic_store_n(&u->head, head + 1, __ATOMIC_RELEASE);
+	/* acquire: pairs with the kernel's release store of tail */
+	room = UTRACE_RECS - (head - __atomic_load_n(&u->tail, __ATOMIC_ACQUIRE));
+	if (room > UTRACE_RECS)
+		room = 0; /* a damaged area: drop */
+	if (n > room) {
+		u->lost += n - room;
+		n = room;
 	}
+	__asm__ volatile("rdtime %0" : "=r"(now));
+	if (submit) {
+		mask = ring->sq.ring_mask;
+		for (unsigned i = 0; i < n; i++) {
+			struct utrace_rec *r = &u->rec[(head + i) % UTRACE_RECS];
+
+			r->ts = now;
+			r->event = TR_USER_SUBMIT;
+			r->ring_fd = ring->ring_fd;
+			r->user_data = ring->sq.sqes[(first + i) & mask].user_data;
+		}
+	} else {
+		mask = ring->cq.ring_mask;
+		for (unsigned i = 0; i < n; i++) {
+			struct utrace_rec *r = &u->rec[(head + i) % UTRACE_RECS];
+
+			r->ts = now;
+			r->event = TR_USER_REAP;
+			r->ring_fd = ring->ring_fd;
+			r->user_data = ring->cq.cqes[(first + i) & mask].user_data;
+		}
+	}
+	/* release: the records before the head; pairs with the kernel's
+	 * acquire load of head (trace_user_drain) */
+	__atomic_store_n(&u->head, head + n, __ATOMIC_RELEASE);
 }
 
 int io_wait(struct io_uring *ring, unsigned min_complete)

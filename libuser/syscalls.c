@@ -18,6 +18,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <uapi/trace.h>
 #include <unistd.h>
 #include <usys.h>
 #include <uapi/abi.h>
@@ -347,6 +348,22 @@ int spawn(const char *path, char *const argv[])
 long iocore_ping(long n)
 {
 	return __syscall_ret(__syscall1(SYS_iocore_ping, n));
+}
+
+int trace_ctl(int on)
+{
+	static struct utrace_area *paused;
+	long r = __syscall1(SYS_trace_ctl, on);
+
+	/* this process stops and starts its own user-side records too */
+	if (r >= 0 && !on && __utrace) {
+		paused = __utrace;
+		__utrace = NULL;
+	} else if (r >= 0 && on && paused) {
+		__utrace = paused;
+		paused = NULL;
+	}
+	return __syscall_ret(r);
 }
 
 long free_pages(void)

@@ -101,7 +101,11 @@
 	SYSCALL(iocore_ping, 2001, 1,                                           \
 		"n -> n: n IPI round trips normal core -> IO core -> normal "   \
 		"core, the caller sleeping meanwhile; EINVAL (n < 1 or > "      \
-		"1000000), ENODEV (no IO core)")
+		"1000000), ENODEV (no IO core)")                               \
+	SYSCALL(trace_ctl, 2002, 1,                                             \
+		"on -> previous state: pause (0) or resume (1) trace "          \
+		"recording; EINVAL (not 0 or 1), ENODEV (kernel not booted "    \
+		"with trace)")
 
 #define SYSCALL_ENUM(name, nr, nargs, doc) SYS_##name = nr,
 enum { SYSCALL_LIST(SYSCALL_ENUM) SYS_MAX_PLUS_ONE };

@@ -3,7 +3,12 @@
  * events, shared by the kernel (kernel/trace.c) and the host decoder
  * (hosttools/trace.py parses this file).  Each record is 32 bytes,
  * little-endian; each hart numbers its records from 0 (seq), so the decoder
- * sees any gap; a LOST record says how many a full buffer dropped.
+ * sees any gap; a LOST record says how many a full buffer dropped.  A
+ * record's ts is when it was written, except for the user-side records
+ * (their own time) and EXEC_BUSY and RING_POLL, which are written at the
+ * end of what they describe and carry its start: the time, and since_seq,
+ * the seq number of the first record written after it started (so the
+ * decoder places the start among records of the same time-CSR tick).
  *
  * TRACE_EVENT(id, NAME, "arg0 name", "arg1 name")
  */
@@ -24,15 +29,17 @@ struct trace_rec {
 };
 
 /*
- * The user trace area: one page the kernel maps into each process when
- * tracing is on (its address is in the auxiliary vector under
- * AT_TRACE_AREA).  libuser appends records (ring submissions and reaps,
- * with the time CSR) and advances head; the kernel drains them into the
- * hart's stream when the process is switched out or exits, and advances
- * tail.  A full area drops and counts in lost.
+ * The user trace area: pages the kernel maps into each process when tracing
+ * is on (the address is in the auxiliary vector under AT_TRACE_AREA): a
+ * header page, then UTRACE_RECS records.  libuser appends records (ring
+ * submissions and reaps, with the time CSR) and advances head; the kernel
+ * drains them into the hart's stream when the process enters the kernel,
+ * is switched out or exits, and advances tail.  A full area drops records
+ * and counts them in lost.
  */
 #define AT_TRACE_AREA 0x7000 /* an auxv tag of this kernel's own */
-#define UTRACE_RECS 127
+#define UTRACE_REC_PAGES 16
+#define UTRACE_RECS (UTRACE_REC_PAGES * 4096 / 32) /* 2048, a power of 2 */
 
 struct utrace_rec {
 	uint64_t ts;
@@ -43,13 +50,24 @@ struct utrace_rec {
 };
 
 struct utrace_area {
-	uint32_t head; /* user writes (release after the record) */
+	uint32_t head; /* user writes (release after the records) */
 	uint32_t tail; /* kernel writes */
 	uint32_t lost; /* user counts, kernel reads and clears */
-	uint32_t pad[5];
-	struct utrace_rec rec[UTRACE_RECS];
+	uint32_t pad[1021];
+	struct utrace_rec rec[UTRACE_RECS]; /* from the second page on */
 };
 
+/*
+ * The events.  A request on a ring: USER_SUBMIT (libuser published it),
+ * SQE_TAKEN (the IO core copied it and issued it at once, unless a
+ * CORO_PARK for it follows), CORO_PARK/CORO_RESUME (it waits as a request
+ * coroutine: for its timer, the link before it, or a drain; resumed, it is
+ * issued or completes), CQE_POSTED or CQ_OVERFLOW (it completed with that
+ * result; the CQE went to the CQ, or to the overflow list and then to the
+ * CQ with a second CQE_POSTED), USER_REAP (libuser consumed the CQE).
+ * Coroutine ids: ring << 8 for a ring's poller, ring << 8 | (slot + 1) for
+ * a parked request.  Times in a0/a1 are time-CSR values like ts.
+ */
 #define TRACE_EVENTS(TRACE_EVENT)                                              \
 	TRACE_EVENT(0, HELLO, "timebase_hz", "harts")                          \
 	TRACE_EVENT(1, LOST, "records", "")                                    \
@@ -59,12 +77,30 @@ struct utrace_area {
 	TRACE_EVENT(5, IPI_SEND, "to_hart", "")                                \
 	TRACE_EVENT(6, IPI_RECV, "", "")                                       \
 	TRACE_EVENT(7, SQE_TAKEN, "opcode << 32 | ring", "user_data")          \
-	TRACE_EVENT(8, CQE_POSTED, "ring", "user_data")                        \
-	TRACE_EVENT(9, IO_SLEEP, "", "")                                       \
-	TRACE_EVENT(10, IO_WAKE, "", "")                                       \
+	TRACE_EVENT(8, CQE_POSTED, "result << 32 | ring", "user_data")         \
+	TRACE_EVENT(9, IO_SLEEP, "rings flagged NEED_WAKEUP", "deadline")      \
+	TRACE_EVENT(10, IO_WAKE, "sip", "")                                    \
 	TRACE_EVENT(11, RING_SETUP, "pid << 32 | fd", "ring")                  \
 	TRACE_EVENT(12, USER_SUBMIT, "pid << 32 | ring fd", "user_data")       \
-	TRACE_EVENT(13, USER_REAP, "pid << 32 | ring fd", "user_data")
+	TRACE_EVENT(13, USER_REAP, "pid << 32 | ring fd", "user_data")         \
+	TRACE_EVENT(14, TRAP_ENTER, "scause", "sepc")                          \
+	TRACE_EVENT(15, TRAP_EXIT, "scause", "")                               \
+	TRACE_EVENT(16, TIMER, "pid", "preempted")                             \
+	TRACE_EVENT(17, SPAWN, "pid << 32 | parent pid", "name (8 bytes)")     \
+	TRACE_EVENT(18, EXIT, "pid", "wait status")                            \
+	TRACE_EVENT(19, EXEC_BUSY, "since", "since_seq")                              \
+	TRACE_EVENT(20, EXEC_IDLE, "", "")                                     \
+	TRACE_EVENT(21, RING_POLL, "since_seq << 32 | taken << 8 | ring",      \
+		    "since")                                                   \
+	TRACE_EVENT(22, CORO_PARK, "why << 32 | coroutine", "user_data")       \
+	TRACE_EVENT(23, CORO_RESUME, "coroutine", "user_data")                 \
+	TRACE_EVENT(24, CQ_OVERFLOW, "result << 32 | ring", "user_data")       \
+	TRACE_EVENT(25, RING_FREE, "ring", "")
+
+/* CORO_PARK's why */
+#define TRACE_PARK_TIMER 1 /* a TIMEOUT waits for its time or count */
+#define TRACE_PARK_LINK 2  /* waits for the link before it */
+#define TRACE_PARK_DRAIN 3 /* IOSQE_IO_DRAIN: waits for all before it */
 
 #define TRACE_ENUM(id, name, a0, a1) TR_##name = id,
 enum { TRACE_EVENTS(TRACE_ENUM) TR_NEVENTS };

@@ -43,6 +43,11 @@ long __syscall_ret(long r);
 int spawn(const char *path, char *const argv[]);
 /* n IPI round trips to the IO core and back (tests the IPI path). */
 long iocore_ping(long n);
+/* pause (0) or resume (1) kernel tracing; returns the previous state, or
+ * -1 with errno ENODEV when the kernel was not booted with `trace` */
+int trace_ctl(int on);
+/* the user trace area (uapi/trace.h), when tracing is on; libuser's */
+extern struct utrace_area *__utrace;
 /* free physical pages, from sysinfo */
 long free_pages(void);
 /* power the machine off (QEMU exits 0) */
