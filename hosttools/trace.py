@@ -78,8 +78,8 @@ class Stream:
     def __init__(self, data, magic, events):
         self.records = []   # (hart, event name, seq, ts, a0, a1)
         self.problems = []  # human-readable
-        self.lost = collections.Counter()  # hart -> records the kernel dropped
-        self.gaps = collections.Counter()  # hart -> seq numbers missing
+        self.lost = collections.Counter()  # where -> records dropped
+        self.gaps = collections.Counter()  # "hart N" -> seq numbers missing
         pos, last_seq = 0, {}
         while pos + REC.size <= len(data):
             magic_, hart, ev, seq, ts, a0, a1 = REC.unpack_from(data, pos)
@@ -96,11 +96,13 @@ class Stream:
             pos += REC.size
             name = events[ev][0]
             if name == "LOST":
-                self.lost[hart] += a0
+                # a1: the process whose user trace area was full, or 0
+                self.lost[f"pid {a1} user area" if a1 else f"hart {hart}"] += a0
+                self.records.append((hart, name, seq, ts, a0, a1))
                 continue
             if hart in last_seq and seq != last_seq[hart] + 1:
                 if seq > last_seq[hart]:
-                    self.gaps[hart] += seq - last_seq[hart] - 1
+                    self.gaps[f"hart {hart}"] += seq - last_seq[hart] - 1
             last_seq[hart] = seq
             self.records.append((hart, name, seq, ts, a0, a1))
         if pos < len(data):
@@ -111,6 +113,10 @@ class Stream:
 
 
 PRIO = {"USER_SUBMIT": 0, "USER_REAP": 2}
+# track uuids: 10 + hart; RING_UUID * n (+ 1 + slot, + 900..) for the n-th
+# ring set up; PROC_UUID + 2 * pid (+ 1 for its thread)
+RING_UUID = 1 << 20
+PROC_UUID = 1 << 48
 
 
 def order_key(hart, name, seq, ticks):
@@ -166,6 +172,8 @@ class Model:
         self.pname = {}      # pid -> name
         self.ring_of = {}    # (pid, fd) -> ring
         self.ring_name = {}  # ring -> "pid P fd F"
+        self.ring_uuid = {}  # ring -> its tracks' base uuid, while it lives
+        self.rings_seen = 0
         self.current = {}    # hart -> running pid
         self.key, self.sub = None, 0
         self.submitted = collections.defaultdict(collections.deque)  # (ring, ud)
@@ -192,24 +200,33 @@ class Model:
 
     def proc_track(self, pid):
         name = f"{self.pname.get(pid, 'pid')} (pid {pid})"
-        self.track(100000 + 2 * pid, name, pid=pid)
-        return self.track(100001 + 2 * pid, name, parent=100000 + 2 * pid,
-                          pid=pid, tid=pid)
+        self.track(PROC_UUID + 2 * pid, name, pid=pid)
+        return self.track(PROC_UUID + 2 * pid + 1, name,
+                          parent=PROC_UUID + 2 * pid, pid=pid, tid=pid)
+
+    def ring_base(self, ring):
+        """Each ring (a ring id is reused once freed) has uuids of its own:
+        base + 0 the ring, + 1 its poller, + 2.. its request slots, + 900..
+        its counters."""
+        if ring not in self.ring_uuid:
+            self.rings_seen += 1
+            self.ring_uuid[ring] = RING_UUID * self.rings_seen
+        return self.ring_uuid[ring]
 
     def ring_track(self, ring):
         where = self.ring_name.get(ring)
-        return self.track(1000 + ring * 1000,
+        return self.track(self.ring_base(ring),
                           f"ring {ring}" + (f" ({where})" if where else ""),
                           parent=self.hart_track(1))
 
     def coro_track(self, ring, slot):
         name = "poller" if slot == 0 else f"request {slot - 1}"
-        return self.track(1000 + ring * 1000 + 1 + slot, name,
+        return self.track(self.ring_base(ring) + 1 + slot, name,
                           parent=self.ring_track(ring))
 
     def counter_track(self, ring, what):
         n = {"SQ occupancy": 900, "CQ occupancy": 901, "in flight": 902}[what]
-        return self.track(1000 + ring * 1000 + n, what,
+        return self.track(self.ring_base(ring) + n, what,
                           parent=self.ring_track(ring), counter=True)
 
     # events -------------------------------------------------------------
@@ -220,22 +237,23 @@ class Model:
              end_flow=None, value=None, args=None):
         """kind: 1 begin, 2 end, 3 instant, 4 counter; at the current
         record's place in time, or at (ticks, hart, seq of the first record
-        written after it) for the start of a slice that is recorded at its
-        end (RING_POLL, EXEC_BUSY)."""
+        written after it, rank) for something that is recorded after it
+        happened (RING_POLL, EXEC_BUSY, OP_DONE): rank orders those that
+        share a place, the outermost slice first."""
         self.sub += 1
         if at is None:
             key = self.key + (self.sub,)
         else:
-            ticks, hart, first = at
-            key = (ticks, 1, hart, first, -1)
+            ticks, hart, first, rank = at
+            key = (ticks, 1, hart, first, rank)
         self.events.append((key, self.ns(key[0]), seq, track, kind, name,
                             flow, end_flow, value, args or {}))
 
-    def counter(self, seq, ring, what, delta):
+    def counter(self, seq, ring, what, delta, at=None):
         key = (ring, what)
         self.count[key] = max(0, self.count[key] + delta)
         self.emit(seq, self.counter_track(ring, what), 4,
-                  value=self.count[key])
+                  value=self.count[key], at=at)
 
     def flow_step(self, op, last=False):
         op.steps += 1
@@ -254,6 +272,10 @@ class Model:
 
     def ev_hello(self, ts, sq, h, hart, a0, a1):
         self.emit(sq, h, 3, "trace start", args={"timebase_hz": a0})
+
+    def ev_lost(self, ts, sq, h, hart, a0, a1):
+        self.emit(sq, h, 3, f"{a0} records lost"
+                  + (f" (pid {a1}'s user trace area was full)" if a1 else ""))
 
     def ev_switch(self, ts, sq, h, hart, a0, a1):
         if a0:  # switched out
@@ -319,7 +341,7 @@ class Model:
                                       not a0 & 0x2 else "IPI"})
 
     def ev_exec_busy(self, ts, sq, h, hart, a0, a1):
-        self.emit(sq, h, 1, "busy", at=(a0, hart, a1 & 0xffffffff))
+        self.emit(sq, h, 1, "busy", at=(a0, hart, a1 & 0xffffffff, -3))
 
     def ev_exec_idle(self, ts, sq, h, hart, a0, a1):
         self.emit(sq, h, 2)
@@ -328,8 +350,8 @@ class Model:
         pid, fd = a0 >> 32, a0 & 0xffffffff
         self.ring_of[(pid, fd)] = a1
         self.ring_name[a1] = f"pid {pid} fd {fd}"
-        # a ring id is reused after RING_FREE: a new track name each time
-        self.tracks.pop(1000 + a1 * 1000, None)
+        if a1 in self.ring_uuid and self.ring_uuid[a1] in self.tracks:
+            del self.ring_uuid[a1]  # a ring id used again: new tracks
         self.ring_track(a1)
         self.emit(sq, self.proc_track(pid), 3, f"ring {a1} set up (fd {fd})")
 
@@ -355,22 +377,30 @@ class Model:
         if ring is not None:
             self.counter(sq, ring, "SQ occupancy", 1)
 
-    def ev_sqe_taken(self, ts, sq, h, hart, a0, a1):
-        ring, opcode = a0 & 0xffffffff, a0 >> 32
-        q = self.submitted[(ring, a1)]
+    def take(self, sq, ring, opcode, ud, at=None):
+        q = self.submitted[(ring, ud)]
         if q:
             op = q.popleft()
-            self.counter(sq, ring, "SQ occupancy", -1)
+            self.counter(sq, ring, "SQ occupancy", -1, at=at)
         else:  # submitted without libuser's records
-            op = Op(ring, a1, self.next_flow)
+            op = Op(ring, ud, self.next_flow)
             self.next_flow += 1
             self.ops.append(op)
-        op.opcode, op.taken = opcode, ts
+        op.opcode, op.taken = opcode, self.ns(at[0]) if at else self.now
         op.track = self.coro_track(ring, 0)
-        self.in_flight[(ring, a1)].append(op)
-        self.emit(sq, op.track, 1, f"{op.name} {a1}", **self.flow_step(op),
-                  args={"user_data": a1, "opcode": op.name})
-        self.counter(sq, ring, "in flight", 1)
+        self.in_flight[(ring, ud)].append(op)
+        self.emit(sq, op.track, 1, f"{op.name} {ud}", at=at,
+                  **self.flow_step(op), args={"user_data": ud, "opcode": op.name})
+        self.counter(sq, ring, "in flight", 1, at=at)
+
+    def ev_sqe_taken(self, ts, sq, h, hart, a0, a1):
+        self.take(sq, a0 & 0xffffffff, a0 >> 32, a1)
+
+    def ev_op_done(self, ts, sq, h, hart, a0, a1):
+        ring, opcode, took = a0 & 0xff, (a0 >> 8) & 0xff, (a0 >> 16) & 0xffff
+        ticks, seq = self.key[0], self.key[3]
+        self.take(sq, ring, opcode, a1, at=(ticks - took, hart, seq, -1))
+        self.ev_cqe_posted(ts, sq, h, hart, a0 >> 32 << 32 | ring, a1)
 
     def find_parked(self, coro, ud):
         if coro in self.slot:
@@ -441,7 +471,7 @@ class Model:
     def ev_ring_poll(self, ts, sq, h, hart, a0, a1):
         ring, taken, first = a0 & 0xff, (a0 >> 8) & 0xffffff, a0 >> 32
         t = self.coro_track(ring, 0)
-        self.emit(sq, t, 1, f"poll: {taken} SQEs", at=(a1, hart, first),
+        self.emit(sq, t, 1, f"poll: {taken} SQEs", at=(a1, hart, first, -2),
                   args={"SQEs taken": taken})
         self.emit(sq, t, 2)
 
@@ -514,7 +544,7 @@ def summary(path):
     latency_report(Model(s))
     total_lost = sum(s.lost.values()) + sum(s.gaps.values())
     print(f"trace: lost records: {total_lost}"
-          + "".join(f" (hart {h}: {n})" for h, n in sorted((s.lost + s.gaps).items())))
+          + "".join(f" ({h}: {n})" for h, n in sorted((s.lost + s.gaps).items())))
     for p in s.problems:
         print(f"trace: problem: {p}")
     return 0 if not s.problems else 2

@@ -32,7 +32,8 @@
  * Tracing: EXEC_BUSY/EXEC_IDLE when the executor's passes start or stop
  * finding work; RING_POLL for each pass of a ring's poller that did work
  * (the poller coroutine's run); CORO_PARK/CORO_RESUME for request
- * coroutines; SQE_TAKEN, CQE_POSTED, CQ_OVERFLOW per request;
+ * coroutines; OP_DONE for a request that completes as soon as it is taken,
+ * otherwise SQE_TAKEN and CQE_POSTED or CQ_OVERFLOW;
  * IO_SLEEP/IO_WAKE around the wfi sleep with NEED_WAKEUP set.
  *
  * Locking: see ring.h and ring.c for the ring protocol; ping.req is written
@@ -136,22 +137,25 @@ static bool flush_overflow(struct ring *r)
 	return moved;
 }
 
-/* IO core: post one CQE, to the CQ or, if it is full, to the overflow list. */
-static void post_cqe(struct ring *r, uint64_t user_data, int32_t res)
+/*
+ * IO core: post one CQE, to the CQ or, if it is full, to the overflow list
+ * (returns false).
+ */
+static bool post_cqe(struct ring *r, uint64_t user_data, int32_t res)
 {
 	struct io_uring_cqe cqe = { user_data, res, 0 };
 	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
 
+	r->cqes_posted++;
 	if (r->ovf_head == r->ovf_tail && r->cq_tail_k - head < r->cq_entries) {
-		trace(TR_CQE_POSTED, (uint64_t)res << 32 | r->id, user_data);
 		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] = cqe;
 		r->cq_tail_k++;
-		return;
+		return true;
 	}
 	/* ring_has_room() guaranteed room here before the SQE was taken */
-	trace(TR_CQ_OVERFLOW, (uint64_t)res << 32 | r->id, user_data);
 	r->ovf[r->ovf_tail++ % r->ovf_cap] = cqe;
 	__atomic_or_fetch(r->sq_flags, IORING_SQ_CQ_OVERFLOW, __ATOMIC_RELAXED);
+	return false;
 }
 
 /* IO core: publish the CQ tail and wake a waiter if there is one. */
@@ -176,10 +180,45 @@ static uint32_t sq_pending(struct ring *r)
 	return __atomic_load_n(r->sq_tail, __ATOMIC_ACQUIRE) - r->sq_head_k;
 }
 
+static void trace_taken(struct ring *r, const struct ring_req *q)
+{
+	trace_at(TR_SQE_TAKEN, q->taken, (uint64_t)q->sqe.opcode << 32 | r->id,
+		 q->sqe.user_data);
+}
+
+/* Complete a request that was parked. */
 static void post(struct ring *r, uint64_t user_data, long res)
 {
-	post_cqe(r, user_data, res);
-	r->cqes_posted++;
+	bool in_cq = post_cqe(r, user_data, res);
+
+	trace(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
+	      (uint64_t)res << 32 | r->id, user_data);
+}
+
+/*
+ * Complete a request just taken (q: its private copy).  Traced, one OP_DONE
+ * record says it was taken, issued and posted, if its CQE went to the CQ
+ * and it took under 2^16 ticks; otherwise SQE_TAKEN and CQE_POSTED or
+ * CQ_OVERFLOW.
+ */
+static void post_taken(struct ring *r, const struct ring_req *q, long res)
+{
+	bool in_cq = post_cqe(r, q->sqe.user_data, res);
+	uint64_t took;
+
+	if (likely(!trace_on))
+		return;
+	took = rdtime() - q->taken;
+	if (in_cq && took <= 0xffff) {
+		trace_record(TR_OP_DONE,
+			     (uint64_t)res << 32 | took << 16 |
+				     (uint64_t)q->sqe.opcode << 8 | r->id,
+			     q->sqe.user_data);
+		return;
+	}
+	trace_taken(r, q);
+	trace_record(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
+		     (uint64_t)res << 32 | r->id, q->sqe.user_data);
 }
 
 _Static_assert(REQ_TIMER == TRACE_PARK_TIMER &&
@@ -342,13 +381,14 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 	long res;
 
 	if (r->in_chain && r->chain_failed) {
-		post(r, tmp->sqe.user_data, -ECANCELED);
+		post_taken(r, tmp, -ECANCELED);
 		r->in_chain = link;
 		r->chain_failed = link;
 		return;
 	}
 	if (r->in_chain && r->chain_tail) {
 		/* its predecessor is parked: wait behind it */
+		trace_taken(r, tmp);
 		parked = park(r, tmp, REQ_WAIT_LINK);
 		r->chain_tail->link = parked;
 		r->chain_tail = link ? parked : NULL;
@@ -356,16 +396,18 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 		return;
 	}
 	if ((tmp->sqe.flags & IOSQE_IO_DRAIN) && r->nparked) {
+		trace_taken(r, tmp);
 		r->drain = parked = park(r, tmp, REQ_WAIT_DRAIN);
 	} else {
 		res = ring_prep_issue(r, tmp);
 		if (res == RING_PARKED) {
+			trace_taken(r, tmp);
 			parked = park(r, tmp, tmp->state);
 			if (tmp->sqe.flags & IOSQE_IO_DRAIN)
 				r->drain = parked; /* nothing after it starts yet */
 		} else {
 			failed = ring_req_failed(tmp, res);
-			post(r, tmp->sqe.user_data, res);
+			post_taken(r, tmp, res);
 		}
 	}
 	r->in_chain = link;
@@ -409,8 +451,7 @@ static bool ring_poll(struct ring *r)
 		tmp.link = NULL;
 		tmp.short_io = false;
 		tmp.deadline = tmp.count_target = 0;
-		trace(TR_SQE_TAKEN, (uint64_t)tmp.sqe.opcode << 32 | r->id,
-		      tmp.sqe.user_data);
+		tmp.taken = trace_on ? rdtime() : 0;
 		take_sqe(r, &tmp);
 	}
 	if (worked) {

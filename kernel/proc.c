@@ -237,8 +237,8 @@ void scheduler(void)
 		h->stack_lo = p->kstack_lo;
 		timer_program();
 		swtch(&h->sched_ctx, &p->ctx);
-		if (p->utrace && p->state != P_ZOMBIE)
-			trace_user_drain(p);
+		if (p->state != P_ZOMBIE)
+			trace_user_drain_full(p);
 		trace(TR_SWITCH, p->pid, 0);
 		h->proc = NULL;
 		h->stack_lo = h->sched_stack_lo;

@@ -72,6 +72,7 @@ struct ring_req {
 	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
 	struct ring_req *link;	  /* the next member of its chain, waiting */
 	bool short_io;		  /* READV/WRITEV did less than asked */
+	uint64_t taken;		  /* tracing: when the SQE was taken */
 };
 
 struct proc;

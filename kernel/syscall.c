@@ -44,8 +44,7 @@ void syscall_traced(struct trapframe *tf)
 	struct proc *p = this_proc();
 	uint64_t nr = tf->a7;
 
-	if (p->utrace) /* its records first: they happened before */
-		trace_user_drain(p);
+	trace_user_drain_full(p);
 	trace_record(TR_SYSCALL_ENTER, nr, p->pid);
 	syscall(tf);
 	trace_record(TR_SYSCALL_EXIT, nr, tf->a0);
@@ -191,6 +190,8 @@ long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
 	case ABI_REBOOT_CMD_RESTART: /* QEMU: ends the same way */
 		kprintf("reboot: power off requested by pid %d\n",
 			this_proc()->pid);
+		if (this_proc()->utrace)
+			trace_user_drain(this_proc());
 		machine_poweroff(0);
 	default:
 		return -EINVAL;

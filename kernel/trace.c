@@ -4,7 +4,8 @@
  * the host over a debug UART of their own, a second 16550 on QEMU's PCI bus
  * (QEMU `-device pci-serial`; make TRACE=...), separate from the console.
  * Draining happens where it does not distort what is measured: when a hart
- * is idle (the scheduler's wfi, the IO core's sleep) and at power-off.  A
+ * is idle (the scheduler's wfi, the IO core's sleep) with its buffer an
+ * eighth full, and at power-off (also after a panic).  A
  * full buffer drops records and counts them; the next drain sends a LOST
  * record with the count first, so the decoder reports every loss.
  *
@@ -25,10 +26,6 @@
 #include "trace.h"
 #include "uapi/errno.h"
 
-/* per hart, allocated when tracing is on: 2048 pages, 8 MiB, 262144 records */
-#define TRACE_PAGES 2048
-#define RECS_PER_PAGE (PGSIZE / sizeof(struct trace_rec))
-#define TRACE_RECS (TRACE_PAGES * RECS_PER_PAGE)
 #define UTRACE_PER_PAGE (PGSIZE / sizeof(struct utrace_rec))
 
 /* QEMU virt: PCIe ECAM, and the PCI I/O window where BAR0 is placed */
@@ -40,20 +37,7 @@
 bool trace_on;	   /* recording now */
 static bool trace_ready; /* booted with `trace`: buffers and UART there */
 
-/*
- * A record's first word, magic | hart << 16 | event << 24 | seq << 32, is
- * stored at once; seq is the record's index in its hart's stream (head).
- */
-static struct trace_buf {
-	/* this hart only */
-	uint64_t head;
-	uint64_t limit;	 /* head may grow to this without loading tail */
-	uint64_t hdr;	 /* TRACE_MAGIC | hart << 16 */
-	uint64_t lost;	 /* exchanged by the drainer */
-	struct trace_rec *page[TRACE_PAGES];
-	/* under trace_lock */
-	uint64_t tail;
-} bufs[NHART];
+static struct trace_buf bufs[NHART];
 
 bool trace_available(void)
 {
@@ -63,27 +47,32 @@ bool trace_available(void)
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");
 static volatile uint8_t *uart; /* NULL: no trace UART found */
 
-static struct trace_rec *slot(struct trace_buf *b, uint64_t i)
-{
-	return &b->page[(i / RECS_PER_PAGE) % TRACE_PAGES][i % RECS_PER_PAGE];
-}
-
 /* The seq number this hart's next record will have. */
 uint64_t trace_seq(void)
 {
 	return (uint32_t)this_hart()->trace->head;
 }
 
-void trace_record(int event, uint64_t a0, uint64_t a1)
+/*
+ * The buffer seemed full (head reached limit): load the drainer's tail and
+ * move limit; returns whether there is room now, else counts a lost record.
+ */
+bool trace_make_room(struct trace_buf *b)
 {
-	trace_record_at(event, rdtime(), a0, a1);
+	/* acquire: pairs with the drainer's release store of tail (the slots
+	 * it sent may be reused) */
+	b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) + TRACE_RECS;
+	if (b->head < b->limit)
+		return true;
+	b->lost++;
+	return false;
 }
 
 /*
  * Move the records a process wrote in its user trace area into this hart's
- * stream (normal core: when it enters the kernel, is switched out, and at
- * exit).  The head is the user's: read once, bounded; each record's event
- * checked.  Paused, the records are dropped.
+ * stream (normal core; when: see trace_user_drain_full).  The head is the
+ * user's: read once, bounded; each record's event checked.  Paused, the
+ * records are dropped.
  */
 void trace_user_drain(struct proc *p)
 {
@@ -111,36 +100,10 @@ void trace_user_drain(struct proc *p)
 	if (lost) {
 		u->lost = 0;
 		if (trace_on)
-			trace_record(TR_LOST, lost, 0);
+			trace_record(TR_LOST, lost, p->pid);
 	}
 	/* release: the records are copied before the slots are reused */
 	__atomic_store_n(&u->tail, tail, __ATOMIC_RELEASE);
-}
-
-void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
-{
-	struct trace_buf *b = this_hart()->trace;
-	uint64_t head = b->head;
-	uint64_t *r;
-
-	if (unlikely(head >= b->limit)) {
-		/* acquire: pairs with the drainer's release store of tail (the
-		 * slots it sent may be reused); loaded only when seemingly full */
-		b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) +
-			   TRACE_RECS;
-		if (head >= b->limit) {
-			b->lost++;
-			return;
-		}
-	}
-	r = (uint64_t *)slot(b, head);
-	r[0] = b->hdr | (uint64_t)event << 24 | head << 32;
-	r[1] = ts;
-	r[2] = a0;
-	r[3] = a1;
-	/* release: the record before the head; pairs with the drainer's
-	 * acquire load of head */
-	__atomic_store_n(&b->head, head + 1, __ATOMIC_RELEASE);
 }
 
 static void uart_out(const void *p, size_t n)
@@ -167,15 +130,26 @@ static void drain_one(int hart)
 		uart_out(&r, sizeof(r));
 	}
 	for (uint64_t i = b->tail; i < head; i++)
-		uart_out(slot(b, i), sizeof(struct trace_rec));
+		uart_out(trace_slot(b, i), sizeof(struct trace_rec));
 	/* release: the records are sent before their slots are reused */
 	__atomic_store_n(&b->tail, head, __ATOMIC_RELEASE);
 }
 
-/* Send what is buffered: this hart's, or (at power-off) every hart's. */
+/*
+ * Send what is buffered: every hart's (at power-off), or this hart's when
+ * it is idle and its buffer is an eighth full.  Below that the records wait:
+ * sending costs time that, under QEMU's -icount (harts run in turn), the
+ * other hart's measurement would see.
+ */
 void trace_drain(bool all_harts)
 {
+	struct trace_buf *b = this_hart()->trace;
+
 	if (!trace_ready)
+		return;
+	if (!all_harts && b->head - __atomic_load_n(&b->tail, __ATOMIC_RELAXED) <
+				  TRACE_RECS / 8 &&
+	    !b->lost)
 		return;
 	spin_lock(&trace_lock);
 	if (all_harts) {
@@ -183,7 +157,7 @@ void trace_drain(bool all_harts)
 			if (bufs[i].page[0])
 				drain_one(i);
 	} else {
-		drain_one(this_hart()->id);
+		drain_one(b - bufs);
 	}
 	spin_unlock(&trace_lock);
 }
@@ -237,6 +211,8 @@ long sys_trace_ctl(long on, long a1, long a2, long a3, long a4, long a5)
 		return -ENODEV;
 	if (on != 0 && on != 1)
 		return -EINVAL;
+	if (was && !on && this_proc()->utrace)
+		trace_user_drain(this_proc()); /* what it recorded until now */
 	__atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
 	return was;
 }

@@ -9,17 +9,69 @@
 #define KERNEL_TRACE_H
 
 #include "types.h"
+#include "memlayout.h"
+#include "proc.h"
+#include "riscv.h"
 #include "uapi/trace.h"
 
+/* per hart, allocated when tracing is on: 2048 pages, 8 MiB, 262144 records */
+#define TRACE_PAGES 2048
+#define RECS_PER_PAGE (PGSIZE / sizeof(struct trace_rec))
+#define TRACE_RECS (TRACE_PAGES * RECS_PER_PAGE)
+
+/*
+ * A hart's buffer.  A record's first word, magic | hart << 16 | event << 24
+ * | seq << 32, is stored at once; seq is the record's index in its hart's
+ * stream (head).
+ */
+struct trace_buf {
+	/* this hart only */
+	uint64_t head;
+	uint64_t limit; /* head may grow to this without loading tail */
+	uint64_t hdr;	/* TRACE_MAGIC | hart << 16 */
+	uint64_t lost;	/* exchanged by the drainer */
+	struct trace_rec *page[TRACE_PAGES];
+	/* under trace_lock (trace.c) */
+	uint64_t tail;
+};
+
 extern bool trace_on;
-void trace_record(int event, uint64_t a0, uint64_t a1);
-void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1);
-bool trace_available(void);
-uint64_t trace_seq(void);
+bool trace_make_room(struct trace_buf *b);
 void trace_init(void);
 void trace_drain(bool all_harts);
-struct proc;
+bool trace_available(void);
+uint64_t trace_seq(void);
 void trace_user_drain(struct proc *p);
+
+static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
+{
+	return &b->page[(i / RECS_PER_PAGE) % TRACE_PAGES][i % RECS_PER_PAGE];
+}
+
+/* Append a record to this hart's buffer (the hot path: inline, no lock). */
+static inline void trace_record_at(int event, uint64_t ts, uint64_t a0,
+				   uint64_t a1)
+{
+	struct trace_buf *b = this_hart()->trace;
+	uint64_t head = b->head;
+	uint64_t *r;
+
+	if (unlikely(head >= b->limit) && !trace_make_room(b))
+		return;
+	r = (uint64_t *)trace_slot(b, head);
+	r[0] = b->hdr | (uint64_t)event << 24 | head << 32;
+	r[1] = ts;
+	r[2] = a0;
+	r[3] = a1;
+	/* release: the record before the head; pairs with the drainer's
+	 * acquire load of head */
+	__atomic_store_n(&b->head, head + 1, __ATOMIC_RELEASE);
+}
+
+static inline void trace_record(int event, uint64_t a0, uint64_t a1)
+{
+	trace_record_at(event, rdtime(), a0, a1);
+}
 
 static inline void trace(int event, uint64_t a0, uint64_t a1)
 {
@@ -31,6 +83,20 @@ static inline void trace_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 {
 	if (unlikely(trace_on))
 		trace_record_at(event, ts, a0, a1);
+}
+
+/*
+ * A process's user-side records move to the stream when its area is three
+ * quarters full (checked at system calls and switch-outs), at trace_ctl(0),
+ * at exit and at power-off: not on every switch, which would put the
+ * copying inside the windows a benchmark measures (the area holds 16384).
+ */
+static inline void trace_user_drain_full(struct proc *p)
+{
+	struct utrace_area *u = p->utrace;
+
+	if (unlikely(u != NULL) && u->head - u->tail > UTRACE_RECS / 4 * 3)
+		trace_user_drain(p);
 }
 
 #endif

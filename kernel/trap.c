@@ -133,6 +133,26 @@ static int cause_signal(uint64_t c)
 	}
 }
 
+/* An interrupt or a fault from user mode: off the system call path. */
+static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
+						     uint64_t scause)
+{
+	struct proc *p = this_proc();
+	uint64_t stval;
+
+	trace(TR_TRAP_ENTER, scause, tf->epc);
+	if (scause & SCAUSE_INTR) {
+		interrupt(scause);
+		trace(TR_TRAP_EXIT, scause, 0);
+		return;
+	}
+	stval = csr_read(stval);
+	kprintf("pid %d (%s): killed: %s (scause %ld) sepc 0x%lx stval 0x%lx\n",
+		p->pid, p->name, cause_name(scause), (long)scause, tf->epc,
+		stval);
+	proc_exit(ABI_W_EXITCODE(0, cause_signal(scause)));
+}
+
 void user_trap(struct trapframe *tf)
 {
 	uint64_t scause = csr_read(scause);
@@ -143,19 +163,8 @@ void user_trap(struct trapframe *tf)
 			syscall_traced(tf);
 		else
 			syscall(tf);
-	} else if (scause & SCAUSE_INTR) {
-		trace(TR_TRAP_ENTER, scause, tf->epc);
-		interrupt(scause);
-		trace(TR_TRAP_EXIT, scause, 0);
 	} else {
-		struct proc *p = this_proc();
-		uint64_t stval = csr_read(stval);
-
-		trace(TR_TRAP_ENTER, scause, tf->epc);
-		kprintf("pid %d (%s): killed: %s (scause %ld) sepc 0x%lx stval 0x%lx\n",
-			p->pid, p->name, cause_name(scause), (long)scause,
-			tf->epc, stval);
-		proc_exit(ABI_W_EXITCODE(0, cause_signal(scause)));
+		user_trap_slow(tf, scause);
 	}
 }
 

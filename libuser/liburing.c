@@ -233,14 +233,19 @@ int io_uring_unregister_buffers(struct io_uring *ring)
  * Tracing: record n submissions (SQEs from index first) or reaps (CQEs from
  * index first) in the user trace area, with the time CSR; the kernel drains
  * them into the trace stream.  A full area counts the records it drops.
- * One load of tail and one store of head per call, whatever n is.
+ * One load of tail and one store of head per call, whatever n is; in the
+ * loop, pointers that wrap (this runs for every request).
  */
 void __utrace_ring(struct io_uring *ring, int submit, unsigned first,
 		   unsigned n)
 {
 	struct utrace_area *u = __utrace;
-	unsigned head = u->head, room, mask;
-	uint64_t now;
+	unsigned head = u->head, room;
+	struct utrace_rec *r = &u->rec[head % UTRACE_RECS];
+	struct utrace_rec *end = &u->rec[UTRACE_RECS];
+	const char *src, *src0, *src_end;
+	size_t stride;
+	uint64_t now, what;
 
 	/* acquire: pairs with the kernel's release store of tail */
 	room = UTRACE_RECS - (head - __atomic_load_n(&u->tail, __ATOMIC_ACQUIRE));
@@ -250,27 +255,31 @@ void __utrace_ring(struct io_uring *ring, int submit, unsigned first,
 		u->lost += n - room;
 		n = room;
 	}
-	__asm__ volatile("rdtime %0" : "=r"(now));
 	if (submit) {
-		mask = ring->sq.ring_mask;
-		for (unsigned i = 0; i < n; i++) {
-			struct utrace_rec *r = &u->rec[(head + i) % UTRACE_RECS];
-
-			r->ts = now;
-			r->event = TR_USER_SUBMIT;
-			r->ring_fd = ring->ring_fd;
-			r->user_data = ring->sq.sqes[(first + i) & mask].user_data;
-		}
+		src0 = (const char *)&ring->sq.sqes[0].user_data;
+		stride = sizeof(struct io_uring_sqe);
+		src = src0 + (first & ring->sq.ring_mask) * stride;
+		src_end = src0 + ring->sq.ring_entries * stride;
 	} else {
-		mask = ring->cq.ring_mask;
-		for (unsigned i = 0; i < n; i++) {
-			struct utrace_rec *r = &u->rec[(head + i) % UTRACE_RECS];
+		src0 = (const char *)&ring->cq.cqes[0].user_data;
+		stride = sizeof(struct io_uring_cqe);
+		src = src0 + (first & ring->cq.ring_mask) * stride;
+		src_end = src0 + ring->cq.ring_entries * stride;
+	}
+	what = (uint64_t)(uint32_t)ring->ring_fd << 32 |
+	       (submit ? TR_USER_SUBMIT : TR_USER_REAP);
+	__asm__ volatile("rdtime %0" : "=r"(now));
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t *w = (uint64_t *)r;
 
-			r->ts = now;
-			r->event = TR_USER_REAP;
-			r->ring_fd = ring->ring_fd;
-			r->user_data = ring->cq.cqes[(first + i) & mask].user_data;
-		}
+		w[0] = now;
+		w[1] = what; /* event, ring_fd */
+		w[2] = *(const uint64_t *)src;
+		if (++r == end)
+			r = u->rec;
+		src += stride;
+		if (src == src_end)
+			src = src0;
 	}
 	/* release: the records before the head; pairs with the kernel's
 	 * acquire load of head (trace_user_drain) */

@@ -20,10 +20,19 @@
  * option ringxlate=walk) or through a registered buffer (read4k-fixed).
  * One result line per case:
  *   ringbench: op=NAME batch=B normal=N io=M trap=T
+ *
+ * `ringbench overhead` (kernel booted with `trace`, make TRACE=...) runs
+ * NOPs and 4 KiB reads at batch 32 with tracing paused (trace_ctl(0)) and
+ * then recording, in the same run, and prints both and the difference:
+ *   ringbench: op=NAME batch=B normal=N io=M trap=T trace=off|on
+ *   ringbench: trace-overhead op=NAME batch=B normal=+P% io=+P% trap=+P%
+ *              request=+P%
+ * where request is normal + io, what one request costs both cores.
  * A round in which the normal core's windows took over 200 instructions
  * more than the median round (a timer interrupt landed in them) is left
  * out of "normal": the figure is the user side's own cost.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
 #include <stdio.h>
@@ -54,15 +63,27 @@ static unsigned long per_op(uint64_t ticks, long ops)
 	return ticks * 100 * 100 / ops;
 }
 
-static void print_case(const char *op, int batch, uint64_t normal, uint64_t io,
-		       uint64_t trap, long ops)
-{
-	unsigned long n = per_op(normal, ops), i = per_op(io, ops),
-		      t = per_op(trap, ops);
+/* one case's cost per op, in hundredths of an instruction */
+struct result {
+	unsigned long normal, io, trap;
+};
 
+static void print_case(const char *op, int batch, struct result r,
+		       const char *suffix)
+{
 	printf("ringbench: op=%s batch=%d normal=%lu.%02lu io=%lu.%02lu "
-	       "trap=%lu.%02lu\n",
-	       op, batch, n / 100, n % 100, i / 100, i % 100, t / 100, t % 100);
+	       "trap=%lu.%02lu%s\n",
+	       op, batch, r.normal / 100, r.normal % 100, r.io / 100,
+	       r.io % 100, r.trap / 100, r.trap % 100, suffix);
+}
+
+/* (on - off) / off in tenths of a percent, printed as +P.P% */
+static void print_pct(const char *label, unsigned long off, unsigned long on)
+{
+	long d = off ? ((long)on - (long)off) * 1000 / (long)off : 0;
+
+	printf(" %s=%s%ld.%ld%%", label, d < 0 ? "-" : "+", labs(d) / 10,
+	       labs(d) % 10);
 }
 
 static uint64_t trap_cost(int is_read, long n)
@@ -80,7 +101,7 @@ static uint64_t trap_cost(int is_read, long n)
 
 enum kind { NOP, READ, READ_FIXED };
 
-static void bench(const char *name, enum kind kind, int batch)
+static struct result bench(enum kind kind, int batch)
 {
 	uint64_t normal_round[ROUNDS], io = 0;
 	struct io_uring_cqe *cqe;
@@ -103,7 +124,10 @@ static void bench(const char *name, enum kind kind, int batch)
 			sqe->user_data = i;
 		}
 		/* publish: what io_uring_submit does before it checks
-		 * NEED_WAKEUP (here the wakeup is timed with the IO core) */
+		 * NEED_WAKEUP (here the wakeup is timed with the IO core),
+		 * with libuser's trace records when tracing */
+		if (__utrace)
+			__utrace_ring(&ring, 1, ring.sq.sqe_head, batch);
 		ring.sq.sqe_head = ring.sq.sqe_tail;
 		io_uring_smp_store_release(ring.sq.ktail, ring.sq.sqe_tail);
 		uint64_t t1 = rdtime();
@@ -155,8 +179,32 @@ static void bench(const char *name, enum kind kind, int batch)
 			kept += batch;
 		}
 	}
-	print_case(name, batch, normal * ops / kept, io,
-		   trap_cost(kind != NOP, ops), ops);
+	return (struct result){ per_op(normal * ops / kept, ops), per_op(io, ops),
+				per_op(trap_cost(kind != NOP, ops), ops) };
+}
+
+/* the same case with tracing paused, then recording */
+static int overhead(const char *name, enum kind kind, int batch)
+{
+	struct result off, on;
+
+	if (trace_ctl(0) < 0) {
+		printf("ringbench: error: trace_ctl: %s (boot with trace: "
+		       "make qemu TRACE=...)\n", strerror(errno));
+		return 1;
+	}
+	off = bench(kind, batch);
+	trace_ctl(1);
+	on = bench(kind, batch);
+	print_case(name, batch, off, " trace=off");
+	print_case(name, batch, on, " trace=on");
+	printf("ringbench: trace-overhead op=%s batch=%d", name, batch);
+	print_pct("normal", off.normal, on.normal);
+	print_pct("io", off.io, on.io);
+	print_pct("trap", off.trap, on.trap);
+	print_pct("request", off.normal + off.io, on.normal + on.io);
+	printf("\n");
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -179,15 +227,21 @@ int main(int argc, char **argv)
 	}
 	struct iovec all = { bufs, sizeof(bufs) / 4 }; /* bufs[0..31] */
 
+	if (argc > 1 && !strcmp(argv[1], "overhead")) {
+		if (overhead("nop", NOP, 32) || overhead("read4k", READ, 32))
+			return 1;
+		goto out;
+	}
 	for (unsigned i = 0; i < sizeof(batches) / sizeof(batches[0]); i++)
-		bench("nop", NOP, batches[i]);
-	bench("read4k", READ, 1);
-	bench("read4k", READ, 32);
+		print_case("nop", batches[i], bench(NOP, batches[i]), "");
+	print_case("read4k", 1, bench(READ, 1), "");
+	print_case("read4k", 32, bench(READ, 32), "");
 	if (io_uring_register_buffers(&ring, &all, 1)) {
 		printf("ringbench: error: register_buffers\n");
 		return 1;
 	}
-	bench("read4k-fixed", READ_FIXED, 32);
+	print_case("read4k-fixed", 32, bench(READ_FIXED, 32), "");
+out:
 	close(fd);
 	unlink("/tmp/ringbench.dat");
 	io_uring_queue_exit(&ring);

@@ -33,18 +33,17 @@ struct trace_rec {
  * is on (the address is in the auxiliary vector under AT_TRACE_AREA): a
  * header page, then UTRACE_RECS records.  libuser appends records (ring
  * submissions and reaps, with the time CSR) and advances head; the kernel
- * drains them into the hart's stream when the process enters the kernel,
- * is switched out or exits, and advances tail.  A full area drops records
- * and counts them in lost.
+ * moves them into the hart's stream (kernel/trace.h says when) and advances
+ * tail.  A full area drops records and counts them in lost.
  */
 #define AT_TRACE_AREA 0x7000 /* an auxv tag of this kernel's own */
-#define UTRACE_REC_PAGES 16
-#define UTRACE_RECS (UTRACE_REC_PAGES * 4096 / 32) /* 2048, a power of 2 */
+#define UTRACE_REC_PAGES 128
+#define UTRACE_RECS (UTRACE_REC_PAGES * 4096 / 32) /* 16384, a power of 2 */
 
 struct utrace_rec {
 	uint64_t ts;
 	uint32_t event; /* TR_USER_SUBMIT or TR_USER_REAP */
-	int32_t ring_fd;
+	int32_t ring_fd; /* event and ring_fd: one little-endian word */
 	uint64_t user_data;
 	uint64_t pad;
 };
@@ -59,18 +58,21 @@ struct utrace_area {
 
 /*
  * The events.  A request on a ring: USER_SUBMIT (libuser published it),
- * SQE_TAKEN (the IO core copied it and issued it at once, unless a
- * CORO_PARK for it follows), CORO_PARK/CORO_RESUME (it waits as a request
- * coroutine: for its timer, the link before it, or a drain; resumed, it is
- * issued or completes), CQE_POSTED or CQ_OVERFLOW (it completed with that
- * result; the CQE went to the CQ, or to the overflow list and then to the
- * CQ with a second CQE_POSTED), USER_REAP (libuser consumed the CQE).
- * Coroutine ids: ring << 8 for a ring's poller, ring << 8 | (slot + 1) for
- * a parked request.  Times in a0/a1 are time-CSR values like ts.
+ * then, for most requests, OP_DONE: the IO core took it, issued it and
+ * posted its CQE in one go, `ticks` after taking it (one record instead of
+ * two on the IO core's hot path).  Otherwise: SQE_TAKEN (ts: when it was
+ * taken; issued at once unless a CORO_PARK for it follows), CORO_PARK and
+ * CORO_RESUME (it waits as a request coroutine: for its timer, the link
+ * before it, or a drain; resumed, it is issued or completes), CQE_POSTED or
+ * CQ_OVERFLOW (it completed with that result; the CQE went to the CQ, or
+ * to the overflow list and later to the CQ with a second CQE_POSTED).
+ * Last, USER_REAP (libuser consumed the CQE).  Coroutine ids: ring << 8 for
+ * a ring's poller, ring << 8 | (slot + 1) for a parked request.  Times in
+ * a0/a1 are time-CSR values like ts.
  */
 #define TRACE_EVENTS(TRACE_EVENT)                                              \
 	TRACE_EVENT(0, HELLO, "timebase_hz", "harts")                          \
-	TRACE_EVENT(1, LOST, "records", "")                                    \
+	TRACE_EVENT(1, LOST, "records", "pid (user area) or 0")                \
 	TRACE_EVENT(2, SYSCALL_ENTER, "nr", "pid")                             \
 	TRACE_EVENT(3, SYSCALL_EXIT, "nr", "result")                           \
 	TRACE_EVENT(4, SWITCH, "from_pid", "to_pid")                           \
@@ -88,14 +90,17 @@ struct utrace_area {
 	TRACE_EVENT(16, TIMER, "pid", "preempted")                             \
 	TRACE_EVENT(17, SPAWN, "pid << 32 | parent pid", "name (8 bytes)")     \
 	TRACE_EVENT(18, EXIT, "pid", "wait status")                            \
-	TRACE_EVENT(19, EXEC_BUSY, "since", "since_seq")                              \
+	TRACE_EVENT(19, EXEC_BUSY, "since", "since_seq")                       \
 	TRACE_EVENT(20, EXEC_IDLE, "", "")                                     \
 	TRACE_EVENT(21, RING_POLL, "since_seq << 32 | taken << 8 | ring",      \
 		    "since")                                                   \
 	TRACE_EVENT(22, CORO_PARK, "why << 32 | coroutine", "user_data")       \
 	TRACE_EVENT(23, CORO_RESUME, "coroutine", "user_data")                 \
 	TRACE_EVENT(24, CQ_OVERFLOW, "result << 32 | ring", "user_data")       \
-	TRACE_EVENT(25, RING_FREE, "ring", "")
+	TRACE_EVENT(25, RING_FREE, "ring", "")                                 \
+	TRACE_EVENT(26, OP_DONE,                                               \
+		    "result << 32 | ticks << 16 | opcode << 8 | ring",         \
+		    "user_data")
 
 /* CORO_PARK's why */
 #define TRACE_PARK_TIMER 1 /* a TIMEOUT waits for its time or count */
