@@ -140,6 +140,7 @@ bench: all
 	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/trapbench | grep '^trapbench:'
 	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/ringbench | grep '^ringbench:' | sed 's/$$/ xlate=cache/'
 	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/ringbench KARGS=ringxlate=walk | grep '^ringbench: op=read' | sed 's/$$/ xlate=walk/'
+	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT="/bin/ringbench overhead" TRACE=$(B)/bench.perfetto-trace | grep '^ringbench:'
 
 test: all
 	$(PYTHON) -m pytest -q pytests

@@ -201,14 +201,11 @@ static void post(struct ring *r, uint64_t user_data, long res)
  * and it took under 2^16 ticks; otherwise SQE_TAKEN and CQE_POSTED or
  * CQ_OVERFLOW.
  */
-static void post_taken(struct ring *r, const struct ring_req *q, long res)
+static void __attribute__((noinline))
+trace_done(struct ring *r, const struct ring_req *q, long res, bool in_cq)
 {
-	bool in_cq = post_cqe(r, q->sqe.user_data, res);
-	uint64_t took;
+	uint64_t took = rdtime() - q->taken;
 
-	if (likely(!trace_on))
-		return;
-	took = rdtime() - q->taken;
 	if (in_cq && took <= 0xffff) {
 		trace_record(TR_OP_DONE,
 			     (uint64_t)res << 32 | took << 16 |
@@ -219,6 +216,14 @@ static void post_taken(struct ring *r, const struct ring_req *q, long res)
 	trace_taken(r, q);
 	trace_record(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
 		     (uint64_t)res << 32 | r->id, q->sqe.user_data);
+}
+
+static void post_taken(struct ring *r, const struct ring_req *q, long res)
+{
+	bool in_cq = post_cqe(r, q->sqe.user_data, res);
+
+	if (unlikely(trace_on))
+		trace_done(r, q, res, in_cq);
 }
 
 _Static_assert(REQ_TIMER == TRACE_PARK_TIMER &&
@@ -415,12 +420,51 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 	r->chain_failed = link && !parked && failed;
 }
 
+/*
+ * Tracing the executor (IO core only, so plain statics): where a pass or a
+ * ring's turn started -- the time, the seq number of this hart's next
+ * record, the SQ head -- for the EXEC_BUSY or RING_POLL written at its end.
+ */
+static struct trace_start {
+	uint64_t time, seq, sq_head;
+} poll_start, pass_start;
+static bool exec_busy; /* the last pass did work */
+
+static void trace_mark_start(struct trace_start *t, uint32_t sq_head)
+{
+	t->time = rdtime();
+	t->seq = trace_seq();
+	t->sq_head = sq_head;
+}
+
+static void trace_poll(struct ring *r)
+{
+	uint64_t taken = MIN(r->sq_head_k - (uint32_t)poll_start.sq_head,
+			     0xffffffU);
+
+	trace_record(TR_RING_POLL, poll_start.seq << 32 | taken << 8 | r->id,
+		     poll_start.time);
+}
+
+static void trace_pass(bool worked)
+{
+	/* EXEC_BUSY from the start of the first pass with work */
+	if (worked && !exec_busy)
+		trace_record(TR_EXEC_BUSY, pass_start.time, pass_start.seq);
+	else if (!worked && exec_busy)
+		trace_record(TR_EXEC_IDLE, 0, 0);
+	exec_busy = worked;
+}
+
 /* One turn of a ring's poller task; returns whether it did anything. */
 static bool ring_poll(struct ring *r)
 {
-	uint64_t since = trace_on ? rdtime() : 0, mark = trace_on ? trace_seq() : 0;
-	bool worked = flush_overflow(r);
-	uint32_t n, taken = 0;
+	bool worked;
+	uint32_t n;
+
+	if (unlikely(trace_on))
+		trace_mark_start(&poll_start, r->sq_head_k);
+	worked = flush_overflow(r);
 
 	worked |= run_timers(r);
 	worked |= try_drain(r);
@@ -439,7 +483,6 @@ static bool ring_poll(struct ring *r)
 		struct ring_req tmp;
 
 		r->sq_head_k++;
-		taken++;
 		worked = true;
 		if (idx >= r->sq_entries) {
 			__atomic_add_fetch(r->sq_dropped, 1, __ATOMIC_RELAXED);
@@ -451,7 +494,7 @@ static bool ring_poll(struct ring *r)
 		tmp.link = NULL;
 		tmp.short_io = false;
 		tmp.deadline = tmp.count_target = 0;
-		tmp.taken = trace_on ? rdtime() : 0;
+		tmp.taken = unlikely(trace_on) ? rdtime() : 0;
 		take_sqe(r, &tmp);
 	}
 	if (worked) {
@@ -459,8 +502,8 @@ static bool ring_poll(struct ring *r)
 		 * io_uring_get_sqe (the SQE slots are free again) */
 		__atomic_store_n(r->sq_head, r->sq_head_k, __ATOMIC_RELEASE);
 		publish_cq(r);
-		trace(TR_RING_POLL, mark << 32 | MIN(taken, 0xffffffU) << 8 | r->id,
-		      since);
+		if (unlikely(trace_on))
+			trace_poll(r);
 	}
 	return worked;
 }
@@ -570,7 +613,6 @@ void iocore_main(void)
 {
 	struct hart *h = this_hart();
 	uint64_t last_work = rdtime();
-	bool busy = false; /* traced: the last pass did work */
 	int next = 0;
 
 	sbi_set_timer(~0UL); /* no timer until a timeout is parked */
@@ -579,9 +621,10 @@ void iocore_main(void)
 	kprintf("hart %ld: IO core: serving rings (%s between polls)\n",
 		(long)h->id, poll_wfi ? "wfi" : "spin");
 	for (;;) {
-		uint64_t pass = trace_on ? rdtime() : 0;
-		uint64_t mark = trace_on ? trace_seq() : 0;
 		bool worked = false;
+
+		if (unlikely(trace_on))
+			trace_mark_start(&pass_start, 0);
 
 		if (csr_read(sip) & SIE_SSIE) {
 			csr_clear(sip, SIE_SSIE);
@@ -593,14 +636,8 @@ void iocore_main(void)
 		for (int i = 0; i < nactive; i++)
 			worked |= ring_poll(active[(next + i) % nactive]);
 		next = nactive ? (next + 1) % nactive : 0;
-		if (worked != busy && trace_on) {
-			/* EXEC_BUSY from the start of the first pass with work */
-			if (worked)
-				trace_record(TR_EXEC_BUSY, pass, mark);
-			else
-				trace_record(TR_EXEC_IDLE, 0, 0);
-		}
-		busy = worked;
+		if (unlikely(trace_on))
+			trace_pass(worked);
 		if (worked) {
 			last_work = rdtime();
 			continue;

@@ -47,6 +47,16 @@ bool trace_available(void)
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");
 static volatile uint8_t *uart; /* NULL: no trace UART found */
 
+void trace_record(int event, uint64_t a0, uint64_t a1)
+{
+	trace_put(event, rdtime(), a0, a1);
+}
+
+void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
+{
+	trace_put(event, ts, a0, a1);
+}
+
 /* The seq number this hart's next record will have. */
 uint64_t trace_seq(void)
 {
@@ -94,8 +104,7 @@ void trace_user_drain(struct proc *p)
 
 		if (r.event != TR_USER_SUBMIT && r.event != TR_USER_REAP)
 			continue;
-		trace_record_at(r.event, r.ts, pid | (uint32_t)r.ring_fd,
-				r.user_data);
+		trace_put(r.event, r.ts, pid | (uint32_t)r.ring_fd, r.user_data);
 	}
 	if (lost) {
 		u->lost = 0;

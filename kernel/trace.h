@@ -48,9 +48,12 @@ static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
 	return &b->page[(i / RECS_PER_PAGE) % TRACE_PAGES][i % RECS_PER_PAGE];
 }
 
-/* Append a record to this hart's buffer (the hot path: inline, no lock). */
-static inline void trace_record_at(int event, uint64_t ts, uint64_t a0,
-				   uint64_t a1)
+/*
+ * Append a record to this hart's buffer: no lock.  Inline in trace.c only;
+ * elsewhere the out-of-line trace_record(), so that a call site costs the
+ * code it is in nothing but a test of trace_on when tracing is off.
+ */
+static inline void trace_put(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 {
 	struct trace_buf *b = this_hart()->trace;
 	uint64_t head = b->head;
@@ -68,10 +71,8 @@ static inline void trace_record_at(int event, uint64_t ts, uint64_t a0,
 	__atomic_store_n(&b->head, head + 1, __ATOMIC_RELEASE);
 }
 
-static inline void trace_record(int event, uint64_t a0, uint64_t a1)
-{
-	trace_record_at(event, rdtime(), a0, a1);
-}
+void trace_record(int event, uint64_t a0, uint64_t a1);
+void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1);
 
 static inline void trace(int event, uint64_t a0, uint64_t a1)
 {
