@@ -4,8 +4,8 @@
  * the host over a debug UART of their own, a second 16550 on QEMU's PCI bus
  * (QEMU `-device pci-serial`; make TRACE=...), separate from the console.
  * Draining happens where it does not distort what is measured: when a hart
- * is idle (the scheduler's wfi, the IO core's sleep) with its buffer an
- * eighth full, and at power-off (also after a panic).  A
+ * is idle (the scheduler's wfi, the IO core's sleep) with its buffer half
+ * full, and at power-off.  A
  * full buffer drops records and counts them; the next drain sends a LOST
  * record with the count first, so the decoder reports every loss.
  *
@@ -119,18 +119,27 @@ static void uart_out(const void *p, size_t n)
 {
 	const uint8_t *s = p;
 
+	/* THRE: the transmit FIFO (16 bytes, enabled) is empty */
 	for (size_t i = 0; i < n; i++) {
-		while (!(uart[5] & 0x20)) /* LSR.THRE */
-			;
+		if (i % 16 == 0)
+			while (!(uart[5] & 0x20)) /* LSR.THRE */
+				;
 		uart[0] = s[i];
 	}
 }
 
-static void drain_one(int hart)
+/*
+ * Send hart's records.  An idle hart's drain (yield: true) stops as soon as
+ * an interrupt is pending for it -- an IPI, its timer, console input -- so
+ * that sending a large buffer (about 1 us a byte to QEMU's UART) does not
+ * hold up the work that woke it; the rest goes at its next idle moment.
+ */
+static void drain_one(int hart, bool yield)
 {
 	struct trace_buf *b = &bufs[hart];
 	uint64_t head = __atomic_load_n(&b->head, __ATOMIC_ACQUIRE);
 	uint64_t lost = __atomic_exchange_n(&b->lost, 0, __ATOMIC_RELAXED);
+	uint64_t i;
 
 	if (lost) {
 		struct trace_rec r = { TRACE_MAGIC, hart, TR_LOST, 0, rdtime(),
@@ -138,17 +147,22 @@ static void drain_one(int hart)
 
 		uart_out(&r, sizeof(r));
 	}
-	for (uint64_t i = b->tail; i < head; i++)
+	for (i = b->tail; i < head; i++) {
+		if (yield && (csr_read(sip) & csr_read(sie)) != 0)
+			break;
 		uart_out(trace_slot(b, i), sizeof(struct trace_rec));
+	}
 	/* release: the records are sent before their slots are reused */
-	__atomic_store_n(&b->tail, head, __ATOMIC_RELEASE);
+	__atomic_store_n(&b->tail, i, __ATOMIC_RELEASE);
 }
 
 /*
  * Send what is buffered: every hart's (at power-off), or this hart's when
- * it is idle and its buffer is an eighth full.  Below that the records wait:
- * sending costs time that, under QEMU's -icount (harts run in turn), the
- * other hart's measurement would see.
+ * it is idle and its buffer is half full.  Below that the records wait:
+ * sending distorts what the other hart does -- under QEMU's -icount the
+ * harts run in turn, and in the parallel mode every UART access takes
+ * QEMU's global lock, which the other hart's IPIs and timer need too (a
+ * drain in the demo's IPI test made round trips 30 times slower).
  */
 void trace_drain(bool all_harts)
 {
@@ -157,16 +171,16 @@ void trace_drain(bool all_harts)
 	if (!trace_ready)
 		return;
 	if (!all_harts && b->head - __atomic_load_n(&b->tail, __ATOMIC_RELAXED) <
-				  TRACE_RECS / 8 &&
+				  TRACE_RECS / 2 &&
 	    !b->lost)
 		return;
 	spin_lock(&trace_lock);
 	if (all_harts) {
 		for (int i = 0; i < NHART; i++)
 			if (bufs[i].page[0])
-				drain_one(i);
+				drain_one(i, false);
 	} else {
-		drain_one(b - bufs);
+		drain_one(b - bufs, true);
 	}
 	spin_unlock(&trace_lock);
 }
