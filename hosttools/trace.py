@@ -108,8 +108,13 @@ class Stream:
         if pos < len(data):
             self.problems.append(f"stream ends inside a record "
                                  f"({len(data) - pos} bytes left over)")
-        self.hz = next((a0 for _, e, _, _, a0, _ in self.records
-                        if e == "HELLO" and a0), 10000000)
+        hello = [a0 for _, e, _, _, a0, _ in self.records if e == "HELLO"]
+        self.hz = 10000000  # QEMU virt's, if the stream does not say
+        if hello and 1000 <= hello[0] <= 10 ** 10:
+            self.hz = hello[0]
+        elif hello:
+            self.problems.append(f"implausible timebase {hello[0]} Hz; "
+                                 f"assuming {self.hz}")
 
 
 PRIO = {"USER_SUBMIT": 0, "USER_REAP": 2}
@@ -165,6 +170,7 @@ class Model:
 
     def __init__(self, stream):
         self.hz = stream.hz
+        self.problems = stream.problems
         self.syscalls = syscall_names()
         self.tracks = {}     # uuid -> (name, parent, kind, pid, tid)
         self.events = []     # (sort key, ns, seq, track, kind, name, ...)
@@ -199,6 +205,7 @@ class Model:
         return self.track(10 + hart, f"hart {hart}: {role}")
 
     def proc_track(self, pid):
+        pid &= 0x7fffffff  # a pid is an int32 (larger: a damaged record)
         name = f"{self.pname.get(pid, 'pid')} (pid {pid})"
         self.track(PROC_UUID + 2 * pid, name, pid=pid)
         return self.track(PROC_UUID + 2 * pid + 1, name,
@@ -231,7 +238,7 @@ class Model:
 
     # events -------------------------------------------------------------
     def ns(self, ticks):
-        return ticks * 1000000000 // self.hz
+        return max(0, min(ticks * 1000000000 // self.hz, (1 << 63) - 1))
 
     def emit(self, seq, track, kind, name=None, at=None, flow=None,
              end_flow=None, value=None, args=None):
@@ -267,8 +274,12 @@ class Model:
         sq = hart + 1  # one trusted packet sequence per hart
         h = self.hart_track(hart)
         handler = getattr(self, "ev_" + name.lower(), None)
-        if handler:
-            handler(ts, sq, h, hart, a0, a1)
+        try:
+            if handler:
+                handler(ts, sq, h, hart, a0, a1)
+        except (ValueError, KeyError, IndexError, OverflowError) as e:
+            self.problems.append(f"hart {hart} record {seq} ({name}) makes "
+                                 f"no sense: {e}")
 
     def ev_hello(self, ts, sq, h, hart, a0, a1):
         self.emit(sq, h, 3, "trace start", args={"timebase_hz": a0})
@@ -286,7 +297,7 @@ class Model:
             self.emit(sq, h, 1, f"run {self.pname.get(a1, 'pid')} (pid {a1})")
 
     def ev_spawn(self, ts, sq, h, hart, a0, a1):
-        pid, parent = a0 >> 32, a0 & 0xffffffff
+        pid, parent = a0 >> 32 & 0x7fffffff, a0 & 0x7fffffff
         self.pname[pid] = a1.to_bytes(8, "little").split(b"\0")[0].decode(
             "ascii", "replace") or "pid"
         where = self.proc_track(parent) if parent else h
@@ -337,8 +348,9 @@ class Model:
                   args={"rings flagged NEED_WAKEUP": a0})
 
     def ev_io_wake(self, ts, sq, h, hart, a0, a1):
-        self.emit(sq, h, 2, args={"woken by": "timer" if a0 & 0x20 and
-                                      not a0 & 0x2 else "IPI"})
+        by = "timer" if a0 & 0x20 and not a0 & 0x2 else "IPI"  # sip bits
+        self.emit(sq, h, 2, args={"woken by": by})
+        self.emit(sq, h, 3, f"wakeup ({by})")
 
     def ev_exec_busy(self, ts, sq, h, hart, a0, a1):
         self.emit(sq, h, 1, "busy", at=(a0, hart, a1 & 0xffffffff, -3))
@@ -399,7 +411,7 @@ class Model:
     def ev_op_done(self, ts, sq, h, hart, a0, a1):
         ring, opcode, took = a0 & 0xff, (a0 >> 8) & 0xff, (a0 >> 16) & 0xffff
         ticks, seq = self.key[0], self.key[3]
-        self.take(sq, ring, opcode, a1, at=(ticks - took, hart, seq, -1))
+        self.take(sq, ring, opcode, a1, at=(max(0, ticks - took), hart, seq, -1))
         self.ev_cqe_posted(ts, sq, h, hart, a0 >> 32 << 32 | ring, a1)
 
     def find_parked(self, coro, ud):
@@ -572,9 +584,9 @@ def annotate(e, args):
         if isinstance(v, str):
             a.string_value = v
         elif v < 0:
-            a.int_value = v
+            a.int_value = max(v, -(1 << 63))
         else:
-            a.uint_value = v
+            a.uint_value = min(v, (1 << 64) - 1)
 
 
 def build_trace(pb, model):
@@ -602,6 +614,7 @@ def build_trace(pb, model):
     depth = collections.Counter()
     first = set()
     last_seq = {}
+    end_ts = model.last_ns
 
     def packet(ts, seq, track, kind, name=None, flow=None, end_flow=None,
                value=None, args=None):
@@ -628,6 +641,7 @@ def build_trace(pb, model):
     for (_key, ts, seq, track, kind, name, flow, end_flow, value,
          args) in sorted(model.events, key=lambda e: e[0]):
         last_seq[track] = seq
+        end_ts = max(end_ts, ts)
         if kind == 1:
             depth[track] += 1
         elif kind == 2:
@@ -641,7 +655,7 @@ def build_trace(pb, model):
         packet(ts, seq, track, kind, name, flow, end_flow, value, args)
     for track, d in sorted(depth.items()):
         for _ in range(d):
-            packet(model.last_ns, last_seq[track], track, 2)
+            packet(end_ts, last_seq[track], track, 2)
     return trace
 
 
