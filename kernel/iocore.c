@@ -202,20 +202,26 @@ static void post(struct ring *r, uint64_t user_data, long res)
  * CQ_OVERFLOW.
  */
 static void __attribute__((noinline))
-trace_done(struct ring *r, const struct ring_req *q, long res, bool in_cq)
+trace_taken_posted(struct ring *r, const struct ring_req *q, long res,
+		   bool in_cq)
 {
-	uint64_t took = rdtime() - q->taken;
-
-	if (in_cq && took <= 0xffff) {
-		trace_record(TR_OP_DONE,
-			     (uint64_t)res << 32 | took << 16 |
-				     (uint64_t)q->sqe.opcode << 8 | r->id,
-			     q->sqe.user_data);
-		return;
-	}
 	trace_taken(r, q);
 	trace_record(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
 		     (uint64_t)res << 32 | r->id, q->sqe.user_data);
+}
+
+static void __attribute__((noinline))
+trace_done(struct ring *r, const struct ring_req *q, long res, bool in_cq)
+{
+	uint64_t now = rdtime(), took = now - q->taken;
+
+	if (likely(in_cq && took <= 0xffff))
+		trace_put(TR_OP_DONE, now,
+			  (uint64_t)res << 32 | took << 16 |
+				  (uint64_t)q->sqe.opcode << 8 | r->id,
+			  q->sqe.user_data);
+	else
+		trace_taken_posted(r, q, res, in_cq);
 }
 
 static void post_taken(struct ring *r, const struct ring_req *q, long res)
@@ -442,8 +448,8 @@ static void trace_poll(struct ring *r)
 	uint64_t taken = MIN(r->sq_head_k - (uint32_t)poll_start.sq_head,
 			     0xffffffU);
 
-	trace_record(TR_RING_POLL, poll_start.seq << 32 | taken << 8 | r->id,
-		     poll_start.time);
+	trace_put(TR_RING_POLL, rdtime(), poll_start.seq << 32 | taken << 8 | r->id,
+		  poll_start.time);
 }
 
 static void trace_pass(bool worked)

@@ -45,9 +45,9 @@ void syscall_traced(struct trapframe *tf)
 	uint64_t nr = tf->a7;
 
 	trace_user_drain_full(p);
-	trace_record(TR_SYSCALL_ENTER, nr, p->pid);
+	trace_put(TR_SYSCALL_ENTER, rdtime(), nr, p->pid);
 	syscall(tf);
-	trace_record(TR_SYSCALL_EXIT, nr, tf->a0);
+	trace_put(TR_SYSCALL_EXIT, rdtime(), nr, tf->a0);
 }
 
 long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)

@@ -49,9 +49,11 @@ static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
 }
 
 /*
- * Append a record to this hart's buffer: no lock.  Inline in trace.c only;
- * elsewhere the out-of-line trace_record(), so that a call site costs the
- * code it is in nothing but a test of trace_on when tracing is off.
+ * Append a record to this hart's buffer: no lock.  Inline only in code that
+ * runs when tracing is on (trace.c, syscall_traced, the IO core's trace_
+ * functions); elsewhere the out-of-line trace_record() via trace(), so that
+ * a call site costs the code it is in nothing but a test of trace_on when
+ * tracing is off.
  */
 static inline void trace_put(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 {
