@@ -71,7 +71,7 @@ bool trace_make_room(struct trace_buf *b)
 {
 	/* acquire: pairs with the drainer's release store of tail (the slots
 	 * it sent may be reused) */
-	b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) + TRACE_RECS;
+	b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) + b->nrecs;
 	if (b->head < b->limit)
 		return true;
 	b->lost++;
@@ -171,7 +171,7 @@ void trace_drain(bool all_harts)
 	if (!trace_ready)
 		return;
 	if (!all_harts && b->head - __atomic_load_n(&b->tail, __ATOMIC_RELAXED) <
-				  TRACE_RECS / 2 &&
+				  b->nrecs / 2 &&
 	    !b->lost)
 		return;
 	spin_lock(&trace_lock);
@@ -189,6 +189,7 @@ void trace_drain(bool all_harts)
 void trace_init(void)
 {
 	volatile uint32_t *cfg;
+	uint64_t npages;
 
 	if (!bootarg_present("trace"))
 		return;
@@ -197,19 +198,23 @@ void trace_init(void)
 		kprintf("trace: no pci-serial at 00:01.0: tracing off\n");
 		return;
 	}
+	npages = TRACE_PAGES;
+	while (npages > 16 && npages * bootinfo.nharts > kalloc_free_pages() / 4)
+		npages /= 2;
 	for (int i = 0; i < bootinfo.nharts; i++) {
 		uint64_t id = bootinfo.harts[i];
 
-		for (int j = 0; id < NHART && j < TRACE_PAGES; j++) {
+		if (id >= NHART)
+			continue;
+		for (uint64_t j = 0; j < npages; j++) {
 			bufs[id].page[j] = kalloc();
 			if (!bufs[id].page[j])
 				panic("trace: no memory for the buffers");
 		}
-		if (id < NHART) {
-			bufs[id].hdr = TRACE_MAGIC | id << 16;
-			bufs[id].limit = TRACE_RECS;
-			harts[id].trace = &bufs[id];
-		}
+		bufs[id].hdr = TRACE_MAGIC | id << 16;
+		bufs[id].npages = npages;
+		bufs[id].nrecs = bufs[id].limit = npages * RECS_PER_PAGE;
+		harts[id].trace = &bufs[id];
 	}
 	cfg[4] = TRACE_BAR0;	/* BAR0, an I/O BAR */
 	cfg[1] |= 0x1;		/* command: I/O space enable */
@@ -219,7 +224,8 @@ void trace_init(void)
 	uart[2] = 0x07;		/* FIFOs on and cleared */
 	trace_ready = trace_on = true;
 	trace(TR_HELLO, timebase_hz, bootinfo.nharts);
-	kprintf("trace: on, records to the pci-serial UART\n");
+	kprintf("trace: on, records to the pci-serial UART, %ld KiB per hart\n",
+		(long)(npages * PGSIZE / 1024));
 }
 
 /*

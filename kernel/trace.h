@@ -14,10 +14,13 @@
 #include "riscv.h"
 #include "uapi/trace.h"
 
-/* per hart, allocated when tracing is on: 2048 pages, 8 MiB, 262144 records */
+/*
+ * Per hart, allocated when tracing is on: at most 2048 pages (8 MiB,
+ * 262144 records), fewer on a small machine (a power of two, with a
+ * quarter of the free memory for all harts).
+ */
 #define TRACE_PAGES 2048
 #define RECS_PER_PAGE (PGSIZE / sizeof(struct trace_rec))
-#define TRACE_RECS (TRACE_PAGES * RECS_PER_PAGE)
 
 /*
  * A hart's buffer.  A record's first word, magic | hart << 16 | event << 24
@@ -30,6 +33,8 @@ struct trace_buf {
 	uint64_t limit; /* head may grow to this without loading tail */
 	uint64_t hdr;	/* TRACE_MAGIC | hart << 16 */
 	uint64_t lost;	/* exchanged by the drainer */
+	uint64_t nrecs;	/* set at boot: npages * RECS_PER_PAGE */
+	uint64_t npages;
 	struct trace_rec *page[TRACE_PAGES];
 	/* under trace_lock (trace.c) */
 	uint64_t tail;
@@ -45,7 +50,7 @@ void trace_user_drain(struct proc *p);
 
 static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
 {
-	return &b->page[(i / RECS_PER_PAGE) % TRACE_PAGES][i % RECS_PER_PAGE];
+	return &b->page[(i / RECS_PER_PAGE) & (b->npages - 1)][i % RECS_PER_PAGE];
 }
 
 /*
