@@ -162,6 +162,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 void proc_exit(int wait_status) __attribute__((noreturn));
 long proc_wait(int pid, uint64_t ustatus, int options);
 int proc_count(void);
+void proc_trace_drain_all(void);
 
 /* exec.c */
 long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc);

@@ -149,6 +149,7 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
 		if (err)
 			return err;
 		p->utrace = uvm_page(p->pagetable, UTRACE_VA, PTE_W);
+		p->utrace_tail = 0;
 		for (int i = 0; i < UTRACE_REC_PAGES; i++)
 			p->utrace_rec[i] = uvm_page(
 				p->pagetable, UTRACE_VA + (1 + i) * PGSIZE, PTE_W);

@@ -182,8 +182,9 @@ static uint32_t sq_pending(struct ring *r)
 
 static void trace_taken(struct ring *r, const struct ring_req *q)
 {
-	trace_at(TR_SQE_TAKEN, q->taken, (uint64_t)q->sqe.opcode << 32 | r->id,
-		 q->sqe.user_data);
+	/* taken 0: tracing came on after it was taken */
+	trace_at(TR_SQE_TAKEN, q->taken ? q->taken : rdtime(),
+		 (uint64_t)q->sqe.opcode << 32 | r->id, q->sqe.user_data);
 }
 
 /* Complete a request that was parked. */
@@ -213,7 +214,7 @@ trace_taken_posted(struct ring *r, const struct ring_req *q, long res,
 static void __attribute__((noinline))
 trace_done(struct ring *r, const struct ring_req *q, long res, bool in_cq)
 {
-	uint64_t now = rdtime(), took = now - q->taken;
+	uint64_t now = rdtime(), took = q->taken ? now - q->taken : 0;
 
 	if (likely(in_cq && took <= 0xffff))
 		trace_put(TR_OP_DONE, now,
@@ -433,23 +434,28 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
  */
 static struct trace_start {
 	uint64_t time, seq, sq_head;
+	bool valid; /* tracing was on at the start (it may change meanwhile) */
 } poll_start, pass_start;
-static bool exec_busy; /* the last pass did work */
+static bool exec_busy; /* the last traced pass did work */
 
 static void trace_mark_start(struct trace_start *t, uint32_t sq_head)
 {
 	t->time = rdtime();
 	t->seq = trace_seq();
 	t->sq_head = sq_head;
+	t->valid = true;
 }
 
-static void trace_poll(struct ring *r)
+static void trace_poll(struct ring *r, bool worked)
 {
 	uint64_t taken = MIN(r->sq_head_k - (uint32_t)poll_start.sq_head,
 			     0xffffffU);
 
-	trace_put(TR_RING_POLL, rdtime(), poll_start.seq << 32 | taken << 8 | r->id,
-		  poll_start.time);
+	if (worked)
+		trace_put(TR_RING_POLL, rdtime(),
+			  poll_start.seq << 32 | taken << 8 | r->id,
+			  poll_start.time);
+	poll_start.valid = false;
 }
 
 static void trace_pass(bool worked)
@@ -460,6 +466,7 @@ static void trace_pass(bool worked)
 	else if (!worked && exec_busy)
 		trace_record(TR_EXEC_IDLE, 0, 0);
 	exec_busy = worked;
+	pass_start.valid = false;
 }
 
 /* One turn of a ring's poller task; returns whether it did anything. */
@@ -508,9 +515,9 @@ static bool ring_poll(struct ring *r)
 		 * io_uring_get_sqe (the SQE slots are free again) */
 		__atomic_store_n(r->sq_head, r->sq_head_k, __ATOMIC_RELEASE);
 		publish_cq(r);
-		if (unlikely(trace_on))
-			trace_poll(r);
 	}
+	if (unlikely(poll_start.valid))
+		trace_poll(r, worked);
 	return worked;
 }
 
@@ -610,6 +617,8 @@ static void idle_sleep(void)
 		deadline = MIN(deadline, next_deadline(active[i]));
 	}
 	trace(TR_IO_SLEEP, nactive, deadline);
+	if (trace_available() && deadline != ~0UL)
+		sbi_set_timer(deadline); /* a drain stops when it is due */
 	trace_drain(false); /* idle: send the trace records */
 	trace(TR_IO_WAKE, wait_ipi_or_time(deadline), 0);
 	set_need_wakeup(false);
@@ -631,6 +640,8 @@ void iocore_main(void)
 
 		if (unlikely(trace_on))
 			trace_mark_start(&pass_start, 0);
+		else
+			exec_busy = false; /* paused: start afresh on resume */
 
 		if (csr_read(sip) & SIE_SSIE) {
 			csr_clear(sip, SIE_SSIE);
@@ -642,7 +653,7 @@ void iocore_main(void)
 		for (int i = 0; i < nactive; i++)
 			worked |= ring_poll(active[(next + i) % nactive]);
 		next = nactive ? (next + 1) % nactive : 0;
-		if (unlikely(trace_on))
+		if (unlikely(pass_start.valid))
 			trace_pass(worked);
 		if (worked) {
 			last_work = rdtime();

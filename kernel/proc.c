@@ -84,6 +84,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	if (err < 0) {
 		uvm_free(p->pagetable);
 		p->pagetable = NULL;
+		p->utrace = NULL; /* its pages went with the page table */
 		return err;
 	}
 	/* fds are inherited as by fork + exec: close-on-exec ones are not.
@@ -245,6 +246,20 @@ void scheduler(void)
 	}
 }
 
+/*
+ * Tracing: move every live process's user-side records into the stream
+ * (before power-off, and before trace_ctl pauses recording).
+ */
+void proc_trace_drain_all(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = &procs[i];
+
+		if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->utrace)
+			trace_user_drain(p);
+	}
+}
+
 /* Exit the current process; wait_status is in wait4's format. */
 void proc_exit(int wait_status)
 {
@@ -275,6 +290,7 @@ void proc_exit(int wait_status)
 						: (wait_status >> 8) & 0xff;
 
 		kprintf("init exited with status %d; powering off\n", code);
+		proc_trace_drain_all();
 		machine_poweroff(code);
 	}
 	for (int i = 0; i < NPROC; i++) {

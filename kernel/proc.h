@@ -101,6 +101,7 @@ struct proc {
 	/* tracing: the user trace area's header and record pages (kernel VAs) */
 	struct utrace_area *utrace;
 	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];
+	uint32_t utrace_tail; /* drained up to here (the area's tail: a copy) */
 	struct spinlock fd_lock; /* ofile[], cloexec[], exiting */
 	bool exiting; /* the table is being closed: no new fds */
 	struct file *ofile[NOFILE];

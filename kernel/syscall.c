@@ -190,8 +190,7 @@ long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
 	case ABI_REBOOT_CMD_RESTART: /* QEMU: ends the same way */
 		kprintf("reboot: power off requested by pid %d\n",
 			this_proc()->pid);
-		if (this_proc()->utrace)
-			trace_user_drain(this_proc());
+		proc_trace_drain_all();
 		machine_poweroff(0);
 	default:
 		return -EINVAL;

@@ -15,8 +15,10 @@
  *
  * Locking: a buffer's head is written only by its hart (release, after the
  * record); its tail only by a drainer holding trace_lock, which also
- * serializes the UART.  trace_lock is a leaf lock.  trace_on is read
- * relaxed by both harts; a record being written when it changes is kept.
+ * serializes the UART.  trace_lock is a leaf lock.  trace_on is a plain
+ * flag both harts read without ordering; a record being written when it
+ * changes is kept, and code that writes a pair of records (enter/exit)
+ * writes the second if it wrote the first.
  */
 #include "defs.h"
 #include "memlayout.h"
@@ -74,31 +76,45 @@ bool trace_make_room(struct trace_buf *b)
 	b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) + b->nrecs;
 	if (b->head < b->limit)
 		return true;
-	b->lost++;
+	/* atomic: the power-off drain on another hart exchanges it */
+	__atomic_fetch_add(&b->lost, 1, __ATOMIC_RELAXED);
 	return false;
 }
 
 /*
  * Move the records a process wrote in its user trace area into this hart's
- * stream (normal core; when: see trace_user_drain_full).  The head is the
- * user's: read once, bounded; each record's event checked.  Paused, the
- * records are dropped.
+ * stream (normal core; when: see trace_user_drain_full).  Nothing the
+ * process wrote is trusted: its head is read once and bounded, the position
+ * drained up to is the kernel's own (p->utrace_tail; the area's tail is a
+ * copy for the process), each record's event is checked, and one process
+ * may fill at most half of what is free in the hart's buffer (the rest is
+ * counted as its loss), so that it cannot crowd out the kernel's records.
+ * Paused, the records are dropped.
  */
 void trace_user_drain(struct proc *p)
 {
 	struct utrace_area *u = p->utrace;
+	struct trace_buf *b = this_hart()->trace;
 	/* acquire: pairs with libuser's release store of head */
 	uint32_t head = __atomic_load_n(&u->head, __ATOMIC_ACQUIRE);
-	uint32_t tail = u->tail, lost = u->lost;
-	uint64_t pid = (uint64_t)p->pid << 32;
+	uint32_t tail = p->utrace_tail, lost = u->lost, n = head - tail;
+	uint64_t pid = (uint64_t)p->pid << 32, room;
 
-	if (head - tail > UTRACE_RECS || !trace_on) {
+	if (n > UTRACE_RECS || !trace_on) {
 		if (trace_on)
-			lost += head - tail; /* garbage: count it, take none */
-		tail = head;
+			lost += n; /* garbage: count it, take none */
+		n = 0;
+	} else {
+		/* acquire: pairs with the drainer's release store of tail */
+		room = b->nrecs - (b->head - __atomic_load_n(&b->tail,
+							     __ATOMIC_ACQUIRE));
+		if (n > room / 2) {
+			lost += n - room / 2;
+			n = room / 2;
+		}
 	}
-	for (; tail != head; tail++) {
-		uint32_t i = tail % UTRACE_RECS;
+	for (uint32_t t = tail; t != tail + n; t++) {
+		uint32_t i = t % UTRACE_RECS;
 		struct utrace_rec r = p->utrace_rec[i / UTRACE_PER_PAGE]
 						   [i % UTRACE_PER_PAGE];
 
@@ -111,8 +127,9 @@ void trace_user_drain(struct proc *p)
 		if (trace_on)
 			trace_record(TR_LOST, lost, p->pid);
 	}
+	p->utrace_tail = head; /* all taken or counted */
 	/* release: the records are copied before the slots are reused */
-	__atomic_store_n(&u->tail, tail, __ATOMIC_RELEASE);
+	__atomic_store_n(&u->tail, head, __ATOMIC_RELEASE);
 }
 
 static void uart_out(const void *p, size_t n)
@@ -240,8 +257,8 @@ long sys_trace_ctl(long on, long a1, long a2, long a3, long a4, long a5)
 		return -ENODEV;
 	if (on != 0 && on != 1)
 		return -EINVAL;
-	if (was && !on && this_proc()->utrace)
-		trace_user_drain(this_proc()); /* what it recorded until now */
+	if (was && !on)
+		proc_trace_drain_all(); /* what processes recorded until now */
 	__atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
 	return was;
 }

@@ -103,7 +103,8 @@ static inline void trace_user_drain_full(struct proc *p)
 {
 	struct utrace_area *u = p->utrace;
 
-	if (unlikely(u != NULL) && u->head - u->tail > UTRACE_RECS / 4 * 3)
+	if (unlikely(u != NULL) &&
+	    READ_ONCE(u->head) - p->utrace_tail > UTRACE_RECS / 4 * 3)
 		trace_user_drain(p);
 }
 

@@ -138,12 +138,15 @@ static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 						     uint64_t scause)
 {
 	struct proc *p = this_proc();
+	bool traced = trace_on; /* the exit record goes with the enter record */
 	uint64_t stval;
 
-	trace(TR_TRAP_ENTER, scause, tf->epc);
+	if (traced)
+		trace_record(TR_TRAP_ENTER, scause, tf->epc);
 	if (scause & SCAUSE_INTR) {
 		interrupt(scause);
-		trace(TR_TRAP_EXIT, scause, 0);
+		if (traced)
+			trace_record(TR_TRAP_EXIT, scause, 0);
 		return;
 	}
 	stval = csr_read(stval);
@@ -174,7 +177,11 @@ void kernel_trap(struct kframe *kf)
 
 	if (!(scause & SCAUSE_INTR))
 		panic_trap(kf, scause, csr_read(stval));
-	trace(TR_TRAP_ENTER, scause, csr_read(sepc));
+	bool traced = trace_on;
+
+	if (traced)
+		trace_record(TR_TRAP_ENTER, scause, csr_read(sepc));
 	interrupt(scause);
-	trace(TR_TRAP_EXIT, scause, 0);
+	if (traced)
+		trace_record(TR_TRAP_EXIT, scause, 0);
 }
