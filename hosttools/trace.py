@@ -187,8 +187,8 @@ class Model:
         self.overflowed = collections.defaultdict(collections.deque)  # (ring, ud)
         self.posted = collections.defaultdict(collections.deque)     # (ring, ud)
         self.slot = {}       # coroutine id -> Op parked in it
-        self.count = collections.defaultdict(int)  # (ring, counter) -> value
-        self.ovf_count = collections.Counter()     # ring -> CQEs in overflow
+        self.cur_op = {}     # ring instance -> the Op just taken or resumed
+        self.ovf_count = collections.Counter()  # ring instance -> CQEs there
         self.next_flow = 1
         self.last_ns = 0
         for rec in time_order(stream.records):
@@ -257,10 +257,10 @@ class Model:
                             flow, end_flow, value, args or {}))
 
     def counter(self, seq, ring, what, delta, at=None):
-        key = (ring, what)
-        self.count[key] = max(0, self.count[key] + delta)
-        self.emit(seq, self.counter_track(ring, what), 4,
-                  value=self.count[key], at=at)
+        """A change of a ring's counter; the values are summed in time
+        order when the trace is built (events are placed in time after
+        they are read: see emit)."""
+        self.emit(seq, self.counter_track(ring, what), 4, value=delta, at=at)
 
     def flow_step(self, op, last=False):
         op.steps += 1
@@ -362,19 +362,26 @@ class Model:
         pid, fd = a0 >> 32, a0 & 0xffffffff
         self.ring_of[(pid, fd)] = a1
         self.ring_name[a1] = f"pid {pid} fd {fd}"
-        if a1 in self.ring_uuid and self.ring_uuid[a1] in self.tracks:
-            del self.ring_uuid[a1]  # a ring id used again: new tracks
+        self.ring_uuid.pop(a1, None)  # a ring id used again: new tracks
         self.ring_track(a1)
         self.emit(sq, self.proc_track(pid), 3, f"ring {a1} set up (fd {fd})")
 
     def ev_ring_free(self, ts, sq, h, hart, a0, a1):
+        inst = self.ring_base(a0)
         for key, op in list(self.slot.items()):
             if key >> 8 == a0:
                 self.emit(sq, op.track, 2, "close all")
                 del self.slot[key]
         for what in ("SQ occupancy", "CQ occupancy", "in flight"):
-            if self.count[(a0, what)]:
-                self.counter(sq, a0, what, -self.count[(a0, what)])
+            self.counter(sq, a0, what, None)  # back to 0
+        # what is still owed dies with the ring
+        for table in (self.submitted, self.in_flight, self.overflowed,
+                      self.posted):
+            for key in [k for k in table if k[0] == inst]:
+                del table[key]
+        self.ovf_count.pop(inst, None)
+        self.cur_op.pop(inst, None)
+        self.ring_uuid.pop(a0, None)
 
     def ev_user_submit(self, ts, sq, h, hart, a0, a1):
         pid, fd = a0 >> 32, a0 & 0xffffffff
@@ -383,14 +390,17 @@ class Model:
         self.next_flow += 1
         op.submit = ts
         self.ops.append(op)
-        self.submitted[(ring, a1)].append(op)
         self.emit(sq, self.proc_track(pid), 3, f"submit {a1}",
                   **self.flow_step(op))
         if ring is not None:
+            self.submitted[(self.ring_base(ring), a1)].append(op)
             self.counter(sq, ring, "SQ occupancy", 1)
 
     def take(self, sq, ring, opcode, ud, at=None):
-        q = self.submitted[(ring, ud)]
+        """The IO core took a request: the op submitted first with that
+        user_data (the SQ is a FIFO), or a new one."""
+        inst = self.ring_base(ring)
+        q = self.submitted[(inst, ud)]
         if q:
             op = q.popleft()
             self.counter(sq, ring, "SQ occupancy", -1, at=at)
@@ -400,10 +410,12 @@ class Model:
             self.ops.append(op)
         op.opcode, op.taken = opcode, self.ns(at[0]) if at else self.now
         op.track = self.coro_track(ring, 0)
-        self.in_flight[(ring, ud)].append(op)
+        self.in_flight[(inst, ud)].append(op)
+        self.cur_op[inst] = op
         self.emit(sq, op.track, 1, f"{op.name} {ud}", at=at,
                   **self.flow_step(op), args={"user_data": ud, "opcode": op.name})
         self.counter(sq, ring, "in flight", 1, at=at)
+        return op
 
     def ev_sqe_taken(self, ts, sq, h, hart, a0, a1):
         self.take(sq, a0 & 0xffffffff, a0 >> 32, a1)
@@ -411,24 +423,32 @@ class Model:
     def ev_op_done(self, ts, sq, h, hart, a0, a1):
         ring, opcode, took = a0 & 0xff, (a0 >> 8) & 0xff, (a0 >> 16) & 0xffff
         ticks, seq = self.key[0], self.key[3]
-        self.take(sq, ring, opcode, a1, at=(max(0, ticks - took), hart, seq, -1))
-        self.ev_cqe_posted(ts, sq, h, hart, a0 >> 32 << 32 | ring, a1)
+        op = self.take(sq, ring, opcode, a1,
+                       at=(max(0, ticks - took), hart, seq, -1))
+        # posted straight to the CQ: so the overflow list was empty
+        self.ovf_count.pop(self.ring_base(ring), None)
+        self.post(sq, ring, op, s32(a0 >> 32), False)
 
-    def find_parked(self, coro, ud):
-        if coro in self.slot:
-            return self.slot[coro]
-        for op in self.in_flight[(coro >> 8, ud)]:
-            if op.track == self.coro_track(coro >> 8, 0):
-                return op
-        return None
+    def in_hand(self, ring, ud):
+        """The request the IO core is working on in this ring: the one just
+        taken or resumed, if it has this user_data; else the oldest in
+        flight with it."""
+        inst = self.ring_base(ring)
+        op = self.cur_op.get(inst)
+        if op is not None and op.ud == ud and op.completed is None:
+            return op
+        q = self.in_flight[(inst, ud)]
+        return q[0] if q else None
 
     def ev_coro_park(self, ts, sq, h, hart, a0, a1):
         coro, why = a0 & 0xffffffff, a0 >> 32
-        op = self.find_parked(coro, a1)
+        op = self.slot.get(coro)
+        if op is None or op.ud != a1:
+            op = self.in_hand(coro >> 8, a1)
         if op is None:
             return
         t = self.coro_track(coro >> 8, coro & 0xff)
-        if coro not in self.slot:  # leaves the poller for its own coroutine
+        if op.track != t:  # leaves the poller for its own coroutine
             self.emit(sq, op.track, 2)
             self.emit(sq, t, 1, f"{op.name} {a1}", args={"user_data": a1})
             self.slot[coro] = op
@@ -436,14 +456,18 @@ class Model:
         self.emit(sq, t, 1, f"wait ({PARK_WHY.get(why, why)})")
 
     def ev_coro_resume(self, ts, sq, h, hart, a0, a1):
-        if a0 in self.slot:
-            self.emit(sq, self.slot[a0].track, 2)
+        op = self.slot.get(a0)
+        if op is not None and op.ud == a1:
+            self.emit(sq, op.track, 2)
+            self.cur_op[self.ring_base(a0 >> 8)] = op
 
-    def complete(self, sq, ring, ud, res, overflow):
-        q = self.in_flight[(ring, ud)]
-        if not q:
-            return None
-        op = q.popleft()
+    def post(self, sq, ring, op, res, overflow):
+        """op completed with res; its CQE went to the CQ or overflowed."""
+        inst = self.ring_base(ring)
+        try:
+            self.in_flight[(inst, op.ud)].remove(op)
+        except ValueError:
+            pass
         op.completed, op.res = self.now, res
         label = f"CQ overflow {res}" if overflow else f"CQE {res}"
         self.emit(sq, op.track, 3, label, **self.flow_step(op),
@@ -453,32 +477,45 @@ class Model:
             if o is op:
                 del self.slot[key]
         self.counter(sq, ring, "in flight", -1)
-        return op
+        if overflow:
+            self.ovf_count[inst] += 1
+            self.overflowed[(inst, op.ud)].append(op)
+        else:
+            self.posted_to_cq(sq, ring, op)
+
+    def posted_to_cq(self, sq, ring, op):
+        if op is not None:
+            op.posted = self.now
+            self.posted[(self.ring_base(ring), op.ud)].append(op)
+        self.counter(sq, ring, "CQ occupancy", 1)
 
     def ev_cqe_posted(self, ts, sq, h, hart, a0, a1):
         ring, res = a0 & 0xffffffff, s32(a0 >> 32)
-        if self.ovf_count[ring]:
+        inst = self.ring_base(ring)
+        if self.ovf_count[inst]:
             # the kernel posts directly only with an empty overflow list:
             # this one comes from it
-            self.ovf_count[ring] -= 1
-            q = self.overflowed[(ring, a1)]
+            self.ovf_count[inst] -= 1
+            q = self.overflowed[(inst, a1)]
             op = q.popleft() if q else None
             if op:
                 self.emit(sq, self.coro_track(ring, 0), 3,
                           f"CQE {res} (from overflow)", **self.flow_step(op))
+            self.posted_to_cq(sq, ring, op)
+            return
+        op = self.in_hand(ring, a1)
+        if op is not None:
+            self.post(sq, ring, op, res, False)
         else:
-            op = self.complete(sq, ring, a1, res, False)
-        if op:
-            op.posted = ts
-            self.posted[(ring, a1)].append(op)
-        self.counter(sq, ring, "CQ occupancy", 1)
+            self.posted_to_cq(sq, ring, None)
 
     def ev_cq_overflow(self, ts, sq, h, hart, a0, a1):
         ring, res = a0 & 0xffffffff, s32(a0 >> 32)
-        self.ovf_count[ring] += 1
-        op = self.complete(sq, ring, a1, res, True)
-        if op:
-            self.overflowed[(ring, a1)].append(op)
+        op = self.in_hand(ring, a1)
+        if op is not None:
+            self.post(sq, ring, op, res, True)
+        else:
+            self.ovf_count[self.ring_base(ring)] += 1
 
     def ev_ring_poll(self, ts, sq, h, hart, a0, a1):
         ring, taken, first = a0 & 0xff, (a0 >> 8) & 0xffffff, a0 >> 32
@@ -490,7 +527,7 @@ class Model:
     def ev_user_reap(self, ts, sq, h, hart, a0, a1):
         pid, fd = a0 >> 32, a0 & 0xffffffff
         ring = self.ring_of.get((pid, fd))
-        q = self.posted[(ring, a1)]
+        q = self.posted[(self.ring_base(ring), a1)] if ring is not None else None
         op = q.popleft() if q else None
         kw = {}
         if op:
@@ -615,6 +652,7 @@ def build_trace(pb, model):
     first = set()
     last_seq = {}
     end_ts = model.last_ns
+    level = collections.Counter()  # counter track -> value
 
     def packet(ts, seq, track, kind, name=None, flow=None, end_flow=None,
                value=None, args=None):
@@ -642,6 +680,9 @@ def build_trace(pb, model):
          args) in sorted(model.events, key=lambda e: e[0]):
         last_seq[track] = seq
         end_ts = max(end_ts, ts)
+        if kind == 4:  # value: a change, or None for back to 0
+            level[track] = 0 if value is None else max(0, level[track] + value)
+            value = level[track]
         if kind == 1:
             depth[track] += 1
         elif kind == 2:
@@ -663,10 +704,19 @@ def perfetto(path, out):
     s = read_stream(path)
     if s is None:
         return 1
-    pb = proto_module()
+    try:
+        pb = proto_module()
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"trace.py: cannot compile hosttools/perfetto_trace.proto "
+              f"with protoc: {e}")
+        return 1
     trace = build_trace(pb, Model(s))
-    with open(out, "wb") as f:
-        f.write(trace.SerializeToString())
+    try:
+        with open(out, "wb") as f:
+            f.write(trace.SerializeToString())
+    except OSError as e:
+        print(f"trace.py: {e.strerror}: {out}")
+        return 1
     print(f"trace: wrote {out}: {len(trace.packet)} packets; open it at "
           f"https://ui.perfetto.dev (Open trace file)")
     for p in s.problems:

@@ -6,9 +6,12 @@
  *             the timeout (parked behind it), then is cancelled (-ECANCELED)
  *             because the timeout "failed" with -ETIME, as on Linux
  *   drain     a TIMEOUT, then a NOP with IOSQE_IO_DRAIN: the NOP waits
+ *   same ud   a TIMEOUT and a NOP with the same user_data: the NOP completes
+ *             first (the trace must not mix them up)
  *   overflow  a ring with 4 CQ entries gets 8 NOPs before any reap: 4 CQEs
  *             go to the kernel's overflow list and come back as room is made
- * user_data: 100+ timeout, 200+ link, 300+ drain, 400+ overflow.
+ * user_data: 100+ timeout, 200+ link, 300+ drain, 500 same ud, 400+
+ * overflow.
  * One line:  ringmix: ok=1 cqes=N
  */
 #include <errno.h>
@@ -78,6 +81,14 @@ int main(void)
 	io_uring_submit(&ring);
 	expect(300, -ETIME);
 	expect(301, 0);
+	/* same user_data */
+	io_uring_prep_timeout(sqe = io_uring_get_sqe(&ring), &ms, 0, 0);
+	set(sqe, 500, 0);
+	io_uring_prep_nop(sqe = io_uring_get_sqe(&ring));
+	set(sqe, 500, 0);
+	io_uring_submit(&ring);
+	expect(500, 0);
+	expect(500, -ETIME);
 	io_uring_queue_exit(&ring);
 
 	/* overflow: 4 CQ entries, 8 NOPs completed before any reap */

@@ -220,17 +220,23 @@ def test_perfetto_parked_requests_and_overflow(boot, tmp_path):
     rc, out = summarize(f"{base}.bin")
     assert "trace: lost records: 0" in out
     io = counts(out, 1)
-    assert io["CORO_PARK"] == io["CORO_RESUME"] == 5
+    assert io["CORO_PARK"] == io["CORO_RESUME"] == 6
     assert io["CQ_OVERFLOW"] == 4
     waits = collections.Counter(e[3] for e in tl.on(r".*/request \d+", 1)
                                 if e[3].startswith("wait"))
-    # three TIMEOUTs wait for their timer, one NOP for the link before it,
+    # four TIMEOUTs wait for their timer, one NOP for the link before it,
     # one for the drain
-    assert waits == {"wait (timer)": 3, "wait (link)": 1, "wait (drain)": 1}
+    assert waits == {"wait (timer)": 4, "wait (link)": 1, "wait (drain)": 1}
     ops = {e[3] for e in tl.on(r".*/request \d+", 1)
            if not e[3].startswith("wait")}
     assert {"TIMEOUT 100", "TIMEOUT 201", "NOP 202", "TIMEOUT 300",
-            "NOP 301"} == ops
+            "NOP 301", "TIMEOUT 500"} == ops
+    # two requests with one user_data: each result on its own op's track
+    for path, name, cqe in ((r".*/request \d+", "TIMEOUT 500", "CQE -62"),
+                            (r".*/poller", "NOP 500", "CQE 0")):
+        evs = tl.on(path)
+        i = next(i for i, e in enumerate(evs) if e[3] == name)
+        assert next(e[3] for e in evs[i:] if e[2] == 3) == cqe
     # results as arguments and in the CQE instants
     cqes = {e[3] for e in tl.on(r".*", 3) if e[3].startswith("CQ")}
     assert {"CQE -62", "CQE -125", "CQE 0", "CQ overflow 0",
@@ -245,7 +251,7 @@ def test_perfetto_parked_requests_and_overflow(boot, tmp_path):
     assert all(v == 0 for p, v in tl.value.items())
     # every request's flow: submit ... reap, overflowed ones through both
     flows = tl.flows()
-    assert len(flows) == 14
+    assert len(flows) == 16
     for steps in flows.values():
         assert steps[0][1].startswith("submit ") and steps[-1][2]
         assert steps[-1][1].startswith("reap ")

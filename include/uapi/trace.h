@@ -5,10 +5,12 @@
  * little-endian; each hart numbers its records from 0 (seq), so the decoder
  * sees any gap; a LOST record says how many a full buffer dropped.  A
  * record's ts is when it was written, except for the user-side records
- * (their own time) and EXEC_BUSY and RING_POLL, which are written at the
- * end of what they describe and carry its start: the time, and since_seq,
- * the seq number of the first record written after it started (so the
- * decoder places the start among records of the same time-CSR tick).
+ * (when libuser wrote them) and SQE_TAKEN (when the SQE was taken).
+ * EXEC_BUSY, RING_POLL and OP_DONE are written at the end of what they
+ * describe and carry its start: the time (or ticks before ts), and for the
+ * first two since_seq, the seq number of the first record written after it
+ * started (so the decoder places the start among records of the same
+ * time-CSR tick).
  *
  * TRACE_EVENT(id, NAME, "arg0 name", "arg1 name")
  */
