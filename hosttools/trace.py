@@ -98,8 +98,9 @@ class Stream:
             if name == "LOST":
                 # a1: the process whose user trace area was full, or 0
                 self.lost[f"pid {a1} user area" if a1 else f"hart {hart}"] += a0
-                self.records.append((hart, name, seq, ts, a0, a1))
-                continue
+                if not a1:  # a drain's LOST is outside the seq numbering
+                    self.records.append((hart, name, seq, ts, a0, a1))
+                    continue
             if hart in last_seq and seq != last_seq[hart] + 1:
                 if seq > last_seq[hart]:
                     self.gaps[f"hart {hart}"] += seq - last_seq[hart] - 1

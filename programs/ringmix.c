@@ -13,12 +13,20 @@
  * user_data: 100+ timeout, 200+ link, 300+ drain, 500 same ud, 400+
  * overflow.
  * One line:  ringmix: ok=1 cqes=N
+ *
+ * `ringmix scribble` instead writes garbage over its own user trace area
+ * (head, lost, records) between system calls, as a buggy or hostile
+ * program could: the kernel must take none of it on trust.
+ *   ringmix: scribbled=N
  */
 #include <errno.h>
 #include <liburing.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <usys.h>
+#include <uapi/trace.h>
 
 static struct io_uring ring;
 static int cqes, bad;
@@ -49,12 +57,38 @@ static void set(struct io_uring_sqe *sqe, uint64_t ud, unsigned flags)
 	io_uring_sqe_set_flags(sqe, flags);
 }
 
-int main(void)
+static int scribble(void)
+{
+	struct utrace_area *u = __utrace;
+	int n = 0;
+
+	if (!u) {
+		printf("ringmix: no trace area (boot with trace)\n");
+		return 1;
+	}
+	for (int i = 0; i < 64; i++, n++) {
+		u->head += (i % 3 == 0) ? 100000 : UTRACE_RECS - i;
+		u->tail = 0x12345678;
+		u->lost = 0xffffff00u + i;
+		for (int j = 0; j < 8; j++) {
+			u->rec[(i * 8 + j) % UTRACE_RECS].event = j % 2 ? 12 : 99;
+			u->rec[(i * 8 + j) % UTRACE_RECS].ring_fd = -j;
+		}
+		getpid(); /* a system call: the kernel looks at the area */
+		sched_yield();
+	}
+	printf("ringmix: scribbled=%d\n", n);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct __kernel_timespec ms = { 0, 1000 * 1000 };
 	struct io_uring_params p;
 	struct io_uring_sqe *sqe;
 
+	if (argc > 1 && !strcmp(argv[1], "scribble"))
+		return scribble();
 	if (io_uring_queue_init(8, &ring, 0) < 0)
 		goto fail;
 	/* timeout */

@@ -15,6 +15,7 @@ import sys
 from conftest import ROOT, result_line, run
 
 DECODER = ["/usr/bin/python3", "hosttools/trace.py"]
+UTRACE_RECS = 16384
 
 
 def decode(*args):
@@ -284,6 +285,29 @@ def test_trace_traps_spawn_exit(boot, tmp_path):
     runs = {e[3] for e in tl.on("hart 0: normal core", 1)}
     assert {"run sh (pid 1)", "run fault (pid 2)"} <= runs
     assert any(e[3] == "external interrupt" for e in tl.on(".*", 1))
+
+
+def test_scribbled_user_trace_area(boot, tmp_path):
+    """A process that writes garbage over its own trace area (head far
+    ahead, tail and lost nonsense, bad records): no panic, the kernel takes
+    at most what the area holds and half the free buffer, counts the rest
+    as that process's loss, and the stream still decodes."""
+    base = tmp_path / "t"
+    text, status = run(boot, "/bin/ringmix scribble", trace=str(base))
+    assert status == 0 and result_line(text, "ringmix")["scribbled"] == "64"
+    rc, out = summarize(f"{base}.bin")
+    assert rc == 0, out
+    lost = re.search(r"^trace: lost records: (\d+) \(pid 1 user area: (\d+)\)$",
+                     out, re.M)
+    assert lost and int(lost[2]) > 1000000
+    normal = counts(out, 0)
+    # records with a valid event were taken (as far as the rules allow),
+    # the others dropped; the kernel's own records are all there
+    assert 0 < normal.get("USER_SUBMIT", 0) <= 64 * UTRACE_RECS
+    assert normal["SYSCALL_ENTER"] >= 128 and normal["EXIT"] == 1
+    rc, out = decode("perfetto", f"{base}.bin", tmp_path / "t.perfetto-trace")
+    assert rc == 0, out
+    Timeline(load_perfetto(tmp_path / "t.perfetto-trace"))
 
 
 def test_trace_ctl_pauses_recording(boot, tmp_path):
