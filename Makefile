@@ -5,7 +5,11 @@
 #                   first process; EXTRA="files" adds files to /bin;
 #                   CPUS=n harts, default 2; ICOUNT=1 deterministic mode)
 #   make qemu-gdb   the same, waiting for gdb-multiarch on port 1234
-#   make bench      the trap benchmark under -icount
+#   make bench      trapbench and ringbench under -icount (instructions per
+#                   operation), and ringbench with tracing off and on
+#   TRACE=x.perfetto-trace   run traced: raw stream x.perfetto-trace.bin,
+#                   its summary, and the Perfetto timeline
+#   TRACING=0       build the kernel without trace points
 # Every target first checks the Debian packages it needs (hosttools/deps.sh).
 
 CROSS   ?= riscv64-unknown-elf-
@@ -22,11 +26,13 @@ EXTRA   ?=
 KARGS   ?=
 ICOUNT  ?= 0
 TRACE   ?=
+TRACING ?= 1
 
 ARCH    := -march=rv64imac -misa-spec=2.2 -mabi=lp64 -mcmodel=medany
 KCFLAGS := $(ARCH) -std=gnu11 -O2 -g -Wall -Werror -ffreestanding -nostdlib \
 	-fno-builtin -fno-stack-protector -fno-pic -fno-omit-frame-pointer \
-	-fno-tree-loop-distribute-patterns -Iinclude -Ikernel -MMD -MP
+	-fno-tree-loop-distribute-patterns -Iinclude -Ikernel -MMD -MP \
+	$(if $(filter 0,$(TRACING)),-DTRACING_OFF)
 KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none \
 	-T kernel/kernel.ld
 
@@ -60,7 +66,7 @@ QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
 	$(if $(TRACE),-chardev file$(comma)id=trace$(comma)path=$(TRACE).bin \
 		-device pci-serial$(comma)chardev=trace)
 
-.PHONY: all run test qemu qemu-cmd qemu-gdb bench clean
+.PHONY: all run test qemu qemu-cmd qemu-gdb bench clean FORCE
 all: $(DEPS_OK) $(B)/kernel.elf $(INITRD)
 
 $(DEPS_OK): hosttools/deps.sh
@@ -69,11 +75,16 @@ $(DEPS_OK): hosttools/deps.sh
 	@touch $@
 
 # ---- kernel ----
-$(B)/kernel/%.c.o: kernel/%.c | $(DEPS_OK)
+# the flags the kernel was built with: a change (TRACING=0) rebuilds it
+$(B)/kernel/cflags: FORCE | $(DEPS_OK)
+	@mkdir -p $(@D)
+	@echo '$(KCFLAGS)' | cmp -s - $@ || echo '$(KCFLAGS)' > $@
+
+$(B)/kernel/%.c.o: kernel/%.c $(B)/kernel/cflags | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/kernel/%.S.o: kernel/%.S | $(DEPS_OK)
+$(B)/kernel/%.S.o: kernel/%.S $(B)/kernel/cflags | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -c $< -o $@
 

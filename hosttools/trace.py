@@ -109,6 +109,10 @@ class Stream:
         if pos < len(data):
             self.problems.append(f"stream ends inside a record "
                                  f"({len(data) - pos} bytes left over)")
+        if not data:
+            self.problems.append("the stream is empty: was the kernel "
+                                 "booted with `trace` (make qemu TRACE=...) "
+                                 "and built with TRACING=1?")
         hello = [a0 for _, e, _, _, a0, _ in self.records if e == "HELLO"]
         self.hz = 10000000  # QEMU virt's, if the stream does not say
         if hello and 1000 <= hello[0] <= 10 ** 10:

@@ -36,7 +36,9 @@
 #define TRACE_DEV 1	   /* 00:01.0, the first device QEMU adds */
 #define TRACE_BAR0 0x1000 /* I/O address given to the UART */
 
+#ifndef TRACING_OFF
 bool trace_on;	   /* recording now */
+#endif
 static bool trace_ready; /* booted with `trace`: buffers and UART there */
 
 static struct trace_buf bufs[NHART];
@@ -210,6 +212,10 @@ void trace_init(void)
 
 	if (!bootarg_present("trace"))
 		return;
+#ifdef TRACING_OFF
+	kprintf("trace: not built in (make TRACING=0): tracing off\n");
+	return;
+#endif
 	cfg = (volatile uint32_t *)devmem(PCI_ECAM_PA + (TRACE_DEV << 15));
 	if (cfg[0] != (0x0002U << 16 | 0x1b36)) { /* Red Hat PCI 16550 */
 		kprintf("trace: no pci-serial at 00:01.0: tracing off\n");
@@ -239,7 +245,10 @@ void trace_init(void)
 	uart[1] = 0;		/* no interrupts */
 	uart[3] = 0x03;		/* 8N1 */
 	uart[2] = 0x07;		/* FIFOs on and cleared */
-	trace_ready = trace_on = true;
+	trace_ready = true;
+#ifndef TRACING_OFF
+	trace_on = true;
+#endif
 	trace(TR_HELLO, timebase_hz, bootinfo.nharts);
 	kprintf("trace: on, records to the pci-serial UART, %ld KiB per hart\n",
 		(long)(npages * PGSIZE / 1024));
@@ -257,8 +266,10 @@ long sys_trace_ctl(long on, long a1, long a2, long a3, long a4, long a5)
 		return -ENODEV;
 	if (on != 0 && on != 1)
 		return -EINVAL;
+#ifndef TRACING_OFF
 	if (was && !on)
 		proc_trace_drain_all(); /* what processes recorded until now */
 	__atomic_store_n(&trace_on, on, __ATOMIC_RELAXED);
+#endif
 	return was;
 }

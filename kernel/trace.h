@@ -40,7 +40,11 @@ struct trace_buf {
 	uint64_t tail;
 };
 
+#ifdef TRACING_OFF
+#define trace_on false /* make TRACING=0: every trace point compiles away */
+#else
 extern bool trace_on;
+#endif
 bool trace_make_room(struct trace_buf *b);
 void trace_init(void);
 void trace_drain(bool all_harts);

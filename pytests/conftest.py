@@ -23,9 +23,9 @@ class Console:
     """A booted QEMU on a pexpect console."""
 
     def __init__(self, init=None, cpus=2, icount=False, extra=None, kargs=None,
-                 trace=None, timeout=60, allow_panic=False):
+                 trace=None, timeout=60, allow_panic=False, make_vars=()):
         args = ["make", "-s", "--no-print-directory", "qemu-cmd",
-                f"CPUS={cpus}", f"ICOUNT={1 if icount else 0}"]
+                f"CPUS={cpus}", f"ICOUNT={1 if icount else 0}", *make_vars]
         if init:
             args.append(f"INIT={init}")
         if extra:

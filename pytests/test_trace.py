@@ -173,6 +173,20 @@ def test_tracing_off_by_default(boot):
     assert status == 0 and "trace: on" not in text
 
 
+def test_tracing_not_built_in(boot, tmp_path):
+    """make TRACING=0: no trace points in the kernel; asked to trace, it
+    says so, and the decoder says why the stream is empty."""
+    base = tmp_path / "t"
+    text, status = run(boot, "/bin/echo hi", trace=str(base),
+                       make_vars=["TRACING=0"])
+    assert status == 0 and "trace: not built in (make TRACING=0)" in text
+    rc, out = summarize(f"{base}.bin")
+    assert rc == 2 and "the stream is empty" in out
+    # and the next test's default build has tracing again
+    text, status = run(boot, "/bin/echo hi", trace=str(base))
+    assert status == 0 and "trace: on" in text
+
+
 def test_perfetto_ring_demo(boot, tmp_path):
     text, status, _base, tl = traced(boot, tmp_path, "/bin/iodemo")
     assert status == 0
