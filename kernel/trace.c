@@ -5,9 +5,9 @@
  * (QEMU `-device pci-serial`; make TRACE=...), separate from the console.
  * Draining happens where it does not distort what is measured: when a hart
  * is idle (the scheduler's wfi, the IO core's sleep) with its buffer half
- * full, and at power-off.  A
- * full buffer drops records and counts them; the next drain sends a LOST
- * record with the count first, so the decoder reports every loss.
+ * full, and at power-off.  A full buffer drops records and counts them; the
+ * next drain sends a LOST record with the count first, so the decoder
+ * reports every loss.
  *
  * Recording can be paused and resumed at run time (trace_ctl, a system
  * call), so that one run measures with tracing off and on; the buffers
