@@ -66,7 +66,7 @@ QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
 	$(if $(TRACE),-chardev file$(comma)id=trace$(comma)path=$(TRACE).bin \
 		-device pci-serial$(comma)chardev=trace)
 
-.PHONY: all run test qemu qemu-cmd qemu-gdb bench clean FORCE
+.PHONY: all run test qemu qemu-cmd qemu-gdb bench clean trace-check FORCE
 all: $(DEPS_OK) $(B)/kernel.elf $(INITRD)
 
 $(DEPS_OK): hosttools/deps.sh
@@ -146,6 +146,11 @@ qemu-gdb: all
 run: all
 	@$(MAKE) --no-print-directory -s qemu INIT=/bin/demo \
 		TRACE=traces/run.perfetto-trace
+
+# optional: check a trace with Perfetto's own importer (hosttools/perfetto_check.sh)
+trace-check:
+	@test -n "$(TRACE)" || { echo "usage: make trace-check TRACE=x.perfetto-trace"; exit 2; }
+	hosttools/perfetto_check.sh $(TRACE)
 
 bench: all
 	@$(MAKE) --no-print-directory -s qemu ICOUNT=1 INIT=/bin/trapbench | grep '^trapbench:'
