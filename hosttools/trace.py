@@ -161,7 +161,6 @@ class Op:
         self.reap = None
         self.res = None
         self.track = None  # where its op slice is open
-        self.steps = 0     # flow steps so far
 
     @property
     def name(self):
@@ -268,7 +267,6 @@ class Model:
         self.emit(seq, self.counter_track(ring, what), 4, value=delta, at=at)
 
     def flow_step(self, op, last=False):
-        op.steps += 1
         return {"end_flow": op.flow} if last else {"flow": op.flow}
 
     # the records --------------------------------------------------------
