@@ -154,12 +154,10 @@ def syscall_names():
 class Op:
     """One ring request, followed from submission to reap."""
 
-    def __init__(self, ring, ud, flow):
-        self.ring, self.ud, self.flow = ring, ud, flow
+    def __init__(self, ud, flow):
+        self.ud, self.flow = ud, flow
         self.opcode = None
-        self.submit = self.taken = self.completed = self.posted = None
-        self.reap = None
-        self.res = None
+        self.submit = self.completed = self.posted = self.reap = None  # ns
         self.track = None  # where its op slice is open
 
     @property
@@ -389,7 +387,7 @@ class Model:
     def ev_user_submit(self, ts, sq, h, hart, a0, a1):
         pid, fd = a0 >> 32, a0 & 0xffffffff
         ring = self.ring_of.get((pid, fd))
-        op = Op(ring, a1, self.next_flow)
+        op = Op(a1, self.next_flow)
         self.next_flow += 1
         op.submit = ts
         self.ops.append(op)
@@ -408,10 +406,10 @@ class Model:
             op = q.popleft()
             self.counter(sq, ring, "SQ occupancy", -1, at=at)
         else:  # submitted without libuser's records
-            op = Op(ring, ud, self.next_flow)
+            op = Op(ud, self.next_flow)
             self.next_flow += 1
             self.ops.append(op)
-        op.opcode, op.taken = opcode, self.ns(at[0]) if at else self.now
+        op.opcode = opcode
         op.track = self.coro_track(ring, 0)
         self.in_flight[(inst, ud)].append(op)
         self.cur_op[inst] = op
@@ -471,7 +469,7 @@ class Model:
             self.in_flight[(inst, op.ud)].remove(op)
         except ValueError:
             pass
-        op.completed, op.res = self.now, res
+        op.completed = self.now
         label = f"CQ overflow {res}" if overflow else f"CQE {res}"
         self.emit(sq, op.track, 3, label, **self.flow_step(op),
                   args={"result": res})

@@ -187,13 +187,37 @@ static void trace_taken(struct ring *r, const struct ring_req *q)
 		 (uint64_t)q->sqe.opcode << 32 | r->id, q->sqe.user_data);
 }
 
+/* A CQE went to the CQ (in_cq) or to the overflow list. */
+static void trace_posted(struct ring *r, uint64_t user_data, long res,
+			 bool in_cq)
+{
+	trace_record(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
+		     (uint64_t)res << 32 | r->id, user_data);
+}
+
 /* Complete a request that was parked. */
 static void post(struct ring *r, uint64_t user_data, long res)
 {
 	bool in_cq = post_cqe(r, user_data, res);
 
-	trace(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
-	      (uint64_t)res << 32 | r->id, user_data);
+	if (unlikely(trace_on))
+		trace_posted(r, user_data, res, in_cq);
+}
+
+static void __attribute__((noinline))
+trace_done(struct ring *r, const struct ring_req *q, long res, bool in_cq)
+{
+	uint64_t now = rdtime(), took = q->taken ? now - q->taken : 0;
+
+	if (likely(in_cq && took <= 0xffff)) {
+		trace_put(TR_OP_DONE, now,
+			  (uint64_t)res << 32 | took << 16 |
+				  (uint64_t)q->sqe.opcode << 8 | r->id,
+			  q->sqe.user_data);
+	} else {
+		trace_taken(r, q);
+		trace_posted(r, q->sqe.user_data, res, in_cq);
+	}
 }
 
 /*
@@ -202,29 +226,6 @@ static void post(struct ring *r, uint64_t user_data, long res)
  * and it took under 2^16 ticks; otherwise SQE_TAKEN and CQE_POSTED or
  * CQ_OVERFLOW.
  */
-static void __attribute__((noinline))
-trace_taken_posted(struct ring *r, const struct ring_req *q, long res,
-		   bool in_cq)
-{
-	trace_taken(r, q);
-	trace_record(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
-		     (uint64_t)res << 32 | r->id, q->sqe.user_data);
-}
-
-static void __attribute__((noinline))
-trace_done(struct ring *r, const struct ring_req *q, long res, bool in_cq)
-{
-	uint64_t now = rdtime(), took = q->taken ? now - q->taken : 0;
-
-	if (likely(in_cq && took <= 0xffff))
-		trace_put(TR_OP_DONE, now,
-			  (uint64_t)res << 32 | took << 16 |
-				  (uint64_t)q->sqe.opcode << 8 | r->id,
-			  q->sqe.user_data);
-	else
-		trace_taken_posted(r, q, res, in_cq);
-}
-
 static void post_taken(struct ring *r, const struct ring_req *q, long res)
 {
 	bool in_cq = post_cqe(r, q->sqe.user_data, res);

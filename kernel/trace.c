@@ -75,7 +75,7 @@ bool trace_make_room(struct trace_buf *b)
 {
 	/* acquire: pairs with the drainer's release store of tail (the slots
 	 * it sent may be reused) */
-	b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) + b->nrecs;
+	b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) + trace_nrecs(b);
 	if (b->head < b->limit)
 		return true;
 	/* atomic: the power-off drain on another hart exchanges it */
@@ -108,7 +108,7 @@ void trace_user_drain(struct proc *p)
 		n = 0;
 	} else {
 		/* acquire: pairs with the drainer's release store of tail */
-		room = b->nrecs - (b->head - __atomic_load_n(&b->tail,
+		room = trace_nrecs(b) - (b->head - __atomic_load_n(&b->tail,
 							     __ATOMIC_ACQUIRE));
 		if (n > room / 2) {
 			lost += n - room / 2;
@@ -190,7 +190,7 @@ void trace_drain(bool all_harts)
 	if (!trace_ready)
 		return;
 	if (!all_harts && b->head - __atomic_load_n(&b->tail, __ATOMIC_RELAXED) <
-				  b->nrecs / 2 &&
+				  trace_nrecs(b) / 2 &&
 	    !b->lost)
 		return;
 	spin_lock(&trace_lock);
@@ -236,7 +236,7 @@ void trace_init(void)
 		}
 		bufs[id].hdr = TRACE_MAGIC | id << 16;
 		bufs[id].npages = npages;
-		bufs[id].nrecs = bufs[id].limit = npages * RECS_PER_PAGE;
+		bufs[id].limit = trace_nrecs(&bufs[id]);
 		harts[id].trace = &bufs[id];
 	}
 	cfg[4] = TRACE_BAR0;	/* BAR0, an I/O BAR */

@@ -33,8 +33,7 @@ struct trace_buf {
 	uint64_t limit; /* head may grow to this without loading tail */
 	uint64_t hdr;	/* TRACE_MAGIC | hart << 16 */
 	uint64_t lost;	/* exchanged by the drainer */
-	uint64_t nrecs;	/* set at boot: npages * RECS_PER_PAGE */
-	uint64_t npages;
+	uint64_t npages; /* set at boot, a power of two */
 	struct trace_rec *page[TRACE_PAGES];
 	/* under trace_lock (trace.c) */
 	uint64_t tail;
@@ -51,6 +50,11 @@ void trace_drain(bool all_harts);
 bool trace_available(void);
 uint64_t trace_seq(void);
 void trace_user_drain(struct proc *p);
+
+static inline uint64_t trace_nrecs(const struct trace_buf *b)
+{
+	return b->npages * RECS_PER_PAGE;
+}
 
 static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
 {
