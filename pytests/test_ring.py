@@ -161,7 +161,7 @@ def test_ringcp_copies_a_program_that_then_runs(boot):
     c = boot(init="/bin/sh")
     c.expect(r"\$ ")
     c.send("ringcp /bin/ls /tmp/ls2")
-    m = c.expect(r"ringcp: bytes=(\d+) reads=(\d+) writes=(\d+)")
+    m = c.expect(r"ringcp: bytes=(\d+) reads=(\d+) writes=(\d+)\n")
     assert m.group(2) == m.group(3) and int(m.group(1)) > 4096
     c.send("/tmp/ls2 /data")
     c.expect(r"- +35 hello.txt")

@@ -57,7 +57,7 @@ def test_user_fault_kills_only_that_process(boot, mode, cause, sig):
     c.send(f"fault {mode}")
     m = c.expect(rf"pid (\d+) \(fault\): killed: {cause} sepc 0x[0-9a-f]+ "
                  r"stval 0x[0-9a-f]+\n")
-    c.expect(r"sh: fault: killed by signal (\d+)")
+    c.expect(r"sh: fault: killed by signal (\d+)\n")
     if sig:
         assert c.child.match.group(1) == str(sig), c.text[-2000:]
     c.send("echo still alive")
