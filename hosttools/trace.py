@@ -141,6 +141,48 @@ def time_order(records):
     return sorted(records, key=lambda r: order_key(r[0], r[1], r[2], r[3]))
 
 
+TAKES = ("SQE_TAKEN", "OP_DONE")     # an SQE taken from the SQ
+TO_CQ = ("OP_DONE", "CQE_POSTED")    # a CQE that went to the CQ
+
+
+def ring_of_record(name, a0):
+    return a0 & 0xff if name in ("OP_DONE", "RING_POLL") else a0 & 0xffffffff
+
+
+def ring_indexes(records):
+    """{(hart, seq): (SQ index or None, CQ index or None)} for the IO core's
+    records about one request: each ring's poll pass ends with a RING_POLL
+    that gives the SQ head and CQ tail at its start (low 16 bits), and the
+    pass's takes and CQ postings are, in order, at the indexes from those
+    on.  A pass whose takes do not add up to its count (records lost, or
+    SQEs dropped for a bad index) gets no SQ indexes."""
+    index = {}
+    by_hart = collections.defaultdict(list)
+    for rec in records:
+        if rec[1] in TAKES + TO_CQ + ("RING_POLL",):
+            by_hart[rec[0]].append(rec)
+    for hart, recs in by_hart.items():
+        pending = collections.defaultdict(list)  # ring -> records of its pass
+        for rec in sorted(recs, key=lambda r: r[2]):
+            _h, name, seq, _ts, a0, a1 = rec
+            ring = ring_of_record(name, a0)
+            if name != "RING_POLL":
+                pending[ring].append(rec)
+                continue
+            since, taken = a0 >> 32, (a0 >> 8) & 0xffffff
+            sq, cq = (a1 >> 32) & 0xffff, (a1 >> 48) & 0xffff
+            mine = [r for r in pending.pop(ring, []) if r[2] >= since]
+            sq_ok = sum(r[1] in TAKES for r in mine) == taken
+            for r in mine:
+                sq_i = cq_i = None
+                if r[1] in TAKES and sq_ok:
+                    sq_i, sq = sq, (sq + 1) & 0xffff
+                if r[1] in TO_CQ:
+                    cq_i, cq = cq, (cq + 1) & 0xffff
+                index[(hart, r[2])] = (sq_i, cq_i)
+    return index
+
+
 def s32(v):
     v &= 0xffffffff
     return v - (1 << 32) if v >> 31 else v
@@ -184,10 +226,14 @@ class Model:
         self.rings_seen = 0
         self.current = {}    # hart -> running pid
         self.key, self.sub = None, 0
-        self.submitted = collections.defaultdict(collections.deque)  # (ring, ud)
+        # requests by ring instance and SQ or CQ index (low 16 bits), or
+        # by ring instance and user_data
+        self.index = ring_indexes(stream.records)
+        self.submitted = collections.defaultdict(dict)  # ring -> {SQ i: op}
+        self.posted = collections.defaultdict(dict)     # ring -> {CQ i: op}
         self.in_flight = collections.defaultdict(collections.deque)  # (ring, ud)
         self.overflowed = collections.defaultdict(collections.deque)  # (ring, ud)
-        self.posted = collections.defaultdict(collections.deque)     # (ring, ud)
+        self.sq_i = self.cq_i = None  # the current record's indexes
         self.slot = {}       # coroutine id -> Op parked in it
         self.cur_op = {}     # ring instance -> the Op just taken or resumed
         self.ovf_count = collections.Counter()  # ring instance -> CQEs there
@@ -265,13 +311,14 @@ class Model:
         self.emit(seq, self.counter_track(ring, what), 4, value=delta, at=at)
 
     def flow_step(self, op, last=False):
-        return {"end_flow": op.flow} if last else {"flow": op.flow}
+        return {"end_flow": [op.flow]} if last else {"flow": [op.flow]}
 
     # the records --------------------------------------------------------
     def record(self, hart, name, seq, ticks, a0, a1):
         ts = self.now = self.ns(ticks)
         self.last_ns = max(self.last_ns, ts)
         self.key, self.sub = order_key(hart, name, seq, ticks), 0
+        self.sq_i, self.cq_i = self.index.get((hart, seq), (None, None))
         sq = hart + 1  # one trusted packet sequence per hart
         h = self.hart_track(hart)
         handler = getattr(self, "ev_" + name.lower(), None)
@@ -376,40 +423,55 @@ class Model:
         for what in ("SQ occupancy", "CQ occupancy", "in flight"):
             self.counter(sq, a0, what, None)  # back to 0
         # what is still owed dies with the ring
-        for table in (self.submitted, self.in_flight, self.overflowed,
-                      self.posted):
+        self.submitted.pop(inst, None)
+        self.posted.pop(inst, None)
+        for table in (self.in_flight, self.overflowed):
             for key in [k for k in table if k[0] == inst]:
                 del table[key]
         self.ovf_count.pop(inst, None)
         self.cur_op.pop(inst, None)
         self.ring_uuid.pop(a0, None)
 
-    def ev_user_submit(self, ts, sq, h, hart, a0, a1):
+    def user_batch(self, a0, a1):
+        """A USER_SUBMIT or USER_REAP: its process, ring (if known), and
+        ring indexes (low 16 bits)."""
         pid, fd = a0 >> 32, a0 & 0xffffffff
+        first, n = a1 & 0xffffffff, min(a1 >> 32, 1 << 16)
         ring = self.ring_of.get((pid, fd))
-        op = Op(a1, self.next_flow)
-        self.next_flow += 1
-        op.submit = ts
-        self.ops.append(op)
-        self.emit(sq, self.proc_track(pid), 3, f"submit {a1}",
-                  **self.flow_step(op))
+        return pid, ring, [(first + i) & 0xffff for i in range(n)]
+
+    def ev_user_submit(self, ts, sq, h, hart, a0, a1):
+        pid, ring, indexes = self.user_batch(a0, a1)
+        ops = []
+        for i in indexes:
+            op = Op(None, self.next_flow)
+            self.next_flow += 1
+            op.submit = ts
+            ops.append(op)
+            if ring is not None:
+                self.submitted[self.ring_base(ring)][i] = op
+        self.ops += ops
+        self.emit(sq, self.proc_track(pid), 3, f"submit {len(ops)}",
+                  flow=[op.flow for op in ops],
+                  args={"SQEs": len(ops), "first SQ index": a1 & 0xffffffff})
         if ring is not None:
-            self.submitted[(self.ring_base(ring), a1)].append(op)
-            self.counter(sq, ring, "SQ occupancy", 1)
+            self.counter(sq, ring, "SQ occupancy", len(ops))
 
     def take(self, sq, ring, opcode, ud, at=None):
-        """The IO core took a request: the op submitted first with that
-        user_data (the SQ is a FIFO), or a new one."""
+        """The IO core took a request: the one submitted at that SQ index,
+        or a new one (submitted without libuser's records, or records
+        lost)."""
         inst = self.ring_base(ring)
-        q = self.submitted[(inst, ud)]
-        if q:
-            op = q.popleft()
+        op = None
+        if self.sq_i is not None:
+            op = self.submitted[inst].pop(self.sq_i, None)
+        if op is not None:
             self.counter(sq, ring, "SQ occupancy", -1, at=at)
-        else:  # submitted without libuser's records
+        else:
             op = Op(ud, self.next_flow)
             self.next_flow += 1
             self.ops.append(op)
-        op.opcode = opcode
+        op.ud, op.opcode = ud, opcode
         op.track = self.coro_track(ring, 0)
         self.in_flight[(inst, ud)].append(op)
         self.cur_op[inst] = op
@@ -487,7 +549,8 @@ class Model:
     def posted_to_cq(self, sq, ring, op):
         if op is not None:
             op.posted = self.now
-            self.posted[(self.ring_base(ring), op.ud)].append(op)
+        if self.cq_i is not None:
+            self.posted[self.ring_base(ring)][self.cq_i] = op
         self.counter(sq, ring, "CQ occupancy", 1)
 
     def ev_cqe_posted(self, ts, sq, h, hart, a0, a1):
@@ -520,23 +583,25 @@ class Model:
 
     def ev_ring_poll(self, ts, sq, h, hart, a0, a1):
         ring, taken, first = a0 & 0xff, (a0 >> 8) & 0xffffff, a0 >> 32
+        since = max(0, self.key[0] - (a1 & 0xffffffff))
         t = self.coro_track(ring, 0)
-        self.emit(sq, t, 1, f"poll: {taken} SQEs", at=(a1, hart, first, -2),
+        self.emit(sq, t, 1, f"poll: {taken} SQEs", at=(since, hart, first, -2),
                   args={"SQEs taken": taken})
         self.emit(sq, t, 2)
 
     def ev_user_reap(self, ts, sq, h, hart, a0, a1):
-        pid, fd = a0 >> 32, a0 & 0xffffffff
-        ring = self.ring_of.get((pid, fd))
-        q = self.posted[(self.ring_base(ring), a1)] if ring is not None else None
-        op = q.popleft() if q else None
-        kw = {}
-        if op:
-            op.reap = ts
-            kw = self.flow_step(op, last=True)
-        self.emit(sq, self.proc_track(pid), 3, f"reap {a1}", **kw)
+        pid, ring, indexes = self.user_batch(a0, a1)
+        ops = []
         if ring is not None:
-            self.counter(sq, ring, "CQ occupancy", -1)
+            posted = self.posted[self.ring_base(ring)]
+            ops = [op for op in (posted.pop(i, None) for i in indexes) if op]
+        for op in ops:
+            op.reap = ts
+        self.emit(sq, self.proc_track(pid), 3, f"reap {len(indexes)}",
+                  end_flow=[op.flow for op in ops],
+                  args={"CQEs": len(indexes), "first CQ index": a1 & 0xffffffff})
+        if ring is not None:
+            self.counter(sq, ring, "CQ occupancy", -len(indexes))
 
 
 def percentile(values, p):
@@ -669,9 +734,9 @@ def build_trace(pb, model):
         if name is not None:
             e.name = name
         if flow is not None:
-            e.flow_ids.append(flow)
+            e.flow_ids.extend(flow)
         if end_flow is not None:
-            e.terminating_flow_ids.append(end_flow)
+            e.terminating_flow_ids.extend(end_flow)
         if value is not None:
             e.counter_value = value
         if args:

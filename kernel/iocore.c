@@ -205,19 +205,25 @@ static void post(struct ring *r, uint64_t user_data, long res)
 }
 
 static void __attribute__((noinline))
+trace_done_apart(struct ring *r, const struct ring_req *q, long res,
+		 bool in_cq)
+{
+	trace_taken(r, q);
+	trace_posted(r, q->sqe.user_data, res, in_cq);
+}
+
+static void __attribute__((noinline))
 trace_done(struct ring *r, const struct ring_req *q, long res, bool in_cq)
 {
-	uint64_t now = rdtime(), took = q->taken ? now - q->taken : 0;
+	uint64_t now = rdtime(), took = now - q->taken;
 
-	if (likely(in_cq && took <= 0xffff)) {
+	if (likely(in_cq && q->taken && took <= 0xffff))
 		trace_put(TR_OP_DONE, now,
 			  (uint64_t)res << 32 | took << 16 |
 				  (uint64_t)q->sqe.opcode << 8 | r->id,
 			  q->sqe.user_data);
-	} else {
-		trace_taken(r, q);
-		trace_posted(r, q->sqe.user_data, res, in_cq);
-	}
+	else
+		trace_done_apart(r, q, res, in_cq);
 }
 
 /*
@@ -434,28 +440,37 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
  * record, the SQ head -- for the EXEC_BUSY or RING_POLL written at its end.
  */
 static struct trace_start {
-	uint64_t time, seq, sq_head;
+	uint64_t time, seq;
+	uint32_t sq_head, cq_tail; /* RING_POLL's: the ring's, at the start */
 	bool valid; /* tracing was on at the start (it may change meanwhile) */
 } poll_start, pass_start;
 static bool exec_busy; /* the last traced pass did work */
 
-static void trace_mark_start(struct trace_start *t, uint32_t sq_head)
+static void trace_mark_start(struct trace_start *t, struct ring *r)
 {
 	t->time = rdtime();
 	t->seq = trace_seq();
-	t->sq_head = sq_head;
+	if (r) {
+		t->sq_head = r->sq_head_k;
+		t->cq_tail = r->cq_tail_k;
+	}
 	t->valid = true;
 }
 
+/* the end of a ring's pass: what the decoder needs to know which requests
+ * its records are about (include/uapi/trace.h) */
 static void trace_poll(struct ring *r, bool worked)
 {
-	uint64_t taken = MIN(r->sq_head_k - (uint32_t)poll_start.sq_head,
-			     0xffffffU);
+	uint64_t now = rdtime();
+	uint64_t taken = MIN(r->sq_head_k - poll_start.sq_head, 0xffffffU);
+	uint64_t ticks = MIN(now - poll_start.time, 0xffffffffU);
 
 	if (worked)
-		trace_put(TR_RING_POLL, rdtime(),
+		trace_put(TR_RING_POLL, now,
 			  poll_start.seq << 32 | taken << 8 | r->id,
-			  poll_start.time);
+			  (uint64_t)(poll_start.cq_tail & 0xffff) << 48 |
+				  (uint64_t)(poll_start.sq_head & 0xffff) << 32 |
+				  ticks);
 	poll_start.valid = false;
 }
 
@@ -477,7 +492,7 @@ static bool ring_poll(struct ring *r)
 	uint32_t n;
 
 	if (unlikely(trace_on))
-		trace_mark_start(&poll_start, r->sq_head_k);
+		trace_mark_start(&poll_start, r);
 	worked = flush_overflow(r);
 
 	worked |= run_timers(r);
@@ -640,7 +655,7 @@ void iocore_main(void)
 		bool worked = false;
 
 		if (unlikely(trace_on))
-			trace_mark_start(&pass_start, 0);
+			trace_mark_start(&pass_start, NULL);
 		else
 			exec_busy = false; /* paused: start afresh on resume */
 

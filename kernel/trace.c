@@ -71,7 +71,7 @@ uint64_t trace_seq(void)
  * The buffer seemed full (head reached limit): load the drainer's tail and
  * move limit; returns whether there is room now, else counts a lost record.
  */
-bool trace_make_room(struct trace_buf *b)
+static bool trace_make_room(struct trace_buf *b)
 {
 	/* acquire: pairs with the drainer's release store of tail (the slots
 	 * it sent may be reused) */
@@ -81,6 +81,23 @@ bool trace_make_room(struct trace_buf *b)
 	/* atomic: the power-off drain on another hart exchanges it */
 	__atomic_fetch_add(&b->lost, 1, __ATOMIC_RELAXED);
 	return false;
+}
+
+/*
+ * trace_put's way when head's slot reached stop: find the slot (the next
+ * page), make room if the buffer seemed full, and set stop again.
+ */
+void trace_put_slow(int event, uint64_t ts, uint64_t a0, uint64_t a1)
+{
+	struct trace_buf *b = this_hart()->trace;
+	uint64_t head = b->head;
+
+	if (head >= b->limit && !trace_make_room(b))
+		return;
+	b->next = trace_slot(b, head);
+	b->stop = b->next + MIN(RECS_PER_PAGE - head % RECS_PER_PAGE,
+				b->limit - head);
+	trace_put(event, ts, a0, a1);
 }
 
 /*
@@ -122,7 +139,8 @@ void trace_user_drain(struct proc *p)
 
 		if (r.event != TR_USER_SUBMIT && r.event != TR_USER_REAP)
 			continue;
-		trace_put(r.event, r.ts, pid | (uint32_t)r.ring_fd, r.user_data);
+		trace_put(r.event, r.ts, pid | (uint32_t)r.ring_fd,
+			  (uint64_t)r.count << 32 | r.first);
 	}
 	if (lost) {
 		u->lost = 0;

@@ -30,6 +30,9 @@
 struct trace_buf {
 	/* this hart only */
 	uint64_t head;
+	struct trace_rec *next; /* head's slot */
+	struct trace_rec *stop; /* next may reach this before trace_put_slow:
+				 * its page's end or limit's slot */
 	uint64_t limit; /* head may grow to this without loading tail */
 	uint64_t hdr;	/* TRACE_MAGIC | hart << 16 */
 	uint64_t lost;	/* exchanged by the drainer */
@@ -44,7 +47,7 @@ struct trace_buf {
 #else
 extern bool trace_on;
 #endif
-bool trace_make_room(struct trace_buf *b);
+void trace_put_slow(int event, uint64_t ts, uint64_t a0, uint64_t a1);
 void trace_init(void);
 void trace_drain(bool all_harts);
 bool trace_available(void);
@@ -71,16 +74,19 @@ static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
 static inline void trace_put(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 {
 	struct trace_buf *b = this_hart()->trace;
-	uint64_t head = b->head;
-	uint64_t *r;
+	struct trace_rec *slot = b->next;
+	uint64_t head = b->head, *r = (uint64_t *)slot;
 
-	if (unlikely(head >= b->limit) && !trace_make_room(b))
+	if (unlikely(slot == b->stop)) {
+		/* a new page, or the buffer seemed full */
+		trace_put_slow(event, ts, a0, a1);
 		return;
-	r = (uint64_t *)trace_slot(b, head);
+	}
 	r[0] = b->hdr | (uint64_t)event << 24 | head << 32;
 	r[1] = ts;
 	r[2] = a0;
 	r[3] = a1;
+	b->next = slot + 1;
 	/* release: the record before the head; pairs with the drainer's
 	 * acquire load of head */
 	__atomic_store_n(&b->head, head + 1, __ATOMIC_RELEASE);

@@ -230,60 +230,33 @@ int io_uring_unregister_buffers(struct io_uring *ring)
 }
 
 /*
- * Tracing: record n submissions (SQEs from index first) or reaps (CQEs from
- * index first) in the user trace area, with the time CSR; the kernel drains
- * them into the trace stream.  A full area counts the records it drops.
- * One load of tail and one store of head per call, whatever n is; in the
- * loop, pointers that wrap (this runs for every request).
+ * Tracing: record that n SQEs (from SQ index first) were published, or n
+ * CQEs (from CQ index first) consumed, in one record in the user trace
+ * area, with the time CSR; the kernel drains it into the trace stream, and
+ * its own records give each entry's user_data.  A full area counts the
+ * record it drops.  This runs for every submission and every reap.
  */
 void __utrace_ring(struct io_uring *ring, int submit, unsigned first,
 		   unsigned n)
 {
 	struct utrace_area *u = __utrace;
-	unsigned head = u->head, room;
-	struct utrace_rec *r = &u->rec[head % UTRACE_RECS];
-	struct utrace_rec *end = &u->rec[UTRACE_RECS];
-	const char *src, *src0, *src_end;
-	size_t stride;
-	uint64_t now, what;
+	unsigned head = u->head;
+	uint64_t *w = (uint64_t *)&u->rec[head % UTRACE_RECS];
+	uint64_t now;
 
 	/* acquire: pairs with the kernel's release store of tail */
-	room = UTRACE_RECS - (head - __atomic_load_n(&u->tail, __ATOMIC_ACQUIRE));
-	if (room > UTRACE_RECS)
-		room = 0; /* a damaged area: drop */
-	if (n > room) {
-		u->lost += n - room;
-		n = room;
+	if (head - __atomic_load_n(&u->tail, __ATOMIC_ACQUIRE) >= UTRACE_RECS) {
+		u->lost++; /* full, or a damaged area */
+		return;
 	}
-	if (submit) {
-		src0 = (const char *)&ring->sq.sqes[0].user_data;
-		stride = sizeof(struct io_uring_sqe);
-		src = src0 + (first & ring->sq.ring_mask) * stride;
-		src_end = src0 + ring->sq.ring_entries * stride;
-	} else {
-		src0 = (const char *)&ring->cq.cqes[0].user_data;
-		stride = sizeof(struct io_uring_cqe);
-		src = src0 + (first & ring->cq.ring_mask) * stride;
-		src_end = src0 + ring->cq.ring_entries * stride;
-	}
-	what = (uint64_t)(uint32_t)ring->ring_fd << 32 |
-	       (submit ? TR_USER_SUBMIT : TR_USER_REAP);
 	__asm__ volatile("rdtime %0" : "=r"(now));
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t *w = (uint64_t *)r;
-
-		w[0] = now;
-		w[1] = what; /* event, ring_fd */
-		w[2] = *(const uint64_t *)src;
-		if (++r == end)
-			r = u->rec;
-		src += stride;
-		if (src == src_end)
-			src = src0;
-	}
-	/* release: the records before the head; pairs with the kernel's
+	w[0] = now;
+	w[1] = (uint64_t)(uint32_t)ring->ring_fd << 32 |
+	       (submit ? TR_USER_SUBMIT : TR_USER_REAP);
+	w[2] = (uint64_t)n << 32 | first;
+	/* release: the record before the head; pairs with the kernel's
 	 * acquire load of head (trace_user_drain) */
-	__atomic_store_n(&u->head, head + n, __ATOMIC_RELEASE);
+	__atomic_store_n(&u->head, head + 1, __ATOMIC_RELEASE);
 }
 
 int io_wait(struct io_uring *ring, unsigned min_complete)

@@ -15,7 +15,9 @@ import sys
 from conftest import ROOT, result_line, run
 
 DECODER = ["/usr/bin/python3", "hosttools/trace.py"]
-UTRACE_RECS = 16384
+# the user trace area's records (include/uapi/trace.h)
+UTRACE_RECS = int(re.search(r"#define UTRACE_REC_PAGES (\d+)", open(
+    f"{ROOT}/include/uapi/trace.h").read())[1]) * 4096 // 32
 
 
 def decode(*args):
@@ -159,8 +161,9 @@ def test_traced_ring_demo(boot, tmp_path):
     assert io.get("OP_DONE", 0) + io.get("SQE_TAKEN", 0) == 64
     assert io.get("OP_DONE", 0) + io.get("CQE_POSTED", 0) == 64
     assert io["EXEC_BUSY"] >= 1 and io["RING_POLL"] >= 1
-    # and the process's side: libuser's submissions and reaps
-    assert normal["USER_SUBMIT"] == normal["USER_REAP"] == 64
+    # and the process's side: libuser's submissions and reaps, in batches
+    # (4 styles x 16 requests; iodemo's one-at-a-time style submits 4 + 12)
+    assert 4 <= normal["USER_SUBMIT"] < 64 and 4 <= normal["USER_REAP"] < 64
     assert normal["RING_SETUP"] == 1 and io["RING_FREE"] == 1
     # latency percentiles per opcode, from the requests' histories
     assert re.search(r"^trace: op READ: 64 requests; submit->CQE us p50 [\d.]+ "
@@ -212,7 +215,7 @@ def test_perfetto_ring_demo(boot, tmp_path):
     # counters: they moved, and all is drained at the end
     for c in ("SQ occupancy", "CQ occupancy", "in flight"):
         values = [e for e in tl.at(f"{ring}/{c}", 4)]
-        assert len(values) >= 64 * 2
+        assert len(values) >= 64 + 4  # each request, and each batch
         assert tl.value[f"{ring}/{c}"] == 0
     # one flow per request: submitted in the process, taken and completed
     # on the IO core, ended where the process reaps it
@@ -224,7 +227,16 @@ def test_perfetto_ring_demo(boot, tmp_path):
         assert n1.startswith("READ ") and p1 == ring + "/poller"
         assert n2 == "CQE 4096" and p2 == ring + "/poller"
         assert n3.startswith("reap ") and e3 and not (e0 or e1 or e2)
-        assert n0.split()[1] == n1.split()[1] == n3.split()[1]  # user_data
+    # libuser records a batch: one submit (reap) instant per io_uring_submit
+    # (io_uring_cq_advance), with a flow for each of its requests
+    for kind, arg in (("submit", "SQEs"), ("reap", "CQEs")):
+        batches = [e for e in tl.on(r"iodemo \(pid 1\)/iodemo \(pid 1\)", 3)
+                   if e[3].startswith(kind + " ")]
+        assert 1 < len(batches) < 64
+        for e in batches:
+            n = len(e[4] if kind == "submit" else e[5])
+            assert e[3] == f"{kind} {n}" and e[6][arg] == n
+        assert sum(e[6][arg] for e in batches) == 64
 
 
 def test_perfetto_parked_requests_and_overflow(boot, tmp_path):
@@ -338,10 +350,15 @@ def test_trace_ctl_pauses_recording(boot, tmp_path):
     rc, out = summarize(f"{base}.bin")
     assert rc == 0 and "trace: lost records: 0" in out
     normal, io = counts(out, 0), counts(out, 1)
-    # 2 cases x 64 rounds x 32 requests recorded; as many again ran paused
-    assert normal["USER_SUBMIT"] == normal["USER_REAP"] == 4096
+    # 2 cases x 64 rounds x 32 requests recorded (a batch of 32 submitted
+    # and reaped at once: one user record each); as many again ran paused
+    assert normal["USER_SUBMIT"] == normal["USER_REAP"] == 128
     assert io.get("OP_DONE", 0) + io.get("SQE_TAKEN", 0) == 4096
-    assert "op NOP: 2048 requests" in out and "op READ: 2048 requests" in out
+    # every request matched to its submission and reap
+    for op in ("NOP", "READ"):
+        assert re.search(rf"^trace: op {op}: 2048 requests; submit->CQE us "
+                         r"p50 [\d.]+ p90 [\d.]+ p99 [\d.]+; CQE->reap us p50 ",
+                         out, re.M), out
 
 
 def test_trace_ctl_without_tracing(boot):
