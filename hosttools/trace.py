@@ -24,10 +24,12 @@ The Perfetto trace (open it at https://ui.perfetto.dev, "Open trace file"):
       SQ occupancy, CQ occupancy, in flight     counters
   NAME (pid N)           a process, its thread track: system calls and
                          traps as slices, ring submissions and reaps as
-                         instants
+                         instants (one per batch libuser published or
+                         consumed)
 
 Each ring request has one flow (arrows): submit (process) -> op (IO core)
--> CQE posted -> reap (process), which ends it.  Timestamps are in ns from
+-> CQE posted -> reap (process), which ends it.  Requests are matched by
+ring index (see ring_indexes).  Timestamps are in ns from
 the time CSR and the timebase in the stream's HELLO record.
 
 A stream that ends early or has damaged records is reported (and the good
@@ -610,8 +612,14 @@ def percentile(values, p):
 
 
 def latency_report(model):
-    """Per opcode: how many, and submit -> CQE and CQE -> reap latency
-    percentiles (us)."""
+    """How many requests the IO core took, how many of them could not be
+    matched to their submission or reap; per opcode: how many, and submit
+    -> CQE and CQE -> reap latency percentiles (us)."""
+    taken = [op for op in model.ops if op.opcode is not None]
+    print(f"trace: requests: {len(taken)} taken; "
+          f"{sum(op.submit is None for op in taken)} without a submit record; "
+          f"{sum(op.posted is not None and op.reap is None for op in taken)} "
+          f"CQEs not reaped")
     by_op = collections.defaultdict(lambda: ([], [], [0]))
     for op in model.ops:
         if op.opcode is None:

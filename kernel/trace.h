@@ -111,7 +111,7 @@ static inline void trace_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
  * A process's user-side records move to the stream when its area is three
  * quarters full (checked at system calls and switch-outs), at trace_ctl(0),
  * at exit and at power-off: not on every switch, which would put the
- * copying inside the windows a benchmark measures (the area holds 16384).
+ * copying inside the windows a benchmark measures (the area holds 2048).
  */
 static inline void trace_user_drain_full(struct proc *p)
 {

@@ -166,9 +166,38 @@ def test_traced_ring_demo(boot, tmp_path):
     assert 4 <= normal["USER_SUBMIT"] < 64 and 4 <= normal["USER_REAP"] < 64
     assert normal["RING_SETUP"] == 1 and io["RING_FREE"] == 1
     # latency percentiles per opcode, from the requests' histories
+    assert "trace: requests: 64 taken; 0 without a submit record; " \
+        "0 CQEs not reaped" in out
     assert re.search(r"^trace: op READ: 64 requests; submit->CQE us p50 [\d.]+ "
                      r"p90 [\d.]+ p99 [\d.]+; CQE->reap us p50", out, re.M)
     assert io["IPI_RECV"] >= 1 and normal["IPI_RECV"] >= 1
+    # the decoder matches requests by ring index (16 bits): the same run as
+    # if the ring's indexes had been about to wrap around is matched alike
+    shifted = tmp_path / "wrapped.bin"
+    shifted.write_bytes(shift_ring_indexes(open(f"{base}.bin", "rb").read(),
+                                           0xffe0))
+    rc, out2 = summarize(shifted)
+    assert rc == 0 and "0 without a submit record; 0 CQEs not reaped" in out2
+    assert [l for l in out.splitlines() if l.startswith("trace: op ")] == \
+        [l for l in out2.splitlines() if l.startswith("trace: op ")]
+
+
+def shift_ring_indexes(data, by):
+    """A stream with every SQ and CQ index moved on by `by` (the first index
+    of USER_SUBMIT/USER_REAP, the SQ head and CQ tail of RING_POLL)."""
+    ids = {m[2]: int(m[1]) for m in re.finditer(
+        r"TRACE_EVENT\((\d+), (\w+),", open(f"{ROOT}/include/uapi/trace.h").read())}
+    out = bytearray(data)
+    for pos in range(0, len(data) - 31, 32):
+        magic, hart, ev, seq, ts, a0, a1 = struct.unpack_from("<HBBIQQQ", data, pos)
+        if ev in (ids["USER_SUBMIT"], ids["USER_REAP"]):
+            a1 = a1 & ~0xffffffff | (a1 + by) & 0xffffffff
+        elif ev == ids["RING_POLL"]:
+            sq, cq = (a1 >> 32) & 0xffff, a1 >> 48
+            a1 = a1 & 0xffffffff | ((sq + by) & 0xffff) << 32 | \
+                ((cq + by) & 0xffff) << 48
+        struct.pack_into("<HBBIQQQ", out, pos, magic, hart, ev, seq, ts, a0, a1)
+    return bytes(out)
 
 
 def test_tracing_off_by_default(boot):
@@ -355,6 +384,8 @@ def test_trace_ctl_pauses_recording(boot, tmp_path):
     assert normal["USER_SUBMIT"] == normal["USER_REAP"] == 128
     assert io.get("OP_DONE", 0) + io.get("SQE_TAKEN", 0) == 4096
     # every request matched to its submission and reap
+    assert "trace: requests: 4096 taken; 0 without a submit record; " \
+        "0 CQEs not reaped" in out
     for op in ("NOP", "READ"):
         assert re.search(rf"^trace: op {op}: 2048 requests; submit->CQE us "
                          r"p50 [\d.]+ p90 [\d.]+ p99 [\d.]+; CQE->reap us p50 ",
