@@ -784,6 +784,10 @@ def perfetto(path, out):
         print(f"trace.py: cannot compile hosttools/perfetto_trace.proto "
               f"with protoc: {e}")
         return 1
+    except ImportError as e:
+        print(f"trace.py: {e}: this Python ({sys.executable}) lacks Debian's "
+              f"python3-protobuf (hosttools/deps.sh installs it for /usr/bin/python3)")
+        return 1
     trace = build_trace(pb, Model(s))
     try:
         with open(out, "wb") as f:
