@@ -201,6 +201,7 @@ class Op:
     def __init__(self, ud, flow):
         self.ud, self.flow = ud, flow
         self.opcode = None
+        self.batch = []  # its submission's user_data list (for display)
         self.submit = self.completed = self.posted = self.reap = None  # ns
         self.track = None  # where its op slice is open
 
@@ -453,9 +454,13 @@ class Model:
             if ring is not None:
                 self.submitted[self.ring_base(ring)][i] = op
         self.ops += ops
+        # the batch's user_data, filled in as the IO core takes its SQEs
+        args = {"SQEs": len(ops), "first SQ index": a1 & 0xffffffff,
+                "user_data": []}
+        for op in ops:
+            op.batch = args["user_data"]
         self.emit(sq, self.proc_track(pid), 3, f"submit {len(ops)}",
-                  flow=[op.flow for op in ops],
-                  args={"SQEs": len(ops), "first SQ index": a1 & 0xffffffff})
+                  flow=[op.flow for op in ops], args=args)
         if ring is not None:
             self.counter(sq, ring, "SQ occupancy", len(ops))
 
@@ -469,6 +474,7 @@ class Model:
             op = self.submitted[inst].pop(self.sq_i, None)
         if op is not None:
             self.counter(sq, ring, "SQ occupancy", -1, at=at)
+            op.batch.append(ud)
         else:
             op = Op(ud, self.next_flow)
             self.next_flow += 1
@@ -601,7 +607,8 @@ class Model:
             op.reap = ts
         self.emit(sq, self.proc_track(pid), 3, f"reap {len(indexes)}",
                   end_flow=[op.flow for op in ops],
-                  args={"CQEs": len(indexes), "first CQ index": a1 & 0xffffffff})
+                  args={"CQEs": len(indexes), "first CQ index": a1 & 0xffffffff,
+                        "user_data": [op.ud for op in ops]})
         if ring is not None:
             self.counter(sq, ring, "CQ occupancy", -len(indexes))
 
@@ -692,7 +699,10 @@ def annotate(e, args):
     for k, v in args.items():
         a = e.debug_annotations.add()
         a.name = k
-        if isinstance(v, str):
+        if isinstance(v, list):  # shown as text: the first 32
+            a.string_value = " ".join(map(str, v[:32])) + \
+                (f" ... ({len(v)})" if len(v) > 32 else "")
+        elif isinstance(v, str):
             a.string_value = v
         elif v < 0:
             a.int_value = max(v, -(1 << 63))

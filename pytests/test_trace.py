@@ -265,6 +265,7 @@ def test_perfetto_ring_demo(boot, tmp_path):
         for e in batches:
             n = len(e[4] if kind == "submit" else e[5])
             assert e[3] == f"{kind} {n}" and e[6][arg] == n
+            assert len(e[6]["user_data"].split()) == n  # from the IO core
         assert sum(e[6][arg] for e in batches) == 64
 
 
