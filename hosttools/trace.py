@@ -125,6 +125,10 @@ class Stream:
 
 
 PRIO = {"USER_SUBMIT": 0, "USER_REAP": 2}
+# the most requests one USER_SUBMIT or USER_REAP can be about: a CQ's
+# worth (include/uapi/io_uring.h: IORING_MAX_CQ_ENTRIES, twice this)
+MAX_BATCH = 2 * int(re.search(r"#define IORING_MAX_ENTRIES (\d+)", open(
+    os.path.join(ROOT, "include", "uapi", "io_uring.h")).read())[1])
 # track uuids: 10 + hart; RING_UUID * n (+ 1 + slot, + 900..) for the n-th
 # ring set up; PROC_UUID + 2 * pid (+ 1 for its thread)
 RING_UUID = 1 << 20
@@ -201,7 +205,7 @@ class Op:
     def __init__(self, ud, flow):
         self.ud, self.flow = ud, flow
         self.opcode = None
-        self.batch = []  # its submission's user_data list (for display)
+        self.batch = ([], [])  # its submission's flows and user_data
         self.submit = self.completed = self.posted = self.reap = None  # ns
         self.track = None  # where its op slice is open
 
@@ -436,33 +440,28 @@ class Model:
         self.ring_uuid.pop(a0, None)
 
     def user_batch(self, a0, a1):
-        """A USER_SUBMIT or USER_REAP: its process, ring (if known), and
-        ring indexes (low 16 bits)."""
+        """A USER_SUBMIT or USER_REAP: its process, ring (None if unknown),
+        and the ring indexes of the batch (low 16 bits; a batch holds at
+        most a CQ's worth: a larger count comes from a damaged area)."""
         pid, fd = a0 >> 32, a0 & 0xffffffff
-        first, n = a1 & 0xffffffff, min(a1 >> 32, 1 << 16)
+        first, n = a1 & 0xffffffff, min(a1 >> 32, MAX_BATCH)
         ring = self.ring_of.get((pid, fd))
         return pid, ring, [(first + i) & 0xffff for i in range(n)]
 
     def ev_user_submit(self, ts, sq, h, hart, a0, a1):
         pid, ring, indexes = self.user_batch(a0, a1)
-        ops = []
-        for i in indexes:
-            op = Op(None, self.next_flow)
-            self.next_flow += 1
-            op.submit = ts
-            ops.append(op)
-            if ring is not None:
-                self.submitted[self.ring_base(ring)][i] = op
-        self.ops += ops
-        # the batch's user_data, filled in as the IO core takes its SQEs
-        args = {"SQEs": len(ops), "first SQ index": a1 & 0xffffffff,
-                "user_data": []}
-        for op in ops:
-            op.batch = args["user_data"]
-        self.emit(sq, self.proc_track(pid), 3, f"submit {len(ops)}",
-                  flow=[op.flow for op in ops], args=args)
+        # the batch's flows and user_data, filled in as the IO core takes
+        # its SQEs (a request never taken has no flow)
+        flows, uds = [], []
+        for i in indexes if ring is not None else ():
+            op = Op(None, None)
+            op.submit, op.batch = ts, (flows, uds)
+            self.submitted[self.ring_base(ring)][i] = op
+        self.emit(sq, self.proc_track(pid), 3, f"submit {len(indexes)}",
+                  flow=flows, args={"SQEs": len(indexes), "user_data": uds,
+                                    "first SQ index": a1 & 0xffffffff})
         if ring is not None:
-            self.counter(sq, ring, "SQ occupancy", len(ops))
+            self.counter(sq, ring, "SQ occupancy", len(indexes))
 
     def take(self, sq, ring, opcode, ud, at=None):
         """The IO core took a request: the one submitted at that SQ index,
@@ -474,11 +473,13 @@ class Model:
             op = self.submitted[inst].pop(self.sq_i, None)
         if op is not None:
             self.counter(sq, ring, "SQ occupancy", -1, at=at)
-            op.batch.append(ud)
+            op.batch[0].append(self.next_flow)
+            op.batch[1].append(ud)
         else:
-            op = Op(ud, self.next_flow)
-            self.next_flow += 1
-            self.ops.append(op)
+            op = Op(ud, None)
+        op.flow = self.next_flow
+        self.next_flow += 1
+        self.ops.append(op)
         op.ud, op.opcode = ud, opcode
         op.track = self.coro_track(ring, 0)
         self.in_flight[(inst, ud)].append(op)

@@ -8,9 +8,9 @@
  * (when libuser wrote them) and SQE_TAKEN (when the SQE was taken).
  * EXEC_BUSY, RING_POLL and OP_DONE are written at the end of what they
  * describe and carry its start: the time (EXEC_BUSY) or ticks before ts,
- * and for the first two since_seq, the seq number of the first record written after it
- * started (so the decoder places the start among records of the same
- * time-CSR tick).
+ * and for the first two since_seq, the seq number of the first record
+ * written after it started (so the decoder places the start among records
+ * of the same time-CSR tick).
  *
  * TRACE_EVENT(id, NAME, "arg0 name", "arg1 name")
  */
@@ -63,9 +63,10 @@ struct utrace_area {
 
 /*
  * The events.  A request on a ring: USER_SUBMIT (libuser published it, in
- * a batch: SQ indexes first .. first + count - 1), then, for most requests, OP_DONE: the IO core took it, issued it and
- * posted its CQE in one go, `ticks` after taking it (one record instead of
- * two on the IO core's hot path).  Otherwise: SQE_TAKEN (ts: when it was
+ * a batch: SQ indexes first .. first + count - 1), then, for most requests,
+ * OP_DONE: the IO core took it, issued it and posted its CQE in one go,
+ * `ticks` after taking it (one record instead of two on the IO core's hot
+ * path).  Otherwise: SQE_TAKEN (ts: when it was
  * taken; issued at once unless a CORO_PARK for it follows), CORO_PARK and
  * CORO_RESUME (it waits as a request coroutine: for its timer, the link
  * before it, or a drain; resumed, it is issued or completes), CQE_POSTED or
