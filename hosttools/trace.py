@@ -43,7 +43,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-HEADER = os.path.join(ROOT, "include", "uapi", "trace.h")
+UAPI = os.path.join(ROOT, "include", "uapi")  # headers shared with the kernel
+HEADER = os.path.join(UAPI, "trace.h")
 REC = struct.Struct("<HBBIQQQ")  # struct trace_rec: 32 bytes
 
 OPCODES = {0: "NOP", 1: "READV", 2: "WRITEV", 4: "READ_FIXED",
@@ -128,7 +129,7 @@ PRIO = {"USER_SUBMIT": 0, "USER_REAP": 2}
 # the most requests one USER_SUBMIT or USER_REAP can be about: a CQ's
 # worth (include/uapi/io_uring.h: IORING_MAX_CQ_ENTRIES, twice this)
 MAX_BATCH = 2 * int(re.search(r"#define IORING_MAX_ENTRIES (\d+)", open(
-    os.path.join(ROOT, "include", "uapi", "io_uring.h")).read())[1])
+    os.path.join(UAPI, "io_uring.h")).read())[1])
 # track uuids: 10 + hart; RING_UUID * n (+ 1 + slot, + 900..) for the n-th
 # ring set up; PROC_UUID + 2 * pid (+ 1 for its thread)
 RING_UUID = 1 << 20
@@ -195,15 +196,16 @@ def s32(v):
 
 
 def syscall_names():
-    text = open(os.path.join(ROOT, "include", "uapi", "syscalls.h")).read()
+    text = open(os.path.join(UAPI, "syscalls.h")).read()
     return {int(m[2]): m[1] for m in re.finditer(r"SYSCALL\((\w+), (\d+),", text)}
 
 
 class Op:
-    """One ring request, followed from submission to reap."""
+    """One ring request, followed from submission to reap; its flow id is
+    given when the IO core takes it."""
 
-    def __init__(self, ud, flow):
-        self.ud, self.flow = ud, flow
+    def __init__(self, ud):
+        self.ud, self.flow = ud, None
         self.opcode = None
         self.batch = ([], [])  # its submission's flows and user_data
         self.submit = self.completed = self.posted = self.reap = None  # ns
@@ -225,7 +227,7 @@ class Model:
         self.syscalls = syscall_names()
         self.tracks = {}     # uuid -> (name, parent, kind, pid, tid)
         self.events = []     # (sort key, ns, seq, track, kind, name, ...)
-        self.ops = []
+        self.ops = []        # the requests the IO core took, in that order
         self.pname = {}      # pid -> name
         self.ring_of = {}    # (pid, fd) -> ring
         self.ring_name = {}  # ring -> "pid P fd F"
@@ -454,7 +456,7 @@ class Model:
         # its SQEs (a request never taken has no flow)
         flows, uds = [], []
         for i in indexes if ring is not None else ():
-            op = Op(None, None)
+            op = Op(None)
             op.submit, op.batch = ts, (flows, uds)
             self.submitted[self.ring_base(ring)][i] = op
         self.emit(sq, self.proc_track(pid), 3, f"submit {len(indexes)}",
@@ -476,7 +478,7 @@ class Model:
             op.batch[0].append(self.next_flow)
             op.batch[1].append(ud)
         else:
-            op = Op(ud, None)
+            op = Op(ud)
         op.flow = self.next_flow
         self.next_flow += 1
         self.ops.append(op)
@@ -623,15 +625,13 @@ def latency_report(model):
     """How many requests the IO core took, how many of them could not be
     matched to their submission or reap; per opcode: how many, and submit
     -> CQE and CQE -> reap latency percentiles (us)."""
-    taken = [op for op in model.ops if op.opcode is not None]
+    taken = model.ops  # only the requests the IO core took are in it
     print(f"trace: requests: {len(taken)} taken; "
           f"{sum(op.submit is None for op in taken)} without a submit record; "
           f"{sum(op.posted is not None and op.reap is None for op in taken)} "
           f"CQEs not reaped")
     by_op = collections.defaultdict(lambda: ([], [], [0]))
-    for op in model.ops:
-        if op.opcode is None:
-            continue
+    for op in taken:
         to_cqe, to_reap, n = by_op[op.name]
         n[0] += 1
         if op.submit is not None and op.posted is not None:

@@ -113,6 +113,14 @@ static bool ring_has_room(struct ring *r)
 	       r->nparked < RING_REQS;
 }
 
+/* A CQE went to the CQ (in_cq) or to the overflow list. */
+static void trace_posted(struct ring *r, uint64_t user_data, long res,
+			 bool in_cq)
+{
+	trace_record(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
+		     (uint64_t)res << 32 | r->id, user_data);
+}
+
 /* IO core: move overflowed CQEs into the CQ as the user frees room. */
 static bool flush_overflow(struct ring *r)
 {
@@ -124,8 +132,8 @@ static bool flush_overflow(struct ring *r)
 
 		if (r->cq_tail_k - head >= r->cq_entries)
 			break;
-		trace(TR_CQE_POSTED, (uint64_t)cqe->res << 32 | r->id,
-		      cqe->user_data);
+		if (unlikely(trace_on))
+			trace_posted(r, cqe->user_data, cqe->res, true);
 		r->cqes[r->cq_tail_k & (r->cq_entries - 1)] = *cqe;
 		r->ovf_head++;
 		r->cq_tail_k++;
@@ -185,14 +193,6 @@ static void trace_taken(struct ring *r, const struct ring_req *q)
 	/* taken 0: tracing came on after it was taken */
 	trace_at(TR_SQE_TAKEN, q->taken ? q->taken : rdtime(),
 		 (uint64_t)q->sqe.opcode << 32 | r->id, q->sqe.user_data);
-}
-
-/* A CQE went to the CQ (in_cq) or to the overflow list. */
-static void trace_posted(struct ring *r, uint64_t user_data, long res,
-			 bool in_cq)
-{
-	trace_record(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW,
-		     (uint64_t)res << 32 | r->id, user_data);
 }
 
 /* Complete a request that was parked. */

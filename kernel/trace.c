@@ -68,32 +68,27 @@ uint64_t trace_seq(void)
 }
 
 /*
- * The buffer seemed full (head reached limit): load the drainer's tail and
- * move limit; returns whether there is room now, else counts a lost record.
- */
-static bool trace_make_room(struct trace_buf *b)
-{
-	/* acquire: pairs with the drainer's release store of tail (the slots
-	 * it sent may be reused) */
-	b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) + trace_nrecs(b);
-	if (b->head < b->limit)
-		return true;
-	/* atomic: the power-off drain on another hart exchanges it */
-	__atomic_fetch_add(&b->lost, 1, __ATOMIC_RELAXED);
-	return false;
-}
-
-/*
- * trace_put's way when head's slot reached stop: find the slot (the next
- * page), make room if the buffer seemed full, and set stop again.
+ * trace_put's way when head's slot reached stop: if the buffer seemed full
+ * (head reached limit), load the drainer's tail and move limit, or count a
+ * lost record; find the slot (the next page) and set stop again.
  */
 void trace_put_slow(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 {
 	struct trace_buf *b = this_hart()->trace;
 	uint64_t head = b->head;
 
-	if (head >= b->limit && !trace_make_room(b))
-		return;
+	if (head >= b->limit) {
+		/* acquire: pairs with the drainer's release store of tail (the
+		 * slots it sent may be reused) */
+		b->limit = __atomic_load_n(&b->tail, __ATOMIC_ACQUIRE) +
+			   trace_nrecs(b);
+		if (head >= b->limit) {
+			/* atomic: the power-off drain on another hart
+			 * exchanges it */
+			__atomic_fetch_add(&b->lost, 1, __ATOMIC_RELAXED);
+			return;
+		}
+	}
 	b->next = trace_slot(b, head);
 	b->stop = b->next + MIN(RECS_PER_PAGE - head % RECS_PER_PAGE,
 				b->limit - head);
