@@ -9,6 +9,7 @@
 #define HART_STACK_LO 0	     /* struct hart.stack_lo */
 #define HART_EMERG_SP 8	     /* struct hart.emerg_sp */
 #define HART_OVERFLOW_SP 16  /* struct hart.overflow_sp */
+#define HART_SIZE 176	     /* sizeof(struct hart): harts[] in entry.S */
 #define KFRAME_SIZE (34 * 8) /* struct kframe */
 #define SSTATUS_SPP_BIT 0x100
 #define SSTATUS_SPIE_BIT 0x20

@@ -2,6 +2,7 @@
 #ifndef KERNEL_DEFS_H
 #define KERNEL_DEFS_H
 
+#include "memlayout.h"
 #include "types.h"
 
 struct proc;
@@ -22,6 +23,7 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 size_t strlcpy(char *dst, const char *src, size_t size);
 char *strchr(const char *s, int c);
+const char *errno_message(int err);
 
 /* printf.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -35,6 +37,8 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 void panic_trap(struct kframe *kf, uint64_t scause, uint64_t stval)
 	__attribute__((noreturn));
 void backtrace(uint64_t fp, uint64_t lo, uint64_t hi);
+void early_panic(uint64_t scause, uint64_t sepc, uint64_t stval)
+	__attribute__((noreturn));
 extern volatile int panicking;
 extern uint64_t panic_owner;
 
@@ -50,10 +54,24 @@ long console_read(const struct uview *v, uint64_t udst, size_t n);
 long console_write(const struct uview *v, uint64_t usrc, size_t n);
 
 /* sbi.c */
+#define SBI_SUCCESS 0 /* SBI error codes (the SBI specification) */
+#define SBI_ERR_FAILED -1
+#define SBI_ERR_NOT_SUPPORTED -2
+#define SBI_ERR_INVALID_PARAM -3
+#define SBI_ERR_DENIED -4
+#define SBI_ERR_INVALID_ADDRESS -5
+#define SBI_ERR_ALREADY_AVAILABLE -6
+#define SBI_ERR_ALREADY_STARTED -7
+#define SBI_ERR_ALREADY_STOPPED -8
+const char *sbi_strerror(long err);
 void sbi_set_timer(uint64_t when);
 void sbi_send_ipi(uint64_t hartid);
 long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque);
 void machine_poweroff(int status) __attribute__((noreturn));
+/* reset.S */
+void poweroff_bare(uint32_t test_word, long srst_reason)
+	__attribute__((noreturn));
+void panic_wait_then_poweroff(void) __attribute__((noreturn));
 
 /* fdt.c */
 struct bootinfo {
@@ -79,7 +97,6 @@ uint64_t kalloc_free_pages(void);
 uint64_t kalloc_total_pages(void);
 
 /* vm.c */
-extern uint64_t dev_offset;
 
 /*
  * How the kernel reaches a user buffer: by walking the process's page table
@@ -130,9 +147,18 @@ int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n);
 int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n);
 long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max);
 
+/*
+ * A device register's address: the physical one while paging is off, its
+ * place in the device map after.  Derived from satp each time rather than
+ * kept in a variable, so that a panic can still reach the console whatever
+ * happened to kernel memory.
+ */
 static inline volatile void *devmem(uint64_t pa)
 {
-	return (volatile void *)(pa + dev_offset);
+	uint64_t satp;
+
+	asm volatile("csrr %0, satp" : "=r"(satp));
+	return (volatile void *)(satp ? pa + DEVMAP_BASE : pa);
 }
 
 /* plic.c */
@@ -148,6 +174,7 @@ void user_trap(struct trapframe *tf);
 void kernel_trap(struct kframe *kf);
 void timer_program(void);
 uint64_t time_us_to_ticks(uint64_t us);
+const char *trap_cause_name(uint64_t scause);
 
 /* proc.c */
 void proc_init(void);

@@ -15,6 +15,18 @@
  *                                 (set by make ICOUNT=1; see iocore.c)
  *   ringxlate=walk                the IO core walks the page table for every
  *                                 user page, without its translation cache
+ *   boot_entry=start              start the other harts at _start, the boot
+ *                                 hart's entry, as firmware was seen to do
+ *                                 by mistake (tests entry.S's lottery)
+ *   panic_test=WHERE              panic on purpose (tests that QEMU always
+ *                                 exits 254): early (before paging),
+ *                                 early-trap (a fault before the trap
+ *                                 vector), early-io (the second hart, before
+ *                                 paging), normal, io (each core after
+ *                                 boot), both (both cores at once),
+ *                                 console-held (with the console lock
+ *                                 taken), bss (after zeroing .bss, as a
+ *                                 stray second boot would)
  */
 #include "defs.h"
 #include "fs.h"
@@ -23,6 +35,7 @@
 #include "proc.h"
 #include "riscv.h"
 #include "trace.h"
+#include "uapi/errno.h"
 
 struct hart harts[NHART];
 int normal_hart = -1;
@@ -31,9 +44,11 @@ static uint64_t boot_hart;
 static char cmdline[512];
 static char *init_argv[ABI_SPAWN_ARGC_MAX];
 static int init_argc;
-static uint8_t boot_stacks[NHART][PGSIZE] __attribute__((aligned(16)));
+/* the secondaries' first stacks, by hart id (entry.S indexes them too) */
+uint8_t boot_stacks[NHART][PGSIZE] __attribute__((aligned(16)));
+extern uint32_t boot_ready; /* entry.S: a late _start entry waits for it */
 
-extern char _secondary_start[];
+extern char _start[], _secondary_start[];
 void call_on_stack(uint64_t top, void (*fn)(uint64_t), uint64_t arg)
 	__attribute__((noreturn));
 
@@ -58,9 +73,13 @@ bool bootarg_present(const char *key)
 	return false;
 }
 
-/* init=PATH, and the words after " -- " as its arguments. */
+/*
+ * init=PATH, and the words after " -- " as its arguments.  A PATH without
+ * a '/' is looked up in /bin, as the shell does.
+ */
 static void parse_init(void)
 {
+	static char path[128];
 	char *s = cmdline, *prog = "/bin/sh";
 	bool after_dashes = false;
 
@@ -87,7 +106,23 @@ static void parse_init(void)
 			prog = w + 5;
 		}
 	}
+	if (!strchr(prog, '/')) {
+		strlcpy(path, "/bin/", sizeof(path));
+		strlcpy(path + 5, prog, sizeof(path) - 5);
+		prog = path;
+	}
 	init_argv[0] = prog;
+}
+
+/*
+ * The first process could not start: say why as a shell would, and end
+ * the machine with the shell's status for it (127: not found, 126: found
+ * but not something it can run).
+ */
+static void __attribute__((noreturn)) init_failed(const char *path, int err)
+{
+	kprintf("init: %s: %s\n", path, errno_message(err));
+	machine_poweroff(err == ENOENT || err == ENOTDIR ? 127 : 126);
 }
 
 static volatile uint64_t crash_addr = 0x8; /* unmapped in the kernel */
@@ -103,6 +138,56 @@ static void __attribute__((noinline)) crash_test(void)
 	crash_test_inner(crash_addr);
 }
 
+/*
+ * panic_test=WHERE: panic on purpose at one of the points named in the
+ * header comment, to test that every panic ends QEMU with status 254.
+ */
+static bool panic_test(const char *where)
+{
+	char key[32];
+
+	strlcpy(key, "panic_test=", sizeof(key));
+	strlcpy(key + 11, where, sizeof(key) - 11);
+	return bootarg_present(key);
+}
+
+extern char bss_start[], bss_end[];
+
+static void panic_test_run(void)
+{
+	static uint32_t both_arrived;
+
+	if (panic_test("both")) {
+		/*
+		 * Each core arrives here after boot; both panic at once.  The
+		 * wait is a short timer and wfi, not a spin: under -icount a
+		 * spinning hart holds the other off.
+		 */
+		__atomic_add_fetch(&both_arrived, 1, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&both_arrived, __ATOMIC_SEQ_CST) < 2) {
+			sbi_set_timer(rdtime() + 20);
+			while (!(csr_read(sip) & SIE_STIE))
+				wfi();
+		}
+		panic("panic_test: both cores at once");
+	}
+	if (this_hart()->role == HART_IO) {
+		if (panic_test("io"))
+			panic("panic_test: on the IO core");
+		return;
+	}
+	if (panic_test("normal"))
+		panic("panic_test: on the normal core");
+	if (panic_test("console-held")) {
+		console_lock();
+		panic("panic_test: with the console lock held");
+	}
+	if (panic_test("bss")) {
+		memset(bss_start, 0, bss_end - bss_start);
+		panic("panic_test: after .bss was cleared");
+	}
+}
+
 static void normal_core_run(struct hart *h)
 {
 	int pid;
@@ -110,10 +195,11 @@ static void normal_core_run(struct hart *h)
 	plic_init_hart(h->id);
 	if (bootarg_present("crash_test"))
 		crash_test();
+	panic_test_run();
 	parse_init();
 	pid = proc_spawn(init_argv[0], init_argv, init_argc, NULL);
 	if (pid < 0)
-		panic("cannot start init %s: error %d", init_argv[0], pid);
+		init_failed(init_argv[0], -pid);
 	scheduler();
 }
 
@@ -129,6 +215,7 @@ static void hart_run(uint64_t hartid)
 		hartid == boot_hart ? " (boot hart)" : "");
 	if (h->role == HART_NORMAL)
 		normal_core_run(h);
+	panic_test_run();
 	iocore_main();
 }
 
@@ -143,12 +230,58 @@ static void hart_prepare(uint64_t hartid, enum hart_role role)
 	h->emerg_sp = emerg + KSTACK_PAGES * PGSIZE;
 }
 
+/* A secondary hart, from entry.S (started, or a late entry at _start). */
 void secondary_main(uint64_t hartid)
 {
 	struct hart *h = &harts[hartid];
 
+	if (h->role == HART_NONE)
+		return; /* no role: entry.S parks it */
+	if (panic_test("early-io"))
+		panic("panic_test: on the IO core before paging");
 	kvm_init_hart();
 	call_on_stack(h->stack_lo + KSTACK_PAGES * PGSIZE, hart_run, hartid);
+}
+
+/*
+ * Start the harts that have a role.  boot_ready first (a release store:
+ * pairs with the fence after entry.S's wait), so that a hart the firmware
+ * lets into _start instead of _secondary_start takes the secondary path
+ * too.  boot_entry=start does that on purpose.
+ */
+static void start_secondaries(uint64_t hartid)
+{
+	bool at_start = bootarg_present("boot_entry=start");
+
+	__atomic_store_n(&boot_ready, 1, __ATOMIC_RELEASE);
+	for (int i = 0; i < bootinfo.nharts; i++) {
+		uint64_t id = bootinfo.harts[i];
+		long err;
+
+		if (id == hartid || id >= NHART || harts[id].role == HART_NONE)
+			continue;
+		if (at_start) {
+			kprintf("kernel: boot_entry=start: starting hart %ld at "
+				"_start\n", (long)id);
+			err = sbi_hart_start(id, (uint64_t)_start, 0);
+		} else {
+			err = sbi_hart_start(id, (uint64_t)_secondary_start,
+					     (uint64_t)boot_stacks[id] + PGSIZE);
+		}
+		if (err == SBI_ERR_ALREADY_AVAILABLE ||
+		    err == SBI_ERR_ALREADY_STARTED) {
+			kprintf("kernel: hart %ld was already running (%s): it "
+				"takes the secondary path from _start\n",
+				(long)id, sbi_strerror(err));
+		} else if (err) {
+			kprintf("kernel: cannot start hart %ld: SBI error %ld "
+				"(%s): going on without it\n",
+				(long)id, err, sbi_strerror(err));
+			if (harts[id].role == HART_IO)
+				io_hart = -1;
+			harts[id].role = HART_NONE;
+		}
+	}
 }
 
 static void boot_continue(uint64_t hartid)
@@ -168,16 +301,7 @@ static void boot_continue(uint64_t hartid)
 		"bootargs \"%s\"\n",
 		(long)(bootinfo.mem_size >> 20), (long)kalloc_free_pages(),
 		(long)bootinfo.timebase, bootinfo.nharts, bootinfo.bootargs);
-	for (int i = 0; i < bootinfo.nharts; i++) {
-		uint64_t id = bootinfo.harts[i];
-
-		if (id == hartid || id >= NHART || harts[id].role == HART_NONE)
-			continue;
-		__sync_synchronize(); /* everything above is visible to it */
-		if (sbi_hart_start(id, (uint64_t)_secondary_start,
-				   (uint64_t)boot_stacks[id] + PGSIZE))
-			panic("cannot start hart %ld", (long)id);
-	}
+	start_secondaries(hartid);
 	hart_run(hartid);
 }
 
@@ -186,9 +310,15 @@ void boot_main(uint64_t hartid, uint64_t dtb)
 	uint64_t lowest = ~0UL, second = ~0UL;
 
 	boot_hart = hartid;
+	if (hartid < NHART)
+		harts[hartid].id = hartid;
 	uart_init();
 	kprintf("\nkernel: booting on hart %ld\n", (long)hartid);
 	fdt_parse(dtb);
+	if (panic_test("early"))
+		panic("panic_test: before paging");
+	if (panic_test("early-trap"))
+		asm volatile("unimp"); /* an illegal instruction: early_trap */
 	timebase_hz = bootinfo.timebase;
 	kalloc_init();
 	kvm_init();

@@ -19,30 +19,37 @@
 #ifndef KERNEL_MEMLAYOUT_H
 #define KERNEL_MEMLAYOUT_H
 
-#define RAM_BASE 0x80000000UL
-#define RAM_MAX_SIZE 0x40000000UL /* the direct map covers at most 1 GiB */
-#define KERNEL_BASE 0x80200000UL
+/* constants usable from assembly too (reset.S) */
+#ifdef __ASSEMBLER__
+#define UL(x) x
+#else
+#define UL(x) x##UL
+#endif
 
-#define USER_TOP 0x80000000UL	/* first address above user space */
-#define USER_MIN 0x1000UL	/* page 0 is never mapped */
-#define USTACK_TOP (USER_TOP - 0x10000UL)
-#define MMAP_BASE 0x40000000UL	/* mmap'd regions (rings) from here up */
-#define MMAP_TOP 0x60000000UL
+#define RAM_BASE UL(0x80000000)
+#define RAM_MAX_SIZE UL(0x40000000) /* the direct map covers at most 1 GiB */
+#define KERNEL_BASE UL(0x80200000)
+
+#define USER_TOP UL(0x80000000)	/* first address above user space */
+#define USER_MIN UL(0x1000)	/* page 0 is never mapped */
+#define USTACK_TOP (USER_TOP - UL(0x10000))
+#define MMAP_BASE UL(0x40000000)	/* mmap'd regions (rings) from here up */
+#define MMAP_TOP UL(0x60000000)
 #define UTRACE_VA MMAP_TOP	/* the user trace area, when tracing (trace.c) */
 #define ROOT_USER_ENTRIES 2	/* root PTEs 0..1 belong to the process */
 
-#define KRING_BASE 0x3D00000000UL
-#define RING_SLOT_SIZE 0x100000UL /* 1 MiB: rings, overflow, SQEs at half */
-#define KSTACK_BASE 0x3E00000000UL
-#define DEVMAP_BASE 0x3F00000000UL
+#define KRING_BASE UL(0x3D00000000)
+#define RING_SLOT_SIZE UL(0x100000) /* 1 MiB: rings, overflow, SQEs at half */
+#define KSTACK_BASE UL(0x3E00000000)
+#define DEVMAP_BASE UL(0x3F00000000)
 
 /* QEMU virt devices (physical) */
-#define VIRT_TEST_PA 0x100000UL
-#define PLIC_PA 0x0c000000UL
-#define PLIC_SIZE 0x400000UL
-#define UART0_PA 0x10000000UL
+#define VIRT_TEST_PA UL(0x100000)
+#define PLIC_PA UL(0x0c000000)
+#define PLIC_SIZE UL(0x400000)
+#define UART0_PA UL(0x10000000)
 #define UART0_IRQ 10
-#define VIRTIO_PA 0x10001000UL
-#define VIRTIO_SIZE 0x8000UL
+#define VIRTIO_PA UL(0x10001000)
+#define VIRTIO_SIZE UL(0x8000)
 
 #endif

@@ -2,7 +2,13 @@
  * Kernel panics: print the reason, the registers of the faulting trap if
  * any, and a frame-pointer backtrace, then power off with PANIC_EXIT_CODE.
  * hosttools/symbolize.py turns the addresses into function:line using the
- * kernel ELF.  The first hart to panic wins; the console lock is bypassed.
+ * kernel ELF.  The first hart to panic reports, bypassing the console lock;
+ * a hart that panics while another reports waits a bounded time for it to
+ * power off, then powers off itself (reset.S), and a panic inside the
+ * report powers off at once: QEMU always ends with PANIC_EXIT_CODE.
+ * Nothing here needs state that the failure may have destroyed beyond
+ * what it sets itself: the console's address comes from satp, and tp,
+ * which tells the harts apart, is set from the first instruction on.
  */
 #include "defs.h"
 #include "param.h"
@@ -63,8 +69,9 @@ static void panic_begin(void)
 	intr_off();
 	/* claim the console before announcing the panic to the other hart */
 	if (__atomic_exchange_n(&panic_claim, 1, __ATOMIC_SEQ_CST)) {
-		for (;;) /* the other hart is already reporting */
-			wfi();
+		if (READ_ONCE(panicking) && panic_owner == (uint64_t)this_hart())
+			poweroff_bare((PANIC_EXIT_CODE << 16) | 0x3333, 1);
+		panic_wait_then_poweroff(); /* another hart is reporting */
 	}
 	panic_owner = (uint64_t)this_hart();
 	__atomic_store_n(&panicking, 1, __ATOMIC_SEQ_CST);
@@ -115,4 +122,14 @@ void panic_trap(struct kframe *kf, uint64_t scause, uint64_t stval)
 	backtrace(fp, lo, hi);
 	kprintf("(symbolize: hosttools/symbolize.py build/kernel.elf < console.log)\n");
 	machine_poweroff(PANIC_EXIT_CODE);
+}
+
+/* A trap before trap_init_hart() installed the real vector (entry.S). */
+void early_panic(uint64_t scause, uint64_t sepc, uint64_t stval)
+{
+	if (scause & SCAUSE_INTR)
+		panic("early trap: interrupt %ld sepc 0x%lx", (long)(scause & 0xff),
+		      sepc);
+	panic("early trap: %s (scause 0x%lx) sepc 0x%lx stval 0x%lx",
+	      trap_cause_name(scause), scause, sepc, stval);
 }

@@ -14,5 +14,8 @@
 #define TIMESLICE_US 10000 /* round-robin time slice on the normal core */
 #define CONSOLE_BUF 256	  /* console input line buffer */
 #define PANIC_EXIT_CODE 254 /* QEMU exit status after a kernel panic */
+#define PANIC_WAIT_TICKS 5000000 /* a second panicking hart waits this long
+				   * (time CSR; 0.5 s at QEMU's 10 MHz) for
+				   * the first to power off (reset.S) */
 
 #endif

@@ -67,6 +67,7 @@ _Static_assert(__builtin_offsetof(struct hart, stack_lo) == HART_STACK_LO, "");
 _Static_assert(__builtin_offsetof(struct hart, emerg_sp) == HART_EMERG_SP, "");
 _Static_assert(__builtin_offsetof(struct hart, overflow_sp) == HART_OVERFLOW_SP,
 	       "");
+_Static_assert(sizeof(struct hart) == HART_SIZE, "");
 
 enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 

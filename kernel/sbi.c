@@ -1,7 +1,8 @@
 /*
  * Calls into OpenSBI (the SBI v0.2+ extensions QEMU's firmware has: TIME,
- * IPI, HSM, SRST) and powering off with an exit status through QEMU virt's
- * test device (SRST alone always makes QEMU exit 0).  No locking needed.
+ * IPI, HSM, SRST), every result checked, and powering off with an exit
+ * status through QEMU virt's test device (SRST alone always makes QEMU exit
+ * 0; reset.S).  No locking needed.
  */
 #include "defs.h"
 #include "memlayout.h"
@@ -10,7 +11,6 @@
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_IPI 0x735049
 #define SBI_EXT_HSM 0x48534D
-#define SBI_EXT_SRST 0x53525354
 
 struct sbiret {
 	long error;
@@ -32,15 +32,39 @@ static struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2)
 	return (struct sbiret){ r_a0, r_a1 };
 }
 
+const char *sbi_strerror(long err)
+{
+	switch (err) {
+	case SBI_SUCCESS: return "success";
+	case SBI_ERR_FAILED: return "failed";
+	case SBI_ERR_NOT_SUPPORTED: return "not supported";
+	case SBI_ERR_INVALID_PARAM: return "invalid parameter";
+	case SBI_ERR_DENIED: return "denied";
+	case SBI_ERR_INVALID_ADDRESS: return "invalid address";
+	case SBI_ERR_ALREADY_AVAILABLE: return "already available";
+	case SBI_ERR_ALREADY_STARTED: return "already started";
+	case SBI_ERR_ALREADY_STOPPED: return "already stopped";
+	default: return "unknown error";
+	}
+}
+
+/* These two cannot fail on a working SBI: if one does, nothing can go on. */
 void sbi_set_timer(uint64_t when)
 {
-	sbi_call(SBI_EXT_TIME, 0, when, 0, 0);
+	long err = sbi_call(SBI_EXT_TIME, 0, when, 0, 0).error;
+
+	if (err)
+		panic("SBI set_timer: error %ld (%s)", err, sbi_strerror(err));
 }
 
 void sbi_send_ipi(uint64_t hartid)
 {
 	/* hart_mask = bit 0, hart_mask_base = hartid */
-	sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0);
+	long err = sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0).error;
+
+	if (err)
+		panic("SBI send_ipi to hart %ld: error %ld (%s)", (long)hartid,
+		      err, sbi_strerror(err));
 }
 
 long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque)
@@ -48,16 +72,12 @@ long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque)
 	return sbi_call(SBI_EXT_HSM, 0, hartid, start, opaque).error;
 }
 
+/* Drain the trace (unless panicking), then reset.S's poweroff_bare. */
 void machine_poweroff(int status)
 {
-	volatile uint32_t *test = (volatile uint32_t *)devmem(VIRT_TEST_PA);
-
 	if (!panicking)
 		trace_drain(true); /* what is still buffered, every hart's */
 	status &= 0xff;
-	*test = status ? ((uint32_t)status << 16) | 0x3333 : 0x5555;
-	/* not QEMU virt: fall back to SBI system reset (shutdown) */
-	sbi_call(SBI_EXT_SRST, 0, 0, status ? 1 : 0, 0);
-	for (;;)
-		asm volatile("wfi");
+	poweroff_bare(status ? ((uint32_t)status << 16) | 0x3333 : 0x5555,
+		      status ? 1 : 0);
 }

@@ -1,8 +1,10 @@
 /*
  * Memory and string functions.  The compiler emits calls to memset/memcpy
- * for struct copies, so the kernel must provide them.  No locking.
+ * for struct copies, so the kernel must provide them; and errno_message()
+ * for the kernel's own error reports.  No locking.
  */
 #include "defs.h"
+#include "uapi/errmsg.h"
 
 void *memset(void *dst, int c, size_t n)
 {
@@ -108,4 +110,17 @@ char *strchr(const char *s, int c)
 		if (*s == (char)c)
 			return (char *)s;
 	return c ? NULL : (char *)s;
+}
+
+/* What a (positive) Linux error number means, as strerror() says it. */
+const char *errno_message(int err)
+{
+#define ERRNO_CASE(e, m) \
+	case e:          \
+		return m;
+	switch (err) {
+		ERRNO_MESSAGES(ERRNO_CASE)
+	}
+#undef ERRNO_CASE
+	return "Unknown error";
 }

@@ -102,7 +102,7 @@ static void interrupt(uint64_t scause)
 	}
 }
 
-static const char *cause_name(uint64_t c)
+const char *trap_cause_name(uint64_t c)
 {
 	switch (c) {
 	case EXC_INST_MISALIGNED: return "instruction address misaligned";
@@ -151,7 +151,7 @@ static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 	}
 	stval = csr_read(stval);
 	kprintf("pid %d (%s): killed: %s (scause %ld) sepc 0x%lx stval 0x%lx\n",
-		p->pid, p->name, cause_name(scause), (long)scause, tf->epc,
+		p->pid, p->name, trap_cause_name(scause), (long)scause, tf->epc,
 		stval);
 	proc_exit(ABI_W_EXITCODE(0, cause_signal(scause)));
 }

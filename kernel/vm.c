@@ -23,7 +23,6 @@
 #include "riscv.h"
 #include "uapi/errno.h"
 
-uint64_t dev_offset; /* 0 before paging, DEVMAP_BASE after */
 static pagetable_t kernel_pt;
 
 extern char etext[];
@@ -113,7 +112,6 @@ void kvm_init_hart(void)
 	sfence_vma();
 	csr_write(satp, MAKE_SATP(kernel_pt));
 	sfence_vma();
-	dev_offset = DEVMAP_BASE;
 }
 
 /* Clear kernel 4 KiB mappings in [va, va + size) (the pages are not freed). */

@@ -41,12 +41,6 @@ def test_init_killed_by_fault_gives_128_plus_signal(boot):
     assert status == 128 + 11
 
 
-def test_missing_init_panics(boot):
-    c = boot(init="/bin/nonexistent", allow_panic=True)
-    assert c.wait_exit() == 254
-    assert "panic: hart 0: cannot start init /bin/nonexistent: error -2" in c.text
-
-
 def test_kernel_fault_panics_with_backtrace(boot, tmp_path):
     c = boot(init="/bin/echo unreachable-output", kargs="crash_test",
              allow_panic=True)
