@@ -10,6 +10,10 @@
 #   TRACE=x.perfetto-trace   run traced: raw stream x.perfetto-trace.bin,
 #                   its summary, and the Perfetto timeline
 #   TRACING=0       build the kernel without trace points
+#   V=1             show the full compiler command lines
+#   make soak N=10 LOAD=2   make test N times beside LOAD CPU hogs
+#   make soak-boot  300 boots of trivial programs: no panic, hang or wrong
+#                   exit status
 # Every target first checks the Debian packages it needs (hosttools/deps.sh).
 
 CROSS   ?= riscv64-unknown-elf-
@@ -27,6 +31,30 @@ KARGS   ?=
 ICOUNT  ?= 0
 TRACE   ?=
 TRACING ?= 1
+V       ?= 0
+N       ?= 10
+LOAD    ?= 0
+BOOTS   ?= 300
+
+# quiet build: "CC kernel/proc.c"; V=1 shows the commands, make -s neither
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
+quiet = @:
+endif
+
+# TRACE= must name a place the trace can be written: one line if not
+ifneq ($(TRACE),)
+ifneq ($(shell mkdir -p $(dir $(TRACE)) 2>/dev/null && \
+	touch $(TRACE).bin $(TRACE) 2>/dev/null && echo ok),ok)
+$(error TRACE=$(TRACE): cannot write $(TRACE).bin and $(TRACE) there)
+endif
+endif
 
 ARCH    := -march=rv64imac -misa-spec=2.2 -mabi=lp64 -mcmodel=medany
 KCFLAGS := $(ARCH) -std=gnu11 -O2 -g -Wall -Werror -ffreestanding -nostdlib \
@@ -66,7 +94,8 @@ QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
 	$(if $(TRACE),-chardev file$(comma)id=trace$(comma)path=$(TRACE).bin \
 		-device pci-serial$(comma)chardev=trace)
 
-.PHONY: all run test qemu qemu-cmd qemu-gdb bench clean trace-check FORCE
+.PHONY: all run test soak soak-boot qemu qemu-cmd qemu-gdb bench clean \
+	trace-check FORCE
 all: $(DEPS_OK) $(B)/kernel.elf $(INITRD)
 
 $(DEPS_OK): hosttools/deps.sh
@@ -82,37 +111,46 @@ $(B)/kernel/cflags: FORCE | $(DEPS_OK)
 
 $(B)/kernel/%.c.o: kernel/%.c $(B)/kernel/cflags | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(quiet) CC $<
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/kernel/%.S.o: kernel/%.S $(B)/kernel/cflags | $(DEPS_OK)
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(quiet) AS $<
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/kernel.elf: $(KOBJ) kernel/kernel.ld
-	$(CC) $(KCFLAGS) $(KLDFLAGS) $(KOBJ) -lgcc -o $@
-	$(OBJDUMP) -S $@ > $(B)/kernel.asm
-	$(NM) -n $@ > $(B)/kernel.sym
+	$(quiet) LD $@
+	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) $(KOBJ) -lgcc -o $@
+	$(quiet) OBJDUMP $(B)/kernel.asm
+	$(Q)$(OBJDUMP) -S $@ > $(B)/kernel.asm
+	$(Q)$(NM) -n $@ > $(B)/kernel.sym
 
 # ---- libuser and programs ----
 $(B)/libuser/%.c.o: libuser/%.c $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
+	$(quiet) UCC $<
+	$(Q)UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
 
 $(B)/libuser/%.S.o: libuser/%.S $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
+	$(quiet) UCC $<
+	$(Q)UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
 
 $(B)/libuser/crt0.o: libuser/crt0.S $(UCC) | $(DEPS_OK)
 	@mkdir -p $(@D)
-	UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
+	$(quiet) UCC $<
+	$(Q)UCC_NOLINK=1 $(UCC) -O2 -g -Werror -MMD -MP -c $< -o $@
 
 $(B)/libuser/libuser.a: $(LUOBJ)
-	rm -f $@
-	$(CROSS)ar rcs $@ $^
+	$(quiet) AR $@
+	$(Q)rm -f $@
+	$(Q)$(CROSS)ar rcs $@ $^
 
 $(B)/bin/%: programs/%.c $(LIBUSER) libuser/user.ld $(UCC)
 	@mkdir -p $(@D)
-	$(UCC) -O2 -g -Werror -MMD -MP -MF $@.d $< -o $@
+	$(quiet) UCC $<
+	$(Q)$(UCC) -O2 -g -Werror -MMD -MP -MF $@.d $< -o $@
 
 # the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
 # cpio "newc" archive made from a fresh staging tree every time
@@ -130,7 +168,6 @@ FORCE:
 # TRACE=path.perfetto-trace: the raw trace stream goes to path.perfetto-trace.bin,
 # is summarized, and decoded into path.perfetto-trace for ui.perfetto.dev
 qemu: all
-	$(if $(TRACE),@mkdir -p $(dir $(TRACE)))
 	$(QEMU) $(QEMUOPTS) $(if $(TRACE),; s=$$?; \
 	  $(PYTHON) hosttools/trace.py summary $(TRACE).bin; \
 	  $(PYTHON) hosttools/trace.py perfetto $(TRACE).bin $(TRACE); exit $$s)
@@ -140,6 +177,7 @@ qemu-cmd: all
 	@echo '$(QEMU) $(QEMUOPTS)'
 
 qemu-gdb: all
+	@hosttools/deps.sh gdb-multiarch
 	@echo "*** waiting for gdb: gdb-multiarch -ex 'target remote :1234' $(B)/kernel.elf"
 	$(QEMU) $(QEMUOPTS) -S -s
 
@@ -160,6 +198,13 @@ bench: all
 
 test: all
 	$(PYTHON) -m pytest -q pytests
+
+# robustness: the suite N times beside LOAD CPU hogs; BOOTS boots in a row
+soak: all
+	@hosttools/soak.sh $(N) $(LOAD)
+
+soak-boot: all
+	@$(PYTHON) hosttools/soak_boot.py $(BOOTS)
 
 clean:
 	rm -rf $(B)

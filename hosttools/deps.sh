@@ -1,11 +1,16 @@
 #!/bin/sh
 # Make sure the Debian packages that the build, `make run` and `make test`
-# need are installed: as root, install the missing ones with apt-get;
-# otherwise print the exact command and fail.
-pkgs="make cpio qemu-system-misc gcc-riscv64-unknown-elf
+# need are installed (or, with arguments, those packages: `deps.sh
+# gdb-multiarch` for make qemu-gdb): as root, install the missing ones with
+# apt-get; otherwise print the exact command and fail.
+if [ $# -gt 0 ]; then
+	pkgs="$*"
+else
+	pkgs="make cpio qemu-system-misc gcc-riscv64-unknown-elf
 binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3
-python3-pytest python3-pexpect python3-protobuf protobuf-compiler
-python3-matplotlib dosfstools mtools gdb-multiarch"
+python3-pytest python3-pytest-timeout python3-pexpect python3-protobuf
+protobuf-compiler"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian system; install the equivalents of:" $pkgs >&2
