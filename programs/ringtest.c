@@ -6,6 +6,11 @@
  *   ringtest: passed=N failed=M
  * `ringtest CASE...` runs only those cases (and leak-check).  Exit status 0
  * if every case passed, else 1.
+ *
+ * Nothing here depends on how fast the host is: a check that needs the IO
+ * core to have done something (gone to sleep, taken the SQEs) waits for it
+ * to show, and a check of completion order against a timeout retries with
+ * a longer timeout when the clock says the timeout was already due.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,13 +24,45 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <usys.h>
+#include <uapi/abi.h>
 
 #include "ktest.h"
 
 #define HELLO_TEXT "Hello from the memory file system.\n"
 #define KADDR	   ((void *)0x80200000) /* the kernel's text */
+#define MS	   1000000L		/* ns */
 
 int main(int argc, char **argv);
+
+static long now_ns(void)
+{
+	struct abi_timespec ts;
+
+	if (__syscall2(SYS_clock_gettime, ABI_CLOCK_MONOTONIC, &ts) < 0)
+		return -1;
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static struct __kernel_timespec ts_ms(long ms)
+{
+	return (struct __kernel_timespec){ms / 1000, ms % 1000 * MS};
+}
+
+/*
+ * Wait for the IO core to set IORING_SQ_NEED_WAKEUP (it does when it goes
+ * to sleep after sq_thread_idle without work), a 1 ms sleep at a time, for
+ * at least 10 s: whether it has by some time depends on the host.
+ */
+static bool await_need_wakeup(struct io_uring *ring)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (io_uring_smp_load_acquire(ring->sq.kflags) &
+		    IORING_SQ_NEED_WAKEUP)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
 
 /* Submit one prepared SQE and wait for its CQE; returns res. */
 static int run_one(struct io_uring *ring, uint64_t data)
@@ -46,8 +83,10 @@ static int run_one(struct io_uring *ring, uint64_t data)
 	return res;
 }
 
-/* Reap n CQEs into order[] (user_data) and res[]; returns how many. */
-static int reap(struct io_uring *ring, int n, uint64_t *order, int *res)
+/* Reap n CQEs into order[] (user_data) and res[]; returns how many.  With
+ * t0 (ns), *first is how long after t0 the first CQE was seen. */
+static int reap_timed(struct io_uring *ring, int n, uint64_t *order, int *res,
+		      long t0, long *first)
 {
 	struct io_uring_cqe *cqe;
 	int i;
@@ -55,11 +94,18 @@ static int reap(struct io_uring *ring, int n, uint64_t *order, int *res)
 	for (i = 0; i < n; i++) {
 		if (io_uring_wait_cqe(ring, &cqe))
 			break;
+		if (i == 0 && first)
+			*first = now_ns() - t0;
 		order[i] = cqe->user_data;
 		res[i] = cqe->res;
 		io_uring_cqe_seen(ring, cqe);
 	}
 	return i;
+}
+
+static int reap(struct io_uring *ring, int n, uint64_t *order, int *res)
+{
+	return reap_timed(ring, n, order, res, 0, NULL);
 }
 
 static struct io_uring_sqe *sqe_data(struct io_uring *ring, uint64_t data)
@@ -418,9 +464,9 @@ static void t_wakeup(void)
 		struct io_uring_sqe *sqe;
 
 		/* idle for longer than sq_thread_idle: the IO core sleeps */
-		usleep(20000);
-		expect_true(*ring.sq.kflags & IORING_SQ_NEED_WAKEUP,
-			    "round %d: NEED_WAKEUP set after idling", round);
+		expect_true(await_need_wakeup(&ring),
+			    "round %d: NEED_WAKEUP set once the IO core idles",
+			    round);
 		sqe = io_uring_get_sqe(&ring);
 		io_uring_prep_nop(sqe);
 		io_uring_sqe_set_data64(sqe, round);
@@ -446,43 +492,99 @@ static void t_wakeup(void)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * Out of order: a timeout submitted first completes after a NOP submitted
+ * with it.  That the NOP comes first holds only if the IO core got to it
+ * before the timeout was due: when the clock says it was already due (a
+ * host that stalled the IO core that long), try again with a timeout four
+ * times longer.  Returns whether the order was right.
+ */
+static bool timeout_after_nop(struct io_uring *ring)
+{
+	uint64_t order[2];
+	int res[2];
+	long first;
+
+	for (long ms = 30;; ms *= 4) {
+		struct __kernel_timespec ts = ts_ms(ms);
+		long t0 = now_ns();
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_timeout(sqe, &ts, 0, 0);
+		sqe->user_data = 1;
+		sqe_data(ring, 2);
+		io_uring_submit(ring);
+		if (!expect_eq(reap_timed(ring, 2, order, res, t0, &first), 2,
+			       "CQEs of a %ld ms timeout and a NOP", ms))
+			return false;
+		if (order[0] == 2)
+			return expect_true(order[1] == 1 && res[0] == 0 &&
+						   res[1] == -ETIME,
+					   "NOP %d, then the timeout %s",
+					   res[0], ktest_err(res[1]));
+		if (first < ms * MS)
+			return ktest_fail("a %ld ms timeout came %ld ms after "
+					  "it was submitted, before the NOP",
+					  ms, first / MS);
+		if (ms >= 2000)
+			return ktest_fail("a %ld ms timeout still came before "
+					  "the NOP submitted with it",
+					  ms);
+		ktest_diag("the NOP came %ld ms late: again with %ld ms",
+			   first / MS, 4 * ms);
+	}
+}
+
+/* A timeout with a count completes (0) after that many other CQEs; like
+ * the above, that holds only if the timeout was not due by then. */
+static void count_timeout(struct io_uring *ring)
+{
+	uint64_t order[3];
+	int res[3], i;
+	long first;
+
+	for (long ms = 5000;; ms *= 4) {
+		struct __kernel_timespec ts = ts_ms(ms);
+		long t0 = now_ns();
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_timeout(sqe, &ts, 2, 0);
+		sqe->user_data = 10;
+		sqe_data(ring, 11);
+		sqe_data(ring, 12);
+		io_uring_submit(ring);
+		if (!expect_eq(reap_timed(ring, 3, order, res, t0, &first), 3,
+			       "CQEs of a count timeout and two NOPs"))
+			return;
+		for (i = 0; i < 2 && order[i] != 10; i++)
+			;
+		if (i == 2 && order[2] == 10 && res[2] == 0)
+			return;
+		if (order[i] != 10 || res[i] != -ETIME || first < ms * MS ||
+		    ms >= 20000) {
+			ktest_fail(
+				"count timeout (10) and NOPs: %lu %s, %lu %s, "
+				"%lu %s; want the timeout last, with 0",
+				(unsigned long)order[0], ktest_err(res[0]),
+				(unsigned long)order[1], ktest_err(res[1]),
+				(unsigned long)order[2], ktest_err(res[2]));
+			return;
+		}
+		ktest_diag("the NOPs came %ld ms late: again with %ld ms",
+			   first / MS, 4 * ms);
+	}
+}
+
 static void t_timeout(struct io_uring *ring)
 {
-	struct __kernel_timespec ts = {0, 30 * 1000 * 1000}, big = {5, 0},
-				 bad = {0, 1000000000};
-	uint64_t order[8];
-	int res[8];
+	struct __kernel_timespec past = {0, 1}, bad = {0, 1000000000};
 	struct io_uring_sqe *sqe;
 
-	/* out of order: the timeout is submitted first, completes last */
-	io_uring_prep_timeout(io_uring_get_sqe(ring), &ts, 0, 0);
-	ring->sq.sqes[(ring->sq.sqe_tail - 1) & ring->sq.ring_mask].user_data =
-		1;
-	sqe_data(ring, 2);
-	io_uring_submit(ring);
-	if (expect_eq(reap(ring, 2, order, res), 2,
-		      "CQEs of a timeout and a NOP"))
-		expect_true(order[0] == 2 && res[0] == 0 && order[1] == 1 &&
-				    res[1] == -ETIME,
-			    "order %lu(%d) %lu(%d), want the NOP first then "
-			    "-ETIME",
-			    (unsigned long)order[0], res[0],
-			    (unsigned long)order[1], res[1]);
-	/* a count: completes with 0 after 2 other completions */
+	timeout_after_nop(ring);
+	count_timeout(ring);
+	/* absolute time: 1 ns after boot, long past */
 	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &big, 2, 0);
-	sqe->user_data = 10;
-	sqe_data(ring, 11);
-	sqe_data(ring, 12);
-	io_uring_submit(ring);
-	if (expect_eq(reap(ring, 3, order, res), 3,
-		      "CQEs of a count timeout and two NOPs"))
-		expect_true(order[2] == 10 && res[2] == 0,
-			    "count timeout: %lu %d, want 10 0",
-			    (unsigned long)order[2], res[2]);
-	/* absolute time: already past */
-	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ABS);
+	io_uring_prep_timeout(sqe, &past, 0, IORING_TIMEOUT_ABS);
 	sqe->user_data = 20;
 	expect_errno(run_one(ring, 20), -ETIME, "absolute timeout in the past");
 	sqe = io_uring_get_sqe(ring);
@@ -494,14 +596,71 @@ static void t_timeout(struct io_uring *ring)
 	sqe->user_data = 22;
 	expect_errno(run_one(ring, 22), -EFAULT, "timespec in kernel memory");
 	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &ts, 0, 0x80);
+	io_uring_prep_timeout(sqe, &past, 0, 0x80);
 	sqe->user_data = 23;
 	expect_errno(run_one(ring, 23), -EINVAL, "unknown timeout flag");
 }
 
+/*
+ * A timeout in a chain: the next member waits for it, and -ETIME breaks
+ * the chain, as on Linux; a NOP outside the chain does not wait.  (That
+ * the NOP comes first needs it done before the timeout is due: retried
+ * with a longer one when it was not, as timeout_after_nop.)
+ */
+static void timeout_chain(struct io_uring *ring)
+{
+	uint64_t order[3];
+	int res[3];
+	long first;
+
+	for (long ms = 20;; ms *= 4) {
+		struct __kernel_timespec ts = ts_ms(ms);
+		long t0 = now_ns();
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_timeout(sqe, &ts, 0, 0);
+		sqe->user_data = 50;
+		io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+		sqe_data(ring, 51);
+		sqe_data(ring, 52);
+		io_uring_submit(ring);
+		if (!expect_eq(reap_timed(ring, 3, order, res, t0, &first), 3,
+			       "CQEs of the timeout chain"))
+			return;
+		/* the chain's order, whatever the time */
+		if (order[0] == 52) {
+			expect_true(
+				order[1] == 50 && res[1] == -ETIME &&
+					order[2] == 51 && res[2] == -ECANCELED,
+				"timeout chain after NOP 52: %lu %s, %lu %s; "
+				"want 50 -ETIME, 51 -ECANCELED",
+				(unsigned long)order[1], ktest_err(res[1]),
+				(unsigned long)order[2], ktest_err(res[2]));
+			return;
+		}
+		if (!expect_true(order[0] == 50 && res[0] == -ETIME &&
+					 order[1] == 51 &&
+					 res[1] == -ECANCELED && order[2] == 52,
+				 "CQEs %lu %s, %lu %s, %lu; want 52 first or "
+				 "last, and 50 -ETIME, 51 -ECANCELED",
+				 (unsigned long)order[0], ktest_err(res[0]),
+				 (unsigned long)order[1], ktest_err(res[1]),
+				 (unsigned long)order[2]))
+			return;
+		/* 52 came last: right only if the timeout was due first */
+		if (first < ms * MS || ms >= 2000) {
+			ktest_fail("NOP 52 came after a %ld ms timeout chain "
+				   "(%ld ms after submitting)",
+				   ms, first / MS);
+			return;
+		}
+		ktest_diag("NOP 52 came %ld ms late: again with %ld ms",
+			   first / MS, 4 * ms);
+	}
+}
+
 static void t_link(struct io_uring *ring)
 {
-	struct __kernel_timespec ts = {0, 20 * 1000 * 1000};
 	uint64_t order[8];
 	int res[8];
 	struct io_uring_sqe *sqe;
@@ -535,32 +694,17 @@ static void t_link(struct io_uring *ring)
 			    "-ECANCELED -ECANCELED, then 43 0",
 			    ktest_err(res[0]), ktest_err(res[1]),
 			    ktest_err(res[2]), (unsigned long)order[3], res[3]);
-	/* a timeout in a chain: the next member waits for it; -ETIME breaks
-	 * the chain, as on Linux */
-	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &ts, 0, 0);
-	sqe->user_data = 50;
-	io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
-	sqe_data(ring, 51);
-	sqe_data(ring, 52);
-	io_uring_submit(ring);
-	if (expect_eq(reap(ring, 3, order, res), 3,
-		      "CQEs of the timeout chain"))
-		expect_true(order[0] == 52 && order[1] == 50 &&
-				    res[1] == -ETIME && order[2] == 51 &&
-				    res[2] == -ECANCELED,
-			    "timeout chain: %lu %lu(%d) %lu(%d)",
-			    (unsigned long)order[0], (unsigned long)order[1],
-			    res[1], (unsigned long)order[2], res[2]);
+	timeout_chain(ring);
 }
 
 static void t_drain(struct io_uring *ring)
 {
-	struct __kernel_timespec ts = {0, 20 * 1000 * 1000};
+	struct __kernel_timespec ts = ts_ms(20);
 	uint64_t order[8];
 	int res[8];
 	struct io_uring_sqe *sqe;
 
+	/* 61 waits for the timeout (whenever it is due), 62 for 61 */
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_timeout(sqe, &ts, 0, 0);
 	sqe->user_data = 60;
@@ -801,7 +945,12 @@ static void t_overflow_sleeping(void)
 		while (io_uring_sq_ready(&ring))
 			sched_yield();
 	}
-	usleep(20000); /* the IO core sleeps with 4 CQEs in its overflow list */
+	/* the IO core goes to sleep with the CQ full and 4 CQEs in its
+	 * overflow list: wait until it says so */
+	expect_true(await_need_wakeup(&ring),
+		    "the IO core sleeps (NEED_WAKEUP) with CQEs overflowed");
+	expect_eq(io_uring_cq_ready(&ring), 8, "CQEs in the CQ");
+	expect_true(io_uring_cq_has_overflow(&ring), "IORING_SQ_CQ_OVERFLOW");
 	while (got < 12 && io_uring_wait_cqe(&ring, &cqe) == 0) {
 		io_uring_cqe_seen(&ring, cqe);
 		got++;

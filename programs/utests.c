@@ -191,6 +191,31 @@ static void sleep_ms(long ms)
 }
 
 /*
+ * A child that must still be running while the parent looks waits for the
+ * parent to make a file (GO), not for a time: a busy host can stall any
+ * process for longer than a sleep.  The limit only keeps a broken kernel
+ * from hanging the suite.
+ */
+#define GO	   "/tmp/ut-go"
+#define GO_LIMIT_S 30
+
+/* Wait for path to exist, sleeping (or spinning, never yielding): 0, or 3
+ * if it did not come within GO_LIMIT_S. */
+static int wait_for_file(const char *path, bool spin)
+{
+	long until = mono_ns() + GO_LIMIT_S * 1000000000L;
+	struct stat st;
+
+	while (stat(path, &st) < 0) {
+		if (mono_ns() > until)
+			return 3;
+		if (!spin)
+			sleep_ms(1);
+	}
+	return 0;
+}
+
+/*
  * Grow the heap so that its end is page-aligned with at least one page below
  * it; returns that end (the next page is unmapped).  *undo is what to give
  * back with sbrk(-*undo).
@@ -1412,8 +1437,9 @@ static void t_wait(void)
 			  "rusage comes back zeroed (usage is not kept)");
 	}
 
-	pid = spawn_self("child-sleep", "300", NULL);
-	if (expect_ge(pid, 1, "spawn a sleeping child")) {
+	unlink(GO);
+	pid = spawn_self("child-wait", GO, NULL);
+	if (expect_ge(pid, 1, "spawn a waiting child")) {
 		expect_eq(res(waitpid(pid, &st, WNOHANG)), 0,
 			  "waitpid(pid, WNOHANG) while the child runs");
 		expect_eq(res(waitpid(-1, &st, WNOHANG)), 0,
@@ -1424,11 +1450,12 @@ static void t_wait(void)
 			  "wait4 with rusage and WNOHANG while the child runs");
 		expect_errno(res(waitpid(pid + 1000, &st, 0)), -ECHILD,
 			     "waitpid(other pid) with a child");
+		expect_eq(file_put(GO, "", 0), 0, "let the child go");
 		st = -1;
 		expect_eq(res(waitpid(pid, &st, 0)), pid,
 			  "waitpid blocks until the child exits");
 		expect_status(st, ABI_W_EXITCODE(0, 0),
-			      "status of the sleeper");
+			      "status of the waiting child (3: never let go)");
 		expect_errno(res(waitpid(pid, &st, 0)), -ECHILD,
 			     "waitpid after reaping");
 	}
@@ -1452,11 +1479,16 @@ static void t_wait(void)
 	pid = spawn_self("child-rawexitgroup", "10", NULL);
 	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(10, 0),
 		      "raw SYS_exit_group(10)");
+	unlink(GO);
 	pid = spawn_self("child-exit", "3", NULL);
 	if (pid > 0) {
-		sleep_ms(50); /* let it become a zombie first */
-		expect_eq(res(waitpid(pid, NULL, 0)), pid,
-			  "wait(NULL status) for a zombie");
+		/* WNOHANG finds the child only once it is a zombie */
+		long until = mono_ns() + GO_LIMIT_S * 1000000000L;
+
+		while (!(r = res(waitpid(pid, NULL, WNOHANG))) &&
+		       mono_ns() < until)
+			sleep_ms(1);
+		expect_eq(r, pid, "wait(NULL status) for a zombie");
 	}
 
 	/* several children: wait(-1) reaps each once */
@@ -1602,14 +1634,19 @@ static void t_sched(void)
 	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(5, 0),
 		      "the child ran");
 
-	/* a child that never yields is preempted: we run before it ends */
-	pid = spawn_self("child-spin", "300", NULL);
+	/* a child that never yields is preempted: we run while it spins
+	 * (it spins until we make GO, so we must have run) */
+	unlink(GO);
+	pid = spawn_self("child-spin", GO, NULL);
 	if (expect_ge(pid, 1, "spawn a spinning child")) {
 		expect_eq(res(sched_yield()), 0, "sched_yield to the spinner");
 		expect_eq(res(waitpid(pid, NULL, WNOHANG)), 0,
 			  "we ran while the child spins (preemption)");
-		expect_status(reap(pid), ABI_W_EXITCODE(0, 0), "the spinner");
+		expect_eq(file_put(GO, "", 0), 0, "stop the spinner");
+		expect_status(reap(pid), ABI_W_EXITCODE(0, 0),
+			      "the spinner (3: never stopped)");
 	}
+	unlink(GO);
 }
 
 /* ---- nanosleep and clock_gettime ---- */
@@ -1631,7 +1668,8 @@ static void t_time(void)
 	expect_eq(res(clock_gettime(CLOCK_REALTIME, &ts2)), 0,
 		  "clock_gettime(CLOCK_REALTIME) after");
 	expect_ge(m2, m1, "CLOCK_MONOTONIC did not go backwards");
-	expect_true(m2 > m1, "CLOCK_MONOTONIC advanced across a 20 ms sleep");
+	expect_ge(m2 - m1, 20 * 1000000L,
+		  "CLOCK_MONOTONIC across a 20 ms sleep (ns)");
 	expect_true(ts2.tv_sec > ts1.tv_sec || (ts2.tv_sec == ts1.tv_sec &&
 						ts2.tv_nsec > ts1.tv_nsec),
 		    "CLOCK_REALTIME advanced across a 20 ms sleep");
@@ -1780,13 +1818,18 @@ static void t_sysinfo(void)
 	expect_ge(si.procs, 2, "procs (the runner and this case)");
 	expect_ge(si.uptime, 0, "uptime");
 	expect_eq(free_pages(), si.freeram, "free_pages() agrees");
-	pid = spawn_self("child-sleep", "200", NULL);
+	/* the child runs until we make GO */
+	unlink(GO);
+	pid = spawn_self("child-wait", GO, NULL);
 	expect_eq(__syscall1(SYS_sysinfo, &si2), 0, "sysinfo again");
 	expect_eq(si2.procs, si.procs + 1, "procs counts a new child");
 	expect_true(si2.freeram < si.freeram, "a child uses memory");
 	expect_eq(si2.totalram, si.totalram, "totalram is constant");
+	expect_eq(file_put(GO, "", 0), 0, "let the child go");
 	if (pid > 0)
-		reap(pid);
+		expect_status(reap(pid), ABI_W_EXITCODE(0, 0),
+			      "the child (3: never let go)");
+	unlink(GO);
 	expect_eq(free_pages(), si.freeram,
 		  "free pages after the child is reaped");
 }
@@ -2061,17 +2104,10 @@ static int child_main(int argc, char **argv)
 		__syscall1(SYS_exit, a);
 	if (!strcmp(cmd, "child-rawexitgroup"))
 		__syscall1(SYS_exit_group, a);
-	if (!strcmp(cmd, "child-sleep")) {
-		sleep_ms(a);
-		return 0;
-	}
-	if (!strcmp(cmd, "child-spin")) {
-		long until = mono_ns() + a * 1000000;
-
-		while (mono_ns() < until)
-			;
-		return 0;
-	}
+	if (!strcmp(cmd, "child-wait") && argc > 2)
+		return wait_for_file(argv[2], false);
+	if (!strcmp(cmd, "child-spin") && argc > 2)
+		return wait_for_file(argv[2], true);
 	if (!strcmp(cmd, "child-args")) {
 		for (int i = 2; i < argc; i++) {
 			snprintf(buf, sizeof(buf), "a%d", i);
