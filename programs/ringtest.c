@@ -1,9 +1,16 @@
 /*
  * ringtest: checks of the rings (io_uring set-up, the IO core's operations
- * and errors, overflow, several rings), written against liburing.h.
- * One line per check group (ok NAME / FAIL NAME: why), then
+ * and errors, overflow, several rings, several processes), written against
+ * liburing.h.  Output is KTAP (ktest.h): each case runs in a process of its
+ * own, on a ring of its own, and gets one result line; then
  *   ringtest: passed=N failed=M
- * `ringtest GROUP...` runs only those groups.
+ * `ringtest CASE...` runs only those cases (and leak-check).  Exit status 0
+ * if every case passed, else 1.
+ *
+ * Nothing here depends on how fast the host is: a check that needs the IO
+ * core to have done something (gone to sleep, taken the SQEs) waits for it
+ * to show, and a check of completion order against a timeout retries with
+ * a longer timeout when the clock says the timeout was already due.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,39 +24,97 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <usys.h>
+#include <uapi/abi.h>
+
+#include "ktest.h"
+
+#define HELLO_TEXT "Hello from the memory file system.\n"
+#define KADDR	   ((void *)0x80200000) /* the kernel's text */
+#define MS	   1000000L		/* ns */
 
 int main(int argc, char **argv);
 
-static int passed, failed, group_failed;
-static const char *group;
+static long now_ns(void)
+{
+	struct abi_timespec ts;
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			printf("FAIL %s: ", group);                            \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-			group_failed = 1;                                      \
-		}                                                              \
-	} while (0)
+	if (__syscall2(SYS_clock_gettime, ABI_CLOCK_MONOTONIC, &ts) < 0)
+		return -1;
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static struct __kernel_timespec ts_ms(long ms)
+{
+	return (struct __kernel_timespec){ms / 1000, ms % 1000 * MS};
+}
+
+/*
+ * Wait for the IO core to set IORING_SQ_NEED_WAKEUP (it does when it goes
+ * to sleep after sq_thread_idle without work), a 1 ms sleep at a time, for
+ * at least 10 s: whether it has by some time depends on the host.
+ */
+static bool await_need_wakeup(struct io_uring *ring)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (io_uring_smp_load_acquire(ring->sq.kflags) &
+		    IORING_SQ_NEED_WAKEUP)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
 
 /* Submit one prepared SQE and wait for its CQE; returns res. */
 static int run_one(struct io_uring *ring, uint64_t data)
 {
-	struct io_uring_cqe *cqe;
+	struct io_uring_cqe *cqe = NULL;
 	int r, res;
 
 	r = io_uring_submit(ring);
-	CHECK(r == 1, "submit returned %d", r);
+	expect_eq(r, 1, "submit (user_data %lu)", (unsigned long)data);
 	r = io_uring_wait_cqe(ring, &cqe);
-	CHECK(r == 0 && cqe, "wait_cqe returned %d", r);
-	if (r || !cqe)
+	if (!expect_eq(r, 0, "wait_cqe (user_data %lu)", (unsigned long)data) ||
+	    !expect_true(cqe != NULL, "a CQE (user_data %lu)",
+			 (unsigned long)data))
 		return -9999;
-	CHECK(cqe->user_data == data, "user_data %lu, want %lu",
-	      (unsigned long)cqe->user_data, (unsigned long)data);
+	expect_eq(cqe->user_data, data, "user_data of the CQE");
 	res = cqe->res;
 	io_uring_cqe_seen(ring, cqe);
 	return res;
+}
+
+/* Reap n CQEs into order[] (user_data) and res[]; returns how many.  With
+ * t0 (ns), *first is how long after t0 the first CQE was seen. */
+static int reap_timed(struct io_uring *ring, int n, uint64_t *order, int *res,
+		      long t0, long *first)
+{
+	struct io_uring_cqe *cqe;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (io_uring_wait_cqe(ring, &cqe))
+			break;
+		if (i == 0 && first)
+			*first = now_ns() - t0;
+		order[i] = cqe->user_data;
+		res[i] = cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+	}
+	return i;
+}
+
+static int reap(struct io_uring *ring, int n, uint64_t *order, int *res)
+{
+	return reap_timed(ring, n, order, res, 0, NULL);
+}
+
+static struct io_uring_sqe *sqe_data(struct io_uring *ring, uint64_t data)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	io_uring_prep_nop(sqe);
+	sqe->user_data = data;
+	return sqe;
 }
 
 static void t_setup(void)
@@ -60,132 +125,138 @@ static void t_setup(void)
 
 	memset(&p, 0, sizeof(p));
 	r = io_uring_queue_init_params(6, &ring, &p);
-	CHECK(r == 0, "queue_init: %d", r);
-	if (r)
+	if (!expect_eq(r, 0, "queue_init_params(6)"))
 		return;
-	CHECK(p.sq_entries == 8 && p.cq_entries == 16,
-	      "entries %u/%u, want 8/16 (power of two, CQ twice)", p.sq_entries,
-	      p.cq_entries);
-	CHECK(p.features & IORING_FEAT_NODROP, "no NODROP feature");
-	CHECK(*ring.sq.kring_entries == 8 && *ring.cq.kring_mask == 15,
-	      "ring header: %u %u", *ring.sq.kring_entries, *ring.cq.kring_mask);
-	CHECK(io_uring_sq_space_left(&ring) == 8, "space left %u",
-	      io_uring_sq_space_left(&ring));
+	expect_eq(p.sq_entries, 8, "SQ entries (6 rounded up to a power of 2)");
+	expect_eq(p.cq_entries, 16, "CQ entries (twice the SQ's)");
+	expect_true(p.features & IORING_FEAT_NODROP, "IORING_FEAT_NODROP");
+	expect_eq(*ring.sq.kring_entries, 8, "ring header: SQ entries");
+	expect_eq(*ring.cq.kring_mask, 15, "ring header: CQ mask");
+	expect_eq(io_uring_sq_space_left(&ring), 8, "SQ space left");
 	io_uring_queue_exit(&ring);
 
 	memset(&p, 0, sizeof(p));
-	CHECK(io_uring_setup(0, &p) == -EINVAL, "0 entries");
-	CHECK(io_uring_setup(IORING_MAX_ENTRIES + 1, &p) == -EINVAL,
-	      "too many entries");
+	expect_errno(io_uring_setup(0, &p), -EINVAL, "0 entries");
+	expect_errno(io_uring_setup(IORING_MAX_ENTRIES + 1, &p), -EINVAL,
+		     "too many entries");
 	p.flags = IORING_SETUP_CLAMP;
 	r = io_uring_setup(IORING_MAX_ENTRIES + 1, &p);
-	CHECK(r >= 0 && p.sq_entries == IORING_MAX_ENTRIES, "clamp: %d %u", r,
-	      p.sq_entries);
-	if (r >= 0)
+	if (expect_ge(r, 0, "CLAMP with too many entries")) {
+		expect_eq(p.sq_entries, IORING_MAX_ENTRIES,
+			  "CLAMP: SQ entries");
 		close(r);
+	}
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
 	p.cq_entries = 100;
 	r = io_uring_setup(16, &p);
-	CHECK(r >= 0 && p.cq_entries == 128, "CQSIZE 100: %d %u", r,
-	      p.cq_entries);
-	if (r >= 0)
+	if (expect_ge(r, 0, "CQSIZE 100")) {
+		expect_eq(p.cq_entries, 128, "CQSIZE 100: CQ entries");
 		close(r);
+	}
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
 	p.cq_entries = 4;
-	CHECK(io_uring_setup(16, &p) == -EINVAL, "CQ smaller than SQ");
+	expect_errno(io_uring_setup(16, &p), -EINVAL, "CQ smaller than SQ");
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_IOPOLL;
-	CHECK(io_uring_setup(8, &p) == -EINVAL, "IOPOLL is not supported");
+	expect_errno(io_uring_setup(8, &p), -EINVAL, "IOPOLL (not supported)");
 	memset(&p, 0, sizeof(p));
 	p.resv[1] = 1;
-	CHECK(io_uring_setup(8, &p) == -EINVAL, "reserved field set");
-	CHECK(io_uring_setup(8, (void *)0x80200000) == -EFAULT,
-	      "params in kernel memory");
+	expect_errno(io_uring_setup(8, &p), -EINVAL, "reserved field set");
+	expect_errno(io_uring_setup(8, KADDR), -EFAULT,
+		     "params in kernel memory");
 	/* valid (all zero) params the kernel cannot write back */
 	static const struct io_uring_params ro_params
 		__attribute__((section(".rodata")));
-	CHECK(io_uring_setup(8, (struct io_uring_params *)&ro_params) == -EFAULT,
-	      "params in read-only memory");
-	CHECK(io_uring_setup(8, (void *)main) == -EINVAL,
-	      "params that are code: reserved fields set");
-	CHECK(io_uring_enter(1, 0, 0, 0, NULL) == -EOPNOTSUPP,
-	      "enter on a non-ring fd");
-	CHECK(io_uring_enter(99, 0, 0, 0, NULL) == -EBADF, "enter on a bad fd");
-	CHECK(mmap(NULL, 4096, PROT_READ, MAP_SHARED, 0, 0) == MAP_FAILED &&
-		      errno == ENODEV,
-	      "mmap of the console");
+	expect_errno(io_uring_setup(8, (struct io_uring_params *)&ro_params),
+		     -EFAULT, "params in read-only memory");
+	expect_errno(io_uring_setup(8, (void *)main), -EINVAL,
+		     "params that are code: reserved fields set");
+	expect_errno(io_uring_enter(1, 0, 0, 0, NULL), -EOPNOTSUPP,
+		     "enter on a non-ring fd");
+	expect_errno(io_uring_enter(99, 0, 0, 0, NULL), -EBADF,
+		     "enter on a bad fd");
+	expect_true(mmap(NULL, 4096, PROT_READ, MAP_SHARED, 0, 0) ==
+				    MAP_FAILED &&
+			    errno == ENODEV,
+		    "mmap of the console fails with ENODEV");
 }
 
 static void t_nop(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
 	int seen = 0;
 
 	io_uring_prep_nop(sqe);
 	io_uring_sqe_set_data64(sqe, 42);
-	CHECK(run_one(ring, 42) == 0, "nop");
+	expect_eq(run_one(ring, 42), 0, "nop");
 	/* a batch, reaped with for_each */
 	for (int i = 0; i < 8; i++) {
 		sqe = io_uring_get_sqe(ring);
-		CHECK(sqe != NULL, "get_sqe %d", i);
+		if (!expect_true(sqe != NULL, "get_sqe %d of 8", i))
+			return;
 		io_uring_prep_nop(sqe);
 		io_uring_sqe_set_data(sqe, (void *)(uintptr_t)(100 + i));
 	}
-	CHECK(io_uring_get_sqe(ring) == NULL, "SQ full after 8");
-	CHECK(io_uring_submit_and_wait(ring, 8) == 8, "submit_and_wait");
-	CHECK(io_uring_cq_ready(ring) == 8, "cq_ready %u",
-	      io_uring_cq_ready(ring));
-	unsigned head, n = 0;
-
+	expect_true(io_uring_get_sqe(ring) == NULL, "SQ full after 8");
+	expect_eq(io_uring_submit_and_wait(ring, 8), 8, "submit_and_wait(8)");
+	expect_eq(io_uring_cq_ready(ring), 8, "cq_ready");
 	io_uring_for_each_cqe(ring, head, cqe) {
-		seen |= 1 << ((uintptr_t)io_uring_cqe_get_data(cqe) - 100);
-		CHECK(cqe->res == 0, "res %d", cqe->res);
+		uintptr_t d = (uintptr_t)io_uring_cqe_get_data(cqe) - 100;
+
+		if (d < 8)
+			seen |= 1 << d;
+		else
+			ktest_fail("user_data %lu", (unsigned long)d + 100);
+		expect_eq(cqe->res, 0, "res of NOP %lu",
+			  (unsigned long)d + 100);
 		n++;
 	}
 	io_uring_cq_advance(ring, n);
-	CHECK(seen == 0xff, "every user_data once: %x", seen);
+	expect_eq(seen, 0xff, "user_data seen (a bit each)");
 }
 
 static void t_rw(struct io_uring *ring)
 {
-	char buf[64] = { 0 }, back[64] = { 0 };
+	char buf[64] = {0}, back[64] = {0};
 	struct io_uring_sqe *sqe;
 	int fd, r;
 
 	fd = open("/data/hello.txt", O_RDONLY);
+	if (!expect_ge(fd, 0, "open /data/hello.txt"))
+		return;
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
 	sqe->user_data = 1;
-	r = run_one(ring, 1);
-	CHECK(r == 35 && !strcmp(buf, "Hello from the memory file system.\n"),
-	      "read at 0: %d '%s'", r, buf);
+	expect_eq(run_one(ring, 1), 35, "read at 0");
+	expect_true(!strcmp(buf, HELLO_TEXT), "read at 0: got '%s'", buf);
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, fd, buf, 5, 6);
 	sqe->user_data = 2;
-	r = run_one(ring, 2);
-	CHECK(r == 5 && !memcmp(buf, "from ", 5), "read at 6: %d", r);
+	expect_eq(run_one(ring, 2), 5, "read at 6");
+	expect_mem(buf, "from ", 5, "read at 6: content");
 	/* offset -1: the file position, which it advances */
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, fd, buf, 4, -1);
 	sqe->user_data = 3;
-	r = run_one(ring, 3);
-	CHECK(r == 4 && !memcmp(buf, "Hell", 4) && lseek(fd, 0, SEEK_CUR) == 4,
-	      "read at the position: %d, position %ld", r,
-	      (long)lseek(fd, 0, SEEK_CUR));
+	expect_eq(run_one(ring, 3), 4, "read at the position");
+	expect_mem(buf, "Hell", 4, "read at the position: content");
+	expect_eq(lseek(fd, 0, SEEK_CUR), 4, "the position after it");
 	close(fd);
 
 	fd = open("/tmp/ring-rw", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (!expect_ge(fd, 0, "open /tmp/ring-rw"))
+		return;
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_write(sqe, fd, "through the ring", 16, 0);
 	sqe->user_data = 4;
-	r = run_one(ring, 4);
-	CHECK(r == 16, "write: %d", r);
+	expect_eq(run_one(ring, 4), 16, "write");
 	r = pread(fd, back, sizeof(back), 0);
-	CHECK(r == 16 && !memcmp(back, "through the ring", 16),
-	      "read back with pread: %d", r);
+	expect_eq(r, 16, "read back with pread");
+	expect_mem(back, "through the ring", 16, "read back: content");
 	close(fd);
 	unlink("/tmp/ring-rw");
 }
@@ -194,36 +265,38 @@ static void t_openat_close(struct io_uring *ring)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
 	char buf[8];
-	int fd, r;
+	int fd;
 
 	io_uring_prep_openat(sqe, AT_FDCWD, "/data/hello.txt", O_RDONLY, 0);
 	sqe->user_data = 7;
 	fd = run_one(ring, 7);
-	CHECK(fd >= 3, "openat: %d", fd);
-	CHECK(read(fd, buf, 5) == 5 && !memcmp(buf, "Hello", 5),
-	      "the fd works with read(2)");
+	if (!expect_ge(fd, 3, "openat"))
+		return;
+	expect_true(read(fd, buf, 5) == 5 && !memcmp(buf, "Hello", 5),
+		    "the fd works with read(2)");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_close(sqe, fd);
 	sqe->user_data = 8;
-	r = run_one(ring, 8);
-	CHECK(r == 0, "close: %d", r);
-	CHECK(read(fd, buf, 1) < 0 && errno == EBADF, "fd closed");
+	expect_eq(run_one(ring, 8), 0, "close");
+	expect_true(read(fd, buf, 1) < 0 && errno == EBADF,
+		    "read(2) of the closed fd fails with EBADF");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_openat(sqe, AT_FDCWD, "/data/none", O_RDONLY, 0);
 	sqe->user_data = 9;
-	CHECK(run_one(ring, 9) == -ENOENT, "openat missing");
+	expect_errno(run_one(ring, 9), -ENOENT, "openat of a missing file");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_openat(sqe, AT_FDCWD, "/tmp/ring-new",
 			     O_WRONLY | O_CREAT | O_EXCL, 0644);
 	sqe->user_data = 10;
 	fd = run_one(ring, 10);
-	CHECK(fd >= 0, "openat O_CREAT: %d", fd);
-	close(fd);
-	CHECK(unlink("/tmp/ring-new") == 0, "the file exists");
+	if (expect_ge(fd, 0, "openat O_CREAT|O_EXCL"))
+		close(fd);
+	expect_eq(unlink("/tmp/ring-new"), 0, "unlink the file it made");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_close(sqe, ring->ring_fd);
 	sqe->user_data = 11;
-	CHECK(run_one(ring, 11) == -EBADF, "closing the ring through itself");
+	expect_errno(run_one(ring, 11), -EBADF,
+		     "closing the ring through itself");
 }
 
 static void t_errors(struct io_uring *ring)
@@ -235,52 +308,54 @@ static void t_errors(struct io_uring *ring)
 		const char *what;
 		void *addr;
 	} bad[] = {
-		{ "NULL", NULL },
-		{ "kernel", (void *)0x80200000 },
-		{ "unmapped", (void *)0x50000000 },
-		{ "read-only", (void *)main },
+		{"NULL", NULL},
+		{"kernel", KADDR},
+		{"unmapped", (void *)0x50000000},
+		{"read-only", (void *)main},
 	};
 
+	if (!expect_ge(fd, 0, "open /data/hello.txt"))
+		return;
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, 99, buf, 4, 0);
 	sqe->user_data = 1;
-	CHECK(run_one(ring, 1) == -EBADF, "bad fd");
+	expect_errno(run_one(ring, 1), -EBADF, "read from a bad fd");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_write(sqe, fd, "x", 1, 0);
 	sqe->user_data = 2;
-	CHECK(run_one(ring, 2) == -EBADF, "write to a read-only fd");
+	expect_errno(run_one(ring, 2), -EBADF, "write to a read-only fd");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_nop(sqe);
 	sqe->opcode = 200;
 	sqe->user_data = 3;
-	CHECK(run_one(ring, 3) == -EINVAL, "bad opcode");
+	expect_errno(run_one(ring, 3), -EINVAL, "bad opcode");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_nop(sqe);
 	sqe->addr3 = 1;
 	sqe->user_data = 4;
-	CHECK(run_one(ring, 4) == -EINVAL, "reserved field");
+	expect_errno(run_one(ring, 4), -EINVAL, "reserved field");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, fd, buf, 4, 0);
 	sqe->rw_flags = 1;
 	sqe->user_data = 5;
-	CHECK(run_one(ring, 5) == -EINVAL, "rw_flags");
+	expect_errno(run_one(ring, 5), -EINVAL, "rw_flags");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_close(sqe, fd);
 	sqe->len = 1;
 	sqe->user_data = 6;
-	CHECK(run_one(ring, 6) == -EINVAL, "close with len set");
+	expect_errno(run_one(ring, 6), -EINVAL, "close with len set");
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		sqe = io_uring_get_sqe(ring);
 		io_uring_prep_read(sqe, fd, bad[i].addr, 4, 0);
 		sqe->user_data = 10 + i;
-		CHECK(run_one(ring, 10 + i) == -EFAULT, "read into %s",
-		      bad[i].what);
+		expect_errno(run_one(ring, 10 + i), -EFAULT, "read into %s",
+			     bad[i].what);
 		sqe = io_uring_get_sqe(ring);
 		io_uring_prep_openat(sqe, AT_FDCWD, bad[i].addr, O_RDONLY, 0);
 		sqe->user_data = 20 + i;
 		if (i < 3)
-			CHECK(run_one(ring, 20 + i) == -EFAULT,
-			      "openat path in %s", bad[i].what);
+			expect_errno(run_one(ring, 20 + i), -EFAULT,
+				     "openat path in %s", bad[i].what);
 		else
 			run_one(ring, 20 + i); /* readable: just garbage */
 	}
@@ -303,10 +378,9 @@ static void t_garbage(struct io_uring *ring)
 	io_uring_enter(ring->ring_fd, 1, 0, IORING_ENTER_SQ_WAKEUP, NULL);
 	while (io_uring_smp_load_acquire(ring->sq.khead) != *ring->sq.ktail)
 		sched_yield();
-	CHECK(*ring->sq.kdropped == before + 1, "dropped %u, want %u",
-	      *ring->sq.kdropped, before + 1);
+	expect_eq(*ring->sq.kdropped, before + 1, "entries dropped");
 	ring->sq.array[slot] = slot; /* liburing keeps slot i at SQE i */
-	CHECK(io_uring_cq_ready(ring) == 0, "no CQE for a dropped entry");
+	expect_eq(io_uring_cq_ready(ring), 0, "CQEs for a dropped entry");
 	/* a tail far ahead of the head: rejected, counted */
 	unsigned tail = *ring->sq.ktail;
 
@@ -314,14 +388,14 @@ static void t_garbage(struct io_uring *ring)
 	io_uring_enter(ring->ring_fd, 1, 0, IORING_ENTER_SQ_WAKEUP, NULL);
 	while (io_uring_smp_load_acquire(ring->sq.khead) != tail + 100000)
 		sched_yield();
-	CHECK(*ring->sq.kdropped == before + 1 + 100000, "dropped %u",
-	      *ring->sq.kdropped);
+	expect_eq(*ring->sq.kdropped, before + 1 + 100000,
+		  "entries dropped with a tail 100000 ahead");
 	ring->sq.sqe_head = ring->sq.sqe_tail = tail + 100000;
 	/* and the ring still works */
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_nop(sqe);
 	sqe->user_data = 77;
-	CHECK(run_one(ring, 77) == 0, "nop after garbage");
+	expect_eq(run_one(ring, 77), 0, "nop after garbage");
 }
 
 /*
@@ -332,13 +406,11 @@ static void t_garbage(struct io_uring *ring)
 static void t_overflow(void)
 {
 	struct io_uring ring;
-	unsigned char seen[160] = { 0 };
+	unsigned char seen[160] = {0};
 	int total = 160, submitted = 0, reaped = 0;
 
-	if (io_uring_queue_init(8, &ring, 0)) { /* SQ 8, CQ 16 */
-		CHECK(0, "queue_init");
-		return;
-	}
+	if (!expect_eq(io_uring_queue_init(8, &ring, 0), 0, "queue_init(8)"))
+		return; /* SQ 8, CQ 16 */
 	while (submitted < total) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
 
@@ -351,27 +423,28 @@ static void t_overflow(void)
 		sqe->user_data = submitted++;
 	}
 	io_uring_submit(&ring);
+	/* the IO core has taken (and, NOPs, completed) them all */
 	while (io_uring_sq_ready(&ring))
 		sched_yield();
-	CHECK(io_uring_cq_has_overflow(&ring),
-	      "IORING_SQ_CQ_OVERFLOW not set with %d in flight", total);
-	CHECK(io_uring_cq_ready(&ring) == 16, "CQ holds %u, want 16",
-	      io_uring_cq_ready(&ring));
+	expect_true(io_uring_cq_has_overflow(&ring),
+		    "IORING_SQ_CQ_OVERFLOW set with %d in flight", total);
+	expect_eq(io_uring_cq_ready(&ring), 16, "CQEs in the CQ");
 	while (reaped < total) {
 		struct io_uring_cqe *cqe;
 
-		if (io_uring_wait_cqe(&ring, &cqe)) {
-			CHECK(0, "wait_cqe after %d", reaped);
+		if (!expect_eq(io_uring_wait_cqe(&ring, &cqe), 0,
+			       "wait_cqe after %d", reaped))
 			break;
-		}
-		CHECK(cqe->user_data < 160 && !seen[cqe->user_data]++,
-		      "user_data %lu twice or bad", (unsigned long)cqe->user_data);
+		expect_true(cqe->user_data < 160 && !seen[cqe->user_data]++,
+			    "user_data %lu: once, and < 160",
+			    (unsigned long)cqe->user_data);
 		io_uring_cqe_seen(&ring, cqe);
 		reaped++;
 	}
-	CHECK(reaped == total, "reaped %d of %d", reaped, total);
-	CHECK(!io_uring_cq_has_overflow(&ring), "overflow flag still set");
-	CHECK(io_uring_cq_ready(&ring) == 0, "extra CQEs");
+	expect_eq(reaped, total, "CQEs reaped");
+	expect_true(!io_uring_cq_has_overflow(&ring),
+		    "IORING_SQ_CQ_OVERFLOW clear at the end");
+	expect_eq(io_uring_cq_ready(&ring), 0, "CQEs left");
 	io_uring_queue_exit(&ring);
 }
 
@@ -384,23 +457,26 @@ static void t_wakeup(void)
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_SQPOLL;
 	p.sq_thread_idle = 2; /* ms */
-	if (io_uring_queue_init_params(4, &ring, &p)) {
-		CHECK(0, "queue_init");
+	if (!expect_eq(io_uring_queue_init_params(4, &ring, &p), 0,
+		       "queue_init_params(4, SQPOLL)"))
 		return;
-	}
 	for (int round = 0; round < 3; round++) {
-		/* idle for longer than sq_thread_idle: the IO core sleeps */
-		usleep(20000);
-		CHECK(*ring.sq.kflags & IORING_SQ_NEED_WAKEUP,
-		      "round %d: NEED_WAKEUP not set after idling", round);
-		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+		struct io_uring_sqe *sqe;
 
+		/* idle for longer than sq_thread_idle: the IO core sleeps */
+		expect_true(await_need_wakeup(&ring),
+			    "round %d: NEED_WAKEUP set once the IO core idles",
+			    round);
+		sqe = io_uring_get_sqe(&ring);
 		io_uring_prep_nop(sqe);
 		io_uring_sqe_set_data64(sqe, round);
-		CHECK(io_uring_submit(&ring) == 1, "submit");
-		CHECK(io_uring_wait_cqe(&ring, &cqe) == 0 && cqe->res == 0 &&
-			      cqe->user_data == (uint64_t)round,
-		      "round %d: the woken IO core completed the NOP", round);
+		expect_eq(io_uring_submit(&ring), 1, "round %d: submit", round);
+		if (!expect_eq(io_uring_wait_cqe(&ring, &cqe), 0,
+			       "round %d: wait_cqe", round))
+			break;
+		expect_true(cqe->res == 0 && cqe->user_data == (uint64_t)round,
+			    "round %d: the woken IO core completed the NOP",
+			    round);
 		io_uring_cqe_seen(&ring, cqe);
 	}
 	/* many submit-and-wait round trips: no lost wakeup */
@@ -408,7 +484,7 @@ static void t_wakeup(void)
 		io_uring_prep_nop(io_uring_get_sqe(&ring));
 		if (io_uring_submit_and_wait(&ring, 1) != 1 ||
 		    io_uring_peek_cqe(&ring, &cqe)) {
-			CHECK(0, "round trip %d", i);
+			ktest_fail("round trip %d", i);
 			break;
 		}
 		io_uring_cqe_seen(&ring, cqe);
@@ -416,80 +492,175 @@ static void t_wakeup(void)
 	io_uring_queue_exit(&ring);
 }
 
-/* Reap n CQEs into order[] (user_data) and res[]; returns how many. */
-static int reap(struct io_uring *ring, int n, uint64_t *order, int *res)
+/*
+ * Out of order: a timeout submitted first completes after a NOP submitted
+ * with it.  That the NOP comes first holds only if the IO core got to it
+ * before the timeout was due: when the clock says it was already due (a
+ * host that stalled the IO core that long), try again with a timeout four
+ * times longer.  Returns whether the order was right.
+ */
+static bool timeout_after_nop(struct io_uring *ring)
 {
-	struct io_uring_cqe *cqe;
-	int i;
+	uint64_t order[2];
+	int res[2];
+	long first;
 
-	for (i = 0; i < n; i++) {
-		if (io_uring_wait_cqe(ring, &cqe))
-			break;
-		order[i] = cqe->user_data;
-		res[i] = cqe->res;
-		io_uring_cqe_seen(ring, cqe);
+	for (long ms = 30;; ms *= 4) {
+		struct __kernel_timespec ts = ts_ms(ms);
+		long t0 = now_ns();
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_timeout(sqe, &ts, 0, 0);
+		sqe->user_data = 1;
+		sqe_data(ring, 2);
+		io_uring_submit(ring);
+		if (!expect_eq(reap_timed(ring, 2, order, res, t0, &first), 2,
+			       "CQEs of a %ld ms timeout and a NOP", ms))
+			return false;
+		if (order[0] == 2)
+			return expect_true(order[1] == 1 && res[0] == 0 &&
+						   res[1] == -ETIME,
+					   "NOP %d, then the timeout %s",
+					   res[0], ktest_err(res[1]));
+		if (first < ms * MS)
+			return ktest_fail("a %ld ms timeout came %ld ms after "
+					  "it was submitted, before the NOP",
+					  ms, first / MS);
+		if (ms >= 2000)
+			return ktest_fail("a %ld ms timeout still came before "
+					  "the NOP submitted with it",
+					  ms);
+		ktest_diag("the NOP came %ld ms late: again with %ld ms",
+			   first / MS, 4 * ms);
 	}
-	return i;
 }
 
-static struct io_uring_sqe *sqe_data(struct io_uring *ring, uint64_t data)
+/* A timeout with a count completes (0) after that many other CQEs; like
+ * the above, that holds only if the timeout was not due by then. */
+static void count_timeout(struct io_uring *ring)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	uint64_t order[3];
+	int res[3], i;
+	long first;
 
-	io_uring_prep_nop(sqe);
-	sqe->user_data = data;
-	return sqe;
+	for (long ms = 5000;; ms *= 4) {
+		struct __kernel_timespec ts = ts_ms(ms);
+		long t0 = now_ns();
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_timeout(sqe, &ts, 2, 0);
+		sqe->user_data = 10;
+		sqe_data(ring, 11);
+		sqe_data(ring, 12);
+		io_uring_submit(ring);
+		if (!expect_eq(reap_timed(ring, 3, order, res, t0, &first), 3,
+			       "CQEs of a count timeout and two NOPs"))
+			return;
+		for (i = 0; i < 2 && order[i] != 10; i++)
+			;
+		if (i == 2 && order[2] == 10 && res[2] == 0)
+			return;
+		if (order[i] != 10 || res[i] != -ETIME || first < ms * MS ||
+		    ms >= 20000) {
+			ktest_fail(
+				"count timeout (10) and NOPs: %lu %s, %lu %s, "
+				"%lu %s; want the timeout last, with 0",
+				(unsigned long)order[0], ktest_err(res[0]),
+				(unsigned long)order[1], ktest_err(res[1]),
+				(unsigned long)order[2], ktest_err(res[2]));
+			return;
+		}
+		ktest_diag("the NOPs came %ld ms late: again with %ld ms",
+			   first / MS, 4 * ms);
+	}
 }
 
 static void t_timeout(struct io_uring *ring)
 {
-	struct __kernel_timespec ts = { 0, 30 * 1000 * 1000 }, big = { 5, 0 },
-				 bad = { 0, 1000000000 };
-	uint64_t order[8];
-	int res[8];
+	struct __kernel_timespec past = {0, 1}, bad = {0, 1000000000};
 	struct io_uring_sqe *sqe;
 
-	/* out of order: the timeout is submitted first, completes last */
-	io_uring_prep_timeout(io_uring_get_sqe(ring), &ts, 0, 0);
-	ring->sq.sqes[(ring->sq.sqe_tail - 1) & ring->sq.ring_mask].user_data = 1;
-	sqe_data(ring, 2);
-	io_uring_submit(ring);
-	CHECK(reap(ring, 2, order, res) == 2, "reap");
-	CHECK(order[0] == 2 && res[0] == 0 && order[1] == 1 && res[1] == -ETIME,
-	      "order %lu(%d) %lu(%d), want the NOP first then -ETIME",
-	      (unsigned long)order[0], res[0], (unsigned long)order[1], res[1]);
-	/* a count: completes with 0 after 2 other completions */
+	timeout_after_nop(ring);
+	count_timeout(ring);
+	/* absolute time: 1 ns after boot, long past */
 	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &big, 2, 0);
-	sqe->user_data = 10;
-	sqe_data(ring, 11);
-	sqe_data(ring, 12);
-	io_uring_submit(ring);
-	CHECK(reap(ring, 3, order, res) == 3, "reap count");
-	CHECK(order[2] == 10 && res[2] == 0, "count timeout: %lu %d",
-	      (unsigned long)order[2], res[2]);
-	/* absolute time: already past */
-	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &ts, 0, IORING_TIMEOUT_ABS);
+	io_uring_prep_timeout(sqe, &past, 0, IORING_TIMEOUT_ABS);
 	sqe->user_data = 20;
-	CHECK(run_one(ring, 20) == -ETIME, "absolute timeout in the past");
+	expect_errno(run_one(ring, 20), -ETIME, "absolute timeout in the past");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_timeout(sqe, &bad, 0, 0);
 	sqe->user_data = 21;
-	CHECK(run_one(ring, 21) == -EINVAL, "tv_nsec 1e9");
+	expect_errno(run_one(ring, 21), -EINVAL, "tv_nsec 1e9");
 	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, (void *)0x80200000, 0, 0);
+	io_uring_prep_timeout(sqe, KADDR, 0, 0);
 	sqe->user_data = 22;
-	CHECK(run_one(ring, 22) == -EFAULT, "timespec in kernel memory");
+	expect_errno(run_one(ring, 22), -EFAULT, "timespec in kernel memory");
 	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &ts, 0, 0x80);
+	io_uring_prep_timeout(sqe, &past, 0, 0x80);
 	sqe->user_data = 23;
-	CHECK(run_one(ring, 23) == -EINVAL, "unknown timeout flag");
+	expect_errno(run_one(ring, 23), -EINVAL, "unknown timeout flag");
+}
+
+/*
+ * A timeout in a chain: the next member waits for it, and -ETIME breaks
+ * the chain, as on Linux; a NOP outside the chain does not wait.  (That
+ * the NOP comes first needs it done before the timeout is due: retried
+ * with a longer one when it was not, as timeout_after_nop.)
+ */
+static void timeout_chain(struct io_uring *ring)
+{
+	uint64_t order[3];
+	int res[3];
+	long first;
+
+	for (long ms = 20;; ms *= 4) {
+		struct __kernel_timespec ts = ts_ms(ms);
+		long t0 = now_ns();
+		struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+		io_uring_prep_timeout(sqe, &ts, 0, 0);
+		sqe->user_data = 50;
+		io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+		sqe_data(ring, 51);
+		sqe_data(ring, 52);
+		io_uring_submit(ring);
+		if (!expect_eq(reap_timed(ring, 3, order, res, t0, &first), 3,
+			       "CQEs of the timeout chain"))
+			return;
+		/* the chain's order, whatever the time */
+		if (order[0] == 52) {
+			expect_true(
+				order[1] == 50 && res[1] == -ETIME &&
+					order[2] == 51 && res[2] == -ECANCELED,
+				"timeout chain after NOP 52: %lu %s, %lu %s; "
+				"want 50 -ETIME, 51 -ECANCELED",
+				(unsigned long)order[1], ktest_err(res[1]),
+				(unsigned long)order[2], ktest_err(res[2]));
+			return;
+		}
+		if (!expect_true(order[0] == 50 && res[0] == -ETIME &&
+					 order[1] == 51 &&
+					 res[1] == -ECANCELED && order[2] == 52,
+				 "CQEs %lu %s, %lu %s, %lu; want 52 first or "
+				 "last, and 50 -ETIME, 51 -ECANCELED",
+				 (unsigned long)order[0], ktest_err(res[0]),
+				 (unsigned long)order[1], ktest_err(res[1]),
+				 (unsigned long)order[2]))
+			return;
+		/* 52 came last: right only if the timeout was due first */
+		if (first < ms * MS || ms >= 2000) {
+			ktest_fail("NOP 52 came after a %ld ms timeout chain "
+				   "(%ld ms after submitting)",
+				   ms, first / MS);
+			return;
+		}
+		ktest_diag("NOP 52 came %ld ms late: again with %ld ms",
+			   first / MS, 4 * ms);
+	}
 }
 
 static void t_link(struct io_uring *ring)
 {
-	struct __kernel_timespec ts = { 0, 20 * 1000 * 1000 };
 	uint64_t order[8];
 	int res[8];
 	struct io_uring_sqe *sqe;
@@ -500,11 +671,12 @@ static void t_link(struct io_uring *ring)
 		io_uring_sqe_set_flags(sqe_data(ring, 30 + i),
 				       i < 3 ? IOSQE_IO_LINK : 0);
 	io_uring_submit(ring);
-	CHECK(reap(ring, 4, order, res) == 4, "reap chain");
-	for (int i = 0; i < 4; i++)
-		CHECK(order[i] == (uint64_t)(30 + i) && res[i] == 0,
-		      "chain member %d: %lu %d", i, (unsigned long)order[i],
-		      res[i]);
+	if (expect_eq(reap(ring, 4, order, res), 4, "CQEs of the chain"))
+		for (int i = 0; i < 4; i++)
+			expect_true(order[i] == (uint64_t)(30 + i) &&
+					    res[i] == 0,
+				    "chain member %d: %lu %d, want %d 0", i,
+				    (unsigned long)order[i], res[i], 30 + i);
 	/* a failed member cancels the rest of its chain, not what follows */
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, 99, buf, 4, 0);
@@ -514,79 +686,76 @@ static void t_link(struct io_uring *ring)
 	sqe_data(ring, 42);
 	sqe_data(ring, 43);
 	io_uring_submit(ring);
-	CHECK(reap(ring, 4, order, res) == 4, "reap failed chain");
-	CHECK(res[0] == -EBADF && res[1] == -ECANCELED &&
-		      res[2] == -ECANCELED && order[3] == 43 && res[3] == 0,
-	      "failed chain: %d %d %d, then %lu %d", res[0], res[1], res[2],
-	      (unsigned long)order[3], res[3]);
-	/* a timeout in a chain: the next member waits for it; -ETIME breaks
-	 * the chain, as on Linux */
-	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_timeout(sqe, &ts, 0, 0);
-	sqe->user_data = 50;
-	io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
-	sqe_data(ring, 51);
-	sqe_data(ring, 52);
-	io_uring_submit(ring);
-	CHECK(reap(ring, 3, order, res) == 3, "reap timeout chain");
-	CHECK(order[0] == 52 && order[1] == 50 && res[1] == -ETIME &&
-		      order[2] == 51 && res[2] == -ECANCELED,
-	      "timeout chain: %lu %lu(%d) %lu(%d)", (unsigned long)order[0],
-	      (unsigned long)order[1], res[1], (unsigned long)order[2], res[2]);
+	if (expect_eq(reap(ring, 4, order, res), 4, "CQEs of the failed chain"))
+		expect_true(res[0] == -EBADF && res[1] == -ECANCELED &&
+				    res[2] == -ECANCELED && order[3] == 43 &&
+				    res[3] == 0,
+			    "failed chain: %s %s %s, then %lu %d; want -EBADF "
+			    "-ECANCELED -ECANCELED, then 43 0",
+			    ktest_err(res[0]), ktest_err(res[1]),
+			    ktest_err(res[2]), (unsigned long)order[3], res[3]);
+	timeout_chain(ring);
 }
 
 static void t_drain(struct io_uring *ring)
 {
-	struct __kernel_timespec ts = { 0, 20 * 1000 * 1000 };
+	struct __kernel_timespec ts = ts_ms(20);
 	uint64_t order[8];
 	int res[8];
 	struct io_uring_sqe *sqe;
 
+	/* 61 waits for the timeout (whenever it is due), 62 for 61 */
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_timeout(sqe, &ts, 0, 0);
 	sqe->user_data = 60;
 	io_uring_sqe_set_flags(sqe_data(ring, 61), IOSQE_IO_DRAIN);
 	sqe_data(ring, 62);
 	io_uring_submit(ring);
-	CHECK(reap(ring, 3, order, res) == 3, "reap drain");
-	CHECK(order[0] == 60 && order[1] == 61 && order[2] == 62,
-	      "drain order %lu %lu %lu, want 60 61 62", (unsigned long)order[0],
-	      (unsigned long)order[1], (unsigned long)order[2]);
+	if (expect_eq(reap(ring, 3, order, res), 3, "CQEs of the drain"))
+		expect_true(order[0] == 60 && order[1] == 61 && order[2] == 62,
+			    "drain order %lu %lu %lu, want 60 61 62",
+			    (unsigned long)order[0], (unsigned long)order[1],
+			    (unsigned long)order[2]);
 }
 
 static void t_vectored(struct io_uring *ring)
 {
-	char a[6] = { 0 }, b[12] = { 0 };
-	struct iovec iov[2] = { { a, 5 }, { b, 11 } };
-	struct iovec out[2] = { { "ring ", 5 }, { "vectors", 7 } };
+	char a[6] = {0}, b[12] = {0};
+	struct iovec iov[2] = {{a, 5}, {b, 11}};
+	struct iovec out[2] = {{"ring ", 5}, {"vectors", 7}};
 	struct io_uring_sqe *sqe;
-	int fd = open("/data/hello.txt", O_RDONLY), r;
+	int fd = open("/data/hello.txt", O_RDONLY);
 
+	if (!expect_ge(fd, 0, "open /data/hello.txt"))
+		return;
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_readv(sqe, fd, iov, 2, 0);
 	sqe->user_data = 70;
-	r = run_one(ring, 70);
-	CHECK(r == 16 && !strcmp(a, "Hello") && !strcmp(b, " from the m"),
-	      "readv: %d '%s' '%s'", r, a, b);
+	expect_eq(run_one(ring, 70), 16, "readv");
+	expect_true(!strcmp(a, "Hello") && !strcmp(b, " from the m"),
+		    "readv: got '%s' '%s'", a, b);
 	close(fd);
 	fd = open("/tmp/ring-v", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (!expect_ge(fd, 0, "open /tmp/ring-v"))
+		return;
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_writev(sqe, fd, out, 2, -1);
 	sqe->user_data = 71;
-	r = run_one(ring, 71);
-	CHECK(r == 12 && lseek(fd, 0, SEEK_CUR) == 12, "writev: %d", r);
-	CHECK(pread(fd, b, 12, 0) == 12 && !memcmp(b, "ring vectors", 12),
-	      "written");
-	CHECK(readv(fd, iov, 2) == 0, "readv(2) at the end");
+	expect_eq(run_one(ring, 71), 12, "writev");
+	expect_eq(lseek(fd, 0, SEEK_CUR), 12, "the position after writev");
+	expect_true(pread(fd, b, 12, 0) == 12 && !memcmp(b, "ring vectors", 12),
+		    "written: read back");
+	expect_eq(readv(fd, iov, 2), 0, "readv(2) at the end");
 	lseek(fd, 0, SEEK_SET);
-	CHECK(readv(fd, iov, 2) == 12 && !memcmp(a, "ring ", 5),
-	      "readv(2) from the start");
+	expect_eq(readv(fd, iov, 2), 12, "readv(2) from the start");
+	expect_mem(a, "ring ", 5, "readv(2) from the start: content");
 	close(fd);
 	unlink("/tmp/ring-v");
 	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_readv(sqe, 0, (void *)0x80200000, 1, 0);
+	io_uring_prep_readv(sqe, 0, KADDR, 1, 0);
 	sqe->user_data = 72;
-	CHECK(run_one(ring, 72) == -EFAULT, "iovec array in kernel memory");
+	expect_errno(run_one(ring, 72), -EFAULT,
+		     "iovec array in kernel memory");
 }
 
 static char fixed_a[8192] __attribute__((aligned(4096)));
@@ -595,57 +764,63 @@ static char fixed_b[6000];
 static void t_fixed(struct io_uring *ring)
 {
 	char *b = fixed_b;
-	struct iovec iov[2] = { { fixed_a, sizeof(fixed_a) }, { b, 6000 } };
+	struct iovec iov[2] = {{fixed_a, sizeof(fixed_a)}, {b, 6000}};
 	struct io_uring_sqe *sqe;
-	int fd = open("/data/hello.txt", O_RDONLY), out, r;
-	char back[16] = { 0 };
+	int fd = open("/data/hello.txt", O_RDONLY), out;
+	char back[16] = {0};
 
-	CHECK(io_uring_register_buffers(ring, iov, 2) == 0, "register");
-	CHECK(io_uring_register_buffers(ring, iov, 2) == -EBUSY,
-	      "register twice");
+	if (!expect_ge(fd, 0, "open /data/hello.txt"))
+		return;
+	expect_eq(io_uring_register_buffers(ring, iov, 2), 0, "register");
+	expect_errno(io_uring_register_buffers(ring, iov, 2), -EBUSY,
+		     "register twice");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read_fixed(sqe, fd, fixed_a + 4090, 10, 0, 0);
 	sqe->user_data = 80;
-	r = run_one(ring, 80);
-	CHECK(r == 10 && !memcmp(fixed_a + 4090, "Hello from", 10),
-	      "read_fixed across a page boundary: %d", r);
+	expect_eq(run_one(ring, 80), 10, "read_fixed across a page boundary");
+	expect_mem(fixed_a + 4090, "Hello from", 10,
+		   "read_fixed across a page boundary: content");
 	out = open("/tmp/ring-fixed", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (!expect_ge(out, 0, "open /tmp/ring-fixed"))
+		return;
 	memcpy(b + 100, "fixed write", 11);
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_write_fixed(sqe, out, b + 100, 11, 0, 1);
 	sqe->user_data = 81;
-	CHECK(run_one(ring, 81) == 11, "write_fixed");
-	CHECK(pread(out, back, 11, 0) == 11 && !memcmp(back, "fixed write", 11),
-	      "written");
+	expect_eq(run_one(ring, 81), 11, "write_fixed");
+	expect_true(pread(out, back, 11, 0) == 11 &&
+			    !memcmp(back, "fixed write", 11),
+		    "written: read back");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read_fixed(sqe, fd, fixed_a, 10, 0, 2);
 	sqe->user_data = 82;
-	CHECK(run_one(ring, 82) == -EFAULT, "bad buffer index");
+	expect_errno(run_one(ring, 82), -EFAULT, "bad buffer index");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read_fixed(sqe, fd, b + 5995, 10, 0, 1);
 	sqe->user_data = 83;
-	CHECK(run_one(ring, 83) == -EFAULT, "past the buffer's end");
+	expect_errno(run_one(ring, 83), -EFAULT, "past the buffer's end");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read_fixed(sqe, fd, fixed_a, 10, 0, 1);
 	sqe->user_data = 84;
-	CHECK(run_one(ring, 84) == -EFAULT, "address of another buffer");
-	CHECK(io_uring_unregister_buffers(ring) == 0, "unregister");
-	CHECK(io_uring_unregister_buffers(ring) == -ENXIO, "unregister twice");
+	expect_errno(run_one(ring, 84), -EFAULT, "address of another buffer");
+	expect_eq(io_uring_unregister_buffers(ring), 0, "unregister");
+	expect_errno(io_uring_unregister_buffers(ring), -ENXIO,
+		     "unregister twice");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read_fixed(sqe, fd, fixed_a, 10, 0, 0);
 	sqe->user_data = 85;
-	CHECK(run_one(ring, 85) == -EFAULT, "after unregistering");
+	expect_errno(run_one(ring, 85), -EFAULT, "after unregistering");
 	iov[0].iov_base = (void *)main;
 	iov[0].iov_len = 100;
-	CHECK(io_uring_register_buffers(ring, iov, 1) == -EFAULT,
-	      "register read-only memory");
-	iov[0].iov_base = (void *)0x80200000;
-	CHECK(io_uring_register_buffers(ring, iov, 1) == -EFAULT,
-	      "register kernel memory");
+	expect_errno(io_uring_register_buffers(ring, iov, 1), -EFAULT,
+		     "register read-only memory");
+	iov[0].iov_base = KADDR;
+	expect_errno(io_uring_register_buffers(ring, iov, 1), -EFAULT,
+		     "register kernel memory");
 	iov[0].iov_base = fixed_a;
 	iov[0].iov_len = 0;
-	CHECK(io_uring_register_buffers(ring, iov, 1) == -EFAULT,
-	      "register an empty buffer");
+	expect_errno(io_uring_register_buffers(ring, iov, 1), -EFAULT,
+		     "register an empty buffer");
 
 	/* a registered page stays valid when its mapping goes: it is freed
 	 * when unregistered (with the registration's page list) */
@@ -655,18 +830,19 @@ static void t_fixed(struct io_uring *ring)
 
 	iov[0].iov_base = m;
 	iov[0].iov_len = 4096;
-	CHECK(m != MAP_FAILED && io_uring_register_buffers(ring, iov, 1) == 0,
-	      "register an mmap'd page");
-	CHECK(munmap(m, 4096) == 0, "munmap it");
+	expect_true(m != MAP_FAILED, "mmap a page");
+	expect_eq(io_uring_register_buffers(ring, iov, 1), 0,
+		  "register the mmap'd page");
+	expect_eq(munmap(m, 4096), 0, "munmap it");
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read_fixed(sqe, fd, m, 16, 0, 0);
 	sqe->user_data = 86;
-	CHECK(run_one(ring, 86) == 16, "read_fixed into the unmapped, pinned page");
-	CHECK(free_pages() == before - 2,
-	      "the pinned page (and the page list) still held: %ld",
-	      before - free_pages());
-	CHECK(io_uring_unregister_buffers(ring) == 0, "unregister");
-	CHECK(free_pages() == before, "the page is freed on unregistering");
+	expect_eq(run_one(ring, 86), 16,
+		  "read_fixed into the unmapped, pinned page");
+	expect_eq(before - free_pages(), 2,
+		  "pages held: the pinned page and the page list");
+	expect_eq(io_uring_unregister_buffers(ring), 0, "unregister");
+	expect_eq(free_pages(), before, "free pages after unregistering");
 	close(fd);
 	close(out);
 	unlink("/tmp/ring-fixed");
@@ -677,28 +853,32 @@ static void t_xlate(struct io_uring *ring)
 {
 	int fd = open("/data/hello.txt", O_RDONLY);
 	struct io_uring_sqe *sqe;
-	char *p = sbrk(0), *q, *orig = p;
+	char *p = sbrk(0), *orig = p;
 
+	if (!expect_ge(fd, 0, "open /data/hello.txt"))
+		return;
 	/* a fresh page at the end of the heap */
 	p = (char *)(((uintptr_t)p + 8191) & ~4095UL);
-	CHECK(brk(p + 4096) == 0, "grow the heap");
+	if (!expect_eq(brk(p + 4096), 0, "grow the heap"))
+		return;
 	for (int round = 0; round < 3; round++) {
 		sqe = io_uring_get_sqe(ring);
 		io_uring_prep_read(sqe, fd, p, 5, 0);
 		sqe->user_data = 90;
-		CHECK(run_one(ring, 90) == 5 && !memcmp(p, "Hello", 5),
-		      "round %d: read into the heap page", round);
-		CHECK(brk(p) == 0, "shrink the heap: the page goes");
+		expect_eq(run_one(ring, 90), 5,
+			  "round %d: read into the heap page", round);
+		expect_mem(p, "Hello", 5, "round %d: the heap page", round);
+		expect_eq(brk(p), 0, "round %d: shrink the heap", round);
 		sqe = io_uring_get_sqe(ring);
 		io_uring_prep_read(sqe, fd, p, 5, 0);
 		sqe->user_data = 91;
-		CHECK(run_one(ring, 91) == -EFAULT,
-		      "round %d: read into the unmapped page", round);
-		CHECK(brk(p + 4096) == 0, "grow again: a new page");
-		q = p;
-		CHECK(q[0] == 0, "the new page is zeroed");
+		expect_errno(run_one(ring, 91), -EFAULT,
+			     "round %d: read into the unmapped page", round);
+		if (!expect_eq(brk(p + 4096), 0, "round %d: grow again", round))
+			break;
+		expect_eq(p[0], 0, "round %d: the new page is zeroed", round);
 	}
-	CHECK(brk(orig) == 0, "the heap back as it was");
+	expect_eq(brk(orig), 0, "the heap back as it was");
 	close(fd);
 }
 
@@ -716,10 +896,8 @@ static void t_overflow_stress(void)
 	int total = 3000, submitted = 0, reaped = 0;
 
 	memset(seen, 0, sizeof(seen));
-	if (io_uring_queue_init(32, &ring, 0)) { /* SQ 32, CQ 64 */
-		CHECK(0, "queue_init");
-		return;
-	}
+	if (!expect_eq(io_uring_queue_init(32, &ring, 0), 0, "queue_init(32)"))
+		return; /* SQ 32, CQ 64 */
 	while (reaped < total) {
 		struct io_uring_sqe *sqe;
 
@@ -730,22 +908,20 @@ static void t_overflow_stress(void)
 		io_uring_submit(&ring);
 		/* reap only some, so the CQ stays near full */
 		for (int i = 0; i < 7 && reaped < total; i++) {
-			if (io_uring_wait_cqe(&ring, &cqe)) {
-				CHECK(0, "wait_cqe");
+			if (!expect_eq(io_uring_wait_cqe(&ring, &cqe), 0,
+				       "wait_cqe after %d", reaped))
 				goto out;
-			}
-			if (cqe->user_data >= (uint64_t)total ||
-			    seen[cqe->user_data]++) {
-				CHECK(0, "user_data %lu twice or bad",
-				      (unsigned long)cqe->user_data);
+			if (!expect_true(cqe->user_data < (uint64_t)total &&
+						 !seen[cqe->user_data]++,
+					 "user_data %lu: once, and < %d",
+					 (unsigned long)cqe->user_data, total))
 				goto out;
-			}
 			io_uring_cqe_seen(&ring, cqe);
 			reaped++;
 		}
 	}
 out:
-	CHECK(reaped == total, "reaped %d of %d", reaped, total);
+	expect_eq(reaped, total, "CQEs reaped");
 	io_uring_queue_exit(&ring);
 }
 
@@ -759,24 +935,27 @@ static void t_overflow_sleeping(void)
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE;
 	p.cq_entries = 8;
-	if (io_uring_queue_init_params(8, &ring, &p)) {
-		CHECK(0, "queue_init");
+	if (!expect_eq(io_uring_queue_init_params(8, &ring, &p), 0,
+		       "queue_init_params(8, CQ 8)"))
 		return;
-	}
 	for (int round = 0; round < 2; round++) {
-		for (int i = 0; i < 6; i++) {
+		for (int i = 0; i < 6; i++)
 			io_uring_prep_nop(io_uring_get_sqe(&ring));
-		}
 		io_uring_submit(&ring);
 		while (io_uring_sq_ready(&ring))
 			sched_yield();
 	}
-	usleep(20000); /* the IO core sleeps with 4 CQEs in its overflow list */
+	/* the IO core goes to sleep with the CQ full and 4 CQEs in its
+	 * overflow list: wait until it says so */
+	expect_true(await_need_wakeup(&ring),
+		    "the IO core sleeps (NEED_WAKEUP) with CQEs overflowed");
+	expect_eq(io_uring_cq_ready(&ring), 8, "CQEs in the CQ");
+	expect_true(io_uring_cq_has_overflow(&ring), "IORING_SQ_CQ_OVERFLOW");
 	while (got < 12 && io_uring_wait_cqe(&ring, &cqe) == 0) {
 		io_uring_cqe_seen(&ring, cqe);
 		got++;
 	}
-	CHECK(got == 12, "got %d of 12 CQEs", got);
+	expect_eq(got, 12, "CQEs reaped");
 	io_uring_queue_exit(&ring);
 }
 
@@ -786,10 +965,8 @@ static void t_exhaust(void)
 	int n = 0;
 	void *m;
 
-	if (io_uring_queue_init(4, &ring, 0)) {
-		CHECK(0, "queue_init");
+	if (!expect_eq(io_uring_queue_init(4, &ring, 0), 0, "queue_init(4)"))
 		return;
-	}
 	/* map and unmap until the mmap area is used up: ENOMEM, no crash */
 	for (;;) {
 		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -799,16 +976,17 @@ static void t_exhaust(void)
 		munmap(m, 4096);
 		n++;
 	}
-	CHECK(errno == ENOMEM && n > 1000, "mmap stops with ENOMEM (%d maps)",
-	      n);
-	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-		 -1, 0);
-	CHECK(m == MAP_FAILED && errno == ENOMEM, "anonymous mmap too");
+	expect_eq(errno, ENOMEM, "errno when mmap stops (after %d maps)", n);
+	expect_ge(n, 1000, "maps before ENOMEM");
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect_true(m == MAP_FAILED && errno == ENOMEM,
+		    "anonymous mmap fails with ENOMEM too");
 	/* a brk the memory cannot hold fails, and maps nothing */
 	char *top = sbrk(0);
 
-	CHECK(brk(top + (400L << 20)) < 0 && sbrk(0) == top,
-	      "brk(+400 MiB) fails");
+	expect_true(brk(top + (400L << 20)) < 0 && sbrk(0) == top,
+		    "brk(+400 MiB) fails, the break unchanged");
 	io_uring_queue_exit(&ring);
 }
 
@@ -817,18 +995,17 @@ static void t_several(void)
 	struct io_uring a, b;
 	struct io_uring_cqe *cqe;
 
-	CHECK(io_uring_queue_init(4, &a, 0) == 0 &&
-		      io_uring_queue_init(4, &b, 0) == 0,
-	      "two rings");
+	if (!expect_eq(io_uring_queue_init(4, &a, 0), 0, "queue_init ring a") ||
+	    !expect_eq(io_uring_queue_init(4, &b, 0), 0, "queue_init ring b"))
+		return;
 	for (int i = 0; i < 4; i++) {
 		io_uring_prep_nop(io_uring_get_sqe(&a));
 		io_uring_prep_nop(io_uring_get_sqe(&b));
 	}
 	io_uring_submit(&a);
 	io_uring_submit(&b);
-	CHECK(io_uring_wait_cqe_nr(&a, &cqe, 4) == 0 &&
-		      io_uring_wait_cqe_nr(&b, &cqe, 4) == 0,
-	      "both rings served");
+	expect_eq(io_uring_wait_cqe_nr(&a, &cqe, 4), 0, "ring a served");
+	expect_eq(io_uring_wait_cqe_nr(&b, &cqe, 4), 0, "ring b served");
 	io_uring_queue_exit(&a);
 	io_uring_queue_exit(&b);
 }
@@ -863,38 +1040,52 @@ static int ring_work(int rounds)
 	return bad;
 }
 
+/* Wait for pid: its wait status, or -errno. */
+static long reap_pid(long pid)
+{
+	int st = 0;
+	long r;
+
+	if (pid < 0)
+		return pid;
+	r = waitpid(pid, &st, 0);
+	if (r < 0)
+		return -errno;
+	return r == pid ? st : -ECHILD;
+}
+
 /* Several processes with rings at once, the IO core serving them all. */
 static void t_processes(void)
 {
-	int pids[3], st;
+	long pids[3];
 
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		pids[i] = spawn("/bin/ringtest",
-				(char *[]){ "ringtest", "child-work", NULL });
-	CHECK(ring_work(300) == 0, "the parent's own ring");
+				(char *[]){"ringtest", "child-work", NULL});
+		if (pids[i] < 0)
+			pids[i] = -errno;
+	}
+	expect_eq(ring_work(300), 0, "the parent's own ring");
 	for (int i = 0; i < 3; i++)
-		CHECK(pids[i] > 0 && waitpid(pids[i], &st, 0) == pids[i] &&
-			      WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		      "child %d", i);
+		expect_status(reap_pid(pids[i]), ABI_W_EXITCODE(0, 0),
+			      "child %d", i);
 }
 
 static void t_exit_with_ring(void)
 {
 	long before = free_pages();
-	int st, pid = spawn("/bin/ringtest",
-			    (char *[]){ "ringtest", "child-ring", NULL });
+	long pid = spawn("/bin/ringtest",
+			 (char *[]){"ringtest", "child-ring", NULL});
 
-	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
-		      WEXITSTATUS(st) == 0,
-	      "child with rings");
-	CHECK(free_pages() == before, "pages leaked: %ld",
-	      before - free_pages());
+	expect_status(reap_pid(pid < 0 ? -errno : pid), ABI_W_EXITCODE(0, 0),
+		      "child with rings");
+	expect_eq(before - free_pages(), 0, "pages leaked by the child");
 }
 
 static int child_ring(void)
 {
 	static struct io_uring r[3];
-	struct __kernel_timespec ts = { 60, 0 };
+	struct __kernel_timespec ts = {60, 0};
 	static struct io_uring t;
 
 	/* 64 timeouts in flight when it exits */
@@ -916,30 +1107,92 @@ static int child_ring(void)
 	return 0;
 }
 
-static void run(const char *name, void (*fn)(void))
+/* ---- the cases ---- */
+
+/* A case on a fresh ring of its own (SQ 8, CQ 16). */
+static void on_ring(void (*fn)(struct io_uring *))
 {
-	group = name;
-	group_failed = 0;
-	fn();
-	if (group_failed)
-		failed++;
-	else
-		passed++, printf("ok %s\n", name);
-	fflush(stdout);
+	static struct io_uring ring;
+
+	if (!expect_eq(io_uring_queue_init(8, &ring, 0), 0, "queue_init(8)"))
+		return;
+	fn(&ring);
+	io_uring_queue_exit(&ring);
 }
 
-static struct io_uring shared_ring;
-static void g_nop(void) { t_nop(&shared_ring); }
-static void g_rw(void) { t_rw(&shared_ring); }
-static void g_openat(void) { t_openat_close(&shared_ring); }
-static void g_errors(void) { t_errors(&shared_ring); }
-static void g_garbage(void) { t_garbage(&shared_ring); }
-static void g_timeout(void) { t_timeout(&shared_ring); }
-static void g_link(void) { t_link(&shared_ring); }
-static void g_drain(void) { t_drain(&shared_ring); }
-static void g_vectored(void) { t_vectored(&shared_ring); }
-static void g_fixed(void) { t_fixed(&shared_ring); }
-static void g_xlate(void) { t_xlate(&shared_ring); }
+#define ON_RING(fn)                                                            \
+	static void fn##_case(void)                                            \
+	{                                                                      \
+		on_ring(fn);                                                   \
+	}
+ON_RING(t_nop)
+ON_RING(t_rw)
+ON_RING(t_openat_close)
+ON_RING(t_errors)
+ON_RING(t_garbage)
+ON_RING(t_timeout)
+ON_RING(t_link)
+ON_RING(t_drain)
+ON_RING(t_vectored)
+ON_RING(t_fixed)
+ON_RING(t_xlate)
+
+static long base_pages; /* free pages before the first case */
+
+static int start(void)
+{
+	struct io_uring ring;
+	int r;
+
+	base_pages = free_pages();
+	r = io_uring_queue_init(8, &ring, 0);
+	if (r) {
+		printf("ringtest: cannot set up a ring: %s\n", strerror(-r));
+		return 1;
+	}
+	io_uring_queue_exit(&ring);
+	return 0;
+}
+
+static void c_leak_check(void)
+{
+	/* reap orphans given to us (when we are init) */
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	expect_eq(free_pages(), base_pages,
+		  "free pages at the end vs the start");
+}
+
+/*
+ * The cases, in the order they run: each KTEST_CASE in a process of its
+ * own ("ringtest run NAME N"), leak-check here, whatever is selected.
+ * pytests/test_ring.py makes one pytest item per line.
+ */
+static const struct ktest_case cases[] = {
+	KTEST_CASE("setup", t_setup),
+	KTEST_CASE("nop", t_nop_case),
+	KTEST_CASE("rw", t_rw_case),
+	KTEST_CASE("openat-close", t_openat_close_case),
+	KTEST_CASE("errors", t_errors_case),
+	KTEST_CASE("garbage", t_garbage_case),
+	KTEST_CASE("timeout", t_timeout_case),
+	KTEST_CASE("link", t_link_case),
+	KTEST_CASE("drain", t_drain_case),
+	KTEST_CASE("vectored", t_vectored_case),
+	KTEST_CASE("fixed", t_fixed_case),
+	KTEST_CASE("xlate-cache", t_xlate_case),
+	KTEST_CASE("overflow", t_overflow),
+	KTEST_CASE("overflow-stress", t_overflow_stress),
+	KTEST_CASE("overflow-sleeping", t_overflow_sleeping),
+	KTEST_CASE("wakeup", t_wakeup),
+	KTEST_CASE("several", t_several),
+	KTEST_CASE("processes", t_processes),
+	KTEST_CASE("exit-with-rings", t_exit_with_ring),
+	KTEST_CASE("exhaust", t_exhaust),
+	KTEST_ALWAYS("leak-check", c_leak_check),
+};
+
+static const struct ktest_suite suite = KTEST_SUITE("ringtest", cases, start);
 
 int main(int argc, char **argv)
 {
@@ -947,46 +1200,5 @@ int main(int argc, char **argv)
 		return child_ring();
 	if (argc > 1 && !strcmp(argv[1], "child-work"))
 		return ring_work(300);
-	long before = free_pages();
-
-	int r = io_uring_queue_init(8, &shared_ring, 0);
-
-	if (r) {
-		printf("ringtest: cannot set up a ring: %s\n", strerror(-r));
-		return 1;
-	}
-	io_uring_queue_exit(&shared_ring);
-	run("setup", t_setup);
-	if (io_uring_queue_init(8, &shared_ring, 0))
-		return 1;
-	run("nop", g_nop);
-	run("rw", g_rw);
-	run("openat-close", g_openat);
-	run("errors", g_errors);
-	run("garbage", g_garbage);
-	run("timeout", g_timeout);
-	run("link", g_link);
-	run("drain", g_drain);
-	run("vectored", g_vectored);
-	run("fixed", g_fixed);
-	run("xlate-cache", g_xlate);
-	io_uring_queue_exit(&shared_ring);
-	run("overflow", t_overflow);
-	run("overflow-stress", t_overflow_stress);
-	run("overflow-sleeping", t_overflow_sleeping);
-	run("wakeup", t_wakeup);
-	run("several", t_several);
-	run("processes", t_processes);
-	run("exit-with-rings", t_exit_with_ring);
-	run("exhaust", t_exhaust);
-	group = "leak-check";
-	group_failed = 0;
-	CHECK(free_pages() == before, "free pages %ld before, %ld after", before,
-	      free_pages());
-	if (group_failed)
-		failed++;
-	else
-		passed++, printf("ok leak-check\n");
-	printf("ringtest: passed=%d failed=%d\n", passed, failed);
-	return failed != 0;
+	return ktest_main(&suite, argc, argv);
 }

@@ -6,18 +6,19 @@
  * user pointers (NULL, a kernel address, an unmapped page and, for calls
  * that write to user memory, a read-only page of our own .text).
  *
- * Each test group runs in its own process ("utests run GROUP"), so that a
- * group that crashes is reported and the others still run; "utests
- * child-..." are the helper children the groups spawn.  Files are made
- * under /tmp/ut-* and removed.  At the end the number of free physical
- * pages must be what it was at the start (group leak-check).
+ * Each case runs in its own process ("utests run CASE N", see ktest.h), so
+ * that a case that crashes is reported and the others still run; "utests
+ * child-..." are the helper children the cases spawn.  Files are made under
+ * /tmp/ut-* and removed (case cleanup).  At the end the number of free
+ * physical pages must be what it was at the start (case leak-check).
  *
- *   utests               run every group
- *   utests GROUP...      run only these groups (and the leak check)
+ *   utests               run every case
+ *   utests CASE...       run only these cases (and cleanup and leak-check)
  *
- * Output: "ok GROUP" for each passing group, "FAIL GROUP: what (got X, want
- * Y)" for each failing check, then exactly one line "utests: passed=N
- * failed=M" counting groups.  Exit status 0 if every group passed, else 1.
+ * Output: KTAP (ktest.h): "ok N CASE" for each passing case, a "# what: got
+ * X, want Y" line for each failing check and "not ok N CASE # why", then
+ * exactly one line "utests: passed=N failed=M" counting cases.  Exit status
+ * 0 if every case passed, else 1.
  */
 #define _GNU_SOURCE /* AT_EMPTY_PATH */
 #include <dirent.h>
@@ -38,6 +39,8 @@
 #include <usys.h>
 #include <uapi/abi.h>
 
+#include "ktest.h"
+
 #define SELF	   "/bin/utests"
 #define HELLO	   "/data/hello.txt"
 #define HELLO_TEXT "Hello from the memory file system.\n"
@@ -50,131 +53,6 @@
 #define NPROC	   64 /* process slots */
 
 int main(int argc, char **argv);
-
-
-static const char *test_name = "?";
-static int nfail;
-
-/* ---- reporting ---- */
-
-/* clang-format off */
-#define ERRNAME(e) { e, #e }
-/* clang-format on */
-static const struct {
-	int num;
-	const char *name;
-} errnames[] = {
-	ERRNAME(EPERM),	     ERRNAME(ENOENT),	    ERRNAME(ESRCH),
-	ERRNAME(EINTR),	     ERRNAME(EIO),	    ERRNAME(ENXIO),
-	ERRNAME(E2BIG),	     ERRNAME(ENOEXEC),	    ERRNAME(EBADF),
-	ERRNAME(ECHILD),     ERRNAME(EAGAIN),	    ERRNAME(ENOMEM),
-	ERRNAME(EACCES),     ERRNAME(EFAULT),	    ERRNAME(EBUSY),
-	ERRNAME(EEXIST),     ERRNAME(EXDEV),	    ERRNAME(ENODEV),
-	ERRNAME(ENOTDIR),    ERRNAME(EISDIR),	    ERRNAME(EINVAL),
-	ERRNAME(ENFILE),     ERRNAME(EMFILE),	    ERRNAME(ENOTTY),
-	ERRNAME(EFBIG),	     ERRNAME(ENOSPC),	    ERRNAME(ESPIPE),
-	ERRNAME(EROFS),	     ERRNAME(EMLINK),	    ERRNAME(EPIPE),
-	ERRNAME(ERANGE),     ERRNAME(ENAMETOOLONG), ERRNAME(ENOSYS),
-	ERRNAME(ENOTEMPTY),  ERRNAME(ELOOP),	    ERRNAME(EOVERFLOW),
-	ERRNAME(EOPNOTSUPP),
-};
-#undef ERRNAME
-
-/* printf into one of a few rotating buffers */
-static const char *fmt(const char *f, ...)
-	__attribute__((format(printf, 1, 2)));
-static const char *fmt(const char *f, ...)
-{
-	static char bufs[8][200];
-	static int next;
-	char *b = bufs[next++ % 8];
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(b, sizeof(bufs[0]), f, ap);
-	va_end(ap);
-	return b;
-}
-
-/* a result: -ENAME for an error number, else the number */
-static const char *val_str(long v)
-{
-	for (size_t i = 0; i < sizeof(errnames) / sizeof(errnames[0]); i++)
-		if (v == -errnames[i].num)
-			return fmt("-%s", errnames[i].name);
-	return fmt("%ld", v);
-}
-
-static const char *status_str(long st)
-{
-	if (st < 0)
-		return val_str(st);
-	if (WIFEXITED(st))
-		return fmt("exit %d", (int)WEXITSTATUS(st));
-	if (WIFSIGNALED(st))
-		return fmt("signal %d", (int)WTERMSIG(st));
-	return fmt("status 0x%lx", st);
-}
-
-static void fail(const char *what, const char *got, const char *want)
-{
-	printf("FAIL %s: %s (got %s, want %s)\n", test_name, what, got, want);
-	nfail++;
-}
-
-static bool expect_eq(const char *what, long got, long want)
-{
-	if (got == want)
-		return true;
-	fail(what, val_str(got), val_str(want));
-	return false;
-}
-
-static bool expect_ge(const char *what, long got, long min)
-{
-	if (got >= min)
-		return true;
-	fail(what, val_str(got), fmt(">= %ld", min));
-	return false;
-}
-
-static bool expect_range(const char *what, long got, long lo, long hi)
-{
-	if (got >= lo && got <= hi)
-		return true;
-	fail(what, val_str(got), fmt("%ld..%ld", lo, hi));
-	return false;
-}
-
-static bool expect_true(const char *what, bool cond)
-{
-	if (!cond)
-		fail(what, "false", "true");
-	return cond;
-}
-
-static bool expect_status(const char *what, long got, long want)
-{
-	if (got == want)
-		return true;
-	fail(what, status_str(got), status_str(want));
-	return false;
-}
-
-static bool expect_mem(const char *what, const void *got, const void *want,
-		       size_t n)
-{
-	const unsigned char *g = got, *w = want;
-
-	for (size_t i = 0; i < n; i++) {
-		if (g[i] != w[i]) {
-			fail(what, fmt("byte %zu = 0x%02x", i, g[i]),
-			     fmt("0x%02x", w[i]));
-			return false;
-		}
-	}
-	return true;
-}
 
 /* ---- helpers ---- */
 
@@ -313,6 +191,31 @@ static void sleep_ms(long ms)
 }
 
 /*
+ * A child that must still be running while the parent looks waits for the
+ * parent to make a file (GO), not for a time: a busy host can stall any
+ * process for longer than a sleep.  The limit only keeps a broken kernel
+ * from hanging the suite.
+ */
+#define GO	   "/tmp/ut-go"
+#define GO_LIMIT_S 30
+
+/* Wait for path to exist, sleeping (or spinning, never yielding): 0, or 3
+ * if it did not come within GO_LIMIT_S. */
+static int wait_for_file(const char *path, bool spin)
+{
+	long until = mono_ns() + GO_LIMIT_S * 1000000000L;
+	struct stat st;
+
+	while (stat(path, &st) < 0) {
+		if (mono_ns() > until)
+			return 3;
+		if (!spin)
+			sleep_ms(1);
+	}
+	return 0;
+}
+
+/*
  * Grow the heap so that its end is page-aligned with at least one page below
  * it; returns that end (the next page is unmapped).  *undo is what to give
  * back with sbrk(-*undo).
@@ -360,121 +263,119 @@ static void t_open(void)
 
 	unlink(p);
 	fd = open(p, O_RDWR | O_CREAT, 0644);
-	if (!expect_ge("open(O_CREAT) of a new file", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open(O_CREAT) of a new file"))
 		return;
-	expect_eq("stat after O_CREAT", res(stat(p, &st)), 0);
-	expect_eq("size of the new file", st.st_size, 0);
-	expect_eq("type of the new file", st.st_mode & S_IFMT, S_IFREG);
-	expect_eq("write hello", res(write(fd, "hello", 5)), 5);
-	expect_eq("close", res(close(fd)), 0);
+	expect_eq(res(stat(p, &st)), 0, "stat after O_CREAT");
+	expect_eq(st.st_size, 0, "size of the new file");
+	expect_eq(st.st_mode & S_IFMT, S_IFREG, "type of the new file");
+	expect_eq(res(write(fd, "hello", 5)), 5, "write hello");
+	expect_eq(res(close(fd)), 0, "close");
 
 	/* O_CREAT of an existing file opens it, content kept */
 	fd = open(p, O_RDWR | O_CREAT, 0644);
-	expect_ge("open(O_CREAT) of an existing file", res(fd), 3);
-	expect_eq("read after O_CREAT of an existing file",
-		  res(read(fd, buf, sizeof(buf))), 5);
+	expect_ge(res(fd), 3, "open(O_CREAT) of an existing file");
+	expect_eq(res(read(fd, buf, sizeof(buf))), 5,
+		  "read after O_CREAT of an existing file");
 	close(fd);
-	expect_eq("open(O_CREAT|O_EXCL) of an existing file",
-		  res(open(p, O_RDWR | O_CREAT | O_EXCL, 0644)), -EEXIST);
-	expect_eq("open(O_CREAT|O_EXCL) of a directory",
-		  res(open("/tmp", O_RDONLY | O_CREAT | O_EXCL, 0644)),
-		  -EEXIST);
+	expect_errno(res(open(p, O_RDWR | O_CREAT | O_EXCL, 0644)), -EEXIST,
+		     "open(O_CREAT|O_EXCL) of an existing file");
+	expect_errno(res(open("/tmp", O_RDONLY | O_CREAT | O_EXCL, 0644)),
+		     -EEXIST, "open(O_CREAT|O_EXCL) of a directory");
 	fd = open("/tmp/ut-open2", O_RDWR | O_CREAT | O_EXCL, 0644);
-	expect_ge("open(O_CREAT|O_EXCL) of a new file", res(fd), 3);
+	expect_ge(res(fd), 3, "open(O_CREAT|O_EXCL) of a new file");
 	close(fd);
-	expect_eq("unlink ut-open2", res(unlink("/tmp/ut-open2")), 0);
+	expect_eq(res(unlink("/tmp/ut-open2")), 0, "unlink ut-open2");
 
 	/* O_TRUNC */
 	fd = open(p, O_WRONLY | O_TRUNC);
-	expect_ge("open(O_WRONLY|O_TRUNC)", res(fd), 3);
-	expect_eq("size after O_TRUNC", fd_size(fd), 0);
-	expect_eq("write after O_TRUNC", res(write(fd, "12345", 5)), 5);
+	expect_ge(res(fd), 3, "open(O_WRONLY|O_TRUNC)");
+	expect_eq(fd_size(fd), 0, "size after O_TRUNC");
+	expect_eq(res(write(fd, "12345", 5)), 5, "write after O_TRUNC");
 	close(fd);
 	/* Linux truncates with O_RDONLY|O_TRUNC too (O_TRUNC needs write
 	 * permission, not a writable open) */
 	fd = open(p, O_RDONLY | O_TRUNC);
-	expect_ge("open(O_RDONLY|O_TRUNC)", res(fd), 3);
-	expect_eq("size after open(O_RDONLY|O_TRUNC)", fd_size(fd), 0);
+	expect_ge(res(fd), 3, "open(O_RDONLY|O_TRUNC)");
+	expect_eq(fd_size(fd), 0, "size after open(O_RDONLY|O_TRUNC)");
 	close(fd);
 
 	/* O_APPEND: every write goes to the end */
-	expect_eq("write abc", file_put(p, "abc", 3), 3);
+	expect_eq(file_put(p, "abc", 3), 3, "write abc");
 	fd = open(p, O_WRONLY | O_APPEND);
-	expect_ge("open(O_APPEND)", res(fd), 3);
-	expect_eq("lseek to 0 with O_APPEND", res(lseek(fd, 0, SEEK_SET)), 0);
-	expect_eq("write with O_APPEND", res(write(fd, "def", 3)), 3);
-	expect_eq("offset after an O_APPEND write", res(lseek(fd, 0, SEEK_CUR)),
-		  6);
+	expect_ge(res(fd), 3, "open(O_APPEND)");
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "lseek to 0 with O_APPEND");
+	expect_eq(res(write(fd, "def", 3)), 3, "write with O_APPEND");
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 6,
+		  "offset after an O_APPEND write");
 	close(fd);
 	memset(buf, 0, sizeof(buf));
-	expect_eq("size after O_APPEND", file_get(p, buf, sizeof(buf)), 6);
-	expect_mem("content after O_APPEND", buf, "abcdef", 6);
+	expect_eq(file_get(p, buf, sizeof(buf)), 6, "size after O_APPEND");
+	expect_mem(buf, "abcdef", 6, "content after O_APPEND");
 
 	/* access modes */
 	fd = open(p, O_RDONLY);
-	expect_eq("write to an O_RDONLY fd", res(write(fd, "x", 1)), -EBADF);
-	expect_eq("read from an O_RDONLY fd", res(read(fd, buf, 3)), 3);
+	expect_errno(res(write(fd, "x", 1)), -EBADF, "write to an O_RDONLY fd");
+	expect_eq(res(read(fd, buf, 3)), 3, "read from an O_RDONLY fd");
 	close(fd);
 	fd = open(p, O_WRONLY);
-	expect_eq("read from an O_WRONLY fd", res(read(fd, buf, 1)), -EBADF);
-	expect_eq("write to an O_WRONLY fd", res(write(fd, "x", 1)), 1);
+	expect_errno(res(read(fd, buf, 1)), -EBADF, "read from an O_WRONLY fd");
+	expect_eq(res(write(fd, "x", 1)), 1, "write to an O_WRONLY fd");
 	close(fd);
 
 	/* directories */
-	expect_eq("open(O_DIRECTORY) of a file",
-		  res(open(p, O_RDONLY | O_DIRECTORY)), -ENOTDIR);
+	expect_errno(res(open(p, O_RDONLY | O_DIRECTORY)), -ENOTDIR,
+		     "open(O_DIRECTORY) of a file");
 	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
-	expect_ge("open(O_DIRECTORY) of a directory", res(fd), 3);
+	expect_ge(res(fd), 3, "open(O_DIRECTORY) of a directory");
 	close(fd);
-	expect_eq("open a directory O_WRONLY", res(open("/tmp", O_WRONLY)),
-		  -EISDIR);
-	expect_eq("open a directory O_RDWR", res(open("/tmp", O_RDWR)),
-		  -EISDIR);
-	expect_eq("open(O_CREAT) of an existing directory",
-		  res(open("/tmp", O_RDONLY | O_CREAT, 0644)), -EISDIR);
-	expect_eq("open(O_RDONLY|O_TRUNC) of a directory",
-		  res(open("/tmp", O_RDONLY | O_TRUNC)), -EISDIR);
+	expect_errno(res(open("/tmp", O_WRONLY)), -EISDIR,
+		     "open a directory O_WRONLY");
+	expect_errno(res(open("/tmp", O_RDWR)), -EISDIR,
+		     "open a directory O_RDWR");
+	expect_errno(res(open("/tmp", O_RDONLY | O_CREAT, 0644)), -EISDIR,
+		     "open(O_CREAT) of an existing directory");
+	expect_errno(res(open("/tmp", O_RDONLY | O_TRUNC)), -EISDIR,
+		     "open(O_RDONLY|O_TRUNC) of a directory");
 
 	/* missing things */
-	expect_eq("open a missing file",
-		  res(open("/tmp/ut-nonexistent", O_RDONLY)), -ENOENT);
-	expect_eq("open(O_CREAT) in a missing directory",
-		  res(open("/tmp/ut-nodir/f", O_RDWR | O_CREAT, 0644)),
-		  -ENOENT);
-	expect_eq("open with a file as a directory",
-		  res(open(HELLO "/x", O_RDONLY)), -ENOTDIR);
-	expect_eq("open(O_CREAT) with a file as a directory",
-		  res(open(HELLO "/x", O_RDWR | O_CREAT, 0644)), -ENOTDIR);
+	expect_errno(res(open("/tmp/ut-nonexistent", O_RDONLY)), -ENOENT,
+		     "open a missing file");
+	expect_errno(res(open("/tmp/ut-nodir/f", O_RDWR | O_CREAT, 0644)),
+		     -ENOENT, "open(O_CREAT) in a missing directory");
+	expect_errno(res(open(HELLO "/x", O_RDONLY)), -ENOTDIR,
+		     "open with a file as a directory");
+	expect_errno(res(open(HELLO "/x", O_RDWR | O_CREAT, 0644)), -ENOTDIR,
+		     "open(O_CREAT) with a file as a directory");
 
 	/* as Linux's open: unknown flag bits are ignored; access mode 3
 	 * opens with neither read nor write access */
 	fd = __syscall4(SYS_openat, ABI_AT_FDCWD, p, 0x40000000, 0);
-	expect_ge("openat with an unknown flag bit", fd, 3);
+	expect_ge(fd, 3, "openat with an unknown flag bit");
 	if (fd >= 0)
 		close(fd);
 	fd = __syscall4(SYS_openat, ABI_AT_FDCWD, p, 3, 0);
-	if (expect_ge("openat with access mode 3", fd, 3)) {
-		expect_eq("read with access mode 3", res(read(fd, buf, 1)),
-			  -EBADF);
-		expect_eq("write with access mode 3", res(write(fd, buf, 1)),
-			  -EBADF);
+	if (expect_ge(fd, 3, "openat with access mode 3")) {
+		expect_errno(res(read(fd, buf, 1)), -EBADF,
+			     "read with access mode 3");
+		expect_errno(res(write(fd, buf, 1)), -EBADF,
+			     "write with access mode 3");
 		close(fd);
 	}
 	fd = __syscall4(SYS_openat, ABI_AT_FDCWD, p,
 			ABI_O_RDONLY | ABI_O_CLOEXEC | ABI_O_NONBLOCK |
 				ABI_O_NOCTTY | ABI_O_NOFOLLOW,
 			0);
-	expect_ge("openat with CLOEXEC|NONBLOCK|NOCTTY|NOFOLLOW", fd, 3);
+	expect_ge(fd, 3, "openat with CLOEXEC|NONBLOCK|NOCTTY|NOFOLLOW");
 	if (fd >= 0)
 		close(fd);
 
 	/* /dev/console */
 	fd = open("/dev/console", O_RDWR);
-	expect_ge("open /dev/console", res(fd), 3);
-	expect_eq("write 0 bytes to /dev/console", res(write(fd, "", 0)), 0);
+	expect_ge(res(fd), 3, "open /dev/console");
+	expect_eq(res(write(fd, "", 0)), 0, "write 0 bytes to /dev/console");
 	close(fd);
 
-	expect_eq("unlink", res(unlink(p)), 0);
+	expect_eq(res(unlink(p)), 0, "unlink");
 }
 
 static void t_openat(void)
@@ -483,54 +384,54 @@ static void t_openat(void)
 	int dfd, fd, ffd;
 
 	dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
-	if (!expect_ge("open /tmp", res(dfd), 3))
+	if (!expect_ge(res(dfd), 3, "open /tmp"))
 		return;
 	fd = openat(dfd, "ut-at", O_RDWR | O_CREAT | O_TRUNC, 0644);
-	expect_ge("openat(dirfd, relative, O_CREAT)", res(fd), 3);
-	expect_eq("write", res(write(fd, "at", 2)), 2);
+	expect_ge(res(fd), 3, "openat(dirfd, relative, O_CREAT)");
+	expect_eq(res(write(fd, "at", 2)), 2, "write");
 	close(fd);
-	expect_eq("the file is in the directory", stat_size("/tmp/ut-at"), 2);
+	expect_eq(stat_size("/tmp/ut-at"), 2, "the file is in the directory");
 	fd = openat(dfd, "../tmp/./ut-at", O_RDONLY);
-	expect_ge("openat(dirfd, ../tmp/./ut-at)", res(fd), 3);
+	expect_ge(res(fd), 3, "openat(dirfd, ../tmp/./ut-at)");
 	close(fd);
 	fd = openat(AT_FDCWD, "tmp/ut-at", O_RDONLY);
-	expect_ge("openat(AT_FDCWD, relative): cwd is /", res(fd), 3);
+	expect_ge(res(fd), 3, "openat(AT_FDCWD, relative): cwd is /");
 	close(fd);
 	fd = openat(999, HELLO, O_RDONLY);
-	expect_ge("openat(bad dirfd, absolute path) ignores dirfd", res(fd), 3);
+	expect_ge(res(fd), 3, "openat(bad dirfd, absolute path) ignores dirfd");
 	close(fd);
-	expect_eq("openat(bad dirfd 999, relative)",
-		  res(openat(999, "ut-at", O_RDONLY)), -EBADF);
-	expect_eq("openat(dirfd -1, relative)",
-		  res(openat(-1, "ut-at", O_RDONLY)), -EBADF);
-	expect_eq("openat(unused dirfd 20, relative)",
-		  res(openat(20, "ut-at", O_RDONLY)), -EBADF);
+	expect_errno(res(openat(999, "ut-at", O_RDONLY)), -EBADF,
+		     "openat(bad dirfd 999, relative)");
+	expect_errno(res(openat(-1, "ut-at", O_RDONLY)), -EBADF,
+		     "openat(dirfd -1, relative)");
+	expect_errno(res(openat(20, "ut-at", O_RDONLY)), -EBADF,
+		     "openat(unused dirfd 20, relative)");
 	ffd = open(HELLO, O_RDONLY);
-	expect_eq("openat(file as dirfd, relative)",
-		  res(openat(ffd, "x", O_RDONLY)), -ENOTDIR);
-	expect_eq("newfstatat(file as dirfd, relative)",
-		  res(fstatat(ffd, "x", &st, 0)), -ENOTDIR);
-	expect_eq("mkdirat(file as dirfd, relative)",
-		  res(mkdirat(ffd, "x", 0755)), -ENOTDIR);
-	expect_eq("unlinkat(file as dirfd, relative)",
-		  res(unlinkat(ffd, "x", 0)), -ENOTDIR);
+	expect_errno(res(openat(ffd, "x", O_RDONLY)), -ENOTDIR,
+		     "openat(file as dirfd, relative)");
+	expect_errno(res(fstatat(ffd, "x", &st, 0)), -ENOTDIR,
+		     "newfstatat(file as dirfd, relative)");
+	expect_errno(res(mkdirat(ffd, "x", 0755)), -ENOTDIR,
+		     "mkdirat(file as dirfd, relative)");
+	expect_errno(res(unlinkat(ffd, "x", 0)), -ENOTDIR,
+		     "unlinkat(file as dirfd, relative)");
 	close(ffd);
 
-	expect_eq("mkdirat(dirfd)", res(mkdirat(dfd, "ut-atdir", 0755)), 0);
-	expect_eq("mkdirat made a directory", stat_type("/tmp/ut-atdir"),
-		  S_IFDIR);
-	expect_eq("mkdirat(bad dirfd)", res(mkdirat(999, "ut-atdir2", 0755)),
-		  -EBADF);
-	expect_eq("fstatat(dirfd)", res(fstatat(dfd, "ut-at", &st, 0)), 0);
-	expect_eq("fstatat(dirfd) size", st.st_size, 2);
-	expect_eq("fstatat(bad dirfd)", res(fstatat(999, "ut-at", &st, 0)),
-		  -EBADF);
-	expect_eq("unlinkat(bad dirfd)", res(unlinkat(999, "ut-at", 0)),
-		  -EBADF);
-	expect_eq("unlinkat(dirfd, AT_REMOVEDIR)",
-		  res(unlinkat(dfd, "ut-atdir", AT_REMOVEDIR)), 0);
-	expect_eq("unlinkat(dirfd)", res(unlinkat(dfd, "ut-at", 0)), 0);
-	expect_eq("file gone", stat_type("/tmp/ut-at"), -ENOENT);
+	expect_eq(res(mkdirat(dfd, "ut-atdir", 0755)), 0, "mkdirat(dirfd)");
+	expect_eq(stat_type("/tmp/ut-atdir"), S_IFDIR,
+		  "mkdirat made a directory");
+	expect_errno(res(mkdirat(999, "ut-atdir2", 0755)), -EBADF,
+		     "mkdirat(bad dirfd)");
+	expect_eq(res(fstatat(dfd, "ut-at", &st, 0)), 0, "fstatat(dirfd)");
+	expect_eq(st.st_size, 2, "fstatat(dirfd) size");
+	expect_errno(res(fstatat(999, "ut-at", &st, 0)), -EBADF,
+		     "fstatat(bad dirfd)");
+	expect_errno(res(unlinkat(999, "ut-at", 0)), -EBADF,
+		     "unlinkat(bad dirfd)");
+	expect_eq(res(unlinkat(dfd, "ut-atdir", AT_REMOVEDIR)), 0,
+		  "unlinkat(dirfd, AT_REMOVEDIR)");
+	expect_eq(res(unlinkat(dfd, "ut-at", 0)), 0, "unlinkat(dirfd)");
+	expect_errno(stat_type("/tmp/ut-at"), -ENOENT, "file gone");
 	close(dfd);
 }
 
@@ -550,86 +451,83 @@ static void t_paths(void)
 	memset(name + 8, 'n', 252); /* "ut-" and 252: 255 */
 	name[8 + 252] = 0;
 	fd = open(name, O_RDWR | O_CREAT, 0644);
-	expect_ge("open(O_CREAT) with a 255-byte name", res(fd), 3);
+	expect_ge(res(fd), 3, "open(O_CREAT) with a 255-byte name");
 	close(fd);
-	expect_eq("stat with a 255-byte name", stat_type(name), S_IFREG);
-	expect_eq("a 255-byte name is listed",
-		  dir_count("/tmp", name + 5, NULL), 1);
-	expect_eq("unlink with a 255-byte name", res(unlink(name)), 0);
+	expect_eq(stat_type(name), S_IFREG, "stat with a 255-byte name");
+	expect_eq(dir_count("/tmp", name + 5, NULL), 1,
+		  "a 255-byte name is listed");
+	expect_eq(res(unlink(name)), 0, "unlink with a 255-byte name");
 	strcat(name, "n");
-	expect_eq("open(O_CREAT) with a 256-byte name",
-		  res(open(name, O_RDWR | O_CREAT, 0644)), -ENAMETOOLONG);
-	expect_eq("open with a 256-byte name", res(open(name, O_RDONLY)),
-		  -ENAMETOOLONG);
-	expect_eq("stat with a 256-byte name", stat_type(name), -ENAMETOOLONG);
-	expect_eq("mkdir with a 256-byte name", res(mkdir(name, 0755)),
-		  -ENAMETOOLONG);
-	expect_eq("unlink with a 256-byte name", res(unlink(name)),
-		  -ENAMETOOLONG);
-	expect_eq("rmdir with a 256-byte name", res(rmdir(name)),
-		  -ENAMETOOLONG);
+	expect_errno(res(open(name, O_RDWR | O_CREAT, 0644)), -ENAMETOOLONG,
+		     "open(O_CREAT) with a 256-byte name");
+	expect_errno(res(open(name, O_RDONLY)), -ENAMETOOLONG,
+		     "open with a 256-byte name");
+	expect_errno(stat_type(name), -ENAMETOOLONG,
+		     "stat with a 256-byte name");
+	expect_errno(res(mkdir(name, 0755)), -ENAMETOOLONG,
+		     "mkdir with a 256-byte name");
+	expect_errno(res(unlink(name)), -ENAMETOOLONG,
+		     "unlink with a 256-byte name");
+	expect_errno(res(rmdir(name)), -ENAMETOOLONG,
+		     "rmdir with a 256-byte name");
 	strcat(name, "/f");
-	expect_eq("open with a 256-byte directory component",
-		  res(open(name, O_RDONLY)), -ENAMETOOLONG);
+	expect_errno(res(open(name, O_RDONLY)), -ENAMETOOLONG,
+		     "open with a 256-byte directory component");
 
 	/* a 4095-byte path (plus NUL) is fine, 4096 is too long */
 	strcpy(pathbuf, "/tmp/");
 	for (int i = 0; i < 2043; i++)
 		strcat(pathbuf + 5 + 2 * i, "./");
 	strcat(pathbuf, "ut-p");
-	expect_eq("length of the long path", strlen(pathbuf), ABI_PATH_MAX - 1);
+	expect_eq(strlen(pathbuf), ABI_PATH_MAX - 1, "length of the long path");
 	fd = open(pathbuf, O_RDWR | O_CREAT, 0644);
-	expect_ge("open(O_CREAT) with a 4095-byte path", res(fd), 3);
+	expect_ge(res(fd), 3, "open(O_CREAT) with a 4095-byte path");
 	close(fd);
-	expect_eq("the 4095-byte path made /tmp/ut-p", stat_type("/tmp/ut-p"),
-		  S_IFREG);
-	expect_eq("stat with a 4095-byte path", stat_type(pathbuf), S_IFREG);
+	expect_eq(stat_type("/tmp/ut-p"), S_IFREG,
+		  "the 4095-byte path made /tmp/ut-p");
+	expect_eq(stat_type(pathbuf), S_IFREG, "stat with a 4095-byte path");
 	strcat(pathbuf, "q");
-	expect_eq("openat with a 4096-byte path",
-		  __syscall4(SYS_openat, ABI_AT_FDCWD, pathbuf,
-			     ABI_O_RDWR | ABI_O_CREAT, 0644),
-		  -ENAMETOOLONG);
-	expect_eq("newfstatat with a 4096-byte path",
-		  __syscall4(SYS_newfstatat, ABI_AT_FDCWD, pathbuf, &st, 0),
-		  -ENAMETOOLONG);
-	expect_eq("mkdirat with a 4096-byte path",
-		  __syscall3(SYS_mkdirat, ABI_AT_FDCWD, pathbuf, 0755),
-		  -ENAMETOOLONG);
-	expect_eq("unlinkat with a 4096-byte path",
-		  __syscall3(SYS_unlinkat, ABI_AT_FDCWD, pathbuf, 0),
-		  -ENAMETOOLONG);
-	expect_eq("spawn with a 4096-byte path", res(spawn(pathbuf, argv)),
-		  -ENAMETOOLONG);
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, pathbuf,
+				ABI_O_RDWR | ABI_O_CREAT, 0644),
+		     -ENAMETOOLONG, "openat with a 4096-byte path");
+	expect_errno(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, pathbuf, &st, 0),
+		     -ENAMETOOLONG, "newfstatat with a 4096-byte path");
+	expect_errno(__syscall3(SYS_mkdirat, ABI_AT_FDCWD, pathbuf, 0755),
+		     -ENAMETOOLONG, "mkdirat with a 4096-byte path");
+	expect_errno(__syscall3(SYS_unlinkat, ABI_AT_FDCWD, pathbuf, 0),
+		     -ENAMETOOLONG, "unlinkat with a 4096-byte path");
+	expect_errno(res(spawn(pathbuf, argv)), -ENAMETOOLONG,
+		     "spawn with a 4096-byte path");
 	pathbuf[strlen(pathbuf) - 1] = 0;
-	expect_eq("unlink with a 4095-byte path", res(unlink(pathbuf)), 0);
-	expect_eq("/tmp/ut-p gone", stat_type("/tmp/ut-p"), -ENOENT);
+	expect_eq(res(unlink(pathbuf)), 0, "unlink with a 4095-byte path");
+	expect_errno(stat_type("/tmp/ut-p"), -ENOENT, "/tmp/ut-p gone");
 
 	/* trailing slashes, dots, repeated slashes, empty paths */
-	expect_eq("make ut-f", file_put("/tmp/ut-f", "f", 1), 1);
-	expect_eq("open file/ (trailing slash)",
-		  res(open("/tmp/ut-f/", O_RDONLY)), -ENOTDIR);
-	expect_eq("stat file/ (trailing slash)", stat_type("/tmp/ut-f/"),
-		  -ENOTDIR);
-	expect_eq("open(O_CREAT) of newname/",
-		  res(open("/tmp/ut-new/", O_RDWR | O_CREAT, 0644)), -EISDIR);
-	expect_eq("stat dir/ (trailing slash)", stat_type("/tmp/"), S_IFDIR);
-	expect_eq("stat /tmp/../tmp/./ut-f", stat_type("/tmp/../tmp/./ut-f"),
-		  S_IFREG);
-	expect_eq("stat //tmp///ut-f", stat_type("//tmp///ut-f"), S_IFREG);
-	expect_eq("stat relative tmp/ut-f", stat_type("tmp/ut-f"), S_IFREG);
-	expect_eq("stat /", res(stat("/", &st)), 0);
-	expect_eq("stat /..", res(stat("/..", &st2)), 0);
-	expect_eq("/.. is /", st2.st_ino, st.st_ino);
-	expect_eq("stat /tmp/..", res(stat("/tmp/..", &st2)), 0);
-	expect_eq("/tmp/.. is /", st2.st_ino, st.st_ino);
-	expect_eq("open \"\"", res(open("", O_RDONLY)), -ENOENT);
-	expect_eq("open(O_CREAT) \"\"", res(open("", O_RDWR | O_CREAT, 0644)),
-		  -ENOENT);
-	expect_eq("stat \"\"", stat_type(""), -ENOENT);
-	expect_eq("mkdir \"\"", res(mkdir("", 0755)), -ENOENT);
-	expect_eq("unlink \"\"", res(unlink("")), -ENOENT);
-	expect_eq("spawn \"\"", res(spawn("", argv)), -ENOENT);
-	expect_eq("unlink ut-f", res(unlink("/tmp/ut-f")), 0);
+	expect_eq(file_put("/tmp/ut-f", "f", 1), 1, "make ut-f");
+	expect_errno(res(open("/tmp/ut-f/", O_RDONLY)), -ENOTDIR,
+		     "open file/ (trailing slash)");
+	expect_errno(stat_type("/tmp/ut-f/"), -ENOTDIR,
+		     "stat file/ (trailing slash)");
+	expect_errno(res(open("/tmp/ut-new/", O_RDWR | O_CREAT, 0644)), -EISDIR,
+		     "open(O_CREAT) of newname/");
+	expect_eq(stat_type("/tmp/"), S_IFDIR, "stat dir/ (trailing slash)");
+	expect_eq(stat_type("/tmp/../tmp/./ut-f"), S_IFREG,
+		  "stat /tmp/../tmp/./ut-f");
+	expect_eq(stat_type("//tmp///ut-f"), S_IFREG, "stat //tmp///ut-f");
+	expect_eq(stat_type("tmp/ut-f"), S_IFREG, "stat relative tmp/ut-f");
+	expect_eq(res(stat("/", &st)), 0, "stat /");
+	expect_eq(res(stat("/..", &st2)), 0, "stat /..");
+	expect_eq(st2.st_ino, st.st_ino, "/.. is /");
+	expect_eq(res(stat("/tmp/..", &st2)), 0, "stat /tmp/..");
+	expect_eq(st2.st_ino, st.st_ino, "/tmp/.. is /");
+	expect_errno(res(open("", O_RDONLY)), -ENOENT, "open \"\"");
+	expect_errno(res(open("", O_RDWR | O_CREAT, 0644)), -ENOENT,
+		     "open(O_CREAT) \"\"");
+	expect_errno(stat_type(""), -ENOENT, "stat \"\"");
+	expect_errno(res(mkdir("", 0755)), -ENOENT, "mkdir \"\"");
+	expect_errno(res(unlink("")), -ENOENT, "unlink \"\"");
+	expect_errno(res(spawn("", argv)), -ENOENT, "spawn \"\"");
+	expect_eq(res(unlink("/tmp/ut-f")), 0, "unlink ut-f");
 }
 
 /* ---- read / write ---- */
@@ -641,46 +539,46 @@ static void t_rw(void)
 	int fd, fd2, dfd;
 
 	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (!expect_ge("open", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open"))
 		return;
-	expect_eq("write 10 bytes", res(write(fd, "0123456789", 10)), 10);
-	expect_eq("read at EOF", res(read(fd, buf, sizeof(buf))), 0);
-	expect_eq("lseek to 0", res(lseek(fd, 0, SEEK_SET)), 0);
-	expect_eq("read 4", res(read(fd, buf, 4)), 4);
-	expect_mem("read 4 content", buf, "0123", 4);
+	expect_eq(res(write(fd, "0123456789", 10)), 10, "write 10 bytes");
+	expect_eq(res(read(fd, buf, sizeof(buf))), 0, "read at EOF");
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "lseek to 0");
+	expect_eq(res(read(fd, buf, 4)), 4, "read 4");
+	expect_mem(buf, "0123", 4, "read 4 content");
 	fd2 = open(p, O_RDONLY);
-	expect_eq("a second open has its own offset", res(read(fd2, buf, 64)),
-		  10);
-	expect_mem("second open content", buf, "0123456789", 10);
-	expect_eq("overwrite in the middle", res(write(fd, "ab", 2)), 2);
-	expect_eq("size unchanged by an overwrite", fd_size(fd), 10);
-	expect_eq("lseek second fd to 0", res(lseek(fd2, 0, SEEK_SET)), 0);
-	expect_eq("read after the overwrite", res(read(fd2, buf, 64)), 10);
-	expect_mem("content after the overwrite", buf, "0123ab6789", 10);
-	expect_eq("write 0 bytes", res(write(fd, buf, 0)), 0);
-	expect_eq("read 0 bytes", res(read(fd, buf, 0)), 0);
-	expect_eq("read 0 bytes at EOF", res(read(fd2, buf, 0)), 0);
-	expect_eq("write 0 bytes to the console", res(write(1, buf, 0)), 0);
+	expect_eq(res(read(fd2, buf, 64)), 10,
+		  "a second open has its own offset");
+	expect_mem(buf, "0123456789", 10, "second open content");
+	expect_eq(res(write(fd, "ab", 2)), 2, "overwrite in the middle");
+	expect_eq(fd_size(fd), 10, "size unchanged by an overwrite");
+	expect_eq(res(lseek(fd2, 0, SEEK_SET)), 0, "lseek second fd to 0");
+	expect_eq(res(read(fd2, buf, 64)), 10, "read after the overwrite");
+	expect_mem(buf, "0123ab6789", 10, "content after the overwrite");
+	expect_eq(res(write(fd, buf, 0)), 0, "write 0 bytes");
+	expect_eq(res(read(fd, buf, 0)), 0, "read 0 bytes");
+	expect_eq(res(read(fd2, buf, 0)), 0, "read 0 bytes at EOF");
+	expect_eq(res(write(1, buf, 0)), 0, "write 0 bytes to the console");
 	close(fd2);
 
 	/* reads that end at EOF return what is there */
-	expect_eq("lseek to 7", res(lseek(fd, 7, SEEK_SET)), 7);
-	expect_eq("read past EOF is short", res(read(fd, buf, 64)), 3);
-	expect_eq("lseek past EOF", res(lseek(fd, 100, SEEK_SET)), 100);
-	expect_eq("read past EOF", res(read(fd, buf, 64)), 0);
+	expect_eq(res(lseek(fd, 7, SEEK_SET)), 7, "lseek to 7");
+	expect_eq(res(read(fd, buf, 64)), 3, "read past EOF is short");
+	expect_eq(res(lseek(fd, 100, SEEK_SET)), 100, "lseek past EOF");
+	expect_eq(res(read(fd, buf, 64)), 0, "read past EOF");
 	close(fd);
 
 	/* a large write and read through user pages in one call */
-	expect_eq("hello.txt", file_get(HELLO, buf, sizeof(buf)),
-		  strlen(HELLO_TEXT));
-	expect_mem("hello.txt content", buf, HELLO_TEXT, strlen(HELLO_TEXT));
+	expect_eq(file_get(HELLO, buf, sizeof(buf)), strlen(HELLO_TEXT),
+		  "hello.txt");
+	expect_mem(buf, HELLO_TEXT, strlen(HELLO_TEXT), "hello.txt content");
 
 	dfd = open("/tmp", O_RDONLY);
-	expect_eq("read a directory", res(read(dfd, buf, 10)), -EISDIR);
-	expect_eq("write a read-only directory fd", res(write(dfd, buf, 1)),
-		  -EBADF);
+	expect_errno(res(read(dfd, buf, 10)), -EISDIR, "read a directory");
+	expect_errno(res(write(dfd, buf, 1)), -EBADF,
+		     "write a read-only directory fd");
 	close(dfd);
-	expect_eq("unlink", res(unlink(p)), 0);
+	expect_eq(res(unlink(p)), 0, "unlink");
 }
 
 /* ---- lseek ---- */
@@ -694,60 +592,60 @@ static void t_lseek(void)
 
 	memset(buf, 'x', 100);
 	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (!expect_ge("open", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open"))
 		return;
-	expect_eq("write 100", res(write(fd, buf, 100)), 100);
-	expect_eq("SEEK_SET 10", res(lseek(fd, 10, SEEK_SET)), 10);
-	expect_eq("SEEK_CUR +5", res(lseek(fd, 5, SEEK_CUR)), 15);
-	expect_eq("SEEK_CUR -3", res(lseek(fd, -3, SEEK_CUR)), 12);
-	expect_eq("SEEK_CUR 0", res(lseek(fd, 0, SEEK_CUR)), 12);
-	expect_eq("SEEK_END -10", res(lseek(fd, -10, SEEK_END)), 90);
-	expect_eq("read after SEEK_END -10", res(read(fd, buf, 50)), 10);
-	expect_eq("SEEK_END 0", res(lseek(fd, 0, SEEK_END)), 100);
-	expect_eq("read at SEEK_END", res(read(fd, buf, 50)), 0);
-	expect_eq("SEEK_SET -1", res(lseek(fd, -1, SEEK_SET)), -EINVAL);
-	expect_eq("SEEK_CUR to before 0", res(lseek(fd, -101, SEEK_CUR)),
-		  -EINVAL);
-	expect_eq("SEEK_END to before 0", res(lseek(fd, -101, SEEK_END)),
-		  -EINVAL);
-	expect_eq("offset unchanged by failed lseeks",
-		  res(lseek(fd, 0, SEEK_CUR)), 100);
-	expect_eq("whence 99", __syscall3(SYS_lseek, fd, 0, 99), -EINVAL);
-	expect_eq("whence -1", __syscall3(SYS_lseek, fd, 0, -1), -EINVAL);
-	expect_eq("lseek on the console (fd 1)", res(lseek(1, 0, SEEK_CUR)),
-		  -ESPIPE);
-	expect_eq("lseek on the console (fd 0)", res(lseek(0, 0, SEEK_SET)),
-		  -ESPIPE);
+	expect_eq(res(write(fd, buf, 100)), 100, "write 100");
+	expect_eq(res(lseek(fd, 10, SEEK_SET)), 10, "SEEK_SET 10");
+	expect_eq(res(lseek(fd, 5, SEEK_CUR)), 15, "SEEK_CUR +5");
+	expect_eq(res(lseek(fd, -3, SEEK_CUR)), 12, "SEEK_CUR -3");
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 12, "SEEK_CUR 0");
+	expect_eq(res(lseek(fd, -10, SEEK_END)), 90, "SEEK_END -10");
+	expect_eq(res(read(fd, buf, 50)), 10, "read after SEEK_END -10");
+	expect_eq(res(lseek(fd, 0, SEEK_END)), 100, "SEEK_END 0");
+	expect_eq(res(read(fd, buf, 50)), 0, "read at SEEK_END");
+	expect_errno(res(lseek(fd, -1, SEEK_SET)), -EINVAL, "SEEK_SET -1");
+	expect_errno(res(lseek(fd, -101, SEEK_CUR)), -EINVAL,
+		     "SEEK_CUR to before 0");
+	expect_errno(res(lseek(fd, -101, SEEK_END)), -EINVAL,
+		     "SEEK_END to before 0");
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 100,
+		  "offset unchanged by failed lseeks");
+	expect_errno(__syscall3(SYS_lseek, fd, 0, 99), -EINVAL, "whence 99");
+	expect_errno(__syscall3(SYS_lseek, fd, 0, -1), -EINVAL, "whence -1");
+	expect_errno(res(lseek(1, 0, SEEK_CUR)), -ESPIPE,
+		     "lseek on the console (fd 1)");
+	expect_errno(res(lseek(0, 0, SEEK_SET)), -ESPIPE,
+		     "lseek on the console (fd 0)");
 
 	/* sparse: seek past the end, write, the gap reads as zeros */
-	expect_eq("SEEK_SET past the end", res(lseek(fd, 8192 + 50, SEEK_SET)),
-		  8192 + 50);
-	expect_eq("size unchanged by seeking", fd_size(fd), 100);
-	expect_eq("write after the hole", res(write(fd, "end", 3)), 3);
-	expect_eq("size after the hole", fd_size(fd), 8192 + 53);
-	expect_eq("SEEK_SET 0", res(lseek(fd, 0, SEEK_SET)), 0);
+	expect_eq(res(lseek(fd, 8192 + 50, SEEK_SET)), 8192 + 50,
+		  "SEEK_SET past the end");
+	expect_eq(fd_size(fd), 100, "size unchanged by seeking");
+	expect_eq(res(write(fd, "end", 3)), 3, "write after the hole");
+	expect_eq(fd_size(fd), 8192 + 53, "size after the hole");
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "SEEK_SET 0");
 	memset(buf, 0x55, sizeof(buf));
-	expect_eq("read the sparse file", res(read(fd, buf, sizeof(buf))),
-		  8192 + 53);
+	expect_eq(res(read(fd, buf, sizeof(buf))), 8192 + 53,
+		  "read the sparse file");
 	memset(zero, 0, sizeof(zero));
 	for (long off = 100; off < 8192 + 50; off += 150) {
 		long n = 8192 + 50 - off < 150 ? 8192 + 50 - off : 150;
 
-		if (!expect_mem(fmt("hole at %ld reads zeros", off), buf + off,
-				zero, n))
+		if (!expect_mem(buf + off, zero, n, "hole at %ld reads zeros",
+				off))
 			break;
 	}
-	expect_mem("data after the hole", buf + 8192 + 50, "end", 3);
-	expect_eq("SEEK_SET into the hole", res(lseek(fd, 5000, SEEK_SET)),
-		  5000);
-	expect_eq("read inside the hole", res(read(fd, buf, 16)), 16);
-	expect_mem("hole read", buf, zero, 16);
+	expect_mem(buf + 8192 + 50, "end", 3, "data after the hole");
+	expect_eq(res(lseek(fd, 5000, SEEK_SET)), 5000,
+		  "SEEK_SET into the hole");
+	expect_eq(res(read(fd, buf, 16)), 16, "read inside the hole");
+	expect_mem(buf, zero, 16, "hole read");
 	close(fd);
 
 	fd = open("/tmp", O_RDONLY | O_DIRECTORY);
-	expect_eq("SEEK_SET 0 on a directory", res(lseek(fd, 0, SEEK_SET)), 0);
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "SEEK_SET 0 on a directory");
 	close(fd);
-	expect_eq("unlink", res(unlink(p)), 0);
+	expect_eq(res(unlink(p)), 0, "unlink");
 }
 
 /* ---- fstat / stat ---- */
@@ -759,70 +657,68 @@ static void t_stat(void)
 	struct stat st, st2;
 	int fd;
 
-	expect_eq("stat hello.txt", res(stat(HELLO, &st)), 0);
-	expect_eq("hello.txt size", st.st_size, strlen(HELLO_TEXT));
-	expect_eq("hello.txt type", st.st_mode & S_IFMT, S_IFREG);
-	expect_eq("stat /tmp type", stat_type("/tmp"), S_IFDIR);
+	expect_eq(res(stat(HELLO, &st)), 0, "stat hello.txt");
+	expect_eq(st.st_size, strlen(HELLO_TEXT), "hello.txt size");
+	expect_eq(st.st_mode & S_IFMT, S_IFREG, "hello.txt type");
+	expect_eq(stat_type("/tmp"), S_IFDIR, "stat /tmp type");
 	fd = open("/tmp", O_RDONLY);
-	expect_eq("fstat a directory", res(fstat(fd, &st)), 0);
-	expect_eq("fstat a directory: type", st.st_mode & S_IFMT, S_IFDIR);
+	expect_eq(res(fstat(fd, &st)), 0, "fstat a directory");
+	expect_eq(st.st_mode & S_IFMT, S_IFDIR, "fstat a directory: type");
 	close(fd);
-	expect_eq("stat / type", stat_type("/"), S_IFDIR);
-	expect_eq("stat /bin/utests type", stat_type(SELF), S_IFREG);
-	expect_ge("stat /bin/utests size", stat_size(SELF), 1000);
-	expect_eq("stat /dev/console type", stat_type("/dev/console"), S_IFCHR);
-	expect_eq("fstat(1)", res(fstat(1, &st)), 0);
-	expect_eq("fstat(1) type: the console", st.st_mode & S_IFMT, S_IFCHR);
-	expect_eq("stat missing", stat_type("/tmp/ut-missing"), -ENOENT);
-	expect_eq("stat missing/x", stat_type("/tmp/ut-missing/x"), -ENOENT);
-	expect_eq("stat file/x", stat_type(HELLO "/x"), -ENOTDIR);
+	expect_eq(stat_type("/"), S_IFDIR, "stat / type");
+	expect_eq(stat_type(SELF), S_IFREG, "stat /bin/utests type");
+	expect_ge(stat_size(SELF), 1000, "stat /bin/utests size");
+	expect_eq(stat_type("/dev/console"), S_IFCHR, "stat /dev/console type");
+	expect_eq(res(fstat(1, &st)), 0, "fstat(1)");
+	expect_eq(st.st_mode & S_IFMT, S_IFCHR, "fstat(1) type: the console");
+	expect_errno(stat_type("/tmp/ut-missing"), -ENOENT, "stat missing");
+	expect_errno(stat_type("/tmp/ut-missing/x"), -ENOENT, "stat missing/x");
+	expect_errno(stat_type(HELLO "/x"), -ENOTDIR, "stat file/x");
 
 	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (!expect_ge("open", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open"))
 		return;
-	expect_eq("fstat of an empty file", fd_size(fd), 0);
-	expect_eq("write 1000", res(write(fd, pathbuf, 1000)), 1000);
-	expect_eq("fstat size follows writes", fd_size(fd), 1000);
-	expect_eq("stat size follows writes", stat_size(p), 1000);
-	expect_eq("fstat", res(fstat(fd, &st)), 0);
-	expect_eq("stat", res(stat(p, &st2)), 0);
-	expect_eq("fstat and stat agree on st_ino", st.st_ino, st2.st_ino);
-	expect_eq("st_nlink of a linked file", st.st_nlink, 1);
-	expect_eq("fstat type", st.st_mode & S_IFMT, S_IFREG);
-	expect_eq("stat hello.txt again", res(stat(HELLO, &st2)), 0);
-	expect_true("different files have different st_ino",
-		    st.st_ino != st2.st_ino);
+	expect_eq(fd_size(fd), 0, "fstat of an empty file");
+	expect_eq(res(write(fd, pathbuf, 1000)), 1000, "write 1000");
+	expect_eq(fd_size(fd), 1000, "fstat size follows writes");
+	expect_eq(stat_size(p), 1000, "stat size follows writes");
+	expect_eq(res(fstat(fd, &st)), 0, "fstat");
+	expect_eq(res(stat(p, &st2)), 0, "stat");
+	expect_eq(st.st_ino, st2.st_ino, "fstat and stat agree on st_ino");
+	expect_eq(st.st_nlink, 1, "st_nlink of a linked file");
+	expect_eq(st.st_mode & S_IFMT, S_IFREG, "fstat type");
+	expect_eq(res(stat(HELLO, &st2)), 0, "stat hello.txt again");
+	expect_true(st.st_ino != st2.st_ino,
+		    "different files have different st_ino");
 
 	/* raw newfstatat: flags, AT_EMPTY_PATH, dirfd */
-	expect_eq("newfstatat with bad flags",
-		  __syscall4(SYS_newfstatat, ABI_AT_FDCWD, p, &ks, 0x4),
-		  -EINVAL);
-	expect_eq("newfstatat(fd, \"\", AT_EMPTY_PATH)",
-		  __syscall4(SYS_newfstatat, fd, "", &ks, ABI_AT_EMPTY_PATH),
-		  0);
-	expect_eq("AT_EMPTY_PATH size", ks.st_size, 1000);
-	expect_eq("newfstatat(\"\") without AT_EMPTY_PATH",
-		  __syscall4(SYS_newfstatat, fd, "", &ks, 0), -ENOENT);
-	expect_eq("newfstatat(bad fd, \"\", AT_EMPTY_PATH)",
-		  __syscall4(SYS_newfstatat, 999, "", &ks, ABI_AT_EMPTY_PATH),
-		  -EBADF);
-	expect_eq("newfstatat AT_SYMLINK_NOFOLLOW",
-		  __syscall4(SYS_newfstatat, ABI_AT_FDCWD, p, &ks, 0x100), 0);
+	expect_errno(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, p, &ks, 0x4),
+		     -EINVAL, "newfstatat with bad flags");
+	expect_eq(__syscall4(SYS_newfstatat, fd, "", &ks, ABI_AT_EMPTY_PATH), 0,
+		  "newfstatat(fd, \"\", AT_EMPTY_PATH)");
+	expect_eq(ks.st_size, 1000, "AT_EMPTY_PATH size");
+	expect_errno(__syscall4(SYS_newfstatat, fd, "", &ks, 0), -ENOENT,
+		     "newfstatat(\"\") without AT_EMPTY_PATH");
+	expect_errno(
+		__syscall4(SYS_newfstatat, 999, "", &ks, ABI_AT_EMPTY_PATH),
+		-EBADF, "newfstatat(bad fd, \"\", AT_EMPTY_PATH)");
+	expect_eq(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, p, &ks, 0x100), 0,
+		  "newfstatat AT_SYMLINK_NOFOLLOW");
 	memset(&st, 0, sizeof(st));
-	if (expect_eq("fstatat(fd, \"\", AT_EMPTY_PATH) (libc)",
-		      res(fstatat(fd, "", &st, AT_EMPTY_PATH)), 0))
-		expect_eq("fstatat(AT_EMPTY_PATH) size (libc)", st.st_size,
-			  1000);
-	expect_eq("raw fstat", __syscall2(SYS_fstat, fd, &ks), 0);
-	expect_eq("raw fstat st_mode", ks.st_mode & ABI_S_IFMT, ABI_S_IFREG);
-	expect_eq("raw fstat st_size", ks.st_size, 1000);
-	expect_eq("raw fstat st_blksize", ks.st_blksize, 4096);
+	if (expect_eq(res(fstatat(fd, "", &st, AT_EMPTY_PATH)), 0,
+		      "fstatat(fd, \"\", AT_EMPTY_PATH) (libc)"))
+		expect_eq(st.st_size, 1000,
+			  "fstatat(AT_EMPTY_PATH) size (libc)");
+	expect_eq(__syscall2(SYS_fstat, fd, &ks), 0, "raw fstat");
+	expect_eq(ks.st_mode & ABI_S_IFMT, ABI_S_IFREG, "raw fstat st_mode");
+	expect_eq(ks.st_size, 1000, "raw fstat st_size");
+	expect_eq(ks.st_blksize, 4096, "raw fstat st_blksize");
 
 	/* unlinked but open: nlink 0, still stat-able by fd */
-	expect_eq("unlink", res(unlink(p)), 0);
-	expect_eq("fstat after unlink", res(fstat(fd, &st)), 0);
-	expect_eq("st_nlink after unlink", st.st_nlink, 0);
-	expect_eq("st_size after unlink", st.st_size, 1000);
+	expect_eq(res(unlink(p)), 0, "unlink");
+	expect_eq(res(fstat(fd, &st)), 0, "fstat after unlink");
+	expect_eq(st.st_nlink, 0, "st_nlink after unlink");
+	expect_eq(st.st_size, 1000, "st_size after unlink");
 	close(fd);
 }
 
@@ -836,34 +732,33 @@ static void t_close(void)
 	int fd;
 
 	fd = open(HELLO, O_RDONLY);
-	if (!expect_eq("open gives the lowest free fd", res(fd), 3))
+	if (!expect_eq(res(fd), 3, "open gives the lowest free fd"))
 		return;
-	expect_eq("close", res(close(fd)), 0);
-	expect_eq("close again", res(close(fd)), -EBADF);
-	expect_eq("read a closed fd", res(read(fd, buf, 1)), -EBADF);
-	expect_eq("open reuses the fd", res(fd = open(HELLO, O_RDONLY)), 3);
+	expect_eq(res(close(fd)), 0, "close");
+	expect_errno(res(close(fd)), -EBADF, "close again");
+	expect_errno(res(read(fd, buf, 1)), -EBADF, "read a closed fd");
+	expect_eq(res(fd = open(HELLO, O_RDONLY)), 3, "open reuses the fd");
 	close(fd);
-	expect_eq("close(0)", res(close(0)), 0);
-	expect_eq("open takes fd 0", res(fd = open(HELLO, O_RDONLY)), 0);
-	expect_eq("read through fd 0", res(read(0, buf, 5)), 5);
-	expect_mem("read through fd 0", buf, HELLO_TEXT, 5);
+	expect_eq(res(close(0)), 0, "close(0)");
+	expect_eq(res(fd = open(HELLO, O_RDONLY)), 0, "open takes fd 0");
+	expect_eq(res(read(0, buf, 5)), 5, "read through fd 0");
+	expect_mem(buf, HELLO_TEXT, 5, "read through fd 0");
 	close(fd);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		long b = bad[i];
 
-		expect_eq(fmt("read(fd %ld)", b),
-			  __syscall3(SYS_read, b, buf, 1), -EBADF);
-		expect_eq(fmt("write(fd %ld)", b),
-			  __syscall3(SYS_write, b, "x", 1), -EBADF);
-		expect_eq(fmt("close(fd %ld)", b), __syscall1(SYS_close, b),
-			  -EBADF);
-		expect_eq(fmt("fstat(fd %ld)", b),
-			  __syscall2(SYS_fstat, b, &ks), -EBADF);
-		expect_eq(fmt("lseek(fd %ld)", b),
-			  __syscall3(SYS_lseek, b, 0, ABI_SEEK_SET), -EBADF);
-		expect_eq(fmt("getdents64(fd %ld)", b),
-			  __syscall3(SYS_getdents64, b, buf, sizeof(buf)),
-			  -EBADF);
+		expect_errno(__syscall3(SYS_read, b, buf, 1), -EBADF,
+			     "read(fd %ld)", b);
+		expect_errno(__syscall3(SYS_write, b, "x", 1), -EBADF,
+			     "write(fd %ld)", b);
+		expect_errno(__syscall1(SYS_close, b), -EBADF, "close(fd %ld)",
+			     b);
+		expect_errno(__syscall2(SYS_fstat, b, &ks), -EBADF,
+			     "fstat(fd %ld)", b);
+		expect_errno(__syscall3(SYS_lseek, b, 0, ABI_SEEK_SET), -EBADF,
+			     "lseek(fd %ld)", b);
+		expect_errno(__syscall3(SYS_getdents64, b, buf, sizeof(buf)),
+			     -EBADF, "getdents64(fd %ld)", b);
 	}
 }
 
@@ -876,34 +771,36 @@ static void t_unlink(void)
 	long f0;
 	int fd;
 
-	expect_eq("make a file", file_put(p, "data", 4), 4);
-	expect_eq("unlink the file", res(unlink(p)), 0);
-	expect_eq("open after unlink", res(open(p, O_RDONLY)), -ENOENT);
-	expect_eq("stat after unlink", stat_type(p), -ENOENT);
-	expect_eq("unlink again", res(unlink(p)), -ENOENT);
-	expect_eq("unlink in a missing directory", res(unlink("/tmp/ut-no/x")),
-		  -ENOENT);
-	expect_eq("unlink with a file as a directory", res(unlink(HELLO "/x")),
-		  -ENOTDIR);
-	expect_eq("unlinkat with a bad flag",
-		  __syscall3(SYS_unlinkat, ABI_AT_FDCWD, p, 0x1), -EINVAL);
+	expect_eq(file_put(p, "data", 4), 4, "make a file");
+	expect_eq(res(unlink(p)), 0, "unlink the file");
+	expect_errno(res(open(p, O_RDONLY)), -ENOENT, "open after unlink");
+	expect_errno(stat_type(p), -ENOENT, "stat after unlink");
+	expect_errno(res(unlink(p)), -ENOENT, "unlink again");
+	expect_errno(res(unlink("/tmp/ut-no/x")), -ENOENT,
+		     "unlink in a missing directory");
+	expect_errno(res(unlink(HELLO "/x")), -ENOTDIR,
+		     "unlink with a file as a directory");
+	expect_errno(__syscall3(SYS_unlinkat, ABI_AT_FDCWD, p, 0x1), -EINVAL,
+		     "unlinkat with a bad flag");
 
 	/* directories */
-	expect_eq("mkdir", res(mkdir(d, 0755)), 0);
-	expect_eq("unlink a directory", res(unlink(d)), -EISDIR);
-	expect_eq("make a file in it", file_put("/tmp/ut-uldir/f", "x", 1), 1);
-	expect_eq("rmdir a non-empty directory", res(rmdir(d)), -ENOTEMPTY);
-	expect_eq("rmdir a file", res(rmdir("/tmp/ut-uldir/f")), -ENOTDIR);
-	expect_eq("unlink file/", res(unlink("/tmp/ut-uldir/f/")), -ENOTDIR);
-	expect_eq("rmdir dir/.", res(rmdir("/tmp/ut-uldir/.")), -EINVAL);
-	expect_eq("rmdir dir/..", res(rmdir("/tmp/ut-uldir/..")), -ENOTEMPTY);
-	expect_eq("rmdir /", res(rmdir("/")), -EBUSY);
-	expect_eq("unlink /", res(unlink("/")), -EISDIR);
-	expect_eq("rmdir missing", res(rmdir("/tmp/ut-uldir/nope")), -ENOENT);
-	expect_eq("unlink the file in it", res(unlink("/tmp/ut-uldir/f")), 0);
-	expect_eq("rmdir the empty directory", res(rmdir(d)), 0);
-	expect_eq("stat after rmdir", stat_type(d), -ENOENT);
-	expect_eq("rmdir again", res(rmdir(d)), -ENOENT);
+	expect_eq(res(mkdir(d, 0755)), 0, "mkdir");
+	expect_errno(res(unlink(d)), -EISDIR, "unlink a directory");
+	expect_eq(file_put("/tmp/ut-uldir/f", "x", 1), 1, "make a file in it");
+	expect_errno(res(rmdir(d)), -ENOTEMPTY, "rmdir a non-empty directory");
+	expect_errno(res(rmdir("/tmp/ut-uldir/f")), -ENOTDIR, "rmdir a file");
+	expect_errno(res(unlink("/tmp/ut-uldir/f/")), -ENOTDIR, "unlink file/");
+	expect_errno(res(rmdir("/tmp/ut-uldir/.")), -EINVAL, "rmdir dir/.");
+	expect_errno(res(rmdir("/tmp/ut-uldir/..")), -ENOTEMPTY,
+		     "rmdir dir/..");
+	expect_errno(res(rmdir("/")), -EBUSY, "rmdir /");
+	expect_errno(res(unlink("/")), -EISDIR, "unlink /");
+	expect_errno(res(rmdir("/tmp/ut-uldir/nope")), -ENOENT,
+		     "rmdir missing");
+	expect_eq(res(unlink("/tmp/ut-uldir/f")), 0, "unlink the file in it");
+	expect_eq(res(rmdir(d)), 0, "rmdir the empty directory");
+	expect_errno(stat_type(d), -ENOENT, "stat after rmdir");
+	expect_errno(res(rmdir(d)), -ENOENT, "rmdir again");
 
 	/* unlink while open: the data stays readable until the last close,
 	 * then its pages are freed */
@@ -911,23 +808,23 @@ static void t_unlink(void)
 		data[i] = i * 13 + i / 4096;
 	f0 = free_pages();
 	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (!expect_ge("open", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open"))
 		return;
-	expect_eq("write", res(write(fd, data, sizeof(data))), sizeof(data));
-	expect_eq("unlink the open file", res(unlink(p)), 0);
-	expect_eq("the name is gone", stat_type(p), -ENOENT);
-	expect_eq("lseek the unlinked file", res(lseek(fd, 0, SEEK_SET)), 0);
-	expect_eq("read the unlinked file", res(read(fd, back, sizeof(back))),
-		  sizeof(back));
-	expect_mem("unlinked file content", back, data, sizeof(data));
-	expect_eq("write to the unlinked file", res(write(fd, "more", 4)), 4);
-	expect_eq("size of the unlinked file", fd_size(fd), sizeof(data) + 4);
-	expect_eq("a new file of the same name", file_put(p, "new", 3), 3);
-	expect_eq("the new file is separate", stat_size(p), 3);
-	expect_eq("unlink the new file", res(unlink(p)), 0);
-	expect_true("the unlinked file still holds pages", free_pages() < f0);
-	expect_eq("close the unlinked file", res(close(fd)), 0);
-	expect_eq("free pages after the last close", free_pages(), f0);
+	expect_eq(res(write(fd, data, sizeof(data))), sizeof(data), "write");
+	expect_eq(res(unlink(p)), 0, "unlink the open file");
+	expect_errno(stat_type(p), -ENOENT, "the name is gone");
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "lseek the unlinked file");
+	expect_eq(res(read(fd, back, sizeof(back))), sizeof(back),
+		  "read the unlinked file");
+	expect_mem(back, data, sizeof(data), "unlinked file content");
+	expect_eq(res(write(fd, "more", 4)), 4, "write to the unlinked file");
+	expect_eq(fd_size(fd), sizeof(data) + 4, "size of the unlinked file");
+	expect_eq(file_put(p, "new", 3), 3, "a new file of the same name");
+	expect_eq(stat_size(p), 3, "the new file is separate");
+	expect_eq(res(unlink(p)), 0, "unlink the new file");
+	expect_true(free_pages() < f0, "the unlinked file still holds pages");
+	expect_eq(res(close(fd)), 0, "close the unlinked file");
+	expect_eq(free_pages(), f0, "free pages after the last close");
 }
 
 /* ---- mkdir ---- */
@@ -936,31 +833,31 @@ static void t_mkdir(void)
 {
 	const char *d = "/tmp/ut-mk";
 
-	expect_eq("mkdir", res(mkdir(d, 0755)), 0);
-	expect_eq("mkdir made a directory", stat_type(d), S_IFDIR);
-	expect_eq("mkdir again", res(mkdir(d, 0755)), -EEXIST);
-	expect_eq("mkdir nested", res(mkdir("/tmp/ut-mk/a", 0755)), 0);
-	expect_eq("mkdir nested 2", res(mkdir("/tmp/ut-mk/a/b", 0755)), 0);
-	expect_eq("mkdir with a trailing slash",
-		  res(mkdir("/tmp/ut-mk/c/", 0755)), 0);
-	expect_eq("file in nested dir", file_put("/tmp/ut-mk/a/b/f", "x", 1),
-		  1);
-	expect_eq("mkdir over a file", res(mkdir("/tmp/ut-mk/a/b/f", 0755)),
-		  -EEXIST);
-	expect_eq("mkdir with a missing parent",
-		  res(mkdir("/tmp/ut-mk/nope/x", 0755)), -ENOENT);
-	expect_eq("mkdir with a file as parent",
-		  res(mkdir("/tmp/ut-mk/a/b/f/x", 0755)), -ENOTDIR);
-	expect_eq("mkdir /", res(mkdir("/", 0755)), -EEXIST);
-	expect_eq("mkdir /tmp", res(mkdir("/tmp", 0755)), -EEXIST);
-	expect_eq("mkdir /tmp/.", res(mkdir("/tmp/.", 0755)), -EEXIST);
-	expect_eq("rmdir a/b non-empty", res(rmdir("/tmp/ut-mk/a/b")),
-		  -ENOTEMPTY);
-	expect_eq("unlink a/b/f", res(unlink("/tmp/ut-mk/a/b/f")), 0);
-	expect_eq("rmdir a/b", res(rmdir("/tmp/ut-mk/a/b")), 0);
-	expect_eq("rmdir a", res(rmdir("/tmp/ut-mk/a")), 0);
-	expect_eq("rmdir c", res(rmdir("/tmp/ut-mk/c")), 0);
-	expect_eq("rmdir", res(rmdir(d)), 0);
+	expect_eq(res(mkdir(d, 0755)), 0, "mkdir");
+	expect_eq(stat_type(d), S_IFDIR, "mkdir made a directory");
+	expect_errno(res(mkdir(d, 0755)), -EEXIST, "mkdir again");
+	expect_eq(res(mkdir("/tmp/ut-mk/a", 0755)), 0, "mkdir nested");
+	expect_eq(res(mkdir("/tmp/ut-mk/a/b", 0755)), 0, "mkdir nested 2");
+	expect_eq(res(mkdir("/tmp/ut-mk/c/", 0755)), 0,
+		  "mkdir with a trailing slash");
+	expect_eq(file_put("/tmp/ut-mk/a/b/f", "x", 1), 1,
+		  "file in nested dir");
+	expect_errno(res(mkdir("/tmp/ut-mk/a/b/f", 0755)), -EEXIST,
+		     "mkdir over a file");
+	expect_errno(res(mkdir("/tmp/ut-mk/nope/x", 0755)), -ENOENT,
+		     "mkdir with a missing parent");
+	expect_errno(res(mkdir("/tmp/ut-mk/a/b/f/x", 0755)), -ENOTDIR,
+		     "mkdir with a file as parent");
+	expect_errno(res(mkdir("/", 0755)), -EEXIST, "mkdir /");
+	expect_errno(res(mkdir("/tmp", 0755)), -EEXIST, "mkdir /tmp");
+	expect_errno(res(mkdir("/tmp/.", 0755)), -EEXIST, "mkdir /tmp/.");
+	expect_errno(res(rmdir("/tmp/ut-mk/a/b")), -ENOTEMPTY,
+		     "rmdir a/b non-empty");
+	expect_eq(res(unlink("/tmp/ut-mk/a/b/f")), 0, "unlink a/b/f");
+	expect_eq(res(rmdir("/tmp/ut-mk/a/b")), 0, "rmdir a/b");
+	expect_eq(res(rmdir("/tmp/ut-mk/a")), 0, "rmdir a");
+	expect_eq(res(rmdir("/tmp/ut-mk/c")), 0, "rmdir c");
+	expect_eq(res(rmdir(d)), 0, "rmdir");
 }
 
 /* ---- directory listing ---- */
@@ -978,14 +875,14 @@ static void t_dirlist(void)
 	long r, total, reclen;
 	DIR *dir;
 
-	if (!expect_eq("mkdir", res(mkdir(d, 0755)), 0))
+	if (!expect_eq(res(mkdir(d, 0755)), 0, "mkdir"))
 		return;
-	expect_eq("make a", file_put("/tmp/ut-dl/a", "a", 1), 1);
-	expect_eq("make bb", file_put("/tmp/ut-dl/bb", "bb", 2), 2);
-	expect_eq("make c", res(mkdir("/tmp/ut-dl/c", 0755)), 0);
+	expect_eq(file_put("/tmp/ut-dl/a", "a", 1), 1, "make a");
+	expect_eq(file_put("/tmp/ut-dl/bb", "bb", 2), 2, "make bb");
+	expect_eq(res(mkdir("/tmp/ut-dl/c", 0755)), 0, "make c");
 
 	dir = opendir(d);
-	if (expect_true("opendir", dir != NULL)) {
+	if (expect_true(dir != NULL, "opendir")) {
 		while ((e = readdir(dir))) {
 			for (n = 0; n < 5; n++)
 				if (!strcmp(e->d_name, names[n]))
@@ -995,96 +892,93 @@ static void t_dirlist(void)
 				continue;
 			}
 			seen[n]++;
-			expect_eq(fmt("d_type of %s", names[n]), e->d_type,
-				  types[n]);
+			expect_eq(e->d_type, types[n], "d_type of %s",
+				  names[n]);
 		}
 		closedir(dir);
 	}
 	for (n = 0; n < 5; n++)
-		expect_eq(fmt("readdir finds \"%s\" once", names[n]), seen[n],
-			  1);
-	expect_eq("readdir finds nothing else", other, 0);
-	expect_eq("opendir of a file", dir_count(HELLO, NULL, NULL), -ENOTDIR);
-	expect_eq("opendir of a missing directory",
-		  dir_count("/tmp/ut-dl/none", NULL, NULL), -ENOENT);
-	expect_eq("/ has bin", dir_count("/", "bin", &dtype), 1);
-	expect_eq("/bin is DT_DIR", dtype, DT_DIR);
-	expect_eq("/ has data", dir_count("/", "data", NULL), 1);
-	expect_eq("/ has tmp", dir_count("/", "tmp", NULL), 1);
-	expect_eq("/bin has utests", dir_count("/bin", "utests", &dtype), 1);
-	expect_eq("/bin/utests is DT_REG", dtype, DT_REG);
-	expect_eq("/dev has console", dir_count("/dev", "console", &dtype), 1);
-	expect_eq("/dev/console is DT_CHR", dtype, DT_CHR);
+		expect_eq(seen[n], 1, "readdir finds \"%s\" once", names[n]);
+	expect_eq(other, 0, "readdir finds nothing else");
+	expect_errno(dir_count(HELLO, NULL, NULL), -ENOTDIR,
+		     "opendir of a file");
+	expect_errno(dir_count("/tmp/ut-dl/none", NULL, NULL), -ENOENT,
+		     "opendir of a missing directory");
+	expect_eq(dir_count("/", "bin", &dtype), 1, "/ has bin");
+	expect_eq(dtype, DT_DIR, "/bin is DT_DIR");
+	expect_eq(dir_count("/", "data", NULL), 1, "/ has data");
+	expect_eq(dir_count("/", "tmp", NULL), 1, "/ has tmp");
+	expect_eq(dir_count("/bin", "utests", &dtype), 1, "/bin has utests");
+	expect_eq(dtype, DT_REG, "/bin/utests is DT_REG");
+	expect_eq(dir_count("/dev", "console", &dtype), 1, "/dev has console");
+	expect_eq(dtype, DT_CHR, "/dev/console is DT_CHR");
 
 	/* raw getdents64 */
 	fd = open(d, O_RDONLY | O_DIRECTORY);
-	if (!expect_ge("open the directory", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open the directory"))
 		goto out;
-	expect_eq("getdents64 with an 8-byte buffer",
-		  __syscall3(SYS_getdents64, fd, buf, 8), -EINVAL);
-	expect_eq("getdents64 with a 0-byte buffer",
-		  __syscall3(SYS_getdents64, fd, buf, 0), -EINVAL);
+	expect_errno(__syscall3(SYS_getdents64, fd, buf, 8), -EINVAL,
+		     "getdents64 with an 8-byte buffer");
+	expect_errno(__syscall3(SYS_getdents64, fd, buf, 0), -EINVAL,
+		     "getdents64 with a 0-byte buffer");
 	/* everything in one call: the records in order, each d_reclen
 	 * Linux's ALIGN(offsetof(d_name) + strlen + 1, 8), 24 for these */
 	r = __syscall3(SYS_getdents64, fd, buf, sizeof(buf));
-	expect_ge("getdents64 of everything", r, 5 * 24);
+	expect_ge(r, 5 * 24, "getdents64 of everything");
 	total = 0;
 	n = 0;
 	reclen = 0;
 	while (r > 0 && total < r && n < 5) {
 		de = (struct abi_dirent64 *)(buf + total);
-		if (!expect_eq("d_reclen is a multiple of 8", de->d_reclen % 8,
-			       0) ||
-		    !expect_ge("d_reclen", de->d_reclen, 24))
+		if (!expect_eq(de->d_reclen % 8, 0,
+			       "d_reclen is a multiple of 8") ||
+		    !expect_ge(de->d_reclen, 24, "d_reclen"))
 			break;
-		expect_eq(fmt("record %d name", n),
-			  strcmp(de->d_name, names[n]), 0);
+		expect_eq(strcmp(de->d_name, names[n]), 0, "record %d name", n);
 		if (!reclen)
 			reclen = de->d_reclen;
 		total += de->d_reclen;
 		n++;
 	}
-	expect_eq("records returned", n, 5);
-	expect_eq("bytes returned are the records'", total, r);
-	expect_eq("d_reclen of \".\" (Linux: ALIGN(19 + 2, 8))", reclen, 24);
-	expect_eq("getdents64 at the end",
-		  __syscall3(SYS_getdents64, fd, buf, sizeof(buf)), 0);
-	expect_eq("getdents64 at the end again",
-		  __syscall3(SYS_getdents64, fd, buf, sizeof(buf)), 0);
+	expect_eq(n, 5, "records returned");
+	expect_eq(total, r, "bytes returned are the records'");
+	expect_eq(reclen, 24, "d_reclen of \".\" (Linux: ALIGN(19 + 2, 8))");
+	expect_eq(__syscall3(SYS_getdents64, fd, buf, sizeof(buf)), 0,
+		  "getdents64 at the end");
+	expect_eq(__syscall3(SYS_getdents64, fd, buf, sizeof(buf)), 0,
+		  "getdents64 at the end again");
 
 	/* a buffer that holds just one record: one at a time */
-	expect_eq("lseek to 0 rewinds", res(lseek(fd, 0, SEEK_SET)), 0);
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "lseek to 0 rewinds");
 	for (n = 0; n < 5 && reclen; n++) {
 		r = __syscall3(SYS_getdents64, fd, buf, reclen);
-		if (!expect_eq(
-			    fmt("getdents64 record %d, one-record buffer", n),
-			    r, reclen))
+		if (!expect_eq(r, reclen,
+			       "getdents64 record %d, one-record buffer", n))
 			break;
 		de = (struct abi_dirent64 *)buf;
-		expect_eq(fmt("record %d name", n),
-			  strcmp(de->d_name, names[n]), 0);
+		expect_eq(strcmp(de->d_name, names[n]), 0, "record %d name", n);
 	}
-	expect_eq("getdents64 at the end, one-record buffer",
-		  __syscall3(SYS_getdents64, fd, buf, reclen), 0);
-	expect_eq("lseek to 0 rewinds again", res(lseek(fd, 0, SEEK_SET)), 0);
-	expect_eq("getdents64 with a buffer one byte short",
-		  __syscall3(SYS_getdents64, fd, buf, reclen - 1), -EINVAL);
+	expect_eq(__syscall3(SYS_getdents64, fd, buf, reclen), 0,
+		  "getdents64 at the end, one-record buffer");
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "lseek to 0 rewinds again");
+	expect_errno(__syscall3(SYS_getdents64, fd, buf, reclen - 1), -EINVAL,
+		     "getdents64 with a buffer one byte short");
 	close(fd);
 	fd = open(HELLO, O_RDONLY);
-	expect_eq("getdents64 on a file",
-		  __syscall3(SYS_getdents64, fd, buf, sizeof(buf)), -ENOTDIR);
+	expect_errno(__syscall3(SYS_getdents64, fd, buf, sizeof(buf)), -ENOTDIR,
+		     "getdents64 on a file");
 	close(fd);
-	expect_eq("getdents64 on the console",
-		  __syscall3(SYS_getdents64, 1, buf, sizeof(buf)), -ENOTDIR);
+	expect_errno(__syscall3(SYS_getdents64, 1, buf, sizeof(buf)), -ENOTDIR,
+		     "getdents64 on the console");
 
-	expect_eq("unlink a", res(unlink("/tmp/ut-dl/a")), 0);
-	expect_eq("a is no longer listed", dir_count(d, "a", NULL), 0);
-	expect_eq("4 entries left", dir_count(d, NULL, NULL), 4);
+	expect_eq(res(unlink("/tmp/ut-dl/a")), 0, "unlink a");
+	expect_eq(dir_count(d, "a", NULL), 0, "a is no longer listed");
+	expect_eq(dir_count(d, NULL, NULL), 4, "4 entries left");
 out:
 	unlink("/tmp/ut-dl/a");
 	unlink("/tmp/ut-dl/bb");
 	rmdir("/tmp/ut-dl/c");
-	expect_eq("rmdir", res(rmdir(d)), 0);
+	expect_eq(res(rmdir(d)), 0, "rmdir");
 }
 
 /* A directory removed while open: empty, nothing can be made in it. */
@@ -1096,44 +990,44 @@ static void t_rmdir_open(void)
 	int fd, pfd, n;
 	long r;
 
-	expect_eq("mkdir ut-ro", res(mkdir("/tmp/ut-ro", 0755)), 0);
-	expect_eq("mkdir ut-ro/sub", res(mkdir("/tmp/ut-ro/sub", 0755)), 0);
+	expect_eq(res(mkdir("/tmp/ut-ro", 0755)), 0, "mkdir ut-ro");
+	expect_eq(res(mkdir("/tmp/ut-ro/sub", 0755)), 0, "mkdir ut-ro/sub");
 	fd = open("/tmp/ut-ro/sub", O_RDONLY | O_DIRECTORY);
-	if (!expect_ge("open sub", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open sub"))
 		return;
-	expect_eq("rmdir the open directory", res(rmdir("/tmp/ut-ro/sub")), 0);
-	expect_eq("openat(O_CREAT) in the removed directory",
-		  res(openat(fd, "x", O_RDWR | O_CREAT, 0644)), -ENOENT);
-	expect_eq("mkdirat in the removed directory",
-		  res(mkdirat(fd, "y", 0755)), -ENOENT);
-	expect_eq("fstat the removed directory", res(fstat(fd, &st)), 0);
-	expect_eq("removed directory type", st.st_mode & S_IFMT, S_IFDIR);
-	expect_eq("removed directory st_nlink", st.st_nlink, 0);
+	expect_eq(res(rmdir("/tmp/ut-ro/sub")), 0, "rmdir the open directory");
+	expect_errno(res(openat(fd, "x", O_RDWR | O_CREAT, 0644)), -ENOENT,
+		     "openat(O_CREAT) in the removed directory");
+	expect_errno(res(mkdirat(fd, "y", 0755)), -ENOENT,
+		     "mkdirat in the removed directory");
+	expect_eq(res(fstat(fd, &st)), 0, "fstat the removed directory");
+	expect_eq(st.st_mode & S_IFMT, S_IFDIR, "removed directory type");
+	expect_eq(st.st_nlink, 0, "removed directory st_nlink");
 	r = __syscall3(SYS_getdents64, fd, buf, sizeof(buf));
 	n = 0;
 	for (long off = 0; off < r; off += de->d_reclen) {
 		de = (struct abi_dirent64 *)(buf + off);
 		if (de->d_reclen == 0)
 			break;
-		expect_true(
-			fmt("entry \"%s\" of the removed directory is . or ..",
-			    de->d_name),
-			!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."));
+		expect_true(!strcmp(de->d_name, ".") ||
+				    !strcmp(de->d_name, ".."),
+			    "entry \"%s\" of the removed directory is . or ..",
+			    de->d_name);
 		n++;
 	}
-	expect_eq("entries of the removed directory", n, 2);
+	expect_eq(n, 2, "entries of the removed directory");
 	/* remove the parent too; ".." of the open directory still names it
 	 * (Linux keeps a directory's parent alive while the child lives) */
-	expect_eq("rmdir ut-ro", res(rmdir("/tmp/ut-ro")), 0);
+	expect_eq(res(rmdir("/tmp/ut-ro")), 0, "rmdir ut-ro");
 	pfd = openat(fd, "..", O_RDONLY | O_DIRECTORY);
-	if (expect_ge("openat(removed dir, \"..\", O_DIRECTORY)", res(pfd),
-		      3)) {
-		expect_eq("fstat ..", res(fstat(pfd, &st)), 0);
-		expect_eq("removed parent type", st.st_mode & S_IFMT, S_IFDIR);
+	if (expect_ge(res(pfd), 3,
+		      "openat(removed dir, \"..\", O_DIRECTORY)")) {
+		expect_eq(res(fstat(pfd, &st)), 0, "fstat ..");
+		expect_eq(st.st_mode & S_IFMT, S_IFDIR, "removed parent type");
 		close(pfd);
 	}
-	expect_eq("close", res(close(fd)), 0);
-	expect_eq("ut-ro gone", stat_type("/tmp/ut-ro"), -ENOENT);
+	expect_eq(res(close(fd)), 0, "close");
+	expect_errno(stat_type("/tmp/ut-ro"), -ENOENT, "ut-ro gone");
 }
 
 /* ---- EMFILE ---- */
@@ -1150,28 +1044,27 @@ static void t_emfile(void)
 			break;
 		fds[n++] = r;
 	}
-	expect_eq("open with every fd in use", r, -EMFILE);
-	expect_eq("files opened (fds 3..31)", n, NOFILE - 3);
+	expect_errno(r, -EMFILE, "open with every fd in use");
+	expect_eq(n, NOFILE - 3, "files opened (fds 3..31)");
 	for (int i = 0; i < n; i++)
-		if (!expect_eq(fmt("open %d gives the lowest fd", i), fds[i],
-			       3 + i))
+		if (!expect_eq(fds[i], 3 + i, "open %d gives the lowest fd", i))
 			break;
-	expect_eq("open a directory with every fd in use",
-		  res(open("/tmp", O_RDONLY)), -EMFILE);
+	expect_errno(res(open("/tmp", O_RDONLY)), -EMFILE,
+		     "open a directory with every fd in use");
 	/* Linux takes the fd before looking up the path: nothing is made */
-	expect_eq("open(O_CREAT) with every fd in use",
-		  res(open("/tmp/ut-emfile", O_RDWR | O_CREAT, 0644)), -EMFILE);
-	expect_eq("O_CREAT with EMFILE made no file",
-		  stat_type("/tmp/ut-emfile"), -ENOENT);
+	expect_errno(res(open("/tmp/ut-emfile", O_RDWR | O_CREAT, 0644)),
+		     -EMFILE, "open(O_CREAT) with every fd in use");
+	expect_errno(stat_type("/tmp/ut-emfile"), -ENOENT,
+		     "O_CREAT with EMFILE made no file");
 	unlink("/tmp/ut-emfile");
 	if (n > 10) {
-		expect_eq("close one", res(close(fds[10])), 0);
-		expect_eq("open takes the freed fd", res(open(HELLO, O_RDONLY)),
-			  fds[10]);
+		expect_eq(res(close(fds[10])), 0, "close one");
+		expect_eq(res(open(HELLO, O_RDONLY)), fds[10],
+			  "open takes the freed fd");
 	}
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
-	expect_eq("open after closing all", r = res(open(HELLO, O_RDONLY)), 3);
+	expect_eq(r = res(open(HELLO, O_RDONLY)), 3, "open after closing all");
 	if (r >= 0)
 		close(r);
 }
@@ -1189,59 +1082,58 @@ static void t_bigfile(void)
 	int fd;
 
 	w = sbrk(2 * BIG);
-	if (!expect_true("sbrk the buffers", w != (void *)-1))
+	if (!expect_true(w != (void *)-1, "sbrk the buffers"))
 		return;
 	r = w + BIG;
 	for (long i = 0; i < BIG; i++)
 		w[i] = (i * 7 + i / 251) & 0xff;
 	f0 = free_pages();
 	fd = open(p, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (!expect_ge("open", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open"))
 		goto out;
 	for (off = 0; off < BIG; off += n) {
 		chunk = BIG - off < 1237 ? BIG - off : 1237;
 		n = res(write(fd, w + off, chunk));
-		if (!expect_eq(fmt("write of %ld at %ld", chunk, off), n,
-			       chunk))
+		if (!expect_eq(n, chunk, "write of %ld at %ld", chunk, off))
 			break;
 	}
-	expect_eq("size after writing", fd_size(fd), BIG);
+	expect_eq(fd_size(fd), BIG, "size after writing");
 	f1 = free_pages();
-	expect_ge("pages used by the file", f0 - f1, BIG / PAGE);
-	expect_eq("lseek 0", res(lseek(fd, 0, SEEK_SET)), 0);
+	expect_ge(f0 - f1, BIG / PAGE, "pages used by the file");
+	expect_eq(res(lseek(fd, 0, SEEK_SET)), 0, "lseek 0");
 	memset(r, 0, BIG);
 	for (off = 0; off < BIG; off += n) {
 		n = res(read(fd, r + off, 4099));
-		if (!expect_ge(fmt("read at %ld", off), n, 1))
+		if (!expect_ge(n, 1, "read at %ld", off))
 			break;
 	}
-	expect_eq("bytes read back", off, BIG);
-	expect_mem("content read back", r, w, BIG);
-	expect_eq("lseek to the middle", res(lseek(fd, 150001, SEEK_SET)),
-		  150001);
-	expect_eq("read in the middle", res(read(fd, r, 10000)), 10000);
-	expect_mem("content in the middle", r, w + 150001, 10000);
-	expect_eq("one read of all of it", read_at(fd, r, BIG, 0), BIG);
+	expect_eq(off, BIG, "bytes read back");
+	expect_mem(r, w, BIG, "content read back");
+	expect_eq(res(lseek(fd, 150001, SEEK_SET)), 150001,
+		  "lseek to the middle");
+	expect_eq(res(read(fd, r, 10000)), 10000, "read in the middle");
+	expect_mem(r, w + 150001, 10000, "content in the middle");
+	expect_eq(read_at(fd, r, BIG, 0), BIG, "one read of all of it");
 	close(fd);
 
 	/* O_TRUNC gives the pages back */
 	fd = open(p, O_RDWR | O_TRUNC);
-	expect_eq("size after O_TRUNC", fd_size(fd), 0);
-	expect_eq("free pages after O_TRUNC", free_pages(), f0);
+	expect_eq(fd_size(fd), 0, "size after O_TRUNC");
+	expect_eq(free_pages(), f0, "free pages after O_TRUNC");
 
 	/* the 1 GiB file size limit of the memory FS (fs.c) */
-	expect_eq("lseek to 1 GiB - 1",
-		  res(lseek(fd, (1L << 30) - 1, SEEK_SET)), (1L << 30) - 1);
-	expect_eq("write across 1 GiB is short", res(write(fd, "ab", 2)), 1);
-	expect_eq("size is 1 GiB", fd_size(fd), 1L << 30);
-	expect_eq("write at 1 GiB", res(write(fd, "c", 1)), -EFBIG);
-	expect_eq("read the last byte", read_at(fd, &c, 1, (1L << 30) - 1), 1);
-	expect_eq("last byte", c, 'a');
-	expect_eq("read in the hole", read_at(fd, &c, 1, 12345), 1);
-	expect_eq("hole byte", c, 0);
+	expect_eq(res(lseek(fd, (1L << 30) - 1, SEEK_SET)), (1L << 30) - 1,
+		  "lseek to 1 GiB - 1");
+	expect_eq(res(write(fd, "ab", 2)), 1, "write across 1 GiB is short");
+	expect_eq(fd_size(fd), 1L << 30, "size is 1 GiB");
+	expect_errno(res(write(fd, "c", 1)), -EFBIG, "write at 1 GiB");
+	expect_eq(read_at(fd, &c, 1, (1L << 30) - 1), 1, "read the last byte");
+	expect_eq(c, 'a', "last byte");
+	expect_eq(read_at(fd, &c, 1, 12345), 1, "read in the hole");
+	expect_eq(c, 0, "hole byte");
 	close(fd);
-	expect_eq("unlink", res(unlink(p)), 0);
-	expect_eq("free pages after unlink", free_pages(), f0);
+	expect_eq(res(unlink(p)), 0, "unlink");
+	expect_eq(free_pages(), f0, "free pages after unlink");
 out:
 	sbrk(-2 * BIG);
 }
@@ -1255,36 +1147,35 @@ static void t_fsfull(void)
 	int fd;
 
 	buf = sbrk(MIB);
-	if (!expect_true("sbrk", buf != (void *)-1))
+	if (!expect_true(buf != (void *)-1, "sbrk"))
 		return;
 	memset(buf, 0x5a, MIB);
 	f0 = free_pages();
 	fd = open("/tmp/ut-full", O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (!expect_ge("open", res(fd), 3))
+	if (!expect_ge(res(fd), 3, "open"))
 		goto out;
 	/* unlinked first: with memory full, path names cannot be copied in */
-	expect_eq("unlink while open", res(unlink("/tmp/ut-full")), 0);
+	expect_eq(res(unlink("/tmp/ut-full")), 0, "unlink while open");
 	while (total < (4L << 30)) {
 		r = res(write(fd, buf, MIB));
 		if (r <= 0)
 			break;
 		total += r;
 	}
-	expect_eq("write with memory full", r, -ENOSPC);
-	expect_ge("bytes written before ENOSPC", total, 16 * MIB);
+	expect_errno(r, -ENOSPC, "write with memory full");
+	expect_ge(total, 16 * MIB, "bytes written before ENOSPC");
 	f1 = free_pages();
-	expect_range("free pages with memory full", f1, 0, 16);
-	expect_eq("spawn with memory full", spawn_self("child-exit", "0", NULL),
-		  -ENOMEM);
-	expect_eq("getpid with memory full", getpid() > 0, 1);
-	expect_eq("iocore_ping with memory full", res(iocore_ping(1)), 1);
-	expect_ge("clock_gettime with memory full", mono_ns(), 0);
-	expect_eq("read back with memory full",
-		  read_at(fd, back, sizeof(back), total - sizeof(back)),
-		  sizeof(back));
-	expect_eq("data read back", back[0], 0x5a);
-	expect_eq("close", res(close(fd)), 0);
-	expect_eq("free pages after the close", free_pages(), f0);
+	expect_range(f1, 0, 16, "free pages with memory full");
+	expect_errno(spawn_self("child-exit", "0", NULL), -ENOMEM,
+		     "spawn with memory full");
+	expect_eq(getpid() > 0, 1, "getpid with memory full");
+	expect_eq(res(iocore_ping(1)), 1, "iocore_ping with memory full");
+	expect_ge(mono_ns(), 0, "clock_gettime with memory full");
+	expect_eq(read_at(fd, back, sizeof(back), total - sizeof(back)),
+		  sizeof(back), "read back with memory full");
+	expect_eq(back[0], 0x5a, "data read back");
+	expect_eq(res(close(fd)), 0, "close");
+	expect_eq(free_pages(), f0, "free pages after the close");
 out:
 	sbrk(-MIB);
 }
@@ -1295,7 +1186,7 @@ static void t_inodes(void)
 	long r = 0, pid;
 	int n;
 
-	if (!expect_eq("mkdir", res(mkdir("/tmp/ut-ino", 0755)), 0))
+	if (!expect_eq(res(mkdir("/tmp/ut-ino", 0755)), 0, "mkdir"))
 		return;
 	for (n = 0; n < 4000; n++) {
 		snprintf(name, sizeof(name), "/tmp/ut-ino/f%d", n);
@@ -1304,23 +1195,23 @@ static void t_inodes(void)
 			break;
 		close(r);
 	}
-	expect_eq("create with no free inode", r, -ENOSPC);
-	expect_range("files made before ENOSPC", n, 100, 4000 - 1);
-	expect_eq("mkdir with no free inode", res(mkdir("/tmp/ut-ino/d", 0755)),
-		  -ENOSPC);
-	expect_eq("the failed create left no name",
-		  stat_type(fmt("/tmp/ut-ino/f%d", n)), -ENOENT);
+	expect_errno(r, -ENOSPC, "create with no free inode");
+	expect_range(n, 100, 4000 - 1, "files made before ENOSPC");
+	expect_errno(res(mkdir("/tmp/ut-ino/d", 0755)), -ENOSPC,
+		     "mkdir with no free inode");
+	expect_errno(stat_type(ktest_fmt("/tmp/ut-ino/f%d", n)), -ENOENT,
+		     "the failed create left no name");
 	pid = spawn_self("child-exit", "0", NULL);
-	expect_status("spawn with no free inode", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(0, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(0, 0),
+		      "spawn with no free inode");
 	for (int i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "/tmp/ut-ino/f%d", i);
-		if (!expect_eq(fmt("unlink %s", name), res(unlink(name)), 0))
+		if (!expect_eq(res(unlink(name)), 0, "unlink %s", name))
 			break;
 	}
-	expect_eq("rmdir", res(rmdir("/tmp/ut-ino")), 0);
+	expect_eq(res(rmdir("/tmp/ut-ino")), 0, "rmdir");
 	r = res(open("/tmp/ut-ino2", O_WRONLY | O_CREAT | O_EXCL, 0644));
-	expect_ge("create after freeing the inodes", r, 3);
+	expect_ge(r, 3, "create after freeing the inodes");
 	if (r >= 0)
 		close(r);
 	unlink("/tmp/ut-ino2");
@@ -1356,13 +1247,13 @@ static void t_spawn_elf(void)
 	uint64_t v64;
 
 	n = stat_size("/bin/echo");
-	if (!expect_ge("size of /bin/echo", n, 1000))
+	if (!expect_ge(n, 1000, "size of /bin/echo"))
 		return;
 	img = sbrk(2 * n);
-	if (!expect_true("sbrk", img != (void *)-1))
+	if (!expect_true(img != (void *)-1, "sbrk"))
 		return;
 	elf_copy = img + n;
-	expect_eq("read /bin/echo", file_get("/bin/echo", img, n), n);
+	expect_eq(file_get("/bin/echo", img, n), n, "read /bin/echo");
 	memcpy(hdr, img, 64);
 	memcpy(&phoff, hdr + 32, 8);
 	phnum = hdr[56] | hdr[57] << 8;
@@ -1373,59 +1264,60 @@ static void t_spawn_elf(void)
 			break;
 		}
 	}
-	if (!expect_ge("a PT_LOAD in /bin/echo", ld, 0))
+	if (!expect_ge(ld, 0, "a PT_LOAD in /bin/echo"))
 		return;
 	f0 = free_pages();
-	expect_status("a copy of /bin/echo runs",
-		      spawn_variant(img, n, 0, NULL, 0), ABI_W_EXITCODE(0, 0));
-	expect_eq("empty file", spawn_variant(img, 0, 0, NULL, 0), -ENOEXEC);
-	expect_eq("truncated to 40 bytes", spawn_variant(img, 40, 0, NULL, 0),
-		  -ENOEXEC);
-	expect_eq("truncated to 64 bytes (no program headers)",
-		  spawn_variant(img, 64, 0, NULL, 0), -ENOEXEC);
-	expect_eq("truncated after the program headers",
-		  spawn_variant(img, phoff + 56 * phnum, 0, NULL, 0), -ENOEXEC);
-	expect_eq("truncated in the middle",
-		  spawn_variant(img, n / 2, 0, NULL, 0), -ENOEXEC);
-	expect_eq("bad magic", spawn_variant(img, n, 1, "X", 1), -ENOEXEC);
-	expect_eq("32-bit class", spawn_variant(img, n, 4, "\1", 1), -ENOEXEC);
-	expect_eq("big-endian", spawn_variant(img, n, 5, "\2", 1), -ENOEXEC);
+	expect_status(spawn_variant(img, n, 0, NULL, 0), ABI_W_EXITCODE(0, 0),
+		      "a copy of /bin/echo runs");
+	expect_errno(spawn_variant(img, 0, 0, NULL, 0), -ENOEXEC, "empty file");
+	expect_errno(spawn_variant(img, 40, 0, NULL, 0), -ENOEXEC,
+		     "truncated to 40 bytes");
+	expect_errno(spawn_variant(img, 64, 0, NULL, 0), -ENOEXEC,
+		     "truncated to 64 bytes (no program headers)");
+	expect_errno(spawn_variant(img, phoff + 56 * phnum, 0, NULL, 0),
+		     -ENOEXEC, "truncated after the program headers");
+	expect_errno(spawn_variant(img, n / 2, 0, NULL, 0), -ENOEXEC,
+		     "truncated in the middle");
+	expect_errno(spawn_variant(img, n, 1, "X", 1), -ENOEXEC, "bad magic");
+	expect_errno(spawn_variant(img, n, 4, "\1", 1), -ENOEXEC,
+		     "32-bit class");
+	expect_errno(spawn_variant(img, n, 5, "\2", 1), -ENOEXEC, "big-endian");
 	v16 = 62; /* x86-64 */
-	expect_eq("e_machine x86-64", spawn_variant(img, n, 18, &v16, 2),
-		  -ENOEXEC);
+	expect_errno(spawn_variant(img, n, 18, &v16, 2), -ENOEXEC,
+		     "e_machine x86-64");
 	v16 = 0;
-	expect_eq("e_phnum 0", spawn_variant(img, n, 56, &v16, 2), -ENOEXEC);
+	expect_errno(spawn_variant(img, n, 56, &v16, 2), -ENOEXEC, "e_phnum 0");
 	v16 = 40;
-	expect_eq("e_phentsize 40", spawn_variant(img, n, 54, &v16, 2),
-		  -ENOEXEC);
+	expect_errno(spawn_variant(img, n, 54, &v16, 2), -ENOEXEC,
+		     "e_phentsize 40");
 	v64 = 0;
-	expect_eq("e_entry 0", spawn_variant(img, n, 24, &v64, 8), -ENOEXEC);
+	expect_errno(spawn_variant(img, n, 24, &v64, 8), -ENOEXEC, "e_entry 0");
 	v64 = KADDR;
-	expect_eq("e_entry in the kernel", spawn_variant(img, n, 24, &v64, 8),
-		  -ENOEXEC);
+	expect_errno(spawn_variant(img, n, 24, &v64, 8), -ENOEXEC,
+		     "e_entry in the kernel");
 	v64 = 1L << 40;
-	expect_eq("e_phoff past the end", spawn_variant(img, n, 32, &v64, 8),
-		  -ENOEXEC);
+	expect_errno(spawn_variant(img, n, 32, &v64, 8), -ENOEXEC,
+		     "e_phoff past the end");
 	v64 = KADDR;
-	expect_eq("PT_LOAD at a kernel address",
-		  spawn_variant(img, n, ld + 16, &v64, 8), -ENOEXEC);
+	expect_errno(spawn_variant(img, n, ld + 16, &v64, 8), -ENOEXEC,
+		     "PT_LOAD at a kernel address");
 	v64 = 0;
-	expect_eq("PT_LOAD at address 0",
-		  spawn_variant(img, n, ld + 16, &v64, 8), -ENOEXEC);
+	expect_errno(spawn_variant(img, n, ld + 16, &v64, 8), -ENOEXEC,
+		     "PT_LOAD at address 0");
 	v64 = -4096UL;
-	expect_eq("PT_LOAD wrapping around",
-		  spawn_variant(img, n, ld + 40, &v64, 8), -ENOEXEC);
+	expect_errno(spawn_variant(img, n, ld + 40, &v64, 8), -ENOEXEC,
+		     "PT_LOAD wrapping around");
 	v64 = 1;
-	expect_eq("p_memsz < p_filesz", spawn_variant(img, n, ld + 40, &v64, 8),
-		  -ENOEXEC);
+	expect_errno(spawn_variant(img, n, ld + 40, &v64, 8), -ENOEXEC,
+		     "p_memsz < p_filesz");
 	v64 = 1L << 40;
-	expect_eq("p_offset past the end",
-		  spawn_variant(img, n, ld + 8, &v64, 8), -ENOEXEC);
+	expect_errno(spawn_variant(img, n, ld + 8, &v64, 8), -ENOEXEC,
+		     "p_offset past the end");
 	v64 = 0x70000000;
-	expect_eq("p_memsz of 1.75 GiB",
-		  spawn_variant(img, n, ld + 40, &v64, 8), -ENOMEM);
+	expect_errno(spawn_variant(img, n, ld + 40, &v64, 8), -ENOMEM,
+		     "p_memsz of 1.75 GiB");
 	unlink("/tmp/ut-elf");
-	expect_eq("free pages after the bad ELF files", free_pages(), f0);
+	expect_eq(free_pages(), f0, "free pages after the bad ELF files");
 }
 
 static char bigarg[2][3000];
@@ -1441,28 +1333,28 @@ static void t_spawn(void)
 	int fd;
 
 	pid = res(spawn("/bin/echo", echo));
-	if (expect_ge("spawn /bin/echo", pid, 1)) {
+	if (expect_ge(pid, 1, "spawn /bin/echo")) {
 		int status = -1;
 
-		expect_eq("waitpid returns its pid",
-			  res(waitpid(pid, &status, 0)), pid);
-		expect_status("echo's status", status, ABI_W_EXITCODE(0, 0));
+		expect_eq(res(waitpid(pid, &status, 0)), pid,
+			  "waitpid returns its pid");
+		expect_status(status, ABI_W_EXITCODE(0, 0), "echo's status");
 	}
-	expect_status("spawn(path, NULL argv)", run("/bin/echo", NULL),
-		      ABI_W_EXITCODE(0, 0));
-	expect_eq("spawn a missing file", res(spawn("/bin/nonexistent", echo)),
-		  -ENOENT);
-	expect_eq("spawn in a missing directory",
-		  res(spawn("/nonexistent/echo", echo)), -ENOENT);
-	expect_eq("spawn with a file as a directory",
-		  res(spawn(HELLO "/x", echo)), -ENOTDIR);
-	expect_eq("spawn a text file", res(spawn(HELLO, echo)), -ENOEXEC);
-	expect_eq("spawn a directory", res(spawn("/bin", echo)), -EACCES);
-	expect_eq("spawn /", res(spawn("/", echo)), -EACCES);
-	expect_eq("spawn the console (not a regular file)",
-		  res(spawn("/dev/console", echo)), -EACCES);
-	expect_status("spawn via a relative path", run("bin/utests", self),
-		      ABI_W_EXITCODE(0, 0));
+	expect_status(run("/bin/echo", NULL), ABI_W_EXITCODE(0, 0),
+		      "spawn(path, NULL argv)");
+	expect_errno(res(spawn("/bin/nonexistent", echo)), -ENOENT,
+		     "spawn a missing file");
+	expect_errno(res(spawn("/nonexistent/echo", echo)), -ENOENT,
+		     "spawn in a missing directory");
+	expect_errno(res(spawn(HELLO "/x", echo)), -ENOTDIR,
+		     "spawn with a file as a directory");
+	expect_errno(res(spawn(HELLO, echo)), -ENOEXEC, "spawn a text file");
+	expect_errno(res(spawn("/bin", echo)), -EACCES, "spawn a directory");
+	expect_errno(res(spawn("/", echo)), -EACCES, "spawn /");
+	expect_errno(res(spawn("/dev/console", echo)), -EACCES,
+		     "spawn the console (not a regular file)");
+	expect_status(run("bin/utests", self), ABI_W_EXITCODE(0, 0),
+		      "spawn via a relative path");
 
 	/* argv: the child sees exactly what was passed */
 	args[0] = "utests";
@@ -1472,40 +1364,40 @@ static void t_spawn(void)
 		args[i] = argstr[i];
 	}
 	args[5] = NULL;
-	expect_status("child sees argc 5", run(SELF, args),
-		      ABI_W_EXITCODE(5, 0));
+	expect_status(run(SELF, args), ABI_W_EXITCODE(5, 0),
+		      "child sees argc 5");
 	args[5] = argstr[5];
 	args[ABI_SPAWN_ARGC_MAX] = NULL;
-	expect_status("spawn with 64 arguments", run(SELF, args),
-		      ABI_W_EXITCODE(ABI_SPAWN_ARGC_MAX, 0));
+	expect_status(run(SELF, args), ABI_W_EXITCODE(ABI_SPAWN_ARGC_MAX, 0),
+		      "spawn with 64 arguments");
 	args[ABI_SPAWN_ARGC_MAX] = argstr[ABI_SPAWN_ARGC_MAX];
 	args[ABI_SPAWN_ARGC_MAX + 1] = NULL;
-	expect_eq("spawn with 65 arguments", res(spawn(SELF, args)), -E2BIG);
+	expect_errno(res(spawn(SELF, args)), -E2BIG, "spawn with 65 arguments");
 	memset(bigarg, 'z', sizeof(bigarg));
 	bigarg[0][2999] = bigarg[1][2999] = 0;
 	args[2] = bigarg[0];
 	args[3] = bigarg[1];
 	args[4] = NULL;
-	expect_eq("spawn with 6000 bytes of arguments", res(spawn(SELF, args)),
-		  -E2BIG);
+	expect_errno(res(spawn(SELF, args)), -E2BIG,
+		     "spawn with 6000 bytes of arguments");
 	args[3] = NULL;
-	expect_status("spawn with one 2999-byte argument", run(SELF, args),
-		      ABI_W_EXITCODE(255, 0));
+	expect_status(run(SELF, args), ABI_W_EXITCODE(255, 0),
+		      "spawn with one 2999-byte argument");
 
 	/* the child inherits the fds, sharing the offset */
 	fd = open("/tmp/ut-spawn", O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (expect_ge("open", res(fd), 3)) {
+	if (expect_ge(res(fd), 3, "open")) {
 		snprintf(buf, sizeof(buf), "%d", fd);
-		expect_eq("write parent", res(write(fd, "parent", 6)), 6);
+		expect_eq(res(write(fd, "parent", 6)), 6, "write parent");
 		pid = spawn_self("child-fdwrite", buf, NULL);
 		st = pid < 0 ? pid : reap(pid);
-		expect_status("child writes to the inherited fd", st,
-			      ABI_W_EXITCODE(0, 0));
-		expect_eq("shared offset after the child's write",
-			  res(lseek(fd, 0, SEEK_CUR)), 11);
+		expect_status(st, ABI_W_EXITCODE(0, 0),
+			      "child writes to the inherited fd");
+		expect_eq(res(lseek(fd, 0, SEEK_CUR)), 11,
+			  "shared offset after the child's write");
 		memset(buf, 0, sizeof(buf));
-		expect_eq("read the file", read_at(fd, buf, 11, 0), 11);
-		expect_mem("file content", buf, "parentchild", 11);
+		expect_eq(read_at(fd, buf, 11, 0), 11, "read the file");
+		expect_mem(buf, "parentchild", 11, "file content");
 		close(fd);
 	}
 	unlink("/tmp/ut-spawn");
@@ -1519,74 +1411,84 @@ static void t_wait(void)
 	int st = -1, found[3] = {0};
 	char buf[144]; /* a Linux struct rusage */
 
-	expect_eq("waitpid(-1) with no children", res(waitpid(-1, &st, 0)),
-		  -ECHILD);
-	expect_eq("waitpid(-1, WNOHANG) with no children",
-		  res(waitpid(-1, &st, WNOHANG)), -ECHILD);
-	expect_eq("waitpid(0) with no children", res(waitpid(0, &st, 0)),
-		  -ECHILD);
-	expect_eq("waitpid(12345), not a child", res(waitpid(12345, &st, 0)),
-		  -ECHILD);
-	expect_eq("waitpid(1), not a child", res(waitpid(1, &st, 0)), -ECHILD);
-	expect_eq("waitpid(getpid())", res(waitpid(getpid(), &st, 0)), -ECHILD);
+	expect_errno(res(waitpid(-1, &st, 0)), -ECHILD,
+		     "waitpid(-1) with no children");
+	expect_errno(res(waitpid(-1, &st, WNOHANG)), -ECHILD,
+		     "waitpid(-1, WNOHANG) with no children");
+	expect_errno(res(waitpid(0, &st, 0)), -ECHILD,
+		     "waitpid(0) with no children");
+	expect_errno(res(waitpid(12345, &st, 0)), -ECHILD,
+		     "waitpid(12345), not a child");
+	expect_errno(res(waitpid(1, &st, 0)), -ECHILD,
+		     "waitpid(1), not a child");
+	expect_errno(res(waitpid(getpid(), &st, 0)), -ECHILD,
+		     "waitpid(getpid())");
 
 	pid = spawn_self("child-exit", "0", NULL);
-	if (expect_ge("spawn a child for wait4 with rusage", pid, 1)) {
+	if (expect_ge(pid, 1, "spawn a child for wait4 with rusage")) {
 		int zero = 1;
 
 		memset(buf, 0xff, sizeof(buf));
-		expect_eq("wait4 with rusage",
-			  __syscall4(SYS_wait4, pid, &st, 0, buf), pid);
+		expect_eq(__syscall4(SYS_wait4, pid, &st, 0, buf), pid,
+			  "wait4 with rusage");
 		for (size_t i = 0; i < sizeof(buf); i++)
 			zero &= buf[i] == 0;
-		expect_eq("rusage comes back zeroed (usage is not kept)", zero, 1);
+		expect_eq(zero, 1,
+			  "rusage comes back zeroed (usage is not kept)");
 	}
 
-	pid = spawn_self("child-sleep", "300", NULL);
-	if (expect_ge("spawn a sleeping child", pid, 1)) {
-		expect_eq("waitpid(pid, WNOHANG) while the child runs",
-			  res(waitpid(pid, &st, WNOHANG)), 0);
-		expect_eq("waitpid(-1, WNOHANG) while the child runs",
-			  res(waitpid(-1, &st, WNOHANG)), 0);
-		expect_eq("wait4 with bad options",
-			  __syscall4(SYS_wait4, pid, &st, 0x10000, 0), -EINVAL);
-		expect_eq("wait4 with rusage and WNOHANG while the child runs",
-			  __syscall4(SYS_wait4, pid, &st, ABI_WNOHANG, buf), 0);
-		expect_eq("waitpid(other pid) with a child",
-			  res(waitpid(pid + 1000, &st, 0)), -ECHILD);
+	unlink(GO);
+	pid = spawn_self("child-wait", GO, NULL);
+	if (expect_ge(pid, 1, "spawn a waiting child")) {
+		expect_eq(res(waitpid(pid, &st, WNOHANG)), 0,
+			  "waitpid(pid, WNOHANG) while the child runs");
+		expect_eq(res(waitpid(-1, &st, WNOHANG)), 0,
+			  "waitpid(-1, WNOHANG) while the child runs");
+		expect_errno(__syscall4(SYS_wait4, pid, &st, 0x10000, 0),
+			     -EINVAL, "wait4 with bad options");
+		expect_eq(__syscall4(SYS_wait4, pid, &st, ABI_WNOHANG, buf), 0,
+			  "wait4 with rusage and WNOHANG while the child runs");
+		expect_errno(res(waitpid(pid + 1000, &st, 0)), -ECHILD,
+			     "waitpid(other pid) with a child");
+		expect_eq(file_put(GO, "", 0), 0, "let the child go");
 		st = -1;
-		expect_eq("waitpid blocks until the child exits",
-			  res(waitpid(pid, &st, 0)), pid);
-		expect_status("status of the sleeper", st,
-			      ABI_W_EXITCODE(0, 0));
-		expect_eq("waitpid after reaping", res(waitpid(pid, &st, 0)),
-			  -ECHILD);
+		expect_eq(res(waitpid(pid, &st, 0)), pid,
+			  "waitpid blocks until the child exits");
+		expect_status(st, ABI_W_EXITCODE(0, 0),
+			      "status of the waiting child (3: never let go)");
+		expect_errno(res(waitpid(pid, &st, 0)), -ECHILD,
+			     "waitpid after reaping");
 	}
 
 	/* exit status propagation */
 	pid = spawn_self("child-exit", "7", NULL);
-	expect_status("exit(7)", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(7, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(7, 0),
+		      "exit(7)");
 	pid = spawn_self("child-exit", "0", NULL);
-	expect_status("exit(0)", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(0, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(0, 0),
+		      "exit(0)");
 	pid = spawn_self("child-exit", "255", NULL);
-	expect_status("exit(255)", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(255, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(255, 0),
+		      "exit(255)");
 	pid = spawn_self("child-exit", "300", NULL);
-	expect_status("exit(300) keeps the low 8 bits",
-		      pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(44, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(44, 0),
+		      "exit(300) keeps the low 8 bits");
 	pid = spawn_self("child-rawexit", "9", NULL);
-	expect_status("raw SYS_exit(9)", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(9, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(9, 0),
+		      "raw SYS_exit(9)");
 	pid = spawn_self("child-rawexitgroup", "10", NULL);
-	expect_status("raw SYS_exit_group(10)", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(10, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(10, 0),
+		      "raw SYS_exit_group(10)");
+	unlink(GO);
 	pid = spawn_self("child-exit", "3", NULL);
 	if (pid > 0) {
-		sleep_ms(50); /* let it become a zombie first */
-		expect_eq("wait(NULL status) for a zombie",
-			  res(waitpid(pid, NULL, 0)), pid);
+		/* WNOHANG finds the child only once it is a zombie */
+		long until = mono_ns() + GO_LIMIT_S * 1000000000L;
+
+		while (!(r = res(waitpid(pid, NULL, WNOHANG))) &&
+		       mono_ns() < until)
+			sleep_ms(1);
+		expect_eq(r, pid, "wait(NULL status) for a zombie");
 	}
 
 	/* several children: wait(-1) reaps each once */
@@ -1601,28 +1503,27 @@ static void t_wait(void)
 		for (int j = 0; j < 3; j++) {
 			if (r == pids[j]) {
 				found[j]++;
-				expect_status(fmt("status of child %d", j), st,
-					      ABI_W_EXITCODE(j + 1, 0));
+				expect_status(st, ABI_W_EXITCODE(j + 1, 0),
+					      "status of child %d", j);
 			}
 		}
 	}
 	for (int j = 0; j < 3; j++)
-		expect_eq(fmt("child %d reaped once by wait(-1)", j), found[j],
-			  1);
-	expect_eq("wait(-1) after reaping all", res(waitpid(-1, &st, 0)),
-		  -ECHILD);
+		expect_eq(found[j], 1, "child %d reaped once by wait(-1)", j);
+	expect_errno(res(waitpid(-1, &st, 0)), -ECHILD,
+		     "wait(-1) after reaping all");
 
 	/* an orphan: its parent exits before it is reaped; it is not ours */
 	pid = spawn_self("child-orphan", "/tmp/ut-orphan", NULL);
-	expect_status("the orphan's parent", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(0, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(0, 0),
+		      "the orphan's parent");
 	memset(buf, 0, sizeof(buf));
-	if (expect_ge("orphan pid file", file_get("/tmp/ut-orphan", buf, 31),
-		      1)) {
+	if (expect_ge(file_get("/tmp/ut-orphan", buf, 31), 1,
+		      "orphan pid file")) {
 		r = atol(buf);
-		expect_ge("orphan pid", r, 1);
-		expect_eq("waitpid(an orphaned grandchild)",
-			  res(waitpid(r, &st, WNOHANG)), -ECHILD);
+		expect_ge(r, 1, "orphan pid");
+		expect_errno(res(waitpid(r, &st, WNOHANG)), -ECHILD,
+			     "waitpid(an orphaned grandchild)");
 	}
 	unlink("/tmp/ut-orphan");
 }
@@ -1645,11 +1546,11 @@ static void t_kill(void)
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		long pid = spawn_self("child-fault", modes[i].mode, NULL);
 
-		expect_status(fmt("child-fault %s", modes[i].mode),
-			      pid < 0 ? pid : reap(pid),
-			      ABI_W_EXITCODE(0, modes[i].sig));
+		expect_status(pid < 0 ? pid : reap(pid),
+			      ABI_W_EXITCODE(0, modes[i].sig), "child-fault %s",
+			      modes[i].mode);
 	}
-	expect_eq("free pages after the killed children", free_pages(), f0);
+	expect_eq(free_pages(), f0, "free pages after the killed children");
 }
 
 /* ---- getpid / getppid ---- */
@@ -1661,29 +1562,29 @@ static void t_getpid(void)
 	char arg[16];
 	long cpid = -1, cppid = -1;
 
-	expect_ge("getpid", me, 1);
-	expect_eq("getpid is stable", getpid(), me);
-	expect_eq("raw getpid", __syscall0(SYS_getpid), me);
-	expect_ge("getppid", getppid(), 1);
-	expect_true("getppid != getpid", getppid() != me);
-	expect_eq("raw getppid", __syscall0(SYS_getppid), getppid());
+	expect_ge(me, 1, "getpid");
+	expect_eq(getpid(), me, "getpid is stable");
+	expect_eq(__syscall0(SYS_getpid), me, "raw getpid");
+	expect_ge(getppid(), 1, "getppid");
+	expect_true(getppid() != me, "getppid != getpid");
+	expect_eq(__syscall0(SYS_getppid), getppid(), "raw getppid");
 
 	snprintf(arg, sizeof(arg), "%ld", me);
 	unlink("/tmp/ut-ids");
 	pid = spawn_self("child-ids", arg, "/tmp/ut-ids", NULL);
-	if (!expect_ge("spawn child-ids", pid, 1))
+	if (!expect_ge(pid, 1, "spawn child-ids"))
 		return;
 	st = reap(pid);
-	expect_status("child's getppid() is our pid", st, ABI_W_EXITCODE(0, 0));
+	expect_status(st, ABI_W_EXITCODE(0, 0), "child's getppid() is our pid");
 	memset(buf, 0, sizeof(buf));
-	if (expect_ge("read the child's ids", file_get("/tmp/ut-ids", buf, 63),
-		      3))
+	if (expect_ge(file_get("/tmp/ut-ids", buf, 63), 3,
+		      "read the child's ids"))
 		sscanf(buf, "%ld %ld", &cpid, &cppid);
-	expect_eq("child's getpid() is spawn's result", cpid, pid);
-	expect_eq("child's getppid() (from its file)", cppid, me);
+	expect_eq(cpid, pid, "child's getpid() is spawn's result");
+	expect_eq(cppid, me, "child's getppid() (from its file)");
 	unlink("/tmp/ut-ids");
 	pid2 = spawn_self("child-exit", "0", NULL);
-	expect_true("a new child gets a new pid", pid2 > 0 && pid2 != pid);
+	expect_true(pid2 > 0 && pid2 != pid, "a new child gets a new pid");
 	if (pid2 > 0)
 		reap(pid2);
 }
@@ -1702,14 +1603,14 @@ static void t_eagain(void)
 			break;
 		pids[n++] = r;
 	}
-	expect_eq("spawn with the process table full", r, -EAGAIN);
-	expect_range("children spawned before EAGAIN", n, NPROC / 2, NPROC - 1);
+	expect_errno(r, -EAGAIN, "spawn with the process table full");
+	expect_range(n, NPROC / 2, NPROC - 1, "children spawned before EAGAIN");
 	for (int i = 0; i < n; i++)
-		if (!expect_status(fmt("reap child %d", i), reap(pids[i]),
-				   ABI_W_EXITCODE(0, 0)))
+		if (!expect_status(reap(pids[i]), ABI_W_EXITCODE(0, 0),
+				   "reap child %d", i))
 			break;
 	r = spawn_self("child-exit", "0", NULL);
-	expect_ge("spawn after reaping", r, 1);
+	expect_ge(r, 1, "spawn after reaping");
 	if (r > 0)
 		reap(r);
 }
@@ -1722,25 +1623,30 @@ static void t_sched(void)
 	int i;
 
 	for (i = 0; i < 100; i++)
-		if (!expect_eq("sched_yield", res(sched_yield()), 0))
+		if (!expect_eq(res(sched_yield()), 0, "sched_yield"))
 			break;
-	expect_eq("raw sched_yield", __syscall0(SYS_sched_yield), 0);
+	expect_eq(__syscall0(SYS_sched_yield), 0, "raw sched_yield");
 	pid = spawn_self("child-exit", "5", NULL);
 	for (i = 0; i < 20; i++)
-		if (!expect_eq("sched_yield with a runnable child",
-			       res(sched_yield()), 0))
+		if (!expect_eq(res(sched_yield()), 0,
+			       "sched_yield with a runnable child"))
 			break;
-	expect_status("the child ran", pid < 0 ? pid : reap(pid),
-		      ABI_W_EXITCODE(5, 0));
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(5, 0),
+		      "the child ran");
 
-	/* a child that never yields is preempted: we run before it ends */
-	pid = spawn_self("child-spin", "300", NULL);
-	if (expect_ge("spawn a spinning child", pid, 1)) {
-		expect_eq("sched_yield to the spinner", res(sched_yield()), 0);
-		expect_eq("we ran while the child spins (preemption)",
-			  res(waitpid(pid, NULL, WNOHANG)), 0);
-		expect_status("the spinner", reap(pid), ABI_W_EXITCODE(0, 0));
+	/* a child that never yields is preempted: we run while it spins
+	 * (it spins until we make GO, so we must have run) */
+	unlink(GO);
+	pid = spawn_self("child-spin", GO, NULL);
+	if (expect_ge(pid, 1, "spawn a spinning child")) {
+		expect_eq(res(sched_yield()), 0, "sched_yield to the spinner");
+		expect_eq(res(waitpid(pid, NULL, WNOHANG)), 0,
+			  "we ran while the child spins (preemption)");
+		expect_eq(file_put(GO, "", 0), 0, "stop the spinner");
+		expect_status(reap(pid), ABI_W_EXITCODE(0, 0),
+			      "the spinner (3: never stopped)");
 	}
+	unlink(GO);
 }
 
 /* ---- nanosleep and clock_gettime ---- */
@@ -1752,48 +1658,49 @@ static void t_time(void)
 	struct timeval tv;
 	long m1, m2;
 
-	expect_eq("clock_gettime(CLOCK_REALTIME)",
-		  res(clock_gettime(CLOCK_REALTIME, &ts1)), 0);
-	expect_range("tv_nsec", ts1.tv_nsec, 0, 999999999);
+	expect_eq(res(clock_gettime(CLOCK_REALTIME, &ts1)), 0,
+		  "clock_gettime(CLOCK_REALTIME)");
+	expect_range(ts1.tv_nsec, 0, 999999999, "tv_nsec");
 	m1 = mono_ns();
-	expect_ge("raw clock_gettime(CLOCK_MONOTONIC)", m1, 0);
-	expect_eq("nanosleep 20 ms", res(nanosleep(&sl, NULL)), 0);
+	expect_ge(m1, 0, "raw clock_gettime(CLOCK_MONOTONIC)");
+	expect_eq(res(nanosleep(&sl, NULL)), 0, "nanosleep 20 ms");
 	m2 = mono_ns();
-	expect_eq("clock_gettime(CLOCK_REALTIME) after",
-		  res(clock_gettime(CLOCK_REALTIME, &ts2)), 0);
-	expect_ge("CLOCK_MONOTONIC did not go backwards", m2, m1);
-	expect_true("CLOCK_MONOTONIC advanced across a 20 ms sleep", m2 > m1);
-	expect_true("CLOCK_REALTIME advanced across a 20 ms sleep",
-		    ts2.tv_sec > ts1.tv_sec || (ts2.tv_sec == ts1.tv_sec &&
-						ts2.tv_nsec > ts1.tv_nsec));
-	expect_eq("clock_gettime(99)", __syscall2(SYS_clock_gettime, 99, &kt),
-		  -EINVAL);
-	expect_eq("clock_gettime(1000)",
-		  __syscall2(SYS_clock_gettime, 1000, &kt), -EINVAL);
-	expect_eq("gettimeofday", res(gettimeofday(&tv, NULL)), 0);
-	expect_range("tv_usec", tv.tv_usec, 0, 999999);
+	expect_eq(res(clock_gettime(CLOCK_REALTIME, &ts2)), 0,
+		  "clock_gettime(CLOCK_REALTIME) after");
+	expect_ge(m2, m1, "CLOCK_MONOTONIC did not go backwards");
+	expect_ge(m2 - m1, 20 * 1000000L,
+		  "CLOCK_MONOTONIC across a 20 ms sleep (ns)");
+	expect_true(ts2.tv_sec > ts1.tv_sec || (ts2.tv_sec == ts1.tv_sec &&
+						ts2.tv_nsec > ts1.tv_nsec),
+		    "CLOCK_REALTIME advanced across a 20 ms sleep");
+	expect_errno(__syscall2(SYS_clock_gettime, 99, &kt), -EINVAL,
+		     "clock_gettime(99)");
+	expect_errno(__syscall2(SYS_clock_gettime, 1000, &kt), -EINVAL,
+		     "clock_gettime(1000)");
+	expect_eq(res(gettimeofday(&tv, NULL)), 0, "gettimeofday");
+	expect_range(tv.tv_usec, 0, 999999, "tv_usec");
 
 	req.tv_sec = 0;
 	req.tv_nsec = 1000000000;
-	expect_eq("nanosleep tv_nsec = 1e9",
-		  __syscall2(SYS_nanosleep, &req, NULL), -EINVAL);
+	expect_errno(__syscall2(SYS_nanosleep, &req, NULL), -EINVAL,
+		     "nanosleep tv_nsec = 1e9");
 	req.tv_nsec = -1;
-	expect_eq("nanosleep tv_nsec = -1",
-		  __syscall2(SYS_nanosleep, &req, NULL), -EINVAL);
+	expect_errno(__syscall2(SYS_nanosleep, &req, NULL), -EINVAL,
+		     "nanosleep tv_nsec = -1");
 	req.tv_sec = -1;
 	req.tv_nsec = 0;
-	expect_eq("nanosleep tv_sec = -1",
-		  __syscall2(SYS_nanosleep, &req, NULL), -EINVAL);
+	expect_errno(__syscall2(SYS_nanosleep, &req, NULL), -EINVAL,
+		     "nanosleep tv_sec = -1");
 	req.tv_sec = 0;
 	req.tv_nsec = 0;
-	expect_eq("nanosleep 0", __syscall2(SYS_nanosleep, &req, NULL), 0);
+	expect_eq(__syscall2(SYS_nanosleep, &req, NULL), 0, "nanosleep 0");
 	req.tv_nsec = 1000000;
 	m1 = mono_ns();
-	expect_eq("nanosleep 1 ms with rem",
-		  __syscall2(SYS_nanosleep, &req, &rem), 0);
+	expect_eq(__syscall2(SYS_nanosleep, &req, &rem), 0,
+		  "nanosleep 1 ms with rem");
 	m2 = mono_ns();
-	expect_true("CLOCK_MONOTONIC advanced across a 1 ms sleep", m2 > m1);
-	expect_eq("usleep(1000)", res(usleep(1000)), 0);
+	expect_true(m2 > m1, "CLOCK_MONOTONIC advanced across a 1 ms sleep");
+	expect_eq(res(usleep(1000)), 0, "usleep(1000)");
 }
 
 /* ---- brk / sbrk / malloc ---- */
@@ -1805,51 +1712,51 @@ static void t_brk(void)
 	char *p;
 
 	b0 = __syscall1(SYS_brk, 0);
-	expect_eq("sbrk(0) is brk(0)", (long)sbrk(0), b0);
-	expect_true("the break is above our data", b0 > (long)&pathbuf);
-	expect_eq("brk below the heap", __syscall1(SYS_brk, 0x1000), b0);
-	expect_eq("brk into the stack", __syscall1(SYS_brk, 0x7fff0000), b0);
-	expect_eq("brk to a kernel address", __syscall1(SYS_brk, KADDR), b0);
-	expect_eq("brk(-1)", __syscall1(SYS_brk, -1), b0);
-	expect_eq("break unchanged", __syscall1(SYS_brk, 0), b0);
+	expect_eq((long)sbrk(0), b0, "sbrk(0) is brk(0)");
+	expect_true(b0 > (long)&pathbuf, "the break is above our data");
+	expect_eq(__syscall1(SYS_brk, 0x1000), b0, "brk below the heap");
+	expect_eq(__syscall1(SYS_brk, 0x7fff0000), b0, "brk into the stack");
+	expect_eq(__syscall1(SYS_brk, KADDR), b0, "brk to a kernel address");
+	expect_eq(__syscall1(SYS_brk, -1), b0, "brk(-1)");
+	expect_eq(__syscall1(SYS_brk, 0), b0, "break unchanged");
 
 	/* several MiB; shrinking gives the pages back (the page-table pages
 	 * stay: warm them first) */
-	if (!expect_eq("sbrk 4 MiB", (long)sbrk(4 * MIB), b0))
+	if (!expect_eq((long)sbrk(4 * MIB), b0, "sbrk 4 MiB"))
 		return;
 	sbrk(-4 * MIB);
 	f0 = free_pages();
 	p = sbrk(4 * MIB);
-	expect_eq("sbrk 4 MiB again", (long)p, b0);
-	expect_eq("new break", __syscall1(SYS_brk, 0), b0 + 4 * MIB);
+	expect_eq((long)p, b0, "sbrk 4 MiB again");
+	expect_eq(__syscall1(SYS_brk, 0), b0 + 4 * MIB, "new break");
 	for (long i = 0; i < 4 * MIB; i += PAGE)
 		p[i] = i >> 12;
 	for (long i = 0; i < 4 * MIB; i += PAGE)
-		if (!expect_eq("heap page content", p[i], (char)(i >> 12)))
+		if (!expect_eq(p[i], (char)(i >> 12), "heap page content"))
 			break;
 	f1 = free_pages();
-	expect_range("pages taken by 4 MiB of heap", f0 - f1, 1024, 1026);
-	expect_eq("sbrk(-4 MiB)", (long)sbrk(-4 * MIB), b0 + 4 * MIB);
-	expect_eq("break after shrinking", __syscall1(SYS_brk, 0), b0);
-	expect_eq("free pages after shrinking", free_pages(), f0);
-	expect_eq("brk to an unaligned end", __syscall1(SYS_brk, b0 + 5000),
-		  b0 + 5000);
+	expect_range(f0 - f1, 1024, 1026, "pages taken by 4 MiB of heap");
+	expect_eq((long)sbrk(-4 * MIB), b0 + 4 * MIB, "sbrk(-4 MiB)");
+	expect_eq(__syscall1(SYS_brk, 0), b0, "break after shrinking");
+	expect_eq(free_pages(), f0, "free pages after shrinking");
+	expect_eq(__syscall1(SYS_brk, b0 + 5000), b0 + 5000,
+		  "brk to an unaligned end");
 	p = (char *)b0;
 	p[4999] = 1;
-	expect_eq("brk back", __syscall1(SYS_brk, b0), b0);
+	expect_eq(__syscall1(SYS_brk, b0), b0, "brk back");
 
 	/* more than the machine has: refused, break unchanged, nothing lost */
 	__syscall1(SYS_sysinfo, &si);
 	big = (long)(si.totalram * si.mem_unit) + 16 * MIB;
 	if (b0 + big < 0x70000000L) {
 		f0 = free_pages();
-		expect_eq("brk beyond physical memory",
-			  __syscall1(SYS_brk, b0 + big), b0);
-		expect_eq("sbrk beyond physical memory", (long)sbrk(big), -1);
-		expect_eq("errno", errno, ENOMEM);
-		expect_eq("free pages after the failed brk", free_pages(), f0);
+		expect_eq(__syscall1(SYS_brk, b0 + big), b0,
+			  "brk beyond physical memory");
+		expect_eq((long)sbrk(big), -1, "sbrk beyond physical memory");
+		expect_eq(errno, ENOMEM, "errno");
+		expect_eq(free_pages(), f0, "free pages after the failed brk");
 		p = sbrk(MIB);
-		expect_eq("sbrk works after the failed brk", (long)p, b0);
+		expect_eq((long)p, b0, "sbrk works after the failed brk");
 		if (p != (void *)-1) {
 			memset(p, 1, MIB);
 			sbrk(-MIB);
@@ -1858,12 +1765,12 @@ static void t_brk(void)
 
 	/* malloc */
 	p = malloc(6 * MIB);
-	if (expect_true("malloc 6 MiB", p != NULL)) {
+	if (expect_true(p != NULL, "malloc 6 MiB")) {
 		for (long i = 0; i < 6 * MIB; i += 512)
 			p[i] = i / 512;
 		for (long i = 0; i < 6 * MIB; i += 512)
-			if (!expect_eq("malloc'd content", p[i],
-				       (char)(i / 512)))
+			if (!expect_eq(p[i], (char)(i / 512),
+				       "malloc'd content"))
 				break;
 		free(p);
 	}
@@ -1872,24 +1779,24 @@ static void t_brk(void)
 
 		for (int i = 0; i < 8; i++) {
 			blk[i] = malloc(512 * 1024);
-			if (expect_true("malloc 512 KiB", blk[i] != NULL))
+			if (expect_true(blk[i] != NULL, "malloc 512 KiB"))
 				memset(blk[i], i, 512 * 1024);
 		}
 		for (int i = 0; i < 8; i++) {
 			if (blk[i]) {
-				expect_eq("block content",
-					  blk[i][512 * 1024 - 1], i);
+				expect_eq(blk[i][512 * 1024 - 1], i,
+					  "block content");
 				free(blk[i]);
 			}
 		}
 	}
 	p = calloc(1, 3 * MIB);
-	if (expect_true("calloc 3 MiB", p != NULL)) {
+	if (expect_true(p != NULL, "calloc 3 MiB")) {
 		for (long i = 0; i < 3 * MIB; i += 4093)
-			if (!expect_eq("calloc'd memory is zero", p[i], 0))
+			if (!expect_eq(p[i], 0, "calloc'd memory is zero"))
 				break;
 		p = realloc(p, 5 * MIB);
-		expect_true("realloc to 5 MiB", p != NULL);
+		expect_true(p != NULL, "realloc to 5 MiB");
 		free(p);
 	}
 }
@@ -1902,70 +1809,77 @@ static void t_sysinfo(void)
 	long pid;
 
 	memset(&si, 0xff, sizeof(si));
-	if (!expect_eq("sysinfo", __syscall1(SYS_sysinfo, &si), 0))
+	if (!expect_eq(__syscall1(SYS_sysinfo, &si), 0, "sysinfo"))
 		return;
-	expect_eq("mem_unit", si.mem_unit, 4096);
-	expect_ge("totalram", si.totalram, 1024);
-	expect_ge("freeram", si.freeram, 1);
-	expect_true("freeram <= totalram", si.freeram <= si.totalram);
-	expect_ge("procs (the driver and this group)", si.procs, 2);
-	expect_ge("uptime", si.uptime, 0);
-	expect_eq("free_pages() agrees", free_pages(), si.freeram);
-	pid = spawn_self("child-sleep", "200", NULL);
-	expect_eq("sysinfo again", __syscall1(SYS_sysinfo, &si2), 0);
-	expect_eq("procs counts a new child", si2.procs, si.procs + 1);
-	expect_true("a child uses memory", si2.freeram < si.freeram);
-	expect_eq("totalram is constant", si2.totalram, si.totalram);
+	expect_eq(si.mem_unit, 4096, "mem_unit");
+	expect_ge(si.totalram, 1024, "totalram");
+	expect_ge(si.freeram, 1, "freeram");
+	expect_true(si.freeram <= si.totalram, "freeram <= totalram");
+	expect_ge(si.procs, 2, "procs (the runner and this case)");
+	expect_ge(si.uptime, 0, "uptime");
+	expect_eq(free_pages(), si.freeram, "free_pages() agrees");
+	/* the child runs until we make GO */
+	unlink(GO);
+	pid = spawn_self("child-wait", GO, NULL);
+	expect_eq(__syscall1(SYS_sysinfo, &si2), 0, "sysinfo again");
+	expect_eq(si2.procs, si.procs + 1, "procs counts a new child");
+	expect_true(si2.freeram < si.freeram, "a child uses memory");
+	expect_eq(si2.totalram, si.totalram, "totalram is constant");
+	expect_eq(file_put(GO, "", 0), 0, "let the child go");
 	if (pid > 0)
-		reap(pid);
-	expect_eq("free pages after the child is reaped", free_pages(),
-		  si.freeram);
+		expect_status(reap(pid), ABI_W_EXITCODE(0, 0),
+			      "the child (3: never let go)");
+	unlink(GO);
+	expect_eq(free_pages(), si.freeram,
+		  "free pages after the child is reaped");
 }
 
 /* ---- the IO core ---- */
 
-/* The ring part: /bin/ringtest (its own groups) must pass as a child. */
+/* The ring part: /bin/ringtest (its own cases) must pass as a child; its
+ * KTAP output is a subtest of this case's (indented one level deeper). */
 static void t_ring(void)
 {
+	char depth[32];
 	int st = -1;
-	long pid = res(spawn("/bin/ringtest", (char *[]){ "ringtest", NULL }));
+	long pid;
 
-	if (expect_ge("spawn /bin/ringtest", pid, 1)) {
-		expect_eq("wait for ringtest", res(waitpid(pid, &st, 0)), pid);
-		expect_status("ringtest's status", st, ABI_W_EXITCODE(0, 0));
+	snprintf(depth, sizeof(depth), "--ktap-depth=%d", ktest_cur.depth + 1);
+	pid = res(spawn("/bin/ringtest", (char *[]){"ringtest", depth, NULL}));
+
+	if (expect_ge(pid, 1, "spawn /bin/ringtest")) {
+		expect_eq(res(waitpid(pid, &st, 0)), pid, "wait for ringtest");
+		expect_status(st, ABI_W_EXITCODE(0, 0), "ringtest's status");
 	}
 }
 
 static void t_iocore(void)
 {
-	expect_eq("iocore_ping(10)", res(iocore_ping(10)), 10);
-	expect_eq("iocore_ping(1)", res(iocore_ping(1)), 1);
-	expect_eq("iocore_ping(1000)", res(iocore_ping(1000)), 1000);
-	expect_eq("iocore_ping(0)", res(iocore_ping(0)), -EINVAL);
-	expect_eq("iocore_ping(-1)", res(iocore_ping(-1)), -EINVAL);
-	expect_eq("iocore_ping(1000001)", res(iocore_ping(1000001)), -EINVAL);
-	expect_eq("raw iocore_ping(3)", __syscall1(SYS_iocore_ping, 3), 3);
+	expect_eq(res(iocore_ping(10)), 10, "iocore_ping(10)");
+	expect_eq(res(iocore_ping(1)), 1, "iocore_ping(1)");
+	expect_eq(res(iocore_ping(1000)), 1000, "iocore_ping(1000)");
+	expect_errno(res(iocore_ping(0)), -EINVAL, "iocore_ping(0)");
+	expect_errno(res(iocore_ping(-1)), -EINVAL, "iocore_ping(-1)");
+	expect_errno(res(iocore_ping(1000001)), -EINVAL,
+		     "iocore_ping(1000001)");
+	expect_eq(__syscall1(SYS_iocore_ping, 3), 3, "raw iocore_ping(3)");
 }
 
 /* ---- reboot (only refused calls) and unknown numbers ---- */
 
 static void t_reboot(void)
 {
-	expect_eq("reboot with bad magic1",
-		  __syscall4(SYS_reboot, 0x12345678, ABI_REBOOT_MAGIC2,
-			     ABI_REBOOT_CMD_POWER_OFF, 0),
-		  -EINVAL);
-	expect_eq("reboot with bad magic2",
-		  __syscall4(SYS_reboot, ABI_REBOOT_MAGIC1, 0x12345678,
-			     ABI_REBOOT_CMD_POWER_OFF, 0),
-		  -EINVAL);
-	expect_eq("reboot with no magic",
-		  __syscall4(SYS_reboot, 0, 0, ABI_REBOOT_CMD_POWER_OFF, 0),
-		  -EINVAL);
-	expect_eq("reboot with a bad command",
-		  __syscall4(SYS_reboot, ABI_REBOOT_MAGIC1, ABI_REBOOT_MAGIC2,
-			     0x0badc0de, 0),
-		  -EINVAL);
+	expect_errno(__syscall4(SYS_reboot, 0x12345678, ABI_REBOOT_MAGIC2,
+				ABI_REBOOT_CMD_POWER_OFF, 0),
+		     -EINVAL, "reboot with bad magic1");
+	expect_errno(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1, 0x12345678,
+				ABI_REBOOT_CMD_POWER_OFF, 0),
+		     -EINVAL, "reboot with bad magic2");
+	expect_errno(__syscall4(SYS_reboot, 0, 0, ABI_REBOOT_CMD_POWER_OFF, 0),
+		     -EINVAL, "reboot with no magic");
+	expect_errno(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1,
+				ABI_REBOOT_MAGIC2, 0x0badc0de, 0),
+		     -EINVAL, "reboot with a bad command");
 }
 
 static void t_nosys(void)
@@ -1974,8 +1888,8 @@ static void t_nosys(void)
 		      2100, -1, 1L << 40};
 
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++)
-		expect_eq(fmt("syscall %ld", nrs[i]),
-			  __syscall3(nrs[i], 1, 2, 3), -ENOSYS);
+		expect_errno(__syscall3(nrs[i], 1, 2, 3), -ENOSYS,
+			     "syscall %ld", nrs[i]);
 }
 
 /* ---- bad user pointers ---- */
@@ -1995,9 +1909,9 @@ static void t_efault(void)
 	fd = open(HELLO, O_RDONLY);
 	dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
 	wfd = open("/tmp/ut-efault", O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (!expect_ge("open hello", res(fd), 3) ||
-	    !expect_ge("open /tmp", res(dfd), 3) ||
-	    !expect_ge("open ut-efault", res(wfd), 3))
+	if (!expect_ge(res(fd), 3, "open hello") ||
+	    !expect_ge(res(dfd), 3, "open /tmp") ||
+	    !expect_ge(res(wfd), 3, "open ut-efault"))
 		return;
 	ntmp = dir_count("/tmp", NULL, NULL);
 	/* the size of the first record ("."), for a buffer ending after it */
@@ -2011,173 +1925,126 @@ static void t_efault(void)
 		bool readable = i == 3; /* fine as a source */
 
 		/* calls that write to user memory */
-		expect_eq(fmt("read into %s", bn[i]),
-			  __syscall3(SYS_read, fd, b, 16), -EFAULT);
-		expect_eq(fmt("fstat into %s", bn[i]),
-			  __syscall2(SYS_fstat, fd, b), -EFAULT);
-		expect_eq(fmt("fstat(console) into %s", bn[i]),
-			  __syscall2(SYS_fstat, 1, b), -EFAULT);
-		expect_eq(fmt("newfstatat into %s", bn[i]),
-			  __syscall4(SYS_newfstatat, ABI_AT_FDCWD, HELLO, b, 0),
-			  -EFAULT);
-		expect_eq(fmt("getdents64 into %s", bn[i]),
-			  __syscall3(SYS_getdents64, dfd, b, 512), -EFAULT);
-		expect_eq(fmt("clock_gettime(REALTIME) into %s", bn[i]),
-			  __syscall2(SYS_clock_gettime, ABI_CLOCK_REALTIME, b),
-			  -EFAULT);
-		expect_eq(fmt("clock_gettime(MONOTONIC) into %s", bn[i]),
-			  __syscall2(SYS_clock_gettime, ABI_CLOCK_MONOTONIC, b),
-			  -EFAULT);
-		expect_eq(fmt("sysinfo into %s", bn[i]),
-			  __syscall1(SYS_sysinfo, b), -EFAULT);
+		expect_errno(__syscall3(SYS_read, fd, b, 16), -EFAULT,
+			     "read into %s", bn[i]);
+		expect_errno(__syscall2(SYS_fstat, fd, b), -EFAULT,
+			     "fstat into %s", bn[i]);
+		expect_errno(__syscall2(SYS_fstat, 1, b), -EFAULT,
+			     "fstat(console) into %s", bn[i]);
+		expect_errno(
+			__syscall4(SYS_newfstatat, ABI_AT_FDCWD, HELLO, b, 0),
+			-EFAULT, "newfstatat into %s", bn[i]);
+		expect_errno(__syscall3(SYS_getdents64, dfd, b, 512), -EFAULT,
+			     "getdents64 into %s", bn[i]);
+		expect_errno(
+			__syscall2(SYS_clock_gettime, ABI_CLOCK_REALTIME, b),
+			-EFAULT, "clock_gettime(REALTIME) into %s", bn[i]);
+		expect_errno(
+			__syscall2(SYS_clock_gettime, ABI_CLOCK_MONOTONIC, b),
+			-EFAULT, "clock_gettime(MONOTONIC) into %s", bn[i]);
+		expect_errno(__syscall1(SYS_sysinfo, b), -EFAULT,
+			     "sysinfo into %s", bn[i]);
 		if (b) { /* NULL is allowed for these */
 			/* as Linux: rem is written only when interrupted */
-			expect_eq(fmt("nanosleep rem in %s (not written)", bn[i]),
-				  __syscall2(SYS_nanosleep, &req, b), 0);
+			expect_eq(__syscall2(SYS_nanosleep, &req, b), 0,
+				  "nanosleep rem in %s (not written)", bn[i]);
 			pid = spawn_self("child-exit", "0", NULL);
 			if (pid > 0) {
-				expect_eq(fmt("wait4 status in %s", bn[i]),
-					  __syscall4(SYS_wait4, pid, b, 0, 0),
-					  -EFAULT);
+				expect_errno(
+					__syscall4(SYS_wait4, pid, b, 0, 0),
+					-EFAULT, "wait4 status in %s", bn[i]);
 				/* Linux reaps it anyway: either is fine */
 				r = res(waitpid(pid, NULL, 0));
-				expect_true(fmt("wait4 after EFAULT (got %s)",
-						val_str(r)),
-					    r == pid || r == -ECHILD);
+				expect_true(r == pid || r == -ECHILD,
+					    "wait4 after EFAULT (got %s)",
+					    ktest_err(r));
 			}
 		}
 		if (readable)
 			continue;
 		/* calls that read user memory */
-		expect_eq(fmt("write from %s", bn[i]),
-			  __syscall3(SYS_write, wfd, b, 16), -EFAULT);
-		expect_eq(fmt("write to the console from %s", bn[i]),
-			  __syscall3(SYS_write, 1, b, 16), -EFAULT);
-		expect_eq(fmt("openat path %s", bn[i]),
-			  __syscall4(SYS_openat, ABI_AT_FDCWD, b, ABI_O_RDONLY,
-				     0),
-			  -EFAULT);
-		expect_eq(fmt("openat(O_CREAT) path %s", bn[i]),
-			  __syscall4(SYS_openat, ABI_AT_FDCWD, b,
-				     ABI_O_RDWR | ABI_O_CREAT, 0644),
-			  -EFAULT);
-		expect_eq(fmt("openat(dirfd) path %s", bn[i]),
-			  __syscall4(SYS_openat, dfd, b, ABI_O_RDONLY, 0),
-			  -EFAULT);
-		expect_eq(fmt("mkdirat path %s", bn[i]),
-			  __syscall3(SYS_mkdirat, ABI_AT_FDCWD, b, 0755),
-			  -EFAULT);
-		expect_eq(fmt("unlinkat path %s", bn[i]),
-			  __syscall3(SYS_unlinkat, ABI_AT_FDCWD, b, 0),
-			  -EFAULT);
-		expect_eq(fmt("unlinkat(AT_REMOVEDIR) path %s", bn[i]),
-			  __syscall3(SYS_unlinkat, ABI_AT_FDCWD, b,
-				     ABI_AT_REMOVEDIR),
-			  -EFAULT);
-		expect_eq(fmt("newfstatat path %s", bn[i]),
-			  __syscall4(SYS_newfstatat, ABI_AT_FDCWD, b, &ks, 0),
-			  -EFAULT);
-		expect_eq(fmt("nanosleep req %s", bn[i]),
-			  __syscall2(SYS_nanosleep, b, 0), -EFAULT);
-		expect_eq(fmt("spawn path %s", bn[i]),
-			  __syscall2(SYS_spawn, b, 0), -EFAULT);
+		expect_errno(__syscall3(SYS_write, wfd, b, 16), -EFAULT,
+			     "write from %s", bn[i]);
+		expect_errno(__syscall3(SYS_write, 1, b, 16), -EFAULT,
+			     "write to the console from %s", bn[i]);
+		expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, b,
+					ABI_O_RDONLY, 0),
+			     -EFAULT, "openat path %s", bn[i]);
+		expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, b,
+					ABI_O_RDWR | ABI_O_CREAT, 0644),
+			     -EFAULT, "openat(O_CREAT) path %s", bn[i]);
+		expect_errno(__syscall4(SYS_openat, dfd, b, ABI_O_RDONLY, 0),
+			     -EFAULT, "openat(dirfd) path %s", bn[i]);
+		expect_errno(__syscall3(SYS_mkdirat, ABI_AT_FDCWD, b, 0755),
+			     -EFAULT, "mkdirat path %s", bn[i]);
+		expect_errno(__syscall3(SYS_unlinkat, ABI_AT_FDCWD, b, 0),
+			     -EFAULT, "unlinkat path %s", bn[i]);
+		expect_errno(__syscall3(SYS_unlinkat, ABI_AT_FDCWD, b,
+					ABI_AT_REMOVEDIR),
+			     -EFAULT, "unlinkat(AT_REMOVEDIR) path %s", bn[i]);
+		expect_errno(
+			__syscall4(SYS_newfstatat, ABI_AT_FDCWD, b, &ks, 0),
+			-EFAULT, "newfstatat path %s", bn[i]);
+		expect_errno(__syscall2(SYS_nanosleep, b, 0), -EFAULT,
+			     "nanosleep req %s", bn[i]);
+		expect_errno(__syscall2(SYS_spawn, b, 0), -EFAULT,
+			     "spawn path %s", bn[i]);
 		if (b) {
-			expect_eq(fmt("spawn argv %s", bn[i]),
-				  __syscall2(SYS_spawn, SELF, b), -EFAULT);
+			expect_errno(__syscall2(SYS_spawn, SELF, b), -EFAULT,
+				     "spawn argv %s", bn[i]);
 			argv[0] = "utests";
 			argv[1] = (char *)b;
 			argv[2] = NULL;
-			expect_eq(fmt("spawn argv[1] %s", bn[i]),
-				  __syscall2(SYS_spawn, SELF, argv), -EFAULT);
+			expect_errno(__syscall2(SYS_spawn, SELF, argv), -EFAULT,
+				     "spawn argv[1] %s", bn[i]);
 		}
 	}
-	expect_eq("failed reads left the offset", res(lseek(fd, 0, SEEK_CUR)),
-		  0);
-	expect_eq("failed writes wrote nothing", fd_size(wfd), 0);
-	expect_eq("write from a read-only page works",
-		  __syscall3(SYS_write, wfd, RO_ADDR, 16), 16);
-	expect_eq("nothing was made by the failed calls",
-		  dir_count("/tmp", NULL, NULL), ntmp);
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 0,
+		  "failed reads left the offset");
+	expect_eq(fd_size(wfd), 0, "failed writes wrote nothing");
+	expect_eq(__syscall3(SYS_write, wfd, RO_ADDR, 16), 16,
+		  "write from a read-only page works");
+	expect_eq(dir_count("/tmp", NULL, NULL), ntmp,
+		  "nothing was made by the failed calls");
 
 	/* buffers that run off the end of the heap into an unmapped page */
 	edge = heap_edge(&undo);
-	if (expect_true("heap edge", edge != NULL)) {
-		expect_eq("read across the heap end is short",
-			  __syscall3(SYS_read, fd, edge - 8, 16), 8);
-		expect_mem("short read content", edge - 8, HELLO_TEXT, 8);
-		expect_eq("write across the heap end is short",
-			  __syscall3(SYS_write, wfd, edge - 8, 16), 8);
-		expect_eq("fstat across the heap end",
-			  __syscall2(SYS_fstat, fd, edge - 8), -EFAULT);
-		expect_eq("clock_gettime across the heap end",
-			  __syscall2(SYS_clock_gettime, ABI_CLOCK_MONOTONIC,
-				     edge - 8),
-			  -EFAULT);
-		expect_eq("sysinfo across the heap end",
-			  __syscall1(SYS_sysinfo, edge - 64), -EFAULT);
-		expect_eq("getdents64 across the heap end returns what fit",
-			  __syscall3(SYS_getdents64, dfd, edge - reclen, 64),
-			  reclen);
+	if (expect_true(edge != NULL, "heap edge")) {
+		expect_eq(__syscall3(SYS_read, fd, edge - 8, 16), 8,
+			  "read across the heap end is short");
+		expect_mem(edge - 8, HELLO_TEXT, 8, "short read content");
+		expect_eq(__syscall3(SYS_write, wfd, edge - 8, 16), 8,
+			  "write across the heap end is short");
+		expect_errno(__syscall2(SYS_fstat, fd, edge - 8), -EFAULT,
+			     "fstat across the heap end");
+		expect_errno(__syscall2(SYS_clock_gettime, ABI_CLOCK_MONOTONIC,
+					edge - 8),
+			     -EFAULT, "clock_gettime across the heap end");
+		expect_errno(__syscall1(SYS_sysinfo, edge - 64), -EFAULT,
+			     "sysinfo across the heap end");
+		expect_eq(__syscall3(SYS_getdents64, dfd, edge - reclen, 64),
+			  reclen,
+			  "getdents64 across the heap end returns what fit");
 		memset(edge - 8, 'a', 8);
-		expect_eq("openat with a path running off the heap",
-			  __syscall4(SYS_openat, ABI_AT_FDCWD, edge - 8,
-				     ABI_O_RDONLY, 0),
-			  -EFAULT);
-		expect_eq("spawn with a path running off the heap",
-			  __syscall2(SYS_spawn, edge - 8, 0), -EFAULT);
+		expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, edge - 8,
+					ABI_O_RDONLY, 0),
+			     -EFAULT,
+			     "openat with a path running off the heap");
+		expect_errno(__syscall2(SYS_spawn, edge - 8, 0), -EFAULT,
+			     "spawn with a path running off the heap");
 		memcpy(edge - 8, &(char *){"utests"}, 8);
-		expect_eq("spawn with argv running off the heap",
-			  __syscall2(SYS_spawn, SELF, edge - 8), -EFAULT);
+		expect_errno(__syscall2(SYS_spawn, SELF, edge - 8), -EFAULT,
+			     "spawn with argv running off the heap");
 		memset(edge - 8, 0, 8);
-		expect_eq("nanosleep req across the heap end",
-			  __syscall2(SYS_nanosleep, edge - 8, 0), -EFAULT);
+		expect_errno(__syscall2(SYS_nanosleep, edge - 8, 0), -EFAULT,
+			     "nanosleep req across the heap end");
 		sbrk(-undo);
 	}
 	close(fd);
 	close(dfd);
 	close(wfd);
-	expect_eq("unlink", res(unlink("/tmp/ut-efault")), 0);
+	expect_eq(res(unlink("/tmp/ut-efault")), 0, "unlink");
 }
-
-/* ---- the groups ---- */
-
-static const struct group {
-	const char *name;
-	void (*fn)(void);
-} groups[] = {
-	{"open", t_open},
-	{"openat", t_openat},
-	{"paths", t_paths},
-	{"rw", t_rw},
-	{"lseek", t_lseek},
-	{"stat", t_stat},
-	{"close", t_close},
-	{"unlink", t_unlink},
-	{"mkdir", t_mkdir},
-	{"dirlist", t_dirlist},
-	{"rmdir-open", t_rmdir_open},
-	{"emfile", t_emfile},
-	{"bigfile", t_bigfile},
-	{"fs-full", t_fsfull},
-	{"inodes", t_inodes},
-	{"spawn", t_spawn},
-	{"spawn-elf", t_spawn_elf},
-	{"wait", t_wait},
-	{"fault-kill", t_kill},
-	{"getpid", t_getpid},
-	{"eagain", t_eagain},
-	{"sched", t_sched},
-	{"time", t_time},
-	{"brk", t_brk},
-	{"sysinfo", t_sysinfo},
-	{"iocore", t_iocore},
-	{"ring", t_ring},
-	{"reboot", t_reboot},
-	{"nosys", t_nosys},
-	{"efault", t_efault},
-};
-
-#define NGROUPS (int)(sizeof(groups) / sizeof(groups[0]))
 
 /* ---- helper children ---- */
 
@@ -2237,17 +2104,10 @@ static int child_main(int argc, char **argv)
 		__syscall1(SYS_exit, a);
 	if (!strcmp(cmd, "child-rawexitgroup"))
 		__syscall1(SYS_exit_group, a);
-	if (!strcmp(cmd, "child-sleep")) {
-		sleep_ms(a);
-		return 0;
-	}
-	if (!strcmp(cmd, "child-spin")) {
-		long until = mono_ns() + a * 1000000;
-
-		while (mono_ns() < until)
-			;
-		return 0;
-	}
+	if (!strcmp(cmd, "child-wait") && argc > 2)
+		return wait_for_file(argv[2], false);
+	if (!strcmp(cmd, "child-spin") && argc > 2)
+		return wait_for_file(argv[2], true);
 	if (!strcmp(cmd, "child-args")) {
 		for (int i = 2; i < argc; i++) {
 			snprintf(buf, sizeof(buf), "a%d", i);
@@ -2284,15 +2144,6 @@ static int child_main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "child-fault") && argc > 2)
 		return child_fault(argv[2]);
-	if (!strcmp(cmd, "run") && argc > 2) {
-		for (int i = 0; i < NGROUPS; i++) {
-			if (!strcmp(groups[i].name, argv[2])) {
-				test_name = groups[i].name;
-				groups[i].fn();
-				return nfail ? 1 : 0;
-			}
-		}
-	}
 	fprintf(stderr, "utests: bad helper command %s\n", cmd);
 	return 2;
 }
@@ -2331,8 +2182,24 @@ static void rm_rf(const char *path)
 	rmdir(path);
 }
 
-/* Leftovers /tmp/ut-*: reported and removed; the count. */
-static int cleanup(void)
+/* ---- the suite-wide cases, in the runner's own process ---- */
+
+static long base_pages; /* free pages before the first case */
+
+static int start(void)
+{
+	DIR *d;
+
+	/* warm-up: what libc allocates lazily (the DIR for opendir) */
+	d = opendir("/tmp");
+	if (d)
+		closedir(d);
+	base_pages = free_pages();
+	return 0;
+}
+
+/* Leftovers /tmp/ut-*: reported and removed. */
+static void c_cleanup(void)
 {
 	char name[300];
 	struct dirent *e;
@@ -2357,96 +2224,67 @@ static int cleanup(void)
 		if (!found)
 			break;
 		if (n++ < 10)
-			fail(fmt("leftover %.60s", name), "present", "removed");
+			ktest_fail("%.60s left behind", name);
 		rm_rf(name);
 		if (n > 1000)
 			break;
 	}
-	return n;
 }
 
-static bool run_group(const struct group *g)
+static void c_leak_check(void)
 {
-	char *argv[] = {"utests", "run", (char *)g->name, NULL};
-	int st = -1;
-	long pid, r;
-
-	pid = res(spawn(SELF, argv));
-	test_name = g->name;
-	if (pid < 0) {
-		fail("spawn the group", val_str(pid), "a pid");
-		return false;
-	}
-	r = res(waitpid(pid, &st, 0));
-	if (r != pid) {
-		fail("waitpid for the group", val_str(r), val_str(pid));
-		return false;
-	}
-	if (st == ABI_W_EXITCODE(0, 0))
-		return true;
-	if (st != ABI_W_EXITCODE(1, 0)) /* 1: it printed its FAIL lines */
-		fail("the group's process ended abnormally", status_str(st),
-		     "exit 0");
-	return false;
+	/* reap orphans given to us (when we are init) */
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	expect_eq(free_pages(), base_pages,
+		  "free pages at the end vs the start");
 }
+
+/*
+ * The cases, in the order they run: each KTEST_CASE in a process of its
+ * own ("utests run NAME N"), the KTEST_ALWAYS ones here, whatever is
+ * selected.  pytests/test_user.py makes one pytest item per line.
+ */
+static const struct ktest_case cases[] = {
+	KTEST_CASE("open", t_open),
+	KTEST_CASE("openat", t_openat),
+	KTEST_CASE("paths", t_paths),
+	KTEST_CASE("rw", t_rw),
+	KTEST_CASE("lseek", t_lseek),
+	KTEST_CASE("stat", t_stat),
+	KTEST_CASE("close", t_close),
+	KTEST_CASE("unlink", t_unlink),
+	KTEST_CASE("mkdir", t_mkdir),
+	KTEST_CASE("dirlist", t_dirlist),
+	KTEST_CASE("rmdir-open", t_rmdir_open),
+	KTEST_CASE("emfile", t_emfile),
+	KTEST_CASE("bigfile", t_bigfile),
+	KTEST_CASE("fs-full", t_fsfull),
+	KTEST_CASE("inodes", t_inodes),
+	KTEST_CASE("spawn", t_spawn),
+	KTEST_CASE("spawn-elf", t_spawn_elf),
+	KTEST_CASE("wait", t_wait),
+	KTEST_CASE("fault-kill", t_kill),
+	KTEST_CASE("getpid", t_getpid),
+	KTEST_CASE("eagain", t_eagain),
+	KTEST_CASE("sched", t_sched),
+	KTEST_CASE("time", t_time),
+	KTEST_CASE("brk", t_brk),
+	KTEST_CASE("sysinfo", t_sysinfo),
+	KTEST_CASE("iocore", t_iocore),
+	KTEST_CASE("ring", t_ring),
+	KTEST_CASE("reboot", t_reboot),
+	KTEST_CASE("nosys", t_nosys),
+	KTEST_CASE("efault", t_efault),
+	KTEST_ALWAYS("cleanup", c_cleanup),
+	KTEST_ALWAYS("leak-check", c_leak_check),
+};
+
+static const struct ktest_suite suite = KTEST_SUITE("utests", cases, start);
 
 int main(int argc, char **argv)
 {
-	int passed = 0, failed = 0, st;
-	bool all = argc < 2;
-	long base, end;
-	DIR *d;
-
-	if (argc >= 2 &&
-	    (!strncmp(argv[1], "child-", 6) || !strcmp(argv[1], "run")))
+	if (argc >= 2 && !strncmp(argv[1], "child-", 6))
 		return child_main(argc, argv);
-
-	/* warm-up: what libc allocates lazily (the DIR for opendir) */
-	d = opendir("/tmp");
-	if (d)
-		closedir(d);
-	printf("utests: pid %d, %d groups\n", (int)getpid(), NGROUPS);
-	base = free_pages();
-
-	for (int i = 0; i < NGROUPS; i++) {
-		bool want = all;
-
-		for (int j = 1; j < argc; j++)
-			if (!strcmp(argv[j], groups[i].name))
-				want = true;
-		if (!want)
-			continue;
-		if (run_group(&groups[i])) {
-			printf("ok %s\n", groups[i].name);
-			passed++;
-		} else {
-			failed++;
-		}
-	}
-
-	/* files left behind */
-	test_name = "cleanup";
-	nfail = 0;
-	cleanup();
-	if (nfail) {
-		failed++;
-	} else {
-		printf("ok cleanup\n");
-		passed++;
-	}
-
-	/* reap orphans given to us (when we are init) */
-	while (waitpid(-1, &st, 0) > 0)
-		;
-
-	test_name = "leak-check";
-	end = free_pages();
-	if (expect_eq("free pages at the end vs the start", end, base)) {
-		printf("ok leak-check\n");
-		passed++;
-	} else {
-		failed++;
-	}
-	printf("utests: passed=%d failed=%d\n", passed, failed);
-	return failed ? 1 : 0;
+	return ktest_main(&suite, argc, argv);
 }

@@ -1,15 +1,22 @@
 """The rings: io_uring set-up, the IO core's operations and their errors,
 timeouts and out-of-order completion, link chains and drain, vectored I/O,
 CQ overflow without loss, NEED_WAKEUP sleep and wakeup, several rings, exit
-with 64 operations in flight and the no-leak check, in both the parallel and
-the deterministic mode; and a liburing program written for Linux, compiled
-unchanged with hosttools/ucc."""
+with 64 operations in flight and the no-leak check, in the parallel mode, the
+deterministic mode and without the translation cache (one boot per mode,
+one pytest item per ringtest case and mode: test_ringtest[MODE-CASE], the
+names read from programs/ringtest.c, and one per mode for the suite as a
+whole); and a liburing program written for Linux, compiled unchanged with
+hosttools/ucc."""
 import re
 import subprocess
 
 import pytest
 
-from conftest import ROOT, result_line, run
+from conftest import ROOT, KtapSuite, ktap_cases, ktap_timeout, run
+
+RING_CASES = ktap_cases("programs/ringtest.c")
+RING_MODES = {"parallel": {}, "icount": {"icount": True},
+              "no-xlate-cache": {"kargs": "ringxlate=walk"}}
 
 LINUX_LIBURING_PROGRAM = r"""
 /* A small liburing program as written for Linux: copy a file to stdout
@@ -93,21 +100,23 @@ int main(int argc, char *argv[])
 """
 
 
-@pytest.mark.parametrize("icount,kargs", [(False, None), (True, None),
-                                          (False, "ringxlate=walk")],
-                         ids=["parallel", "icount", "no-xlate-cache"])
-def test_ringtest(boot, icount, kargs):
-    text, status = run(boot, "/bin/ringtest", icount=icount, kargs=kargs)
-    r = result_line(text, "ringtest")
-    fails = re.findall(r"^FAIL .*$", text, re.M)
-    assert status == 0 and r["failed"] == "0", "\n".join(fails)
-    for group in ("setup", "nop", "rw", "openat-close", "errors", "garbage",
-                  "timeout", "link", "drain", "vectored", "fixed",
-                  "xlate-cache", "overflow", "overflow-stress",
-                  "overflow-sleeping", "exhaust",
-                  "wakeup", "several", "processes", "exit-with-rings",
-                  "leak-check"):
-        assert re.search(rf"^ok {group}$", text, re.M), group
+@pytest.fixture(scope="module", params=list(RING_MODES))
+def ringtest_run(request, built):
+    """One boot per mode running every ringtest case."""
+    return KtapSuite("/bin/ringtest", **RING_MODES[request.param])
+
+
+@ktap_timeout
+@pytest.mark.parametrize("case", RING_CASES)
+def test_ringtest(ringtest_run, case):
+    ringtest_run.check_case(case)
+
+
+@ktap_timeout
+def test_ringtest_suite(ringtest_run):
+    """The plan, a result for every case, the summary line, exit status 0
+    and leak-check."""
+    ringtest_run.check_suite(RING_CASES)
 
 
 def test_linux_liburing_program_compiles_unchanged(boot, tmp_path):

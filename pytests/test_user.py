@@ -1,13 +1,17 @@
 """User processes: the shell, programs, syscall error paths seen from
 programs, user faults, out-of-tree programs built with hosttools/ucc, and
-the utests suite (every syscall, its error paths, and the no-leak check)."""
+the utests suite (every syscall, its error paths, and the no-leak check):
+one boot for the suite, one pytest item per utests case (test_utests[CASE],
+the names read from programs/utests.c) and one for the suite as a whole."""
 import os
 import re
 import subprocess
 
 import pytest
 
-from conftest import ROOT, result_line, run
+from conftest import ROOT, KtapSuite, ktap_cases, ktap_timeout, run
+
+UTESTS_CASES = ktap_cases("programs/utests.c")
 
 
 def test_shell_runs_programs_with_arguments(boot):
@@ -86,13 +90,23 @@ def test_out_of_tree_program_with_ucc_and_extra(boot, tmp_path):
     assert re.search(r"^mine: argc=2 argv1=hello pid=1 sum=14$", text, re.M)
 
 
-def test_utests_every_syscall_and_no_leaks(boot):
-    text, status = run(boot, "/bin/utests")
-    r = result_line(text, "utests")
-    fails = re.findall(r"^FAIL .*$", text, re.M)
-    assert status == 0 and r["failed"] == "0", "\n".join(fails)
-    assert int(r["passed"]) >= 25  # test groups
-    assert re.search(r"^ok leak-check", text, re.M)
+@pytest.fixture(scope="module")
+def utests_run(built):
+    """One boot running every utests case."""
+    return KtapSuite("/bin/utests")
+
+
+@ktap_timeout
+@pytest.mark.parametrize("case", UTESTS_CASES)
+def test_utests(utests_run, case):
+    utests_run.check_case(case)
+
+
+@ktap_timeout
+def test_utests_every_syscall_and_no_leaks(utests_run):
+    """The plan, a result for every case, the summary line, exit status 0
+    and leak-check."""
+    utests_run.check_suite(UTESTS_CASES)
 
 
 def test_several_processes_round_robin(boot):
