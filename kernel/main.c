@@ -21,9 +21,9 @@
  *   panic_test=WHERE              panic on purpose (tests that QEMU always
  *                                 exits 254): early (before paging),
  *                                 early-trap (a fault before the trap
- *                                 vector), early-io (the second hart, before
- *                                 paging), normal, io (each core after
- *                                 boot), both (both cores at once),
+ *                                 vector), early-second (the hart started
+ *                                 second, before paging), normal, io (each
+ *                                 core after boot), both (both cores at once),
  *                                 console-held (with the console lock
  *                                 taken), bss (after zeroing .bss, as a
  *                                 stray second boot would)
@@ -237,8 +237,8 @@ void secondary_main(uint64_t hartid)
 
 	if (h->role == HART_NONE)
 		return; /* no role: entry.S parks it */
-	if (panic_test("early-io"))
-		panic("panic_test: on the IO core before paging");
+	if (panic_test("early-second"))
+		panic("panic_test: on the second hart before paging");
 	kvm_init_hart();
 	call_on_stack(h->stack_lo + KSTACK_PAGES * PGSIZE, hart_run, hartid);
 }

@@ -36,7 +36,7 @@ PANICS = {
     "early": r"panic: hart \d: panic_test: before paging",
     "early-trap": r"panic: hart \d: early trap: illegal instruction "
                   r"\(scause 0x2\) sepc 0x[0-9a-f]+ stval 0x0",
-    "early-io": r"panic: hart 1: panic_test: on the IO core before paging",
+    "early-second": r"panic: hart \d: panic_test: on the second hart before paging",
     "normal": r"panic: hart 0: panic_test: on the normal core",
     "io": r"panic: hart 1: panic_test: on the IO core",
     "both": r"panic: hart [01]: panic_test: both cores at once",
