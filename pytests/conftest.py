@@ -28,10 +28,12 @@ class ConsoleError(AssertionError):
 
 
 class Console:
-    """A booted QEMU on a pexpect console."""
+    """A booted QEMU on a pexpect console.  timeout: how long any one wait
+    for console output may take; generous, because a slow or busy host can
+    run the guest many times slower than an idle one."""
 
     def __init__(self, init=None, cpus=2, icount=False, extra=None, kargs=None,
-                 trace=None, timeout=60, allow_panic=False, make_vars=()):
+                 trace=None, timeout=300, allow_panic=False, make_vars=()):
         args = ["make", "-s", "--no-print-directory", "qemu-cmd",
                 f"CPUS={cpus}", f"ICOUNT={1 if icount else 0}", *make_vars]
         if init:
