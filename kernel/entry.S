@@ -76,8 +76,9 @@ late_entry:
 	la a1, boot_stacks
 	addi t0, a0, 1
 	slli t0, t0, 12		/* boot_stacks[NHART][PGSIZE] */
-	add a1, a1, t0
-	/* fall through to _secondary_start */
+	add sp, a1, t0
+	li a1, 1		/* secondary_main(hartid, late = 1) */
+	j 8f
 
 	.globl _secondary_start
 _secondary_start:
@@ -85,9 +86,10 @@ _secondary_start:
 	csrw stvec, t0
 	csrw sie, zero
 	mv sp, a1
-	mv fp, zero
+	li a1, 0		/* secondary_main(hartid, late = 0) */
 	li t0, NHART
 	bgeu a0, t0, park
+8:	mv fp, zero
 	set_tp_to_hart
 	call secondary_main
 park:

@@ -230,13 +230,19 @@ static void hart_prepare(uint64_t hartid, enum hart_role role)
 	h->emerg_sp = emerg + KSTACK_PAGES * PGSIZE;
 }
 
-/* A secondary hart, from entry.S (started, or a late entry at _start). */
-void secondary_main(uint64_t hartid)
+/*
+ * A secondary hart, from entry.S: started at _secondary_start, or (late)
+ * a hart that entered at _start and lost the lottery.
+ */
+void secondary_main(uint64_t hartid, int late)
 {
 	struct hart *h = &harts[hartid];
 
 	if (h->role == HART_NONE)
 		return; /* no role: entry.S parks it */
+	if (late)
+		kprintf("kernel: hart %ld entered at _start after the boot hart: "
+			"secondary path\n", (long)hartid);
 	if (panic_test("early-second"))
 		panic("panic_test: on the second hart before paging");
 	kvm_init_hart();

@@ -20,6 +20,8 @@ def test_second_hart_entering_at_start(boot, icount):
     assert status == 0, text[-3000:]
     assert re.search(r"^kernel: boot_entry=start: starting hart \d at _start$",
                      text, re.M)
+    assert re.search(r"^kernel: hart \d entered at _start after the boot "
+                     r"hart: secondary path$", text, re.M)
     assert len(re.findall(r"kernel: booting on hart", text)) == 1
     assert re.search(r"^hart 0: normal core", text, re.M)
     assert re.search(r"^hart 1: IO core", text, re.M)
