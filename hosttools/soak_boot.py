@@ -5,8 +5,8 @@ what went wrong: a panic, a hang (no exit within the time limit), a second
 boot banner, no normal core, or an exit status other than the one
 expected.  It also counts the boots in which a hart entered at _start
 after the boot hart (the firmware race entry.S guards against).  The QEMU
-command line is `make qemu-cmd`'s, the one `make qemu`
-runs.  Exit status 0 only if every boot was right."""
+command line is `make qemu-cmd`'s, the one `make qemu` runs.  Exit status
+0 only if every boot was right."""
 import os
 import re
 import subprocess
