@@ -22,10 +22,12 @@ The Perfetto trace (open it at https://ui.perfetto.dev, "Open trace file"):
                          member waiting for the one before it, a drain): the
                          op's slice, with "wait (...)" while parked
       SQ occupancy, CQ occupancy, in flight     counters
-  NAME (pid N)           a process, its thread track: system calls and
-                         traps as slices, ring submissions and reaps as
-                         instants (one per batch libuser published or
-                         consumed)
+  NAME (pid N)           a process, its thread track: system calls
+                         (category "syscall", the result in the slice's
+                         arguments) and traps taken while it ran (category
+                         "trap", with scause) as slices, ring submissions
+                         and reaps as instants (one per batch libuser
+                         published or consumed)
 
 Each ring request has one flow (arrows): submit (process) -> op (IO core)
 -> CQE posted -> reap (process), which ends it.  Requests are matched by
@@ -84,11 +86,27 @@ class Stream:
         self.lost = collections.Counter()  # where -> records dropped
         self.gaps = collections.Counter()  # "hart N" -> seq numbers missing
         pos, last_seq = 0, {}
+
+        def header_ok(at):
+            """a record's magic and a known event at byte at"""
+            if at + 4 > len(data):
+                return False
+            magic_, _hart, ev = struct.unpack_from("<HBB", data, at)
+            return magic_ == magic and ev in events
+
         while pos + REC.size <= len(data):
-            magic_, hart, ev, seq, ts, a0, a1 = REC.unpack_from(data, pos)
-            if magic_ != magic or ev not in events:
-                # damaged: skip to the next plausible record start
-                nxt = data.find(struct.pack("<H", magic), pos + 1)
+            _magic, hart, ev, seq, ts, a0, a1 = REC.unpack_from(data, pos)
+            if not header_ok(pos):
+                # damaged: skip to the next plausible record start (two
+                # good headers in a row, or one at the end: the magic's
+                # two bytes alone turn up inside timestamps and arguments)
+                nxt = pos
+                while True:
+                    nxt = data.find(struct.pack("<H", magic), nxt + 1)
+                    if nxt < 0 or header_ok(nxt) and (
+                            nxt + REC.size + 4 > len(data) or
+                            header_ok(nxt + REC.size)):
+                        break
                 self.problems.append(f"damaged record at byte {pos}; "
                                      f"resynchronized at {nxt if nxt >= 0 else 'end'}")
                 if nxt < 0:
@@ -234,6 +252,7 @@ class Model:
         self.ring_uuid = {}  # ring -> its tracks' base uuid, while it lives
         self.rings_seen = 0
         self.current = {}    # hart -> running pid
+        self.open = collections.defaultdict(list)  # track -> begin()'s whats
         self.key, self.sub = None, 0
         # requests by ring instance and SQ or CQ index (low 16 bits), or
         # by ring instance and user_data
@@ -298,12 +317,13 @@ class Model:
         return max(0, min(ticks * 1000000000 // self.hz, (1 << 63) - 1))
 
     def emit(self, seq, track, kind, name=None, at=None, flow=None,
-             end_flow=None, value=None, args=None):
+             end_flow=None, value=None, args=None, cat=None):
         """kind: 1 begin, 2 end, 3 instant, 4 counter; at the current
         record's place in time, or at (ticks, hart, seq of the first record
         written after it, rank) for something that is recorded after it
         happened (RING_POLL, EXEC_BUSY, OP_DONE): rank orders those that
-        share a place, the outermost slice first."""
+        share a place, the outermost slice first.  cat: the event's
+        category ("syscall", "trap")."""
         self.sub += 1
         if at is None:
             key = self.key + (self.sub,)
@@ -311,7 +331,23 @@ class Model:
             ticks, hart, first, rank = at
             key = (ticks, 1, hart, first, rank)
         self.events.append((key, self.ns(key[0]), seq, track, kind, name,
-                            flow, end_flow, value, args or {}))
+                            flow, end_flow, value, args or {}, cat))
+
+    def begin(self, seq, track, what, name, args):
+        """A system call or trap slice; what: ("syscall", nr) or ("trap",
+        scause), which its end must match."""
+        self.open[track].append(what)
+        self.emit(seq, track, 1, name, args=args, cat=what[0])
+
+    def end(self, seq, track, what, args=None):
+        """End the innermost slice on track if it is what (see begin).  An
+        end that does not match -- its begin was lost -- is dropped rather
+        than closing another slice (a trap's end never closes a system
+        call)."""
+        stack = self.open[track]
+        if stack and stack[-1] == what:
+            stack.pop()
+            self.emit(seq, track, 2, args=args)
 
     def counter(self, seq, ring, what, delta, at=None):
         """A change of a ring's counter; the values are summed in time
@@ -365,31 +401,36 @@ class Model:
         t = self.proc_track(a0)
         self.emit(sq, t, 3, f"exit (status {a1:#x})")
         self.emit(sq, t, 2, "close all")  # its open syscall or trap
+        self.open.pop(t, None)
 
     def ev_syscall_enter(self, ts, sq, h, hart, a0, a1):
         call = self.syscalls.get(a0, f"syscall {a0}")
+        # the caller runs on this hart, whether or not its switch-in is in
+        # the stream (records lost, or tracing resumed while it ran)
+        self.current[hart] = a1 & 0x7fffffff
         t = self.proc_track(a1)
         if call in ("exit", "exit_group"):
-            self.emit(sq, t, 3, call)
+            self.emit(sq, t, 3, call, cat="syscall")
         else:
-            self.emit(sq, t, 1, call)
+            self.begin(sq, t, ("syscall", a0), call, {"nr": a0})
 
     def ev_syscall_exit(self, ts, sq, h, hart, a0, a1):
         pid = self.current.get(hart)
         if pid:
-            self.emit(sq, self.proc_track(pid), 2,
-                      args={"result": s32(a1) if a1 >> 63 else a1})
+            self.end(sq, self.proc_track(pid), ("syscall", a0),
+                     {"result": s32(a1) if a1 >> 63 else a1})
 
     def trap_track(self, hart, h):
         pid = self.current.get(hart)
         return self.proc_track(pid) if pid else h
 
     def ev_trap_enter(self, ts, sq, h, hart, a0, a1):
-        self.emit(sq, self.trap_track(hart, h), 1,
-                  CAUSES.get(a0, f"trap {a0:#x}"), args={"sepc": hex(a1)})
+        self.begin(sq, self.trap_track(hart, h), ("trap", a0),
+                   CAUSES.get(a0, f"trap {a0:#x}"),
+                   {"scause": hex(a0), "sepc": hex(a1)})
 
     def ev_trap_exit(self, ts, sq, h, hart, a0, a1):
-        self.emit(sq, self.trap_track(hart, h), 2)
+        self.end(sq, self.trap_track(hart, h), ("trap", a0))
 
     def ev_timer(self, ts, sq, h, hart, a0, a1):
         self.emit(sq, h, 3, f"timer: preempt pid {a0}" if a1 else "timer")
@@ -740,7 +781,7 @@ def build_trace(pb, model):
     level = collections.Counter()  # counter track -> value
 
     def packet(ts, seq, track, kind, name=None, flow=None, end_flow=None,
-               value=None, args=None):
+               value=None, args=None, cat=None):
         p = trace.packet.add()
         p.timestamp = ts
         p.trusted_packet_sequence_id = seq
@@ -752,6 +793,8 @@ def build_trace(pb, model):
         e.type = kind
         if name is not None:
             e.name = name
+        if cat is not None:
+            e.categories.append(cat)
         if flow is not None:
             e.flow_ids.extend(flow)
         if end_flow is not None:
@@ -762,7 +805,7 @@ def build_trace(pb, model):
             annotate(e, args)
 
     for (_key, ts, seq, track, kind, name, flow, end_flow, value,
-         args) in sorted(model.events, key=lambda e: e[0]):
+         args, cat) in sorted(model.events, key=lambda e: e[0]):
         last_seq[track] = seq
         end_ts = max(end_ts, ts)
         if kind == 4:  # value: a change, or None for back to 0
@@ -778,7 +821,7 @@ def build_trace(pb, model):
                 depth[track] -= 1
                 packet(ts, seq, track, 2, args=args if n == 1 else None)
             continue
-        packet(ts, seq, track, kind, name, flow, end_flow, value, args)
+        packet(ts, seq, track, kind, name, flow, end_flow, value, args, cat)
     for track, d in sorted(depth.items()):
         for _ in range(d):
             packet(end_ts, last_seq[track], track, 2)

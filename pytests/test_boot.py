@@ -1,17 +1,28 @@
 """Boot, hart roles, the IPI path, exit status, panics, determinism."""
+import functools
 import re
 import subprocess
+
+import pytest
 
 from conftest import ROOT, result_line, run
 
 
+@pytest.fixture
+def boot(boot):
+    """conftest's, with a generous console timeout: on a busy or slow host
+    the guest runs many times slower than usual."""
+    return functools.partial(boot, timeout=300)
+
+
 def test_both_harts_up_with_roles(boot):
-    text, status = run(boot, "/bin/echo booted")
-    assert status == 0
+    # a round trip to the IO core: it has started and printed its lines
+    # (a program that does not need it may finish first)
+    text, status = run(boot, "/bin/ipiping 1")
+    assert status == 0 and result_line(text, "ipiping")["round_trips"] == "1"
     assert re.search(r"^hart 0: normal core", text, re.M)
     assert re.search(r"^hart 1: IO core", text, re.M)
     assert "IO core: serving rings (spin between polls)" in text
-    assert re.search(r"^booted\r?$", text, re.M)
     assert "2 harts" in text
 
 
@@ -81,7 +92,7 @@ def test_deterministic_mode_is_repeatable(boot):
 def test_make_run_demo(built):
     p = subprocess.run(["make", "-s", "run"], cwd=ROOT, capture_output=True,
                        stdin=subprocess.DEVNULL,
-                       text=True, timeout=120)
+                       text=True, timeout=900)
     assert p.returncode == 0, p.stdout[-3000:]
     assert re.search(r"== demo summary: \d+ checks, 0 failed ==", p.stdout)
     # it writes a trace and says where and how to open it
