@@ -1,18 +1,8 @@
 """Boot, hart roles, the IPI path, exit status, panics, determinism."""
-import functools
 import re
 import subprocess
 
-import pytest
-
 from conftest import ROOT, result_line, run
-
-
-@pytest.fixture
-def boot(boot):
-    """conftest's, with a generous console timeout: on a busy or slow host
-    the guest runs many times slower than usual."""
-    return functools.partial(boot, timeout=300)
 
 
 def test_both_harts_up_with_roles(boot):

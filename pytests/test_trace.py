@@ -5,7 +5,6 @@ streams, and writes a Perfetto trace whose structure is checked here after
 reading it back with Debian's protobuf against hosttools/perfetto_trace.proto.
 """
 import collections
-import functools
 import importlib
 import random
 import re
@@ -28,13 +27,6 @@ EVENT_IDS = {m[2]: int(m[1]) for m in re.finditer(
 # the user trace area's records (include/uapi/trace.h)
 UTRACE_RECS = int(re.search(r"#define UTRACE_REC_PAGES (\d+)", open(
     f"{ROOT}/include/uapi/trace.h").read())[1]) * 4096 // 32
-
-
-@pytest.fixture
-def boot(boot):
-    """conftest's, with a generous console timeout: on a busy or slow host
-    the guest runs many times slower than usual."""
-    return functools.partial(boot, timeout=300)
 
 
 def decode(*args):
