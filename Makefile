@@ -36,7 +36,7 @@ N       ?= 10
 LOAD    ?= 0
 BOOTS   ?= 300
 
-# quiet build: "CC kernel/proc.c"; V=1 shows the commands, make -s neither
+# quiet build: "CC kernel/core/proc.c"; V=1 shows the commands, make -s neither
 ifeq ($(V),1)
 Q :=
 quiet = @:
@@ -62,9 +62,12 @@ KCFLAGS := $(ARCH) -std=gnu11 -O2 -g -Wall -Werror -ffreestanding -nostdlib \
 	-fno-tree-loop-distribute-patterns -Iinclude -Ikernel -MMD -MP \
 	$(if $(filter 0,$(TRACING)),-DTRACING_OFF)
 KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none \
-	-T kernel/kernel.ld
+	-T kernel/arch/riscv/kernel.ld
 
-KSRC  := $(wildcard kernel/*.c) $(wildcard kernel/*.S)
+# the kernel by subsystem (kernel/<dir>/*.c, *.S); headers are included
+# by their path under kernel/ ("core/defs.h", "mm/memlayout.h")
+KDIRS := arch/riscv core mm fs ring trace drivers
+KSRC  := $(foreach d,$(KDIRS),$(wildcard kernel/$(d)/*.c kernel/$(d)/*.S))
 KOBJ  := $(patsubst kernel/%,$(B)/kernel/%.o,$(KSRC))
 
 # libuser: built with the same flags ucc gives programs
@@ -83,7 +86,7 @@ INITRD   := $(B)/initrd$(if $(strip $(EXTRA)),-extra).cpio
 comma := ,
 INIT_PROG := $(firstword $(INIT))
 INIT_ARGS := $(wordlist 2,1000,$(INIT))
-# ICOUNT=1: the IO core must not spin (harts run in turn): see kernel/iocore.c
+# ICOUNT=1: the IO core must not spin (harts run in turn): see kernel/ring/iocore.c
 BOOTARGS  := $(strip $(KARGS) $(if $(filter 1,$(ICOUNT)),iopoll=wfi) \
 	$(if $(TRACE),trace) \
 	$(if $(INIT),init=$(INIT_PROG) -- $(INIT_ARGS)))
@@ -119,7 +122,7 @@ $(B)/kernel/%.S.o: kernel/%.S $(B)/kernel/cflags | $(DEPS_OK)
 	$(quiet) AS $<
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/kernel.elf: $(KOBJ) kernel/kernel.ld
+$(B)/kernel.elf: $(KOBJ) kernel/arch/riscv/kernel.ld
 	$(quiet) LD $@
 	$(Q)$(CC) $(KCFLAGS) $(KLDFLAGS) $(KOBJ) -lgcc -o $@
 	$(quiet) OBJDUMP $(B)/kernel.asm

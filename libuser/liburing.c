@@ -120,7 +120,7 @@ static unsigned flush_sq(struct io_uring *ring)
 		__utrace_ring(ring, 1, sq->sqe_head, n);
 	sq->sqe_head = sq->sqe_tail;
 	/* release: the SQEs before the tail; pairs with the IO core's acquire
-	 * load of the SQ tail (kernel/iocore.c sq_pending) */
+	 * load of the SQ tail (kernel/ring/iocore.c sq_pending) */
 	io_uring_smp_store_release(sq->ktail, sq->sqe_tail);
 	return n;
 }

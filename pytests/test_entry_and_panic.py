@@ -33,7 +33,7 @@ def test_second_hart_at_start_exit_status(boot):
     assert "killed: load page fault" in text
 
 
-# panic_test=WHERE (kernel/main.c): where the panic happens, what it says
+# panic_test=WHERE (kernel/core/main.c): where the panic happens, what it says
 PANICS = {
     "early": r"panic: hart \d: panic_test: before paging",
     "early-trap": r"panic: hart \d: early trap: illegal instruction "

@@ -18,16 +18,16 @@ def test_quiet_build_prints_short_lines(built, tmp_path):
     p = make(f"B={b}", f"{b}/kernel.elf")
     assert p.returncode == 0, p.stdout + p.stderr
     lines = p.stdout.splitlines()
-    assert "  CC      kernel/proc.c" in lines
-    assert "  AS      kernel/entry.S" in lines
+    assert "  CC      kernel/core/proc.c" in lines
+    assert "  AS      kernel/arch/riscv/entry.S" in lines
     assert f"  LD      {b}/kernel.elf" in lines
     assert not [ln for ln in lines if "-ffreestanding" in ln], p.stdout
     # V=1: the full command lines
-    (b / "kernel" / "string.c.o").unlink()
+    (b / "kernel" / "core" / "string.c.o").unlink()
     p = make(f"B={b}", "V=1", f"{b}/kernel.elf")
     assert p.returncode == 0, p.stdout + p.stderr
     assert re.search(r"^riscv64-unknown-elf-gcc .*-ffreestanding.* -c "
-                     r"kernel/string.c", p.stdout, re.M), p.stdout
+                     r"kernel/core/string.c", p.stdout, re.M), p.stdout
 
 
 def test_unwritable_trace_path_is_one_line(built):

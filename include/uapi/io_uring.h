@@ -1,7 +1,7 @@
 /*
  * The ring ABI: Linux io_uring's structures, opcode numbers and flags
  * (facts from Linux's include/uapi/linux/io_uring.h), shared by the kernel
- * (kernel/ring.c, kernel/ringops.c) and libuser's liburing.h.  Only the
+ * (kernel/ring/ring.c, kernel/ring/ringops.c) and libuser's liburing.h.  Only the
  * subset this kernel implements is listed; the layouts are Linux's to the
  * byte, so that liburing programs keep their meaning.
  */

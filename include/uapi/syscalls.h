@@ -1,6 +1,6 @@
 /*
  * The system call table: the single source of truth shared by the kernel
- * (kernel/syscall.c builds its dispatch table from it), libuser (the stubs in
+ * (kernel/core/syscall.c builds its dispatch table from it), libuser (the stubs in
  * libuser/syscall.c use the numbers) and the host tools (hosttools/ read the
  * names for traces).
  *

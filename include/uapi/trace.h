@@ -1,6 +1,6 @@
 /*
  * Trace records: the kernel's binary trace stream and the one list of
- * events, shared by the kernel (kernel/trace.c) and the host decoder
+ * events, shared by the kernel (kernel/trace/trace.c) and the host decoder
  * (hosttools/trace.py parses this file).  Each record is 32 bytes,
  * little-endian; each hart numbers its records from 0 (seq), so the decoder
  * sees any gap; a LOST record says how many a full buffer dropped.  A
@@ -37,7 +37,7 @@ struct trace_rec {
  * publication of SQEs and each consumption of CQEs (a batch: the ring
  * index of its first entry and how many, with the time CSR; the entries'
  * user_data are in the kernel's records) and advances head; the kernel
- * moves them into the hart's stream (kernel/trace.h says when) and advances
+ * moves them into the hart's stream (kernel/trace/trace.h says when) and advances
  * tail.  A full area drops records and counts them in lost.
  */
 #define AT_TRACE_AREA 0x7000 /* an auxv tag of this kernel's own */

@@ -9,7 +9,7 @@
  * only when the IO core has gone to sleep (IORING_SQ_NEED_WAKEUP) or when
  * asked to wait for completions.
  *
- * Memory ordering (the kernel's side is in kernel/ring.c): the SQ tail is
+ * Memory ordering (the kernel's side is in kernel/ring/ring.c): the SQ tail is
  * stored with release after the SQEs and SQ array are written; the CQ tail
  * is loaded with acquire before CQEs are read; the CQ head is stored with
  * release after they are consumed; the SQ head is loaded with acquire before

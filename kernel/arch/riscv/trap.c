@@ -1,0 +1,187 @@
+/*
+ * Trap handling in C, after trapvec.S has saved the registers.
+ *
+ * user_trap(): system calls (the hot path: straight to the syscall table),
+ * interrupts, and user faults, which kill only the faulting process with a
+ * one-line reason.  kernel_trap(): interrupts taken in the scheduler's idle
+ * loop; anything else is a kernel fault and panics.  Traced: TRAP_ENTER and
+ * TRAP_EXIT around interrupts and user faults (a fault's process exits in
+ * between); system calls have their own SYSCALL_ENTER/EXIT instead.
+ *
+ * The timer (SBI set_timer) drives round-robin preemption and sleeping
+ * processes on the normal core.  Software interrupts are IPIs between the
+ * cores (iocore.c).  External interrupts come from the PLIC (the UART).
+ *
+ * Locking: normal-core state only, with interrupts off (proc.h).
+ */
+#include "arch/riscv/riscv.h"
+#include "core/defs.h"
+#include "core/proc.h"
+#include "mm/memlayout.h"
+#include "trace/trace.h"
+#include "uapi/abi.h"
+
+extern char trap_vector[];
+
+uint64_t timebase_hz;
+static uint64_t timer_deadline; /* normal core: what the timer is set to */
+
+uint64_t time_us_to_ticks(uint64_t us)
+{
+	return us * timebase_hz / 1000000;
+}
+
+void trap_init_hart(void)
+{
+	struct hart *h = this_hart();
+
+	csr_write(stvec, (uint64_t)trap_vector);
+	csr_write(sscratch, 0);
+	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+	csr_clear(sip, SIE_SSIE);
+	if (h->role == HART_NORMAL)
+		csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
+	else
+		csr_set(sie, SIE_SSIE | SIE_STIE); /* the IO core wakes for IPIs
+						     * and its own timer */
+}
+
+/* Set the normal core's timer to the next event: a sleeper or preemption. */
+void timer_program(void)
+{
+	struct proc *p = this_proc();
+	uint64_t when = next_wake_time();
+
+	if (p && p->slice_end < when)
+		when = p->slice_end;
+	if (when != timer_deadline) {
+		timer_deadline = when;
+		sbi_set_timer(when);
+	}
+}
+
+static void timer_intr(void)
+{
+	struct proc *p = this_proc();
+	uint64_t now = rdtime();
+
+	timer_deadline = 0; /* it fired: the next timer_program() must rearm */
+	wakeup_timers(now);
+	trace(TR_TIMER, p ? p->pid : 0, p && now >= p->slice_end);
+	if (p && now >= p->slice_end)
+		yield(); /* reprograms the timer when this process runs again */
+	else
+		timer_program();
+}
+
+static void interrupt(uint64_t scause)
+{
+	struct hart *h = this_hart();
+
+	switch (scause & ~SCAUSE_INTR) {
+	case IRQ_S_TIMER:
+		timer_intr();
+		break;
+	case IRQ_S_SOFT:
+		csr_clear(sip, SIE_SSIE);
+		trace(TR_IPI_RECV, 0, 0);
+		iocore_ipi();
+		break;
+	case IRQ_S_EXT: {
+		int irq = plic_claim(h->id);
+
+		if (irq == UART0_IRQ)
+			uart_intr();
+		if (irq)
+			plic_complete(h->id, irq);
+		break;
+	}
+	default:
+		kprintf("hart %ld: unexpected interrupt %lx\n", (long)h->id,
+			scause);
+	}
+}
+
+const char *trap_cause_name(uint64_t c)
+{
+	switch (c) {
+	case EXC_INST_MISALIGNED: return "instruction address misaligned";
+	case EXC_INST_ACCESS: return "instruction access fault";
+	case EXC_ILLEGAL_INST: return "illegal instruction";
+	case EXC_BREAKPOINT: return "breakpoint";
+	case EXC_LOAD_MISALIGNED: return "load address misaligned";
+	case EXC_LOAD_ACCESS: return "load access fault";
+	case EXC_STORE_MISALIGNED: return "store address misaligned";
+	case EXC_STORE_ACCESS: return "store access fault";
+	case EXC_ECALL_S: return "environment call from S-mode";
+	case EXC_INST_PAGE_FAULT: return "instruction page fault";
+	case EXC_LOAD_PAGE_FAULT: return "load page fault";
+	case EXC_STORE_PAGE_FAULT: return "store page fault";
+	default: return "unknown exception";
+	}
+}
+
+static int cause_signal(uint64_t c)
+{
+	switch (c) {
+	case EXC_ILLEGAL_INST: return ABI_SIGILL;
+	case EXC_BREAKPOINT: return ABI_SIGTRAP;
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED: return ABI_SIGBUS;
+	default: return ABI_SIGSEGV;
+	}
+}
+
+/* An interrupt or a fault from user mode: off the system call path. */
+static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
+						     uint64_t scause)
+{
+	struct proc *p = this_proc();
+	bool traced = trace_on; /* the exit record goes with the enter record */
+	uint64_t stval;
+
+	if (traced)
+		trace_record(TR_TRAP_ENTER, scause, tf->epc);
+	if (scause & SCAUSE_INTR) {
+		interrupt(scause);
+		if (traced)
+			trace_record(TR_TRAP_EXIT, scause, 0);
+		return;
+	}
+	stval = csr_read(stval);
+	kprintf("pid %d (%s): killed: %s (scause %ld) sepc 0x%lx stval 0x%lx\n",
+		p->pid, p->name, trap_cause_name(scause), (long)scause, tf->epc,
+		stval);
+	proc_exit(ABI_W_EXITCODE(0, cause_signal(scause)));
+}
+
+void user_trap(struct trapframe *tf)
+{
+	uint64_t scause = csr_read(scause);
+
+	if (likely(scause == EXC_ECALL_U)) {
+		tf->epc += 4;
+		if (unlikely(trace_on))
+			syscall_traced(tf);
+		else
+			syscall(tf);
+	} else {
+		user_trap_slow(tf, scause);
+	}
+}
+
+void kernel_trap(struct kframe *kf)
+{
+	uint64_t scause = csr_read(scause);
+
+	if (!(scause & SCAUSE_INTR))
+		panic_trap(kf, scause, csr_read(stval));
+	bool traced = trace_on;
+
+	if (traced)
+		trace_record(TR_TRAP_ENTER, scause, csr_read(sepc));
+	interrupt(scause);
+	if (traced)
+		trace_record(TR_TRAP_EXIT, scause, 0);
+}

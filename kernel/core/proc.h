@@ -1,0 +1,127 @@
+/*
+ * Processes and harts.
+ *
+ * Locking: the process table, the run queue and struct proc are owned by
+ * the normal core and touched by it with interrupts off (the normal-core
+ * kernel never runs with interrupts on except in the scheduler's idle loop),
+ * so they need no lock -- except two things the IO core uses for the rings a
+ * process owns: the fd table (under fd_lock) and the user page table (the
+ * IO core walks it under mm_lock; the normal core takes mm_lock to unmap).
+ * The IO core never changes process state: it sends an IPI, and the normal
+ * core's IPI handler does the wakeup.  Lock order: mm_lock, fd_lock, then
+ * the file-system locks (fs.h).
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include "arch/riscv/asm-offsets.h"
+#include "core/defs.h"
+#include "core/param.h"
+#include "core/spinlock.h"
+#include "core/types.h"
+#include "uapi/trace.h"
+
+/* Registers saved by a trap from user mode; at the top of the kernel stack. */
+struct trapframe {
+	uint64_t epc; /* slot of x0: sepc */
+	uint64_t ra, sp, gp, tp, t0, t1, t2, s0, s1;
+	uint64_t a0, a1, a2, a3, a4, a5, a6, a7;
+	uint64_t s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+	uint64_t t3, t4, t5, t6;
+	struct hart *hart; /* loaded into tp on entry */
+	uint64_t pad;
+};
+_Static_assert(__builtin_offsetof(struct trapframe, hart) == TF_HART, "TF_HART");
+
+/* Registers saved by a trap taken in the kernel (on the kernel stack). */
+struct kframe {
+	uint64_t epc;
+	uint64_t regs[31]; /* x1..x31; regs[1] (sp) is the sp before the trap */
+	uint64_t sstatus;
+	uint64_t pad;
+};
+_Static_assert(sizeof(struct kframe) == KFRAME_SIZE, "KFRAME_SIZE");
+
+/* Callee-saved registers for swtch(). */
+struct context {
+	uint64_t ra, sp, s[12];
+};
+
+enum hart_role { HART_NONE, HART_NORMAL, HART_IO };
+struct trace_buf;
+
+/* One per hart; tp points to it while the hart is in the kernel. */
+struct hart {
+	uint64_t stack_lo;    /* bottom of the kernel stack in use (asm) */
+	uint64_t emerg_sp;    /* stack for reporting an overflow (asm) */
+	uint64_t overflow_sp; /* sp that overflowed (asm) */
+	uint64_t id;
+	enum hart_role role;
+	/* normal core only */
+	struct proc *proc;	  /* running process, or NULL */
+	struct context sched_ctx; /* the scheduler loop */
+	uint64_t sched_stack_lo;
+	struct trace_buf *trace; /* trace.c: this hart's buffer, if tracing */
+};
+_Static_assert(__builtin_offsetof(struct hart, stack_lo) == HART_STACK_LO, "");
+_Static_assert(__builtin_offsetof(struct hart, emerg_sp) == HART_EMERG_SP, "");
+_Static_assert(__builtin_offsetof(struct hart, overflow_sp) == HART_OVERFLOW_SP,
+	       "");
+_Static_assert(sizeof(struct hart) == HART_SIZE, "");
+
+enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
+
+/* An mmap'd region: anonymous memory, or a ring's pages (ring != NULL). */
+struct vma {
+	uint64_t start, end; /* end == 0: unused */
+	struct ring *ring;
+};
+
+struct proc {
+	enum procstate state;
+	int pid;
+	struct proc *parent;
+	const void *chan;   /* sleeping on this */
+	uint64_t wake_time; /* if sleeping, wake at this time too (0: never) */
+	int wait_status;    /* for the parent's wait4 */
+
+	struct spinlock mm_lock; /* unmapping vs the IO core's page walks */
+	uint64_t mm_gen;	 /* under mm_lock: +1 at every unmap */
+	struct xlate_cache xlate; /* under mm_lock: the IO core's cache */
+	pagetable_t pagetable;
+	uint64_t heap_base; /* brk cannot go below this */
+	uint64_t brk;
+	uint64_t mmap_next; /* where the next mmap goes */
+	struct vma vmas[NVMA];
+
+	struct trapframe *tf; /* top of the kernel stack */
+	uint64_t kstack_lo;
+	struct context ctx;
+	uint64_t slice_end; /* time at which the process is preempted */
+
+	/* tracing: the user trace area's header and record pages (kernel VAs) */
+	struct utrace_area *utrace;
+	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];
+	uint32_t utrace_tail; /* drained up to here (the area's tail: a copy) */
+	struct spinlock fd_lock; /* ofile[], cloexec[], exiting */
+	bool exiting; /* the table is being closed: no new fds */
+	struct file *ofile[NOFILE];
+	bool cloexec[NOFILE];
+	char name[16];
+};
+
+extern struct hart harts[NHART]; /* main.c, indexed by hart id */
+
+static inline struct hart *this_hart(void)
+{
+	struct hart *h;
+	asm volatile("mv %0, tp" : "=r"(h));
+	return h;
+}
+
+static inline struct proc *this_proc(void)
+{
+	return this_hart()->proc;
+}
+
+#endif

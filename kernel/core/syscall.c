@@ -1,0 +1,260 @@
+/*
+ * System call dispatch and the process, time and machine calls.  The table
+ * is built from include/uapi/syscalls.h, the one list of calls; the file
+ * calls are in sysfile.c.  Normal core only, interrupts off.
+ */
+#include "arch/riscv/riscv.h"
+#include "core/defs.h"
+#include "core/param.h"
+#include "core/proc.h"
+#include "fs/fs.h"
+#include "mm/memlayout.h"
+#include "trace/trace.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+#include "uapi/syscalls.h"
+
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+#define SYSCALL_DECL(name, nr, nargs, doc)                                    \
+	long sys_##name(long, long, long, long, long, long);
+SYSCALL_LIST(SYSCALL_DECL)
+#undef SYSCALL_DECL
+
+#define SYSCALL_ENTRY(name, nr, nargs, doc) [nr] = sys_##name,
+static const syscall_fn syscall_table[SYS_MAX_PLUS_ONE] = {
+	SYSCALL_LIST(SYSCALL_ENTRY)
+};
+#undef SYSCALL_ENTRY
+
+void syscall(struct trapframe *tf)
+{
+	uint64_t nr = tf->a7;
+	syscall_fn fn;
+
+	if (likely(nr < ARRAY_SIZE(syscall_table) && (fn = syscall_table[nr])))
+		tf->a0 = fn(tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5);
+	else
+		tf->a0 = -ENOSYS;
+}
+
+/* syscall() with enter and exit records (user_trap picks it when tracing) */
+void syscall_traced(struct trapframe *tf)
+{
+	struct proc *p = this_proc();
+	uint64_t nr = tf->a7;
+
+	trace_user_drain_full(p);
+	trace_put(TR_SYSCALL_ENTER, rdtime(), nr, p->pid);
+	syscall(tf);
+	trace_put(TR_SYSCALL_EXIT, rdtime(), nr, tf->a0);
+}
+
+long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return this_proc()->pid;
+}
+
+long sys_getppid(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *parent = this_proc()->parent;
+
+	return parent ? parent->pid : 0;
+}
+
+long sys_exit(long status, long a1, long a2, long a3, long a4, long a5)
+{
+	proc_exit(ABI_W_EXITCODE(status, 0));
+}
+
+long sys_exit_group(long status, long a1, long a2, long a3, long a4, long a5)
+{
+	proc_exit(ABI_W_EXITCODE(status, 0));
+}
+
+long sys_sched_yield(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	yield();
+	return 0;
+}
+
+long sys_wait4(long pid, long ustatus, long options, long rusage, long a4,
+	       long a5)
+{
+	/* struct rusage: 2 timevals + 14 longs; no usage is kept: zeros */
+	static const uint8_t zero_rusage[144];
+	long r = proc_wait(pid, ustatus, options);
+
+	if (r > 0 && rusage &&
+	    copyout(this_proc()->pagetable, rusage, zero_rusage,
+		    sizeof(zero_rusage)) < 0)
+		return -EFAULT;
+	return r;
+}
+
+static const char sleep_chan; /* nanosleep sleeps here: nothing wakes it early */
+
+static uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
+{
+	/* no overflow: beyond ~30 years is forever enough */
+	return MIN(sec, 1UL << 30) * timebase_hz + nsec * timebase_hz / 1000000000;
+}
+
+long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_timespec ts;
+	uint64_t until;
+
+	if (copyin(p->pagetable, &ts, ureq, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	until = rdtime() + ns_to_ticks(ts.tv_sec, ts.tv_nsec);
+	/* rem is written only when a signal interrupts: never, here */
+	while (rdtime() < until)
+		sleep_on(&sleep_chan, until);
+	return 0;
+}
+
+long sys_clock_gettime(long clk, long uts, long a2, long a3, long a4, long a5)
+{
+	uint64_t t = rdtime();
+	struct abi_timespec ts = {
+		.tv_sec = t / timebase_hz,
+		.tv_nsec = t % timebase_hz * 1000000000 / timebase_hz,
+	};
+
+	if (clk != ABI_CLOCK_REALTIME && clk != ABI_CLOCK_MONOTONIC)
+		return -EINVAL;
+	if (copyout(this_proc()->pagetable, uts, &ts, sizeof(ts)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_sysinfo(long uinfo, long a1, long a2, long a3, long a4, long a5)
+{
+	struct abi_sysinfo si;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = rdtime() / timebase_hz;
+	si.totalram = kalloc_total_pages();
+	si.freeram = kalloc_free_pages();
+	si.procs = proc_count();
+	si.mem_unit = PGSIZE;
+	if (copyout(this_proc()->pagetable, uinfo, &si, sizeof(si)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	uint64_t old_end = ROUNDUP(p->brk, PGSIZE);
+	uint64_t new_end = ROUNDUP((uint64_t)addr, PGSIZE);
+
+	/* the heap stays below the mmap area */
+	if ((uint64_t)addr < p->heap_base || (uint64_t)addr > MMAP_BASE)
+		return p->brk;
+	if (new_end > old_end) {
+		long err;
+
+		/* the IO core may be walking this page table for a ring op */
+		spin_lock(&p->mm_lock);
+		err = uvm_map_zeroed(p->pagetable, old_end, new_end - old_end,
+				     PTE_R | PTE_W);
+		if (err)
+			p->mm_gen++; /* the failure unmapped what it had mapped */
+		spin_unlock(&p->mm_lock);
+		if (err)
+			return p->brk;
+	} else if (new_end < old_end) {
+		/* the IO core may be walking this page table for a ring op */
+		spin_lock(&p->mm_lock);
+		uvm_unmap(p->pagetable, new_end, old_end - new_end);
+		p->mm_gen++; /* the IO core's translation cache is stale */
+		spin_unlock(&p->mm_lock);
+	}
+	p->brk = addr;
+	return p->brk;
+}
+
+long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
+{
+	if ((uint32_t)magic1 != ABI_REBOOT_MAGIC1 ||
+	    (uint32_t)magic2 != ABI_REBOOT_MAGIC2)
+		return -EINVAL;
+	switch ((uint32_t)cmd) {
+	case ABI_REBOOT_CMD_POWER_OFF:
+	case ABI_REBOOT_CMD_HALT:
+	case ABI_REBOOT_CMD_RESTART: /* QEMU: ends the same way */
+		kprintf("reboot: power off requested by pid %d\n",
+			this_proc()->pid);
+		proc_trace_drain_all();
+		machine_poweroff(0);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * spawn(path, argv): copy the path and the argument strings in (at most
+ * ABI_SPAWN_ARGC_MAX arguments and ABI_ARG_MAX bytes in all, else -E2BIG),
+ * then create the child.  argv NULL means { path, NULL }.
+ */
+long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	char *path, *args, *argv[ABI_SPAWN_ARGC_MAX];
+	size_t used = 0;
+	int argc = 0;
+	long r;
+
+	path = kalloc();
+	args = kalloc();
+	if (!path || !args) {
+		r = -ENOMEM;
+		goto out;
+	}
+	r = copyinstr(p->pagetable, path, upath, ABI_PATH_MAX);
+	if (r < 0)
+		goto out;
+	if (!uargv) {
+		argv[argc++] = path;
+	} else {
+		for (;;) {
+			uint64_t uarg;
+
+			r = copyin(p->pagetable, &uarg, uargv + 8 * argc, 8);
+			if (r < 0)
+				goto out;
+			if (!uarg)
+				break;
+			if (argc == ABI_SPAWN_ARGC_MAX) {
+				r = -E2BIG;
+				goto out;
+			}
+			r = copyinstr(p->pagetable, args + used, uarg,
+				      ABI_ARG_MAX - used);
+			if (r < 0) {
+				if (r == -ENAMETOOLONG)
+					r = -E2BIG;
+				goto out;
+			}
+			argv[argc++] = args + used;
+			used += r + 1;
+		}
+	}
+	r = proc_spawn(path, argv, argc, p);
+out:
+	if (path)
+		kfree(path);
+	if (args)
+		kfree(args);
+	return r;
+}
+
+long sys_iocore_ping(long n, long a1, long a2, long a3, long a4, long a5)
+{
+	return iocore_ping(n);
+}

@@ -1,0 +1,113 @@
+/*
+ * The console device behind fds 0/1/2 and /dev/console: a line discipline
+ * over the UART.  Input is cooked: bytes are echoed, backspace erases,
+ * Enter ends a line, Ctrl-D ends input (read returns what is there, or 0).
+ * read() sleeps until a whole line or EOF is there.
+ *
+ * Locking: the input buffer is touched only by the normal core (its UART
+ * interrupt handler and read syscalls) with interrupts off.  Output takes the
+ * console lock so that lines from the two harts do not interleave.
+ */
+#include "core/defs.h"
+#include "core/param.h"
+#include "core/proc.h"
+#include "uapi/errno.h"
+
+static struct {
+	char buf[CONSOLE_BUF];
+	uint32_t r; /* read index */
+	uint32_t w; /* end of the completed lines */
+	uint32_t e; /* edit index */
+} cons;
+
+#define CTRL(c) ((c) - '@')
+
+/* Erase up to n characters of the line being edited, on screen too. */
+static void erase(int n)
+{
+	console_lock();
+	for (; n > 0 && cons.e != cons.w; n--) {
+		cons.e--;
+		uart_putc('\b');
+		uart_putc(' ');
+		uart_putc('\b');
+	}
+	console_unlock();
+}
+
+void console_rx(int c)
+{
+	switch (c) {
+	case 0x7f:
+	case CTRL('H'):
+		erase(1);
+		return;
+	case CTRL('U'):
+		erase(CONSOLE_BUF);
+		return;
+	}
+	if (c == '\r')
+		c = '\n';
+	if (cons.e - cons.r >= CONSOLE_BUF)
+		return; /* full: drop */
+	cons.buf[cons.e++ % CONSOLE_BUF] = c;
+	if (c != CTRL('D')) {
+		console_lock();
+		uart_putc(c);
+		console_unlock();
+	}
+	if (c == '\n' || c == CTRL('D') || cons.e - cons.r == CONSOLE_BUF) {
+		cons.w = cons.e;
+		wakeup(&cons);
+	}
+}
+
+/* Normal core only: it may sleep.  (A ring read of the console: -EAGAIN.) */
+long console_read(const struct uview *v, uint64_t udst, size_t n)
+{
+	size_t got = 0;
+
+	if (this_hart()->role != HART_NORMAL)
+		return -EAGAIN;
+
+	while (got < n) {
+		while (cons.r == cons.w) {
+			if (got)
+				return got;
+			sleep_on(&cons, 0);
+		}
+		char c = cons.buf[cons.r % CONSOLE_BUF];
+
+		if (c == CTRL('D')) {
+			if (!got)
+				cons.r++; /* consume EOF; a later read waits again */
+			break;
+		}
+		if (uview_copyout(v, udst + got, &c, 1) < 0)
+			return got ? (long)got : -EFAULT;
+		cons.r++;
+		got++;
+		if (c == '\n')
+			break;
+	}
+	return got;
+}
+
+long console_write(const struct uview *v, uint64_t usrc, size_t n)
+{
+	char buf[128];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t m = MIN(n - done, sizeof(buf));
+
+		if (uview_copyin(v, buf, usrc + done, m) < 0)
+			return done ? (long)done : -EFAULT;
+		console_lock();
+		for (size_t i = 0; i < m; i++)
+			uart_putc(buf[i]);
+		console_unlock();
+		done += m;
+	}
+	return done;
+}

@@ -1,0 +1,586 @@
+/*
+ * The memory file system: a tree of inodes in a fixed table, file data in
+ * pages from kalloc() reached through a two-level index (512 x 512 pages, so
+ * files up to 1 GiB; holes read as zeros).  Filled at boot from the initrd
+ * (cpio.c); files written at run time live in memory until unlinked.
+ *
+ * Semantics follow Linux: an unlinked file stays readable through open
+ * files until the last close; "." and ".." resolve; a path component longer
+ * than NAME_MAX gives -ENAMETOOLONG; a non-directory in the middle of a path
+ * gives -ENOTDIR.
+ *
+ * Locking: fs_lock (see fs.h) around every inode access.  Data copies to and
+ * from user memory go through the direct map one user page at a time
+ * (uvm_page), so nothing here can fault or sleep while holding the lock.
+ */
+#include "arch/riscv/riscv.h"
+#include "core/defs.h"
+#include "core/param.h"
+#include "core/proc.h"
+#include "core/spinlock.h"
+#include "fs/fs.h"
+#include "uapi/errno.h"
+
+#define IDX_ENTRIES (PGSIZE / sizeof(void *))
+#define MAX_FILE_PAGES (IDX_ENTRIES * IDX_ENTRIES)
+
+static struct spinlock fs_lock = SPINLOCK_INIT("fs");
+static struct inode inodes[NINODE];
+static struct inode *root;
+static uint32_t next_ino = 1;
+
+static struct inode *inode_alloc(enum itype type)
+{
+	for (int i = 0; i < NINODE; i++) {
+		struct inode *ip = &inodes[i];
+
+		if (ip->type == I_FREE) {
+			memset(ip, 0, sizeof(*ip));
+			ip->type = type;
+			ip->ino = next_ino++;
+			ip->mtime = rdtime();
+			return ip;
+		}
+	}
+	return NULL;
+}
+
+/* fs_lock held.  Free the data pages beyond the first `keep` pages. */
+static void data_free(struct inode *ip)
+{
+	void **top = ip->index;
+
+	if (!top)
+		return;
+	for (size_t i = 0; i < IDX_ENTRIES; i++) {
+		void **leaf = top[i];
+
+		if (!leaf)
+			continue;
+		for (size_t j = 0; j < IDX_ENTRIES; j++)
+			if (leaf[j])
+				kfree(leaf[j]);
+		kfree(leaf);
+	}
+	kfree(top);
+	ip->index = NULL;
+}
+
+/* fs_lock held.  The data page holding page number pn, made if alloc. */
+static uint8_t *data_page(struct inode *ip, uint64_t pn, bool alloc)
+{
+	void **leaf;
+
+	if (pn >= MAX_FILE_PAGES)
+		return NULL;
+	if (!ip->index && (!alloc || !(ip->index = kalloc())))
+		return NULL;
+	leaf = ip->index[pn / IDX_ENTRIES];
+	if (!leaf) {
+		if (!alloc || !(leaf = kalloc()))
+			return NULL;
+		ip->index[pn / IDX_ENTRIES] = leaf;
+	}
+	if (!leaf[pn % IDX_ENTRIES] && alloc)
+		leaf[pn % IDX_ENTRIES] = kalloc();
+	return leaf[pn % IDX_ENTRIES];
+}
+
+/*
+ * fs_lock held.  Free an inode that has neither a name nor a reference.
+ * Every entry holds a reference on its directory (so that ".." of a removed
+ * but open directory stays valid): freeing the entry drops it.
+ */
+static void inode_release(struct inode *ip)
+{
+	while (ip->ref == 0 && ip->nlink == 0 && ip != root) {
+		struct inode *parent = ip->parent;
+
+		data_free(ip);
+		ip->type = I_FREE;
+		parent->ref--;
+		ip = parent;
+	}
+}
+
+void inode_get(struct inode *ip)
+{
+	spin_lock(&fs_lock);
+	ip->ref++;
+	spin_unlock(&fs_lock);
+}
+
+void inode_put(struct inode *ip)
+{
+	spin_lock(&fs_lock);
+	ip->ref--;
+	inode_release(ip);
+	spin_unlock(&fs_lock);
+}
+
+/* fs_lock held. */
+static struct inode *dir_find(struct inode *dir, const char *name, size_t len)
+{
+	if (len == 1 && name[0] == '.')
+		return dir;
+	if (len == 2 && name[0] == '.' && name[1] == '.')
+		return dir->parent;
+	for (struct inode *c = dir->children; c; c = c->next)
+		if (strlen(c->name) == len && !memcmp(c->name, name, len))
+			return c;
+	return NULL;
+}
+
+/* fs_lock held. */
+static void dir_link(struct inode *dir, struct inode *ip, const char *name,
+		     size_t len)
+{
+	struct inode **pp = &dir->children;
+
+	memcpy(ip->name, name, len);
+	ip->name[len] = 0;
+	ip->parent = dir;
+	dir->ref++; /* dropped when ip is freed (inode_release) */
+	ip->nlink = 1;
+	ip->next = NULL;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = ip;
+	dir->mtime = rdtime();
+}
+
+/* fs_lock held. */
+static void dir_unlink(struct inode *ip)
+{
+	struct inode **pp = &ip->parent->children;
+
+	while (*pp != ip)
+		pp = &(*pp)->next;
+	*pp = ip->next;
+	ip->parent->mtime = rdtime();
+	ip->nlink = 0;
+	ip->next = NULL;
+}
+
+/*
+ * fs_lock held.  Walk path from base (root if NULL or if path is absolute).
+ * If last is given, stop before the last component: return its directory
+ * and the last name in last and lastlen (length 0 for "/").
+ */
+static struct inode *walk_path(struct inode *base, const char *path,
+			       const char **last, size_t *lastlen, long *err)
+{
+	struct inode *ip = (path[0] == '/' || !base) ? root : base;
+	const char *s = path;
+
+	if (!*path) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	for (;;) {
+		const char *name;
+		size_t len;
+
+		while (*s == '/')
+			s++;
+		name = s;
+		while (*s && *s != '/')
+			s++;
+		len = s - name;
+		if (len > ABI_NAME_MAX) {
+			*err = -ENAMETOOLONG;
+			return NULL;
+		}
+		while (*s == '/')
+			s++;
+		if (last && !*s) {
+			*last = name;
+			*lastlen = len;
+			return ip;
+		}
+		if (len == 0)
+			return ip; /* "/" or trailing slashes */
+		if (ip->type != I_DIR) {
+			*err = -ENOTDIR;
+			return NULL;
+		}
+		struct inode *next = dir_find(ip, name, len);
+
+		if (!next) {
+			*err = -ENOENT;
+			return NULL;
+		}
+		ip = next;
+		if (!*s) {
+			/* "file/" names a directory */
+			if (s[-1] == '/' && ip->type != I_DIR) {
+				*err = -ENOTDIR;
+				return NULL;
+			}
+			return ip;
+		}
+	}
+}
+
+/* Look up path; the inode comes back with a reference (inode_put it). */
+struct inode *fs_lookup(struct inode *base, const char *path, long *err)
+{
+	struct inode *ip;
+
+	spin_lock(&fs_lock);
+	ip = walk_path(base, path, NULL, NULL, err);
+	if (ip)
+		ip->ref++;
+	spin_unlock(&fs_lock);
+	return ip;
+}
+
+/*
+ * Create path as a file or directory, or return the existing one (-EEXIST
+ * if excl, or if it exists as a directory and a directory is asked for).
+ * The inode comes back with a reference.
+ */
+struct inode *fs_create(struct inode *base, const char *path, enum itype type,
+			bool excl, long *err)
+{
+	struct inode *dir, *ip = NULL;
+	const char *name;
+	size_t len;
+
+	spin_lock(&fs_lock);
+	dir = walk_path(base, path, &name, &len, err);
+	if (!dir)
+		goto out;
+	if (dir->type != I_DIR) {
+		*err = -ENOTDIR;
+		goto out;
+	}
+	if (len == 0) { /* "/" */
+		*err = type == I_DIR ? -EEXIST : -EISDIR;
+		goto out;
+	}
+	ip = dir_find(dir, name, len);
+	if (ip) {
+		if (excl || type == I_DIR) {
+			*err = -EEXIST;
+			ip = NULL;
+		} else if (name[len] == '/' && ip->type != I_DIR) {
+			*err = -ENOTDIR;
+			ip = NULL;
+		} else {
+			ip->ref++;
+		}
+		goto out;
+	}
+	if (name[len] == '/' && type != I_DIR) {
+		*err = -EISDIR; /* "newfile/" with O_CREAT */
+		goto out;
+	}
+	if (dir->nlink == 0) {
+		*err = -ENOENT; /* directory was removed */
+		goto out;
+	}
+	ip = inode_alloc(type);
+	if (!ip) {
+		*err = -ENOSPC;
+		goto out;
+	}
+	dir_link(dir, ip, name, len);
+	ip->ref++;
+out:
+	spin_unlock(&fs_lock);
+	return ip;
+}
+
+long fs_unlink(struct inode *base, const char *path, bool rmdir)
+{
+	struct inode *dir, *ip;
+	const char *name;
+	size_t len;
+	long err = 0;
+
+	spin_lock(&fs_lock);
+	dir = walk_path(base, path, &name, &len, &err);
+	if (!dir)
+		goto out;
+	if (dir->type != I_DIR) {
+		err = -ENOTDIR;
+		goto out;
+	}
+	if (len == 0 || (len == 1 && name[0] == '.')) {
+		err = rmdir ? (len ? -EINVAL : -EBUSY) : -EISDIR;
+		goto out;
+	}
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		err = rmdir ? -ENOTEMPTY : -EISDIR;
+		goto out;
+	}
+	ip = dir_find(dir, name, len);
+	if (!ip) {
+		err = -ENOENT;
+		goto out;
+	}
+	if (rmdir) {
+		if (ip->type != I_DIR)
+			err = -ENOTDIR;
+		else if (ip->children)
+			err = -ENOTEMPTY;
+	} else {
+		if (ip->type == I_DIR)
+			err = -EISDIR;
+		else if (name[len] == '/')
+			err = -ENOTDIR;
+	}
+	if (err)
+		goto out;
+	dir_unlink(ip);
+	inode_release(ip);
+out:
+	spin_unlock(&fs_lock);
+	return err;
+}
+
+/* fs_lock held. */
+static long read_locked(struct inode *ip, void *dst, uint64_t off, size_t n)
+{
+	size_t done = 0;
+
+	if (off >= ip->size)
+		return 0;
+	n = MIN(n, ip->size - off);
+	while (done < n) {
+		uint64_t pos = off + done;
+		size_t m = MIN(n - done, PGSIZE - pos % PGSIZE);
+		uint8_t *page = data_page(ip, pos / PGSIZE, false);
+
+		if (page)
+			memcpy((uint8_t *)dst + done, page + pos % PGSIZE, m);
+		else
+			memset((uint8_t *)dst + done, 0, m);
+		done += m;
+	}
+	return done;
+}
+
+/* fs_lock held. */
+static long write_locked(struct inode *ip, const void *src, uint64_t off,
+			 size_t n)
+{
+	size_t done = 0;
+
+	if (off >= MAX_FILE_PAGES * PGSIZE)
+		return n ? -EFBIG : 0;
+	n = MIN(n, MAX_FILE_PAGES * PGSIZE - off);
+	while (done < n) {
+		uint64_t pos = off + done;
+		size_t m = MIN(n - done, PGSIZE - pos % PGSIZE);
+		uint8_t *page = data_page(ip, pos / PGSIZE, true);
+
+		if (!page)
+			break;
+		memcpy(page + pos % PGSIZE, (const uint8_t *)src + done, m);
+		done += m;
+	}
+	if (done == 0 && n)
+		return -ENOSPC;
+	if (off + done > ip->size)
+		ip->size = off + done;
+	ip->mtime = rdtime();
+	return done;
+}
+
+long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n)
+{
+	long r;
+
+	spin_lock(&fs_lock);
+	r = read_locked(ip, dst, off, n);
+	spin_unlock(&fs_lock);
+	return r;
+}
+
+long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n)
+{
+	long r;
+
+	spin_lock(&fs_lock);
+	r = write_locked(ip, src, off, n);
+	spin_unlock(&fs_lock);
+	return r;
+}
+
+/*
+ * Read into user memory at udst (reached through v), from and advancing *off
+ * (a file offset, under fs_lock).  Returns bytes read, or -EFAULT if the
+ * first user page is bad.
+ */
+long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
+		     uint64_t udst, size_t n)
+{
+	size_t done = 0;
+
+	spin_lock(&fs_lock);
+	while (done < n) {
+		size_t m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
+		void *k = uview_page(v, udst + done, PTE_W);
+		long r;
+
+		if (!k) {
+			if (!done) {
+				spin_unlock(&fs_lock);
+				return -EFAULT;
+			}
+			break;
+		}
+		r = read_locked(ip, k, *off, m);
+		*off += r;
+		done += r;
+		if ((size_t)r < m)
+			break;
+	}
+	spin_unlock(&fs_lock);
+	return done;
+}
+
+long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
+		      bool append, uint64_t usrc, size_t n)
+{
+	size_t done = 0;
+	long r = 0;
+
+	spin_lock(&fs_lock);
+	if (append)
+		*off = ip->size;
+	while (done < n) {
+		size_t m = MIN(n - done, PGSIZE - (usrc + done) % PGSIZE);
+		const void *k = uview_page(v, usrc + done, PTE_R);
+
+		if (!k) {
+			r = -EFAULT;
+			break;
+		}
+		r = write_locked(ip, k, *off, m);
+		if (r <= 0)
+			break;
+		*off += r;
+		done += r;
+		if ((size_t)r < m)
+			break;
+	}
+	spin_unlock(&fs_lock);
+	return done ? (long)done : r;
+}
+
+/* lseek on a file offset (*pos, under fs_lock like every file offset) */
+long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence)
+{
+	long r;
+
+	spin_lock(&fs_lock);
+	switch (whence) {
+	case ABI_SEEK_SET:
+		r = off;
+		break;
+	case ABI_SEEK_CUR:
+		r = *pos + off;
+		break;
+	case ABI_SEEK_END:
+		r = ip->size + off;
+		break;
+	default:
+		r = -EINVAL;
+		goto out;
+	}
+	if (r < 0)
+		r = -EINVAL;
+	else
+		*pos = r;
+out:
+	spin_unlock(&fs_lock);
+	return r;
+}
+
+long inode_truncate(struct inode *ip)
+{
+	spin_lock(&fs_lock);
+	data_free(ip);
+	ip->size = 0;
+	ip->mtime = rdtime();
+	spin_unlock(&fs_lock);
+	return 0;
+}
+
+void inode_stat(struct inode *ip, struct abi_stat *st)
+{
+	uint64_t t;
+
+	memset(st, 0, sizeof(*st));
+	spin_lock(&fs_lock);
+	st->st_dev = 1;
+	st->st_ino = ip->ino;
+	st->st_mode = (ip->type == I_DIR   ? ABI_S_IFDIR | 0755
+		       : ip->type == I_DEV ? ABI_S_IFCHR | 0620
+					   : ABI_S_IFREG | 0644);
+	st->st_nlink = ip->nlink ? 1 : 0;
+	st->st_size = ip->type == I_FILE ? ip->size : 0;
+	st->st_blksize = PGSIZE;
+	st->st_blocks = ROUNDUP(st->st_size, 512) / 512;
+	t = ip->mtime;
+	spin_unlock(&fs_lock);
+	st->st_mtime_sec = t / timebase_hz;
+	st->st_mtime_nsec = t % timebase_hz * (1000000000 / timebase_hz);
+	st->st_atime_sec = st->st_ctime_sec = st->st_mtime_sec;
+	st->st_atime_nsec = st->st_ctime_nsec = st->st_mtime_nsec;
+}
+
+static int dtype_of(struct inode *ip)
+{
+	return ip->type == I_DIR ? ABI_DT_DIR : ip->type == I_DEV ? ABI_DT_CHR
+								   : ABI_DT_REG;
+}
+
+/*
+ * Directory entry number pos (0 ".", 1 "..", then the entries in creation
+ * order).  Returns 1 and fills name/ino/dtype, 0 past the end, or -errno.
+ */
+long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
+		  uint64_t *ino, int *dtype)
+{
+	struct inode *ip = NULL;
+
+	spin_lock(&fs_lock);
+	if (dir->type != I_DIR) {
+		spin_unlock(&fs_lock);
+		return -ENOTDIR;
+	}
+	if (pos == 0 || pos == 1) {
+		ip = pos ? dir->parent : dir;
+		strlcpy(name, pos ? ".." : ".", size);
+	} else if (dir->nlink) {
+		ip = dir->children;
+		for (uint64_t i = 2; ip && i < pos; i++)
+			ip = ip->next;
+		if (ip)
+			strlcpy(name, ip->name, size);
+	}
+	if (ip) {
+		*ino = ip->ino;
+		*dtype = dtype_of(ip);
+	}
+	spin_unlock(&fs_lock);
+	return ip != NULL;
+}
+
+void fs_init(void)
+{
+	long err;
+	struct inode *ip;
+
+	root = inode_alloc(I_DIR);
+	root->parent = root;
+	root->nlink = 1;
+	ip = fs_create(NULL, "/dev", I_DIR, false, &err);
+	inode_put(ip);
+	ip = fs_create(NULL, "/dev/console", I_DEV, false, &err);
+	inode_put(ip);
+}

@@ -1,0 +1,411 @@
+/*
+ * The file system calls: openat, close, read, write, lseek, fstat,
+ * newfstatat, getdents64, mkdirat, unlinkat.  Arguments are validated here
+ * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
+ * file.c and console.c.  openat and close are split into a part that takes
+ * the process explicitly (file_openat, file_close_fd), which the IO core's
+ * ring operations share.  System calls run on the normal core.
+ */
+#include "arch/riscv/riscv.h"
+#include "core/defs.h"
+#include "core/proc.h"
+#include "fs/fs.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+
+/*
+ * Copy a path in from user memory into a kalloc'd page (kfree it).  An empty
+ * path is -ENOENT unless allow_empty (AT_EMPTY_PATH).
+ */
+long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty)
+{
+	char *buf = kalloc();
+	long r;
+
+	if (!buf)
+		return -ENOMEM;
+	r = copyinstr(pt, buf, upath, ABI_PATH_MAX);
+	if (r == 0 && !allow_empty)
+		r = -ENOENT;
+	if (r < 0) {
+		kfree(buf);
+		return r;
+	}
+	*out = buf;
+	return 0;
+}
+
+/*
+ * The directory a path starts from: NULL (the root) for an absolute path
+ * or AT_FDCWD, else dirfd's directory, with a reference (inode_put it).
+ */
+static long path_base(struct proc *p, long dirfd, const char *path,
+		      struct inode **out)
+{
+	struct file *f;
+	long r = 0;
+
+	*out = NULL;
+	if (path[0] == '/' || (int)dirfd == ABI_AT_FDCWD)
+		return 0;
+	f = fd_get(p, dirfd);
+	if (!f)
+		return -EBADF;
+	if (f->type != F_INODE || f->ip->type != I_DIR) {
+		r = -ENOTDIR;
+	} else {
+		inode_get(f->ip);
+		*out = f->ip;
+	}
+	file_put(f);
+	return r;
+}
+
+static void base_put(struct inode *base)
+{
+	if (base)
+		inode_put(base);
+}
+
+/* openat for process p with a kernel copy of the path; returns the fd. */
+long file_openat(struct proc *p, long dirfd, const char *path, long flags)
+{
+	int acc = flags & ABI_O_ACCMODE;
+	struct inode *base, *ip;
+	struct file *f;
+	long r, fd;
+
+	/* as Linux's open: unknown flag bits are ignored */
+	if (fd_free_slot(p) < 0)
+		return -EMFILE; /* before creating anything */
+	r = path_base(p, dirfd, path, &base);
+	if (r < 0)
+		return r;
+	if (flags & ABI_O_CREAT)
+		ip = fs_create(base, path, I_FILE, flags & ABI_O_EXCL, &r);
+	else
+		ip = fs_lookup(base, path, &r);
+	base_put(base);
+	if (!ip)
+		return r;
+	if (ip->type == I_DIR &&
+	    (acc != ABI_O_RDONLY || (flags & (ABI_O_CREAT | ABI_O_TRUNC)))) {
+		r = -EISDIR;
+		goto out_put;
+	}
+	if ((flags & ABI_O_DIRECTORY) && ip->type != I_DIR) {
+		r = -ENOTDIR;
+		goto out_put;
+	}
+	f = file_alloc();
+	if (!f) {
+		r = -ENFILE;
+		goto out_put;
+	}
+	/* access mode 3 gives neither read nor write, as on Linux */
+	f->readable = acc == ABI_O_RDONLY || acc == ABI_O_RDWR;
+	f->writable = acc == ABI_O_WRONLY || acc == ABI_O_RDWR;
+	f->append = flags & ABI_O_APPEND;
+	if (ip->type == I_DEV) {
+		f->type = F_CONSOLE; /* the only device */
+		inode_put(ip);
+	} else {
+		f->type = F_INODE;
+		f->ip = ip; /* the file owns the reference now */
+		if ((flags & ABI_O_TRUNC) && ip->type == I_FILE)
+			inode_truncate(ip);
+	}
+	fd = fd_install(p, f, flags & ABI_O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);
+	return fd;
+out_put:
+	inode_put(ip);
+	return r;
+}
+
+/* close(fd) for p; from a ring (from_ring), not a ring's own fd: -EBADF */
+long file_close_fd(struct proc *p, long fd, bool from_ring)
+{
+	struct file *f = fd_remove(p, fd, from_ring);
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	char *path;
+	long r = path_in(p->pagetable, upath, &path, false);
+
+	if (r < 0)
+		return r;
+	r = file_openat(p, dirfd, path, flags);
+	kfree(path);
+	return r;
+}
+
+long sys_close(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	return file_close_fd(this_proc(), fd, false);
+}
+
+/* read, write, pread64, pwrite64 (off >= 0, or -1: the file position) */
+static long rw(long fd, long ubuf, long n, long off, bool write)
+{
+	struct proc *p = this_proc();
+	struct file *f = fd_get(p, fd);
+	struct uview v = { .pt = p->pagetable };
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (n < 0 || off < -1)
+		r = -EINVAL;
+	else if (off != -1 && f->type != F_INODE)
+		r = -ESPIPE;
+	else if (write)
+		r = file_write(f, &v, ubuf, n, off);
+	else
+		r = file_read(f, &v, ubuf, n, off);
+	file_put(f);
+	return r;
+}
+
+long sys_read(long fd, long ubuf, long n, long a3, long a4, long a5)
+{
+	return rw(fd, ubuf, n, -1, false);
+}
+
+long sys_write(long fd, long ubuf, long n, long a3, long a4, long a5)
+{
+	return rw(fd, ubuf, n, -1, true);
+}
+
+long sys_pread64(long fd, long ubuf, long n, long off, long a4, long a5)
+{
+	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, false);
+}
+
+long sys_pwrite64(long fd, long ubuf, long n, long off, long a4, long a5)
+{
+	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, true);
+}
+
+static long rwv(long fd, long uiov, long cnt, bool write)
+{
+	struct proc *p = this_proc();
+	struct file *f = fd_get(p, fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	struct uview v = { .pt = p->pagetable };
+
+	r = cnt < 0 ? -EINVAL : file_rw_iov(f, &v, uiov, cnt, -1, write, NULL);
+	file_put(f);
+	return r;
+}
+
+long sys_readv(long fd, long uiov, long cnt, long a3, long a4, long a5)
+{
+	return rwv(fd, uiov, cnt, false);
+}
+
+long sys_writev(long fd, long uiov, long cnt, long a3, long a4, long a5)
+{
+	return rwv(fd, uiov, cnt, true);
+}
+
+static long seek(struct file *f, long off, long whence)
+{
+	if (f->type != F_INODE)
+		return -ESPIPE;
+	return inode_seek(f->ip, &f->off, off, whence);
+}
+
+long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = seek(f, off, whence);
+	file_put(f);
+	return r;
+}
+
+static void console_stat(struct abi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = ABI_S_IFCHR | 0620;
+	st->st_rdev = 0x0501; /* 5:1, Linux's /dev/console */
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+}
+
+static long fstat_file(struct file *f, uint64_t ust)
+{
+	struct abi_stat st;
+
+	if (f->type == F_INODE)
+		inode_stat(f->ip, &st);
+	else if (f->type == F_CONSOLE)
+		console_stat(&st);
+	else
+		memset(&st, 0, sizeof(st)); /* a ring: anonymous inode */
+	if (copyout(this_proc()->pagetable, ust, &st, sizeof(st)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_fstat(long fd, long ust, long a2, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = fstat_file(f, ust);
+	file_put(f);
+	return r;
+}
+
+long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
+		    long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *base, *ip;
+	struct abi_stat st;
+	char *path;
+	long r;
+
+	if (flags & ~(ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	r = path_in(p->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
+	if (r < 0)
+		return r;
+	if (!path[0]) {
+		kfree(path);
+		return sys_fstat(dirfd, ust, 0, 0, 0, 0);
+	}
+	r = path_base(p, dirfd, path, &base);
+	if (r < 0)
+		goto out;
+	ip = fs_lookup(base, path, &r);
+	base_put(base);
+	if (!ip)
+		goto out;
+	if (ip->type == I_DEV)
+		console_stat(&st);
+	else
+		inode_stat(ip, &st);
+	inode_put(ip);
+	r = copyout(p->pagetable, ust, &st, sizeof(st)) < 0 ? -EFAULT : 0;
+out:
+	kfree(path);
+	return r;
+}
+
+#define DIRENT_NAME_OFF __builtin_offsetof(struct abi_dirent64, d_name)
+
+/* Fill buf with linux_dirent64 records from the directory's offset on. */
+static long getdents(struct file *f, uint64_t ubuf, uint32_t len)
+{
+	char rec[sizeof(struct abi_dirent64) + ABI_NAME_MAX + 1 + 8];
+	struct abi_dirent64 *d = (struct abi_dirent64 *)rec;
+	uint32_t done = 0;
+
+	if (f->type != F_INODE || f->ip->type != I_DIR)
+		return -ENOTDIR;
+	for (;;) {
+		uint64_t ino;
+		int dtype;
+		long r = inode_dirent(f->ip, f->off, d->d_name, ABI_NAME_MAX + 1,
+				      &ino, &dtype);
+		size_t namelen, reclen;
+
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		namelen = strlen(d->d_name);
+		reclen = ROUNDUP(DIRENT_NAME_OFF + namelen + 1, 8);
+		if (done + reclen > len) {
+			if (done == 0)
+				return -EINVAL; /* buffer too small */
+			break;
+		}
+		d->d_ino = ino;
+		d->d_off = f->off + 1;
+		d->d_reclen = reclen;
+		d->d_type = dtype;
+		memset(d->d_name + namelen, 0, reclen - DIRENT_NAME_OFF - namelen);
+		if (copyout(this_proc()->pagetable, ubuf + done, rec, reclen) < 0)
+			return done ? (long)done : -EFAULT;
+		done += reclen;
+		f->off++;
+	}
+	return done;
+}
+
+long sys_getdents64(long fd, long ubuf, long len, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = getdents(f, ubuf, (uint32_t)len); /* unsigned int count, as Linux */
+	file_put(f);
+	return r;
+}
+
+long sys_mkdirat(long dirfd, long upath, long mode, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *base, *ip;
+	char *path;
+	long r;
+
+	r = path_in(p->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	r = path_base(p, dirfd, path, &base);
+	if (r == 0) {
+		ip = fs_create(base, path, I_DIR, true, &r);
+		base_put(base);
+		if (ip) {
+			inode_put(ip);
+			r = 0;
+		}
+	}
+	kfree(path);
+	return r;
+}
+
+long sys_unlinkat(long dirfd, long upath, long flags, long a3, long a4,
+		  long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *base;
+	char *path;
+	long r;
+
+	if (flags & ~ABI_AT_REMOVEDIR)
+		return -EINVAL;
+	r = path_in(p->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	r = path_base(p, dirfd, path, &base);
+	if (r == 0) {
+		r = fs_unlink(base, path, flags & ABI_AT_REMOVEDIR);
+		base_put(base);
+	}
+	kfree(path);
+	return r;
+}

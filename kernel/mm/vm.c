@@ -1,0 +1,439 @@
+/*
+ * Sv39 page tables.
+ *
+ * The kernel page table maps RAM at VA == PA (text read-execute, the rest
+ * read-write, never PTE_U), devices at DEVMAP_BASE + PA, and kernel stacks
+ * with an unmapped guard page below each (memlayout.h).  Every process page
+ * table shares the kernel's root entries 2..511 and owns entries 0..1 (user
+ * space), so a trap never switches satp; the IO core runs on the kernel page
+ * table alone.
+ *
+ * User memory is reached from the kernel by walking the process's page table
+ * in software (uvm_page), checking PTE_U and the permission the access needs,
+ * and using the direct map: a bad user pointer is an -EFAULT, never a kernel
+ * page fault.
+ *
+ * Locking: the kernel page table is built at boot; after that kstack_alloc()
+ * adds to it (normal core, at boot) and ring set-up and tear-down map and
+ * unmap the ring window (kvm_map/kvm_unmap: normal core at set-up, either
+ * core at tear-down; never the same ring slot at once: ring.h's
+ * lifecycle).  A process page table is changed only by the normal core with
+ * interrupts off, and under the process's mm_lock where the IO core may be
+ * walking it (proc.h).
+ */
+#include "arch/riscv/riscv.h"
+#include "core/defs.h"
+#include "core/param.h"
+#include "mm/memlayout.h"
+#include "uapi/errno.h"
+
+static pagetable_t kernel_pt;
+
+extern char etext[];
+
+static pte_t *walk(pagetable_t pt, uint64_t va, bool alloc)
+{
+	for (int level = 2; level > 0; level--) {
+		pte_t *pte = &pt[PX(level, va)];
+
+		if (*pte & PTE_V) {
+			if (*pte & PTE_LEAF)
+				return pte; /* megapage */
+			pt = (pagetable_t)PTE2PA(*pte);
+		} else {
+			if (!alloc || !(pt = kalloc()))
+				return NULL;
+			*pte = PA2PTE(pt) | PTE_V;
+		}
+	}
+	return &pt[PX(0, va)];
+}
+
+void kvm_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t perm)
+{
+	uint64_t end = va + size;
+
+	perm |= PTE_V | PTE_A | PTE_D;
+	while (va < end) {
+		if (va % MEGAPAGE == 0 && pa % MEGAPAGE == 0 &&
+		    end - va >= MEGAPAGE) {
+			pte_t *pte = &((pagetable_t)PTE2PA(
+				kernel_pt[PX(2, va)]))[PX(1, va)];
+
+			if (!(kernel_pt[PX(2, va)] & PTE_V)) {
+				walk(kernel_pt, va, true); /* make the L1 table */
+				pte = &((pagetable_t)PTE2PA(
+					kernel_pt[PX(2, va)]))[PX(1, va)];
+			}
+			*pte = PA2PTE(pa) | perm;
+			va += MEGAPAGE;
+			pa += MEGAPAGE;
+			continue;
+		}
+		pte_t *pte = walk(kernel_pt, va, true);
+
+		if (!pte)
+			panic("kvm_map: out of memory");
+		*pte = PA2PTE(pa) | perm;
+		va += PGSIZE;
+		pa += PGSIZE;
+	}
+}
+
+void kvm_init(void)
+{
+	uint64_t ram_end = bootinfo.mem_base + MIN(bootinfo.mem_size, RAM_MAX_SIZE);
+
+	kernel_pt = kalloc();
+	if (!kernel_pt)
+		panic("kvm_init: no memory");
+	kvm_map(KERNEL_BASE, KERNEL_BASE, (uint64_t)etext - KERNEL_BASE,
+		PTE_R | PTE_X);
+	kvm_map((uint64_t)etext, (uint64_t)etext, ram_end - (uint64_t)etext,
+		PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + VIRT_TEST_PA, VIRT_TEST_PA, PGSIZE, PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + UART0_PA, UART0_PA, PGSIZE, PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + VIRTIO_PA, VIRTIO_PA, VIRTIO_SIZE, PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + PLIC_PA, PLIC_PA, PLIC_SIZE, PTE_R | PTE_W);
+	/* PCI: the config space of 00:01.0 and the I/O window's first pages,
+	 * for the trace UART (trace.c) */
+	kvm_map(DEVMAP_BASE + 0x30008000UL, 0x30008000UL, PGSIZE, PTE_R | PTE_W);
+	kvm_map(DEVMAP_BASE + 0x03000000UL, 0x03000000UL, 2 * PGSIZE,
+		PTE_R | PTE_W);
+	/* the kernel-stack and ring regions' tables exist before any process
+	 * copies the root entries, so mappings added later are seen by all;
+	 * the ring region's L0 tables too, so that either core can map and
+	 * unmap ring slots without allocating */
+	walk(kernel_pt, KSTACK_BASE, true);
+	for (uint64_t va = KRING_BASE; va < KRING_BASE + NRING * RING_SLOT_SIZE;
+	     va += MEGAPAGE)
+		walk(kernel_pt, va, true);
+}
+
+/* Turn paging on for this hart with the kernel page table. */
+void kvm_init_hart(void)
+{
+	sfence_vma();
+	csr_write(satp, MAKE_SATP(kernel_pt));
+	sfence_vma();
+}
+
+/* Clear kernel 4 KiB mappings in [va, va + size) (the pages are not freed). */
+void kvm_unmap(uint64_t va, uint64_t size)
+{
+	for (uint64_t a = va; a < va + size; a += PGSIZE) {
+		pte_t *pte = walk(kernel_pt, a, false);
+
+		if (pte)
+			*pte = 0;
+	}
+	sfence_vma();
+}
+
+/* Run on the kernel page table alone (before freeing a process's). */
+void kvm_switch_kernel(void)
+{
+	csr_write(satp, MAKE_SATP(kernel_pt));
+	sfence_vma();
+}
+
+/*
+ * Map a kernel stack for `slot` (processes 0..NPROC-1, then one per hart)
+ * under a guard page; returns its lowest address.
+ */
+uint64_t kstack_alloc(int slot)
+{
+	uint64_t lo = KSTACK_BASE + (uint64_t)slot * (KSTACK_PAGES + 1) * PGSIZE +
+		      PGSIZE;
+
+	for (int i = 0; i < KSTACK_PAGES; i++) {
+		void *page = kalloc();
+
+		if (!page)
+			panic("kstack_alloc: out of memory");
+		kvm_map(lo + i * PGSIZE, (uint64_t)page, PGSIZE, PTE_R | PTE_W);
+	}
+	sfence_vma();
+	return lo;
+}
+
+pagetable_t uvm_create(void)
+{
+	pagetable_t pt = kalloc();
+
+	if (!pt)
+		return NULL;
+	for (int i = ROOT_USER_ENTRIES; i < 512; i++)
+		pt[i] = kernel_pt[i];
+	return pt;
+}
+
+static void free_user_level(pagetable_t pt, int level)
+{
+	for (int i = 0; i < 512; i++) {
+		pte_t pte = pt[i];
+
+		if (!(pte & PTE_V))
+			continue;
+		if (level > 0 && !(pte & PTE_LEAF))
+			free_user_level((pagetable_t)PTE2PA(pte), level - 1);
+		else if (!(pte & PTE_SHARED))
+			kfree((void *)PTE2PA(pte));
+	}
+	kfree(pt);
+}
+
+/* Free a process page table and every user page it maps. */
+void uvm_free(pagetable_t pt)
+{
+	for (int i = 0; i < ROOT_USER_ENTRIES; i++)
+		if (pt[i] & PTE_V)
+			free_user_level((pagetable_t)PTE2PA(pt[i]), 1);
+	kfree(pt);
+}
+
+static bool user_range_ok(uint64_t va, uint64_t len)
+{
+	return va >= USER_MIN && va <= USER_TOP && len <= USER_TOP - va;
+}
+
+static bool table_empty(pagetable_t t)
+{
+	for (int i = 0; i < 512; i++)
+		if (t[i])
+			return false;
+	return true;
+}
+
+/* Free the page-table pages left empty under [va, va + len). */
+static void prune_tables(pagetable_t pt, uint64_t va, uint64_t len)
+{
+	for (uint64_t a = ROUNDDOWN(va, MEGAPAGE); a < va + len; a += MEGAPAGE) {
+		pte_t *l2 = &pt[PX(2, a)];
+		pagetable_t l1, l0;
+
+		if (!(*l2 & PTE_V))
+			continue;
+		l1 = (pagetable_t)PTE2PA(*l2);
+		if ((l1[PX(1, a)] & PTE_V) && !(l1[PX(1, a)] & PTE_LEAF)) {
+			l0 = (pagetable_t)PTE2PA(l1[PX(1, a)]);
+			if (table_empty(l0)) {
+				kfree(l0);
+				l1[PX(1, a)] = 0;
+			}
+		}
+		if (table_empty(l1)) {
+			kfree(l1);
+			*l2 = 0;
+		}
+	}
+}
+
+/* Unmap and free the user pages in [va, va + len) (page-aligned). */
+void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
+{
+	for (uint64_t a = va; a < va + len; a += PGSIZE) {
+		pte_t *pte = walk(pt, a, false);
+
+		if (pte && (*pte & PTE_V)) {
+			if (!(*pte & PTE_SHARED))
+				kfree((void *)PTE2PA(*pte));
+			*pte = 0;
+		}
+	}
+	prune_tables(pt, va, len);
+	sfence_vma();
+}
+
+/*
+ * Map fresh zeroed pages over [va, va + len) (page-aligned) with `perm`
+ * (PTE_R/W/X; PTE_U is added).  Pages already mapped are kept, with perm
+ * added.  Returns 0 or -ENOMEM (then the new pages are unmapped again).
+ */
+int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm)
+{
+	if (!user_range_ok(va, len))
+		return -EFAULT;
+	uint64_t a;
+
+	for (a = va; a < va + len; a += PGSIZE) {
+		pte_t *pte = walk(pt, a, true);
+		void *page;
+
+		if (!pte)
+			goto fail;
+		if (*pte & PTE_V) {
+			*pte |= perm;
+			continue;
+		}
+		page = kalloc();
+		if (!page)
+			goto fail;
+		*pte = PA2PTE(page) | perm | PTE_U | PTE_V | PTE_A | PTE_D;
+	}
+	return 0;
+fail:
+	uvm_unmap(pt, va, a - va + PGSIZE); /* page a too: its tables may be new */
+	return -ENOMEM;
+}
+
+/*
+ * Map n pages that the process does not own (ring memory, freed by its
+ * owner) at va with perm; 0 or -ENOMEM (then nothing is left mapped).
+ */
+int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
+		   uint64_t perm)
+{
+	if (!user_range_ok(va, (uint64_t)n * PGSIZE))
+		return -EFAULT;
+	for (int i = 0; i < n; i++) {
+		pte_t *pte = walk(pt, va + i * PGSIZE, true);
+
+		if (!pte || (*pte & PTE_V)) {
+			/* out of memory, or a page is there: never map over it */
+			uvm_unmap(pt, va, i * PGSIZE + (pte ? 0 : PGSIZE));
+			return -ENOMEM;
+		}
+		*pte = PA2PTE(pa[i]) | perm | PTE_SHARED | PTE_U | PTE_V | PTE_A |
+		       PTE_D;
+	}
+	return 0;
+}
+
+/* The leaf PTE of user address va if it is a valid user page, else 0. */
+uint64_t uvm_pte(pagetable_t pt, uint64_t va)
+{
+	pte_t *pte;
+
+	if (va >= USER_TOP)
+		return 0;
+	pte = walk(pt, va, false);
+	if (!pte || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+		return 0;
+	return *pte;
+}
+
+/*
+ * The kernel address of user address va, if va is mapped for the user with
+ * the permission `need` (PTE_R or PTE_W); NULL otherwise.
+ */
+void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need)
+{
+	uint64_t pte = uvm_pte(pt, va);
+
+	if (!pte || (pte & need) != need)
+		return NULL;
+	return (void *)(PTE2PA(pte) + (va & (PGSIZE - 1)));
+}
+
+/* The kernel address of va through view v (see defs.h), or NULL. */
+void *uview_page(const struct uview *v, uint64_t va, uint64_t need)
+{
+	struct xlate_cache *c = v->cache;
+	uint64_t vpn = (va >> PGSHIFT) + 1, pte;
+	int slot;
+
+	if (v->fixed) {
+		const struct ubuf_fixed *b = v->fixed;
+
+		/* registered readable and writable, pinned */
+		if (va < b->base || va - b->base >= b->len)
+			return NULL;
+		return (void *)(b->pa[(va >> PGSHIFT) - (b->base >> PGSHIFT)] +
+				(va & (PGSIZE - 1)));
+	}
+	if (!c)
+		return uvm_page(v->pt, va, need);
+	if (c->gen != *v->mm_gen) {
+		/* a mapping went away since: forget everything */
+		memset(c->vpn, 0, sizeof(c->vpn));
+		c->gen = *v->mm_gen;
+	}
+	slot = vpn % XLATE_ENTRIES;
+	if (c->vpn[slot] == vpn) {
+		c->hits++;
+		pte = c->pte[slot];
+	} else {
+		c->misses++;
+		pte = uvm_pte(v->pt, va);
+		if (!pte)
+			return NULL;
+		c->vpn[slot] = vpn;
+		c->pte[slot] = pte;
+	}
+	if ((pte & need) != need)
+		return NULL;
+	return (void *)(PTE2PA(pte) + (va & (PGSIZE - 1)));
+}
+
+int uview_copyin(const struct uview *v, void *dst, uint64_t usrc, size_t n)
+{
+	while (n) {
+		uint8_t *k = uview_page(v, usrc, PTE_R);
+		size_t m = MIN(n, PGSIZE - (usrc & (PGSIZE - 1)));
+
+		if (!k)
+			return -EFAULT;
+		memcpy(dst, k, m);
+		dst = (uint8_t *)dst + m;
+		usrc += m;
+		n -= m;
+	}
+	return 0;
+}
+
+int uview_copyout(const struct uview *v, uint64_t udst, const void *src,
+		  size_t n)
+{
+	while (n) {
+		uint8_t *k = uview_page(v, udst, PTE_W);
+		size_t m = MIN(n, PGSIZE - (udst & (PGSIZE - 1)));
+
+		if (!k)
+			return -EFAULT;
+		memcpy(k, src, m);
+		src = (const uint8_t *)src + m;
+		udst += m;
+		n -= m;
+	}
+	return 0;
+}
+
+int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n)
+{
+	struct uview v = { .pt = pt };
+
+	return uview_copyin(&v, dst, usrc, n);
+}
+
+int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n)
+{
+	struct uview v = { .pt = pt };
+
+	return uview_copyout(&v, udst, src, n);
+}
+
+/*
+ * Copy a NUL-terminated string of at most max bytes (NUL included) from user
+ * space.  Returns its length, -EFAULT, or -ENAMETOOLONG if no NUL within max.
+ */
+long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max)
+{
+	size_t got = 0;
+
+	while (got < max) {
+		const char *k = uvm_page(pt, usrc, PTE_R);
+		size_t m = MIN(max - got, PGSIZE - (usrc & (PGSIZE - 1)));
+
+		if (!k)
+			return -EFAULT;
+		for (size_t i = 0; i < m; i++) {
+			dst[got] = k[i];
+			if (!k[i])
+				return got;
+			got++;
+		}
+		usrc += m;
+	}
+	return -ENAMETOOLONG;
+}

@@ -1,0 +1,607 @@
+/*
+ * Ring set-up and tear-down, and the ring system calls (normal core):
+ * io_uring_setup, io_uring_enter, and mmap/munmap, which map a ring's
+ * regions (or anonymous memory) into the caller.  The IO core runs the rings
+ * (iocore.c); ring.h describes the memory layout and the lifecycle.
+ *
+ * The ownership and ordering contract of a ring, as in Linux io_uring:
+ *  - The user writes SQEs, the SQ array and the SQ tail; the IO core writes
+ *    the SQ head.  The IO core writes CQEs and the CQ tail; the user writes
+ *    the CQ head.  Indexes run freely and are masked with entries - 1.
+ *  - Publishing is a release store of the index after the entries are
+ *    written; the reader loads the index with acquire before reading the
+ *    entries.  (User SQ tail release -> IO core acquire in ring_poll; IO core
+ *    CQ tail release -> user acquire in io_uring_peek_cqe; user CQ head
+ *    release -> IO core acquire in ring_has_room, flush_overflow and
+ *    post_cqe; IO core SQ head release -> user acquire in io_uring_get_sqe.)
+ *  - IO core sleep: it sets IORING_SQ_NEED_WAKEUP, then a full barrier, then
+ *    loads the SQ tail once more; the submitter stores the SQ tail, then a
+ *    full barrier, then loads the flags.  One of the two always sees the
+ *    other's store, so a submission is never stranded.
+ *  - CQ wait (io_uring_enter GETEVENTS): the normal core sets cq_waiting,
+ *    full barrier, loads the CQ tail; the IO core stores the CQ tail, full
+ *    barrier, loads cq_waiting and IPIs the normal core if set.
+ *  - The IO core copies each SQE once before looking at it and never reads a
+ *    shared value twice; a garbage tail or SQ array index is counted in
+ *    sq dropped, never trusted.
+ *
+ * Locking: the ring table is changed by the normal core (set-up) and the IO
+ * core (freeing) through ring->state only.  See ring.h.
+ */
+#include "arch/riscv/riscv.h"
+#include "core/defs.h"
+#include "core/param.h"
+#include "core/proc.h"
+#include "fs/fs.h"
+#include "mm/memlayout.h"
+#include "ring/ring.h"
+#include "trace/trace.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+
+struct ring rings[NRING];
+/* the IO core caches user address translations (ringxlate=walk: it walks
+ * the page table for every page, to compare) */
+bool ring_xlate_cache = true;
+
+static uint32_t roundup_pow2(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* region A, the overflow list and region B fit their parts of the slot */
+_Static_assert(RA_CQES + 16UL * IORING_MAX_CQ_ENTRIES + 4UL * IORING_MAX_ENTRIES <=
+		       RING_OVF_OFF,
+	       "region A overlaps the overflow list");
+_Static_assert(RING_OVF_OFF + 16UL * RING_OVF_MAX <= RING_SLOT_SIZE / 2,
+	       "the overflow list overlaps region B");
+_Static_assert(64UL * IORING_MAX_ENTRIES <= RING_SLOT_SIZE / 2,
+	       "region B does not fit");
+
+static uint64_t ra_bytes(const struct ring *r)
+{
+	return RA_CQES + 16UL * r->cq_entries + 4UL * r->sq_entries;
+}
+
+/* Unpin and forget the registered buffers (buf_lock held). */
+static void unregister_buffers(struct ring *r)
+{
+	for (int i = 0; i < r->nbufs; i++) {
+		struct ubuf_fixed *b = &r->bufs[i];
+
+		for (int j = 0; j < b->npages; j++)
+			page_unpin(b->pa[j]);
+		if (b->pa)
+			kfree(b->pa);
+		memset(b, 0, sizeof(*b));
+	}
+	r->nbufs = 0;
+}
+
+/* Free a ring's pages and its kernel window (either core, ring unused). */
+void ring_destroy_memory(struct ring *r)
+{
+	uint64_t base = KRING_BASE + r->id * RING_SLOT_SIZE;
+
+	spin_lock(&r->buf_lock);
+	unregister_buffers(r);
+	spin_unlock(&r->buf_lock);
+
+	kvm_unmap(base, RING_SLOT_SIZE);
+	for (int g = 0; g < RING_NREGIONS; g++) {
+		for (int i = 0; i < r->region[g].npages; i++)
+			if (r->region[g].pa[i])
+				kfree((void *)r->region[g].pa[i]);
+		r->region[g].npages = 0;
+	}
+}
+
+static const uint64_t region_offset[RING_NREGIONS] = {
+	[RING_RINGS] = 0,
+	[RING_OVERFLOW] = RING_OVF_OFF,
+	[RING_SQES] = RING_SLOT_SIZE / 2,
+};
+
+static long ring_alloc_memory(struct ring *r)
+{
+	uint64_t base = KRING_BASE + r->id * RING_SLOT_SIZE;
+	uint64_t bytes[RING_NREGIONS];
+
+	r->ovf_cap = MIN(MAX(10 * r->cq_entries, RING_OVF_MIN), RING_OVF_MAX);
+	bytes[RING_RINGS] = ra_bytes(r);
+	bytes[RING_OVERFLOW] = 16UL * r->ovf_cap;
+	bytes[RING_SQES] = 64UL * r->sq_entries;
+	for (int g = 0; g < RING_NREGIONS; g++) {
+		struct ring_region *reg = &r->region[g];
+
+		memset(reg, 0, sizeof(*reg));
+		reg->npages = ROUNDUP(bytes[g], PGSIZE) / PGSIZE;
+		for (int i = 0; i < reg->npages; i++) {
+			void *page = kalloc();
+
+			if (!page) {
+				ring_destroy_memory(r); /* frees what is there */
+				return -ENOMEM;
+			}
+			reg->pa[i] = (uint64_t)page;
+			kvm_map(base + region_offset[g] + i * PGSIZE, reg->pa[i],
+				PGSIZE, PTE_R | PTE_W);
+		}
+	}
+	r->ovf = (struct io_uring_cqe *)(base + RING_OVF_OFF);
+	sfence_vma();
+	r->ra = (uint8_t *)base;
+	r->sqes = (struct io_uring_sqe *)(base + RING_SLOT_SIZE / 2);
+	r->sq_head = (uint32_t *)(r->ra + RA_SQ_HEAD);
+	r->sq_tail = (uint32_t *)(r->ra + RA_SQ_TAIL);
+	r->cq_head = (uint32_t *)(r->ra + RA_CQ_HEAD);
+	r->cq_tail = (uint32_t *)(r->ra + RA_CQ_TAIL);
+	r->sq_flags = (uint32_t *)(r->ra + RA_SQ_FLAGS);
+	r->sq_dropped = (uint32_t *)(r->ra + RA_SQ_DROPPED);
+	r->cq_overflow = (uint32_t *)(r->ra + RA_CQ_OVERFLOW);
+	r->cqes = (struct io_uring_cqe *)(r->ra + RA_CQES);
+	r->sq_array = (uint32_t *)(r->ra + RA_CQES + 16UL * r->cq_entries);
+	*(uint32_t *)(r->ra + RA_SQ_MASK) = r->sq_entries - 1;
+	*(uint32_t *)(r->ra + RA_SQ_ENTRIES) = r->sq_entries;
+	*(uint32_t *)(r->ra + RA_CQ_MASK) = r->cq_entries - 1;
+	*(uint32_t *)(r->ra + RA_CQ_ENTRIES) = r->cq_entries;
+	return 0;
+}
+
+static void fill_offsets(const struct ring *r, struct io_uring_params *p)
+{
+	p->sq_entries = r->sq_entries;
+	p->cq_entries = r->cq_entries;
+	/* not IORING_FEAT_SUBMIT_STABLE: what an SQE points to (an iovec
+	 * array, a timespec, a path) is read when the operation starts, which
+	 * for a parked chain member is after io_uring_submit returned */
+	p->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP;
+	memset(&p->sq_off, 0, sizeof(p->sq_off));
+	memset(&p->cq_off, 0, sizeof(p->cq_off));
+	p->sq_off.head = RA_SQ_HEAD;
+	p->sq_off.tail = RA_SQ_TAIL;
+	p->sq_off.ring_mask = RA_SQ_MASK;
+	p->sq_off.ring_entries = RA_SQ_ENTRIES;
+	p->sq_off.flags = RA_SQ_FLAGS;
+	p->sq_off.dropped = RA_SQ_DROPPED;
+	p->sq_off.array = RA_CQES + 16 * r->cq_entries;
+	p->cq_off.head = RA_CQ_HEAD;
+	p->cq_off.tail = RA_CQ_TAIL;
+	p->cq_off.ring_mask = RA_CQ_MASK;
+	p->cq_off.ring_entries = RA_CQ_ENTRIES;
+	p->cq_off.overflow = RA_CQ_OVERFLOW;
+	p->cq_off.cqes = RA_CQES;
+	p->cq_off.flags = RA_CQ_FLAGS;
+}
+
+/*
+ * Ask the IO core to drop the ring (it frees it and sets RING_FREE).  On
+ * the normal core (a process closing, unmapping or exiting) wait for that,
+ * so that the memory is back when the call returns.
+ */
+static void ring_request_destroy(struct ring *r)
+{
+	uint32_t s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+
+	/* a compare-and-swap: the IO core may be moving NEW to ACTIVE; release
+	 * pairs with the acquire load of state in iocore.c.  Already DYING
+	 * (the IO core dropped the last file reference): still wait below */
+	do {
+		if (s != RING_NEW && s != RING_ACTIVE)
+			break;
+	} while (!__atomic_compare_exchange_n(&r->state, &s, RING_DYING, false,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE));
+	if (s == RING_FREE || this_hart()->role != HART_NORMAL)
+		return; /* the IO core itself: it frees it on its next pass */
+	iocore_kick();
+	/* acquire: pairs with the IO core's release store of RING_FREE */
+	while (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != RING_FREE)
+		sleep_on(&iocore_event, 0);
+}
+
+/* The ring's file lost its last reference (either core). */
+void ring_file_released(struct ring *r)
+{
+	/* seq_cst, here and in vma_unmap: of the last unmap and the last close,
+	 * at least one sees the other done (both may: destroying is idempotent) */
+	__atomic_store_n(&r->file_open, 0, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&r->maps, __ATOMIC_SEQ_CST) == 0)
+		ring_request_destroy(r);
+}
+
+long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
+			long a5)
+{
+	struct proc *p = this_proc();
+	struct io_uring_params params;
+	struct ring *r = NULL;
+	struct file *f;
+	long err;
+	int fd;
+
+	if (copyin(p->pagetable, &params, uparams, sizeof(params)) < 0)
+		return -EFAULT;
+	for (int i = 0; i < 3; i++)
+		if (params.resv[i])
+			return -EINVAL;
+	if (params.flags & ~(IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |
+			     IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP))
+		return -EINVAL;
+	if ((params.flags & IORING_SETUP_SQ_AFF) &&
+	    !(params.flags & IORING_SETUP_SQPOLL))
+		return -EINVAL;
+	entries = (uint32_t)entries; /* an unsigned int, as Linux */
+	if (entries == 0)
+		return -EINVAL;
+	if (entries > IORING_MAX_ENTRIES) {
+		if (!(params.flags & IORING_SETUP_CLAMP))
+			return -EINVAL;
+		entries = IORING_MAX_ENTRIES;
+	}
+	entries = roundup_pow2(entries);
+	uint32_t cq = 2 * entries;
+
+	if (params.flags & IORING_SETUP_CQSIZE) {
+		cq = params.cq_entries;
+		if (cq == 0)
+			return -EINVAL;
+		if (cq > IORING_MAX_CQ_ENTRIES) {
+			if (!(params.flags & IORING_SETUP_CLAMP))
+				return -EINVAL;
+			cq = IORING_MAX_CQ_ENTRIES;
+		}
+		cq = roundup_pow2(cq);
+		if (cq < entries)
+			return -EINVAL;
+	}
+	if (io_hart < 0)
+		return -ENODEV; /* no IO core to run it */
+	if (fd_free_slot(p) < 0)
+		return -EMFILE;
+	for (int i = 0; i < NRING; i++) {
+		if (__atomic_load_n(&rings[i].state, __ATOMIC_ACQUIRE) ==
+		    RING_FREE) {
+			r = &rings[i];
+			break;
+		}
+	}
+	if (!r)
+		return -ENOMEM;
+	memset(r, 0, sizeof(*r));
+	r->id = r - rings;
+	r->owner = p;
+	r->sq_entries = entries;
+	r->cq_entries = cq;
+	/* the IO core may sleep after this long without work (0: 1 ms) */
+	r->idle_ticks = time_us_to_ticks(
+		1000 * (params.sq_thread_idle ? params.sq_thread_idle : 1));
+	err = ring_alloc_memory(r);
+	if (err)
+		return err;
+	fill_offsets(r, &params);
+	if (copyout(p->pagetable, uparams, &params, sizeof(params)) < 0) {
+		err = -EFAULT;
+		goto fail;
+	}
+	f = file_alloc();
+	if (!f) {
+		err = -ENFILE;
+		goto fail;
+	}
+	f->type = F_RING;
+	f->ring = r;
+	f->readable = f->writable = true;
+	r->file_open = 1;
+	/* io_uring fds are close-on-exec, as on Linux */
+	fd = fd_install(p, f, true);
+	if (fd < 0) {
+		f->ring = NULL;
+		file_put(f);
+		err = fd;
+		goto fail;
+	}
+	trace(TR_RING_SETUP, (uint64_t)p->pid << 32 | fd, r->id);
+	/* release: the ring is filled in; pairs with the IO core's acquire */
+	__atomic_store_n(&r->state, RING_NEW, __ATOMIC_RELEASE);
+	iocore_kick();
+	return fd;
+fail:
+	ring_destroy_memory(r);
+	return err;
+}
+
+static uint32_t cq_ready(struct ring *r)
+{
+	/* acquire: pairs with the IO core's release store of the CQ tail */
+	return __atomic_load_n(r->cq_tail, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(r->cq_head, __ATOMIC_RELAXED);
+}
+
+/*
+ * io_uring_enter: SQ_WAKEUP (or anything to submit) kicks the IO core,
+ * which polls the SQ itself (as with IORING_SETUP_SQPOLL: to_submit is
+ * returned as submitted); GETEVENTS sleeps until min_complete CQEs are there.
+ */
+long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
+			long sig, long sigsz)
+{
+	struct proc *p = this_proc();
+	struct file *f = fd_get(p, fd);
+	struct ring *r;
+	long ret = (uint32_t)to_submit; /* an unsigned int, as Linux */
+
+	if (!f)
+		return -EBADF;
+	if (f->type != F_RING) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	r = f->ring;
+	if (flags & ~(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP |
+		      IORING_ENTER_SQ_WAIT)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* kick the IO core for new SQEs, and when CQEs wait in the overflow
+	 * list: it may be asleep with the CQ full, and the caller has just
+	 * made room */
+	if (ret || (flags & IORING_ENTER_SQ_WAKEUP) ||
+	    (__atomic_load_n(r->sq_flags, __ATOMIC_RELAXED) &
+	     IORING_SQ_CQ_OVERFLOW))
+		iocore_kick();
+	if (!(flags & IORING_ENTER_GETEVENTS))
+		goto out;
+	uint32_t want = MIN((uint32_t)min_complete, r->cq_entries);
+
+	while (cq_ready(r) < want) {
+		__atomic_store_n(&r->cq_waiting, 1, __ATOMIC_RELAXED);
+		/* full barrier: pairs with the one in iocore.c between the CQ
+		 * tail store and the cq_waiting load */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (cq_ready(r) >= want)
+			break;
+		sleep_on(&iocore_event, 0);
+	}
+	__atomic_store_n(&r->cq_waiting, 0, __ATOMIC_RELAXED);
+out:
+	file_put(f);
+	return ret;
+}
+
+/* Translate and pin one buffer for the _FIXED operations. */
+static long register_one(struct proc *p, struct ubuf_fixed *b, uint64_t base,
+			 uint64_t len)
+{
+	uint64_t first = ROUNDDOWN(base, PGSIZE);
+
+	if (len == 0 || len > (1UL << 30) || base + len < base)
+		return -EFAULT; /* as Linux: empty or over 1 GiB */
+	if (base + len - first > RING_BUF_MAX)
+		return -ENOMEM; /* this kernel's limit per buffer */
+	b->pa = kalloc();
+	if (!b->pa)
+		return -ENOMEM;
+	b->base = base;
+	b->len = len;
+	for (uint64_t va = first; va < base + len; va += PGSIZE) {
+		uint64_t pte = uvm_pte(p->pagetable, va);
+
+		/* the _FIXED operations read and write it: both must be allowed */
+		if (!pte || !(pte & PTE_R) || !(pte & PTE_W))
+			return -EFAULT;
+		b->pa[b->npages] = PTE2PA(pte);
+		page_pin(b->pa[b->npages]);
+		b->npages++;
+	}
+	return 0;
+}
+
+/*
+ * io_uring_register: IORING_REGISTER_BUFFERS (arg: iovecs, nr_args of
+ * them) translates and pins the buffers once, for READ_FIXED/WRITE_FIXED;
+ * IORING_UNREGISTER_BUFFERS lets them go.
+ */
+long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
+			   long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct file *f = fd_get(p, fd);
+	struct ring *r;
+	long err = 0;
+
+	if (!f)
+		return -EBADF;
+	if (f->type != F_RING) {
+		file_put(f);
+		return -EOPNOTSUPP;
+	}
+	r = f->ring;
+	spin_lock(&r->buf_lock);
+	switch (opcode) {
+	case IORING_REGISTER_BUFFERS:
+		if (r->nbufs) {
+			err = -EBUSY;
+			break;
+		}
+		if (nr_args <= 0 || nr_args > RING_MAX_BUFS) {
+			err = -EINVAL;
+			break;
+		}
+		for (long i = 0; i < nr_args && !err; i++) {
+			struct abi_iovec iov;
+
+			if (copyin(p->pagetable, &iov, arg + i * sizeof(iov),
+				   sizeof(iov)) < 0) {
+				err = -EFAULT;
+				break;
+			}
+			r->nbufs++;
+			err = register_one(p, &r->bufs[i], iov.iov_base,
+					   iov.iov_len);
+		}
+		if (err)
+			unregister_buffers(r);
+		break;
+	case IORING_UNREGISTER_BUFFERS:
+		if (arg || nr_args)
+			err = -EINVAL;
+		else if (!r->nbufs)
+			err = -ENXIO;
+		else
+			unregister_buffers(r);
+		break;
+	default:
+		err = -EINVAL;
+	}
+	spin_unlock(&r->buf_lock);
+	file_put(f);
+	return err;
+}
+
+static struct vma *vma_find(struct proc *p, uint64_t start)
+{
+	for (int i = 0; i < NVMA; i++)
+		if (p->vmas[i].end && p->vmas[i].start == start)
+			return &p->vmas[i];
+	return NULL;
+}
+
+/*
+ * mmap: anonymous memory, or a ring's regions (offset IORING_OFF_SQ_RING or
+ * IORING_OFF_CQ_RING: the rings, IORING_OFF_SQES: the SQE array).  The
+ * kernel picks the address; ABI_MAP_FIXED is not supported.
+ */
+long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
+{
+	struct proc *p = this_proc();
+	struct vma *v = vma_find(p, 0);
+	uint64_t perm = 0, size = ROUNDUP((uint64_t)len, PGSIZE), va;
+	struct ring *r = NULL;
+	struct file *f = NULL;
+	const uint64_t *pa = NULL;
+	uint32_t s;
+	long err = 0;
+	int n = 0;
+
+	if (len <= 0 || (off & (PGSIZE - 1)) || (flags & ABI_MAP_FIXED) ||
+	    !(flags & (ABI_MAP_SHARED | ABI_MAP_PRIVATE)))
+		return -EINVAL;
+	if (!v)
+		for (int i = 0; i < NVMA && !v; i++)
+			if (!p->vmas[i].end)
+				v = &p->vmas[i];
+	if (!v)
+		return -ENOMEM;
+	if (prot & ABI_PROT_READ)
+		perm |= PTE_R;
+	if (prot & ABI_PROT_WRITE)
+		perm |= PTE_R | PTE_W;
+	if (prot & ABI_PROT_EXEC)
+		perm |= PTE_X;
+	if (!(flags & ABI_MAP_ANONYMOUS)) {
+		f = fd_get(p, fd);
+		if (!f)
+			return -EBADF;
+		err = -ENODEV;
+		if (f->type != F_RING)
+			goto out;
+		r = f->ring;
+		err = -EINVAL;
+		s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+		if (s != RING_NEW && s != RING_ACTIVE)
+			goto out; /* going away */
+		if (off == IORING_OFF_SQ_RING || off == IORING_OFF_CQ_RING) {
+			pa = r->region[RING_RINGS].pa;
+			n = r->region[RING_RINGS].npages;
+		} else if (off == IORING_OFF_SQES) {
+			pa = r->region[RING_SQES].pa;
+			n = r->region[RING_SQES].npages;
+		} else {
+			goto out;
+		}
+		if (size > (uint64_t)n * PGSIZE)
+			goto out;
+		n = size / PGSIZE;
+	}
+	va = p->mmap_next;
+	err = -ENOMEM;
+	if (va >= MMAP_TOP || size > MMAP_TOP - va)
+		goto out;
+	/* the IO core may be walking this page table for a ring op */
+	spin_lock(&p->mm_lock);
+	if (r)
+		err = uvm_map_shared(p->pagetable, va, pa, n, perm);
+	else
+		err = uvm_map_zeroed(p->pagetable, va, size, perm);
+	if (err)
+		p->mm_gen++; /* the failure unmapped what it had mapped */
+	spin_unlock(&p->mm_lock);
+	if (err)
+		goto out;
+	p->mmap_next = va + size + PGSIZE; /* a guard page between regions */
+	v->start = va;
+	v->end = va + size;
+	v->ring = r;
+	if (r)
+		__atomic_add_fetch(&r->maps, 1, __ATOMIC_SEQ_CST);
+	err = va;
+out:
+	if (f)
+		file_put(f);
+	return err;
+}
+
+static void vma_unmap(struct proc *p, struct vma *v)
+{
+	struct ring *r = v->ring;
+
+	/* the IO core may be walking this page table for a ring operation */
+	spin_lock(&p->mm_lock);
+	uvm_unmap(p->pagetable, v->start, v->end - v->start);
+	p->mm_gen++; /* the IO core's translation cache is stale */
+	spin_unlock(&p->mm_lock);
+	v->start = v->end = 0;
+	v->ring = NULL;
+	if (r && __atomic_sub_fetch(&r->maps, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    !__atomic_load_n(&r->file_open, __ATOMIC_SEQ_CST))
+		ring_request_destroy(r);
+}
+
+/* munmap: whole regions made by mmap only. */
+long sys_munmap(long addr, long len, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct vma *v;
+
+	if ((addr & (PGSIZE - 1)) || len <= 0)
+		return -EINVAL;
+	v = vma_find(p, addr);
+	if (!v || v->end - v->start != ROUNDUP((uint64_t)len, PGSIZE))
+		return -EINVAL;
+	vma_unmap(p, v);
+	return 0;
+}
+
+/*
+ * Process exit (its fds already closed): unmap its regions, and wait until
+ * the IO core has let go of each ring it owns, so that nothing walks its
+ * page table once it is freed.
+ */
+void ring_exit_all(struct proc *p)
+{
+	for (int i = 0; i < NVMA; i++)
+		if (p->vmas[i].end)
+			vma_unmap(p, &p->vmas[i]);
+	for (int i = 0; i < NRING; i++) {
+		struct ring *r = &rings[i];
+
+		if (r->owner != p)
+			continue;
+		ring_request_destroy(r); /* the IO core clears owner, then FREE */
+	}
+}

@@ -1,0 +1,147 @@
+/*
+ * Rings: io_uring-style submission and completion queues in memory shared
+ * by a user process and the IO core.  ring.c sets them up and tears them
+ * down (normal core, system calls), iocore.c runs them (IO core), ringops.c
+ * has the operations.
+ *
+ * A ring's memory is two regions, each mapped twice: into the owner's user
+ * space (mmap) and into the kernel's ring window (KRING_BASE + id *
+ * RING_SLOT_SIZE), which is what the IO core uses, so it never switches page
+ * tables.  Region A holds the ring indexes and the CQE array and the SQ index
+ * array; region B the SQE array.  Region A's layout (offsets from its start;
+ * each index the other side writes sits on its own 64-byte line):
+ *     0 sq head (IO core)   64 sq tail (user)   128 cq head (user)
+ *   192 cq tail (IO core)  256 sq mask, entries, flags, dropped,
+ *   cq mask, entries, overflow, flags   320 cqes[cq_entries]   then
+ *   sq array[sq_entries]
+ *
+ * Lifecycle (state, written with release and read with acquire):
+ *   RING_FREE -> RING_NEW      normal core: io_uring_setup filled it in
+ *   RING_NEW -> RING_ACTIVE    IO core: took it into its polling loop
+ *   RING_NEW/ACTIVE -> RING_DYING   either core: its file is closed and it
+ *                              is unmapped, or its owner exits
+ *   RING_DYING -> RING_FREE    IO core: stopped using it, freed its memory
+ * Each change is followed by an IPI to the other core.
+ */
+#ifndef KERNEL_RING_H
+#define KERNEL_RING_H
+
+#include "core/defs.h"
+#include "core/spinlock.h"
+#include "core/types.h"
+#include "mm/memlayout.h"
+#include "uapi/io_uring.h"
+
+enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
+
+#define RA_SQ_HEAD 0
+#define RA_SQ_TAIL 64
+#define RA_CQ_HEAD 128
+#define RA_CQ_TAIL 192
+#define RA_SQ_MASK 256
+#define RA_SQ_ENTRIES 260
+#define RA_SQ_FLAGS 264
+#define RA_SQ_DROPPED 268
+#define RA_CQ_MASK 272
+#define RA_CQ_ENTRIES 276
+#define RA_CQ_OVERFLOW 280
+#define RA_CQ_FLAGS 284
+#define RA_CQES 320
+#define RING_MAX_PAGES (RING_SLOT_SIZE / 2 / 4096)
+/* CQEs held in the kernel while the CQ is full: 10 x the CQ, within these
+ * bounds; kernel-only pages in the ring's window, after region A */
+#define RING_OVF_MIN 64
+#define RING_OVF_MAX 4096
+#define RING_OVF_OFF (64 * 4096)
+#define RING_REQS 64	/* operations in flight (parked) per ring */
+#define RING_PARKED (-4096) /* issue() result: the operation waits */
+#define RING_MAX_BUFS 64    /* registered buffers per ring */
+#define RING_BUF_MAX (512 * 4096) /* bytes per registered buffer */
+
+/*
+ * An operation that cannot finish at once: the state of its coroutine
+ * (stackless), parked in the ring until a timer, a count of completions,
+ * its predecessor in a link chain, or a drain lets it go on.
+ */
+enum req_state { REQ_FREE, REQ_TIMER, REQ_WAIT_LINK, REQ_WAIT_DRAIN };
+
+struct ring_req {
+	enum req_state state;
+	struct io_uring_sqe sqe;  /* the one private copy of the SQE */
+	uint64_t deadline;	  /* REQ_TIMER: time CSR value, or 0 */
+	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
+	struct ring_req *link;	  /* the next member of its chain, waiting */
+	bool short_io;		  /* READV/WRITEV did less than asked */
+	uint64_t taken;		  /* tracing: when the SQE was taken */
+};
+
+struct proc;
+
+/* A ring's memory: its three regions, at these offsets in its slot. */
+enum { RING_RINGS, RING_OVERFLOW, RING_SQES, RING_NREGIONS };
+
+struct ring_region {
+	int npages;
+	uint64_t pa[RING_MAX_PAGES];
+};
+
+struct ring {
+	uint32_t state; /* enum ring_state, see above */
+
+	/* set by io_uring_setup before RING_NEW, read-only afterwards */
+	int id;
+	struct proc *owner;
+	uint32_t sq_entries, cq_entries;
+	struct ring_region region[RING_NREGIONS];
+	uint8_t *ra;		   /* region A in the kernel window */
+	struct io_uring_sqe *sqes; /* region B in the kernel window */
+	uint32_t *sq_head, *sq_tail, *sq_flags, *sq_dropped, *sq_array;
+	uint32_t *cq_head, *cq_tail, *cq_overflow;
+	struct io_uring_cqe *cqes;
+	uint64_t idle_ticks; /* sq_thread_idle */
+
+	/* normal core: what keeps the ring alive (atomic: the IO core may drop
+	 * the last file reference) */
+	uint32_t file_open;
+	uint32_t maps;
+
+	/* normal core sets it before sleeping for CQEs, the IO core clears it
+	 * and sends an IPI (see ring.c for the ordering) */
+	uint32_t cq_waiting;
+
+	/* registered buffers (io_uring_register): set by the normal core, used
+	 * by the IO core's _FIXED operations, both under buf_lock */
+	struct spinlock buf_lock;
+	int nbufs;
+	struct ubuf_fixed bufs[RING_MAX_BUFS];
+
+	/* IO core only */
+	uint32_t sq_head_k; /* private SQ head, published to *sq_head */
+	uint32_t cq_tail_k; /* private CQ tail, published to *cq_tail */
+	uint32_t ovf_head, ovf_tail;
+	uint32_t ovf_cap;	  /* set at setup */
+	struct io_uring_cqe *ovf; /* set at setup: kernel window */
+	uint64_t cqes_posted;	   /* for TIMEOUT with a completion count */
+	int nparked;		   /* records not REQ_FREE */
+	bool in_chain;		   /* the last SQE taken had IOSQE_IO_LINK */
+	bool chain_failed;	   /* ... and the chain has failed: cancel */
+	struct ring_req *chain_tail; /* the chain's last member, if parked */
+	struct ring_req *drain;	   /* an IOSQE_IO_DRAIN SQE waiting */
+	struct ring_req reqs[RING_REQS];
+};
+
+extern struct ring rings[];
+
+/* ring.c */
+void ring_destroy_memory(struct ring *r);
+extern bool ring_xlate_cache;
+
+/* ringops.c */
+long ring_prep_issue(struct ring *r, struct ring_req *req);
+bool ring_req_failed(const struct ring_req *req, long res);
+
+/* iocore.c */
+void iocore_kick(void);
+void iocore_notify_normal(void);
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * Tracing (trace.c): trace(event, a0, a1) appends a record to this hart's
+ * buffer when tracing is on (kernel option `trace`, and not paused by
+ * trace_ctl); off, it costs a load and a branch.  trace_at() gives the
+ * record a time of its own (the start of what it describes).  Events:
+ * include/uapi/trace.h.
+ */
+#ifndef KERNEL_TRACE_H
+#define KERNEL_TRACE_H
+
+#include "arch/riscv/riscv.h"
+#include "core/proc.h"
+#include "core/types.h"
+#include "mm/memlayout.h"
+#include "uapi/trace.h"
+
+/*
+ * Per hart, allocated when tracing is on: at most 2048 pages (8 MiB,
+ * 262144 records), fewer on a small machine (a power of two, with a
+ * quarter of the free memory for all harts).
+ */
+#define TRACE_PAGES 2048
+#define RECS_PER_PAGE (PGSIZE / sizeof(struct trace_rec))
+
+/*
+ * A hart's buffer.  A record's first word, magic | hart << 16 | event << 24
+ * | seq << 32, is stored at once; seq is the record's index in its hart's
+ * stream (head).
+ */
+struct trace_buf {
+	/* this hart only */
+	uint64_t head;
+	struct trace_rec *next; /* head's slot */
+	struct trace_rec *stop; /* next may reach this before trace_put_slow:
+				 * its page's end or limit's slot */
+	uint64_t limit; /* head may grow to this without loading tail */
+	uint64_t hdr;	/* TRACE_MAGIC | hart << 16 */
+	uint64_t lost;	/* exchanged by the drainer */
+	uint64_t npages; /* set at boot, a power of two */
+	struct trace_rec *page[TRACE_PAGES];
+	/* under trace_lock (trace.c) */
+	uint64_t tail;
+};
+
+#ifdef TRACING_OFF
+#define trace_on false /* make TRACING=0: every trace point compiles away */
+#else
+extern bool trace_on;
+#endif
+void trace_put_slow(int event, uint64_t ts, uint64_t a0, uint64_t a1);
+void trace_init(void);
+void trace_drain(bool all_harts);
+bool trace_available(void);
+uint64_t trace_seq(void);
+void trace_user_drain(struct proc *p);
+
+static inline uint64_t trace_nrecs(const struct trace_buf *b)
+{
+	return b->npages * RECS_PER_PAGE;
+}
+
+static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
+{
+	return &b->page[(i / RECS_PER_PAGE) & (b->npages - 1)][i % RECS_PER_PAGE];
+}
+
+/*
+ * Append a record to this hart's buffer: no lock.  Inline only in code that
+ * runs when tracing is on (trace.c, syscall_traced, the IO core's trace_
+ * functions); elsewhere the out-of-line trace_record() via trace(), so that
+ * a call site costs the code it is in nothing but a test of trace_on when
+ * tracing is off.
+ */
+static inline void trace_put(int event, uint64_t ts, uint64_t a0, uint64_t a1)
+{
+	struct trace_buf *b = this_hart()->trace;
+	struct trace_rec *slot = b->next;
+	uint64_t head = b->head, *r = (uint64_t *)slot;
+
+	if (unlikely(slot == b->stop)) {
+		/* a new page, or the buffer seemed full */
+		trace_put_slow(event, ts, a0, a1);
+		return;
+	}
+	r[0] = b->hdr | (uint64_t)event << 24 | head << 32;
+	r[1] = ts;
+	r[2] = a0;
+	r[3] = a1;
+	b->next = slot + 1;
+	/* release: the record before the head; pairs with the drainer's
+	 * acquire load of head */
+	__atomic_store_n(&b->head, head + 1, __ATOMIC_RELEASE);
+}
+
+void trace_record(int event, uint64_t a0, uint64_t a1);
+void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1);
+
+static inline void trace(int event, uint64_t a0, uint64_t a1)
+{
+	if (unlikely(trace_on))
+		trace_record(event, a0, a1);
+}
+
+static inline void trace_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
+{
+	if (unlikely(trace_on))
+		trace_record_at(event, ts, a0, a1);
+}
+
+/*
+ * A process's user-side records move to the stream when its area is three
+ * quarters full (checked at system calls and switch-outs), at trace_ctl(0),
+ * at exit and at power-off: not on every switch, which would put the
+ * copying inside the windows a benchmark measures (the area holds 2048).
+ */
+static inline void trace_user_drain_full(struct proc *p)
+{
+	struct utrace_area *u = p->utrace;
+
+	if (unlikely(u != NULL) &&
+	    READ_ONCE(u->head) - p->utrace_tail > UTRACE_RECS / 4 * 3)
+		trace_user_drain(p);
+}
+
+#endif
