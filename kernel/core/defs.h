@@ -49,9 +49,7 @@ void uart_intr(void);
 
 /* console.c */
 void console_rx(int c);
-struct uview;
-long console_read(const struct uview *v, uint64_t udst, size_t n);
-long console_write(const struct uview *v, uint64_t usrc, size_t n);
+void console_stat(struct abi_stat *st);
 
 /* sbi.c */
 #define SBI_SUCCESS 0 /* SBI error codes (the SBI specification) */

@@ -4,6 +4,8 @@
  * Enter ends a line, Ctrl-D ends input (read returns what is there, or 0).
  * read() sleeps until a whole line or EOF is there.
  *
+ * Its open files use console_file_ops (fs.h): read and write, no seek.
+ *
  * Locking: the input buffer is touched only by the normal core (its UART
  * interrupt handler and read syscalls) with interrupts off.  Output takes the
  * console lock so that lines from the two harts do not interleave.
@@ -11,6 +13,8 @@
 #include "core/defs.h"
 #include "core/param.h"
 #include "core/proc.h"
+#include "fs/fs.h"
+#include "uapi/abi.h"
 #include "uapi/errno.h"
 
 static struct {
@@ -63,7 +67,7 @@ void console_rx(int c)
 }
 
 /* Normal core only: it may sleep.  (A ring read of the console: -EAGAIN.) */
-long console_read(const struct uview *v, uint64_t udst, size_t n)
+static long console_read(const struct uview *v, uint64_t udst, size_t n)
 {
 	size_t got = 0;
 
@@ -93,7 +97,7 @@ long console_read(const struct uview *v, uint64_t udst, size_t n)
 	return got;
 }
 
-long console_write(const struct uview *v, uint64_t usrc, size_t n)
+static long console_write(const struct uview *v, uint64_t usrc, size_t n)
 {
 	char buf[128];
 	size_t done = 0;
@@ -111,3 +115,37 @@ long console_write(const struct uview *v, uint64_t usrc, size_t n)
 	}
 	return done;
 }
+
+/* fstat of the console, open or by path (/dev/console) */
+void console_stat(struct abi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = ABI_S_IFCHR | 0620;
+	st->st_rdev = 0x0501; /* 5:1, Linux's /dev/console */
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+}
+
+/* A position is -ESPIPE: the console cannot seek. */
+static long console_file_read(struct file *f, const struct uview *v,
+			      uint64_t udst, size_t n, int64_t off)
+{
+	return off == -1 ? console_read(v, udst, n) : -ESPIPE;
+}
+
+static long console_file_write(struct file *f, const struct uview *v,
+			       uint64_t usrc, size_t n, int64_t off)
+{
+	return off == -1 ? console_write(v, usrc, n) : -ESPIPE;
+}
+
+static void console_file_stat(struct file *f, struct abi_stat *st)
+{
+	console_stat(st);
+}
+
+const struct file_ops console_file_ops = {
+	.read = console_file_read,
+	.write = console_file_write,
+	.stat = console_file_stat,
+};

@@ -8,7 +8,8 @@
  * Locking: a file's ref count is atomic; ftable_lock (a leaf) only guards
  * finding a free slot.  A process's fd table is guarded by its fd_lock
  * (proc.h), taken before ftable_lock and fs_lock.  fd_get() returns a
- * counted reference: release it with file_put().
+ * counted reference: release it with file_put().  What a file does is in its
+ * ops table (fs.h); inode_file_ops, the memory FS's, is here.
  */
 #include "arch/riscv/riscv.h"
 #include "core/defs.h"
@@ -46,19 +47,20 @@ struct file *file_dup(struct file *f)
 	return f;
 }
 
-/* Drop a reference; the last one releases the inode or the ring. */
+/*
+ * Drop a reference; the last one calls ops->release (the inode's or the
+ * ring's), with what was read before the drop: the slot may be reused after.
+ */
 void file_put(struct file *f)
 {
-	struct inode *ip = f->ip;
-	struct ring *r = f->ring;
+	const struct file_ops *ops = f->ops;
+	void *private = f->private;
 
 	/* acq_rel: the releasing side's uses of f happen before the reuse */
 	if (__atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	if (ip)
-		inode_put(ip);
-	if (r)
-		ring_file_released(r);
+	if (ops->release)
+		ops->release(private);
 }
 
 /* The console's struct file, shared by fds 0-2 of the first process. */
@@ -66,7 +68,7 @@ struct file *console_file(void)
 {
 	if (!console) {
 		console = file_alloc();
-		console->type = F_CONSOLE;
+		console->ops = &console_file_ops;
 		console->readable = console->writable = true;
 	}
 	return console;
@@ -135,12 +137,20 @@ struct file *fd_remove(struct proc *p, int fd, bool keep_ring)
 		return NULL;
 	spin_lock(&p->fd_lock);
 	f = p->ofile[fd];
-	if (f && keep_ring && f->type == F_RING)
+	if (f && keep_ring && f->ops == &ring_file_ops)
 		f = NULL;
 	else
 		p->ofile[fd] = NULL;
 	spin_unlock(&p->fd_lock);
 	return f;
+}
+
+/* The memory-FS directory f is open on, or NULL if it is not one. */
+struct inode *file_dir(struct file *f)
+{
+	if (f->ops != &inode_file_ops || f->ip->type != I_DIR)
+		return NULL;
+	return f->ip;
 }
 
 /*
@@ -156,17 +166,9 @@ long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
 		return -EBADF;
 	if (n == 0)
 		return 0;
-	if (f->type == F_CONSOLE)
-		return off == -1 ? console_read(v, udst, n) : -ESPIPE;
-	if (f->type != F_INODE)
+	if (!f->ops->read)
 		return -EINVAL;
-	if (f->ip->type == I_DIR)
-		return -EISDIR;
-	if (off == -1)
-		return inode_read_user(f->ip, v, &f->off, udst, n);
-	uint64_t pos = off;
-
-	return inode_read_user(f->ip, v, &pos, udst, n);
+	return f->ops->read(f, v, udst, n, off);
 }
 
 /*
@@ -221,13 +223,51 @@ long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
 		return -EBADF;
 	if (n == 0)
 		return 0;
-	if (f->type == F_CONSOLE)
-		return off == -1 ? console_write(v, usrc, n) : -ESPIPE;
-	if (f->type != F_INODE)
+	if (!f->ops->write)
 		return -EINVAL;
-	if (off == -1)
-		return inode_write_user(f->ip, v, &f->off, f->append, usrc, n);
+	return f->ops->write(f, v, usrc, n, off);
+}
+
+/* inode_file_ops: off == -1 is the file offset, else a position */
+static long inode_file_read(struct file *f, const struct uview *v,
+			    uint64_t udst, size_t n, int64_t off)
+{
 	uint64_t pos = off;
 
-	return inode_write_user(f->ip, v, &pos, f->append, usrc, n);
+	if (f->ip->type == I_DIR)
+		return -EISDIR;
+	return inode_read_user(f->ip, v, off == -1 ? &f->off : &pos, udst, n);
 }
+
+static long inode_file_write(struct file *f, const struct uview *v,
+			     uint64_t usrc, size_t n, int64_t off)
+{
+	uint64_t pos = off;
+
+	return inode_write_user(f->ip, v, off == -1 ? &f->off : &pos, f->append,
+				usrc, n);
+}
+
+static long inode_file_lseek(struct file *f, long off, long whence)
+{
+	return inode_seek(f->ip, &f->off, off, whence);
+}
+
+static void inode_file_stat(struct file *f, struct abi_stat *st)
+{
+	inode_stat(f->ip, st);
+}
+
+static void inode_file_release(void *private)
+{
+	inode_put(private);
+}
+
+/* Files and directories of the memory FS (f->ip, the file's reference). */
+const struct file_ops inode_file_ops = {
+	.read = inode_file_read,
+	.write = inode_file_write,
+	.lseek = inode_file_lseek,
+	.stat = inode_file_stat,
+	.release = inode_file_release,
+};

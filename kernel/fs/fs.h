@@ -29,15 +29,59 @@ struct inode {
 	char name[ABI_NAME_MAX + 1];
 };
 
-enum ftype { F_NONE, F_INODE, F_CONSOLE, F_RING };
+struct file;
+struct uview;
+
+/*
+ * What an open file does, one table per kind of file (as xv6's devsw and
+ * Linux's file_operations): the memory FS's inodes (inode_file_ops,
+ * file.c), the console (console_file_ops, drivers/console.c), a ring's fd
+ * (ring_file_ops, ring/ring.c; f->ops == &ring_file_ops is how a ring fd is
+ * recognised).  A NULL entry is what the call gives on Linux for a file
+ * without it:
+ *
+ *   read, write  f is readable/writable and n > 0 (checked by file_read/
+ *                file_write); off is a position or -1, the file offset.
+ *                NULL: -EINVAL.  Called on either core, with the caller's
+ *                uview (the owner's mm_lock held on the IO core); may not
+ *                sleep on the IO core.
+ *   lseek        lseek(2).  NULL: the file cannot seek: lseek, pread64 and
+ *                pwrite64 give -ESPIPE, a ring operation's offset is ignored.
+ *   stat         fills *st for fstat.  NULL: all zeros (an anonymous inode).
+ *   release      after the last reference is dropped (file_put): gets the
+ *                file's private pointer, not the file, whose slot may
+ *                already be reused.  NULL: nothing to do.
+ *
+ * Locking: the ops are called with no lock of file.c held; each takes what
+ * it needs (inode files: fs_lock inside fs.c for the inode and f->off; the
+ * console: its own; a ring: none).  To add a kind of file (disk, FAT32,
+ * pipe, IPC ring): write its table next to its code, declare it below, set
+ * f->ops and the private pointer where its files are opened.
+ */
+struct file_ops {
+	long (*read)(struct file *f, const struct uview *v, uint64_t udst,
+		     size_t n, int64_t off);
+	long (*write)(struct file *f, const struct uview *v, uint64_t usrc,
+		      size_t n, int64_t off);
+	long (*lseek)(struct file *f, long off, long whence);
+	void (*stat)(struct file *f, struct abi_stat *st);
+	void (*release)(void *private);
+};
+
+extern const struct file_ops inode_file_ops;
+extern const struct file_ops console_file_ops;
+extern const struct file_ops ring_file_ops;
 
 struct file {
 	int ref; /* atomic */
-	enum ftype type;
+	const struct file_ops *ops; /* set once, before it is installed */
 	bool readable, writable, append;
-	uint64_t off;	  /* under fs_lock */
-	struct inode *ip; /* F_INODE */
-	struct ring *ring; /* F_RING */
+	uint64_t off; /* under fs_lock */
+	union {	      /* the private pointer, given to ops->release */
+		void *private;
+		struct inode *ip;  /* inode_file_ops */
+		struct ring *ring; /* ring_file_ops */
+	};
 };
 
 /* fs.c */
@@ -55,7 +99,6 @@ long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence);
 void inode_stat(struct inode *ip, struct abi_stat *st);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
-struct uview;
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		     uint64_t udst, size_t n);
 long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
@@ -72,6 +115,7 @@ int fd_free_slot(struct proc *p);
 int fd_install(struct proc *p, struct file *f, bool cloexec);
 struct file *fd_get(struct proc *p, int fd);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
+struct inode *file_dir(struct file *f);
 long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
 	       int64_t off);
 long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
@@ -83,8 +127,5 @@ long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);
 long file_openat(struct proc *p, long dirfd, const char *path, long flags);
 long file_close_fd(struct proc *p, long fd, bool from_ring);
-
-/* ring.c */
-void ring_file_released(struct ring *r);
 
 #endif

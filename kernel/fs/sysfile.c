@@ -51,12 +51,11 @@ static long path_base(struct proc *p, long dirfd, const char *path,
 	f = fd_get(p, dirfd);
 	if (!f)
 		return -EBADF;
-	if (f->type != F_INODE || f->ip->type != I_DIR) {
+	*out = file_dir(f);
+	if (*out)
+		inode_get(*out);
+	else
 		r = -ENOTDIR;
-	} else {
-		inode_get(f->ip);
-		*out = f->ip;
-	}
 	file_put(f);
 	return r;
 }
@@ -107,10 +106,10 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 	f->writable = acc == ABI_O_WRONLY || acc == ABI_O_RDWR;
 	f->append = flags & ABI_O_APPEND;
 	if (ip->type == I_DEV) {
-		f->type = F_CONSOLE; /* the only device */
+		f->ops = &console_file_ops; /* the only device */
 		inode_put(ip);
 	} else {
-		f->type = F_INODE;
+		f->ops = &inode_file_ops;
 		f->ip = ip; /* the file owns the reference now */
 		if ((flags & ABI_O_TRUNC) && ip->type == I_FILE)
 			inode_truncate(ip);
@@ -165,7 +164,7 @@ static long rw(long fd, long ubuf, long n, long off, bool write)
 		return -EBADF;
 	if (n < 0 || off < -1)
 		r = -EINVAL;
-	else if (off != -1 && f->type != F_INODE)
+	else if (off != -1 && !f->ops->lseek)
 		r = -ESPIPE;
 	else if (write)
 		r = file_write(f, &v, ubuf, n, off);
@@ -222,9 +221,9 @@ long sys_writev(long fd, long uiov, long cnt, long a3, long a4, long a5)
 
 static long seek(struct file *f, long off, long whence)
 {
-	if (f->type != F_INODE)
+	if (!f->ops->lseek)
 		return -ESPIPE;
-	return inode_seek(f->ip, &f->off, off, whence);
+	return f->ops->lseek(f, off, whence);
 }
 
 long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)
@@ -239,25 +238,14 @@ long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)
 	return r;
 }
 
-static void console_stat(struct abi_stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_mode = ABI_S_IFCHR | 0620;
-	st->st_rdev = 0x0501; /* 5:1, Linux's /dev/console */
-	st->st_nlink = 1;
-	st->st_blksize = 4096;
-}
-
 static long fstat_file(struct file *f, uint64_t ust)
 {
 	struct abi_stat st;
 
-	if (f->type == F_INODE)
-		inode_stat(f->ip, &st);
-	else if (f->type == F_CONSOLE)
-		console_stat(&st);
+	if (f->ops->stat)
+		f->ops->stat(f, &st);
 	else
-		memset(&st, 0, sizeof(st)); /* a ring: anonymous inode */
+		memset(&st, 0, sizeof(st)); /* e.g. a ring: anonymous inode */
 	if (copyout(this_proc()->pagetable, ust, &st, sizeof(st)) < 0)
 		return -EFAULT;
 	return 0;
@@ -320,7 +308,7 @@ static long getdents(struct file *f, uint64_t ubuf, uint32_t len)
 	struct abi_dirent64 *d = (struct abi_dirent64 *)rec;
 	uint32_t done = 0;
 
-	if (f->type != F_INODE || f->ip->type != I_DIR)
+	if (!file_dir(f))
 		return -ENOTDIR;
 	for (;;) {
 		uint64_t ino;

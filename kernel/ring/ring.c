@@ -2,7 +2,8 @@
  * Ring set-up and tear-down, and the ring system calls (normal core):
  * io_uring_setup, io_uring_enter, and mmap/munmap, which map a ring's
  * regions (or anonymous memory) into the caller.  The IO core runs the rings
- * (iocore.c); ring.h describes the memory layout and the lifecycle.
+ * (iocore.c); ring.h describes the memory layout and the lifecycle.  A
+ * ring's fd has ring_file_ops (fs.h), by which it is recognised.
  *
  * The ownership and ordering contract of a ring, as in Linux io_uring:
  *  - The user writes SQEs, the SQ array and the SQ tail; the IO core writes
@@ -204,15 +205,27 @@ static void ring_request_destroy(struct ring *r)
 		sleep_on(&iocore_event, 0);
 }
 
-/* The ring's file lost its last reference (either core). */
-void ring_file_released(struct ring *r)
+/*
+ * ring_file_ops.release: the ring's file lost its last reference (either
+ * core).  NULL: set-up failed before the ring was attached.
+ */
+static void ring_file_released(void *private)
 {
+	struct ring *r = private;
+
+	if (!r)
+		return;
 	/* seq_cst, here and in vma_unmap: of the last unmap and the last close,
 	 * at least one sees the other done (both may: destroying is idempotent) */
 	__atomic_store_n(&r->file_open, 0, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->maps, __ATOMIC_SEQ_CST) == 0)
 		ring_request_destroy(r);
 }
+
+/* A ring's fd: no read, write or seek; fstat gives an anonymous inode. */
+const struct file_ops ring_file_ops = {
+	.release = ring_file_released,
+};
 
 long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 			long a5)
@@ -293,7 +306,7 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 		err = -ENFILE;
 		goto fail;
 	}
-	f->type = F_RING;
+	f->ops = &ring_file_ops;
 	f->ring = r;
 	f->readable = f->writable = true;
 	r->file_open = 1;
@@ -337,7 +350,7 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 
 	if (!f)
 		return -EBADF;
-	if (f->type != F_RING) {
+	if (f->ops != &ring_file_ops) {
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
@@ -416,7 +429,7 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 
 	if (!f)
 		return -EBADF;
-	if (f->type != F_RING) {
+	if (f->ops != &ring_file_ops) {
 		file_put(f);
 		return -EOPNOTSUPP;
 	}
@@ -508,7 +521,7 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 		if (!f)
 			return -EBADF;
 		err = -ENODEV;
-		if (f->type != F_RING)
+		if (f->ops != &ring_file_ops)
 			goto out;
 		r = f->ring;
 		err = -EINVAL;

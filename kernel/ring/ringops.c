@@ -62,7 +62,7 @@ static long rw_prep(struct ring *r, struct ring_req *req)
 /* The offset for a ring read/write: ignored for what cannot seek, as Linux. */
 static int64_t ring_off(struct file *f, const struct io_uring_sqe *sqe)
 {
-	return f->type == F_INODE ? (int64_t)sqe->off : -1;
+	return f->ops->lseek ? (int64_t)sqe->off : -1;
 }
 
 /* How the IO core reaches the owner's memory: a walk, cached (mm_lock held). */
