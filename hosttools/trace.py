@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Decode the kernel's binary trace stream (make qemu TRACE=path writes
-path.bin).  The record format and the event list come from
-include/uapi/trace.h, and syscall names from include/uapi/syscalls.h, parsed
-here, so they cannot drift.
+path.bin).  The record format, the event list, park reasons, opcodes and
+syscall names come from include/uapi, parsed by hosttools/uapi.py, so they
+cannot drift.
 
     hosttools/trace.py summary path.bin          events per hart, losses,
                                                  latency per opcode
@@ -39,20 +39,18 @@ records kept), never a traceback.
 """
 import collections
 import os
-import re
 import struct
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-UAPI = os.path.join(ROOT, "include", "uapi")  # headers shared with the kernel
-HEADER = os.path.join(UAPI, "trace.h")
-REC = struct.Struct("<HBBIQQQ")  # struct trace_rec: 32 bytes
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import uapi  # noqa: E402  (the include/uapi headers, parsed)
 
-OPCODES = {0: "NOP", 1: "READV", 2: "WRITEV", 4: "READ_FIXED",
-           5: "WRITE_FIXED", 11: "TIMEOUT", 18: "OPENAT", 19: "CLOSE",
-           22: "READ", 23: "WRITE"}
-PARK_WHY = {1: "timer", 2: "link", 3: "drain"}
+REC = uapi.record  # struct trace_rec: 32 bytes
+OPCODES = uapi.OPCODES
+PARK_WHY = uapi.PARK_WHY
+# scause values and their names (the RISC-V privileged specification; the
+# kernel's own names are in kernel/arch/riscv/trap.c)
 CAUSES = {0x8000000000000001: "software interrupt (IPI)",
           0x8000000000000005: "timer interrupt",
           0x8000000000000009: "external interrupt",
@@ -62,19 +60,6 @@ CAUSES = {0x8000000000000001: "software interrupt (IPI)",
           6: "store address misaligned", 7: "store access fault",
           12: "instruction page fault", 13: "load page fault",
           15: "store page fault"}
-
-
-def load_events(path=HEADER):
-    """{id: (name, arg0 name, arg1 name)} and the magic, from trace.h."""
-    text = open(path).read().replace("\\\n", " ")  # macro continuations
-    magic = int(re.search(r"#define TRACE_MAGIC (0x[0-9a-fA-F]+)", text)[1], 16)
-    events = {}
-    for m in re.finditer(r'TRACE_EVENT\((\d+),\s*(\w+),\s*"([^"]*)",\s*"([^"]*)"\)',
-                         text):
-        events[int(m[1])] = (m[2], m[3], m[4])
-    if REC.size != 32 or not events:
-        raise SystemExit(f"trace.py: cannot read the event list in {path}")
-    return magic, events
 
 
 class Stream:
@@ -146,8 +131,7 @@ class Stream:
 PRIO = {"USER_SUBMIT": 0, "USER_REAP": 2}
 # the most requests one USER_SUBMIT or USER_REAP can be about: a CQ's
 # worth (include/uapi/io_uring.h: IORING_MAX_CQ_ENTRIES, twice this)
-MAX_BATCH = 2 * int(re.search(r"#define IORING_MAX_ENTRIES (\d+)", open(
-    os.path.join(UAPI, "io_uring.h")).read())[1])
+MAX_BATCH = uapi.IORING_MAX_CQ_ENTRIES
 # track uuids: 10 + hart; RING_UUID * n (+ 1 + slot, + 900..) for the n-th
 # ring set up; PROC_UUID + 2 * pid (+ 1 for its thread)
 RING_UUID = 1 << 20
@@ -213,11 +197,6 @@ def s32(v):
     return v - (1 << 32) if v >> 31 else v
 
 
-def syscall_names():
-    text = open(os.path.join(UAPI, "syscalls.h")).read()
-    return {int(m[2]): m[1] for m in re.finditer(r"SYSCALL\((\w+), (\d+),", text)}
-
-
 class Op:
     """One ring request, followed from submission to reap; its flow id is
     given when the IO core takes it."""
@@ -242,7 +221,7 @@ class Model:
     def __init__(self, stream):
         self.hz = stream.hz
         self.problems = stream.problems
-        self.syscalls = syscall_names()
+        self.syscalls = uapi.SYSCALLS
         self.tracks = {}     # uuid -> (name, parent, kind, pid, tid)
         self.events = []     # (sort key, ns, seq, track, kind, name, ...)
         self.ops = []        # the requests the IO core took, in that order
@@ -689,13 +668,12 @@ def latency_report(model):
 
 
 def read_stream(path):
-    magic, events = load_events()
     try:
         data = open(path, "rb").read()
     except OSError as e:
         print(f"trace.py: {e.strerror}: {path}")
         return None
-    return Stream(data, magic, events)
+    return Stream(data, uapi.TRACE_MAGIC, uapi.EVENTS)
 
 
 def summary(path):
@@ -725,8 +703,8 @@ def summary(path):
 def proto_module():
     """The Python module for hosttools/perfetto_trace.proto, made with protoc
     into build/ when missing or older than the .proto."""
-    src = os.path.join(ROOT, "hosttools", "perfetto_trace.proto")
-    out = os.path.join(ROOT, "build", "py")
+    src = os.path.join(uapi.ROOT, "hosttools", "perfetto_trace.proto")
+    out = os.path.join(uapi.ROOT, "build", "py")
     mod = os.path.join(out, "perfetto_trace_pb2.py")
     if not os.path.exists(mod) or os.path.getmtime(mod) < os.path.getmtime(src):
         os.makedirs(out, exist_ok=True)

@@ -16,17 +16,17 @@ import pytest
 
 from conftest import ROOT, result_line, run
 
+sys.path.insert(0, f"{ROOT}/hosttools")
+import uapi  # noqa: E402  (include/uapi, parsed once for tools and tests)
+
 DECODER = ["/usr/bin/python3", "hosttools/trace.py"]
 # what can interrupt a process while it runs (a fault would kill it)
 INTERRUPTS = {"timer interrupt", "software interrupt (IPI)",
               "external interrupt"}
 TIMER_IRQ = 0x8000000000000005  # its scause
-# event name -> id (include/uapi/trace.h)
-EVENT_IDS = {m[2]: int(m[1]) for m in re.finditer(
-    r"TRACE_EVENT\((\d+), (\w+),", open(f"{ROOT}/include/uapi/trace.h").read())}
-# the user trace area's records (include/uapi/trace.h)
-UTRACE_RECS = int(re.search(r"#define UTRACE_REC_PAGES (\d+)", open(
-    f"{ROOT}/include/uapi/trace.h").read())[1]) * 4096 // 32
+EVENT_IDS = uapi.EVENT_IDS        # event name -> id
+UTRACE_RECS = uapi.UTRACE_RECS    # the user trace area's records
+REC = uapi.record                 # struct trace_rec
 
 
 def decode(*args):
@@ -223,14 +223,14 @@ def shift_ring_indexes(data, by):
     ids = EVENT_IDS
     out = bytearray(data)
     for pos in range(0, len(data) - 31, 32):
-        magic, hart, ev, seq, ts, a0, a1 = struct.unpack_from("<HBBIQQQ", data, pos)
+        magic, hart, ev, seq, ts, a0, a1 = REC.unpack_from(data, pos)
         if ev in (ids["USER_SUBMIT"], ids["USER_REAP"]):
             a1 = a1 & ~0xffffffff | (a1 + by) & 0xffffffff
         elif ev == ids["RING_POLL"]:
             sq, cq = (a1 >> 32) & 0xffff, a1 >> 48
             a1 = a1 & 0xffffffff | ((sq + by) & 0xffff) << 32 | \
                 ((cq + by) & 0xffff) << 48
-        struct.pack_into("<HBBIQQQ", out, pos, magic, hart, ev, seq, ts, a0, a1)
+        REC.pack_into(out, pos, magic, hart, ev, seq, ts, a0, a1)
     return bytes(out)
 
 
@@ -485,7 +485,7 @@ def test_decoder_reports_damage_and_keeps_the_rest(boot, tmp_path):
     assert f": {whole - 1} records" in out
     # even if the damaged record's time or arguments hold what looks like a
     # record's start (the magic, a known event: as a run may make them)
-    bad[32 * 3 + 8:32 * 3 + 12] = struct.pack("<HBB", 0x5254, 0, 2)
+    bad[32 * 3 + 8:32 * 3 + 12] = struct.pack("<HBB", uapi.TRACE_MAGIC, 0, 2)
     (tmp_path / "bad2.bin").write_bytes(bad)
     rc, out = summarize(tmp_path / "bad2.bin")
     assert rc == 2 and "damaged record at byte 96; resynchronized at 128" in out
@@ -515,10 +515,9 @@ def test_decoder_closes_what_a_cut_trace_leaves_open(boot, tmp_path):
     # well-formed records of every event with random arguments, in random
     # order: whatever they say, a valid trace comes out
     rnd = random.Random(4)
-    events = len(re.findall(r"TRACE_EVENT\(\d+,", open(
-        f"{ROOT}/include/uapi/trace.h").read()))
-    recs = b"".join(struct.pack(
-        "<HBBIQQQ", 0x5254, rnd.randrange(3), rnd.randrange(events), i,
+    events = len(uapi.EVENTS)
+    recs = b"".join(REC.pack(
+        uapi.TRACE_MAGIC, rnd.randrange(3), rnd.randrange(events), i,
         rnd.randrange(1 << 20), rnd.choice([0, 1, 7, 1 << 32, rnd.getrandbits(64)]),
         rnd.choice([0, 2, 255, rnd.getrandbits(64)])) for i in range(4000))
     fuzz = tmp_path / "fuzz.bin"
@@ -537,7 +536,7 @@ def stream(recs):
     seq, out = collections.Counter(), b""
     for hart, ev, ticks, a0, a1 in recs:
         if not ev.startswith("~"):
-            out += struct.pack("<HBBIQQQ", 0x5254, hart, EVENT_IDS[ev],
+            out += REC.pack(uapi.TRACE_MAGIC, hart, EVENT_IDS[ev],
                                seq[hart], ticks, a0, a1)
         seq[hart] += 1
     return out
