@@ -48,11 +48,13 @@ ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
 quiet = @:
 endif
 
-# TRACE= must name a place the trace can be written: one line if not
+# TRACE= must name a place QEMU can write the trace to: one line if not
 ifneq ($(TRACE),)
+ifneq ($(filter qemu qemu-cmd qemu-gdb,$(MAKECMDGOALS)),)
 ifneq ($(shell mkdir -p $(dir $(TRACE)) 2>/dev/null && \
 	touch $(TRACE).bin $(TRACE) 2>/dev/null && echo ok),ok)
 $(error TRACE=$(TRACE): cannot write $(TRACE).bin and $(TRACE) there)
+endif
 endif
 endif
 

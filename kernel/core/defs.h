@@ -67,8 +67,7 @@ void sbi_send_ipi(uint64_t hartid);
 long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque);
 void machine_poweroff(int status) __attribute__((noreturn));
 /* reset.S */
-void poweroff_bare(uint32_t test_word, long srst_reason)
-	__attribute__((noreturn));
+void poweroff_bare(int status) __attribute__((noreturn));
 void panic_wait_then_poweroff(void) __attribute__((noreturn));
 
 /* fdt.c */

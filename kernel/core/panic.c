@@ -70,7 +70,7 @@ static void panic_begin(void)
 	/* claim the console before announcing the panic to the other hart */
 	if (__atomic_exchange_n(&panic_claim, 1, __ATOMIC_SEQ_CST)) {
 		if (READ_ONCE(panicking) && panic_owner == (uint64_t)this_hart())
-			poweroff_bare((PANIC_EXIT_CODE << 16) | 0x3333, 1);
+			poweroff_bare(PANIC_EXIT_CODE);
 		panic_wait_then_poweroff(); /* another hart is reporting */
 	}
 	panic_owner = (uint64_t)this_hart();

@@ -60,7 +60,7 @@ _start:
 
 	/*
 	 * Lost the lottery: wait for boot_ready (a release store in
-	 * release_secondaries(), main.c; the fence makes what the boot hart
+	 * start_secondaries(), main.c; the fence makes what the boot hart
 	 * wrote before it visible here), then go on as a started secondary
 	 * with the boot stack boot_stacks[hartid].
 	 */

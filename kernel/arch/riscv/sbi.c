@@ -77,7 +77,5 @@ void machine_poweroff(int status)
 {
 	if (!panicking)
 		trace_drain(true); /* what is still buffered, every hart's */
-	status &= 0xff;
-	poweroff_bare(status ? ((uint32_t)status << 16) | 0x3333 : 0x5555,
-		      status ? 1 : 0);
+	poweroff_bare(status);
 }
