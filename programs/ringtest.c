@@ -697,6 +697,105 @@ static void t_link(struct io_uring *ring)
 	timeout_chain(ring);
 }
 
+/* Wait until the IO core has taken every SQE submitted (its SQ head). */
+static bool await_taken(struct io_uring *ring)
+{
+	for (int i = 0; io_uring_sq_ready(ring) && i < 20000; i++)
+		usleep(100);
+	return expect_eq(io_uring_sq_ready(ring), 0, "the SQEs taken");
+}
+
+/*
+ * A request is prepared when the IO core takes its SQE and issued when its
+ * turn comes, as Linux's io_init_req at submission and io_issue_sqe later:
+ * a linked TIMEOUT's timespec is read once, at submission (changing it
+ * afterwards changes nothing), and its clock and its count start at issue.
+ */
+static void t_prep_at_take(struct io_uring *ring)
+{
+	struct __kernel_timespec forever = ts_ms(600000), ts = ts_ms(20);
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	uint64_t order[4];
+	int res[4];
+
+	/* 80 waits for one other CQE; 81, linked behind it, for 20 ms */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &forever, 1, 0);
+	sqe->user_data = 80;
+	io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 81;
+	expect_eq(io_uring_submit(ring), 2, "submit the chain");
+	if (!await_taken(ring))
+		return;
+	ts.tv_nsec = -1; /* invalid now, but it was read at submission */
+	sqe_data(ring, 82);
+	io_uring_submit(ring);
+	if (expect_eq(reap(ring, 3, order, res), 3, "CQEs of the chain"))
+		expect_true(order[0] == 82 && res[0] == 0 && order[1] == 80 &&
+				    res[1] == 0 && order[2] == 81 &&
+				    res[2] == -ETIME,
+			    "%lu %s, %lu %s, %lu %s; want 82 0, 80 0, 81 -ETIME",
+			    (unsigned long)order[0], ktest_err(res[0]),
+			    (unsigned long)order[1], ktest_err(res[1]),
+			    (unsigned long)order[2], ktest_err(res[2]));
+
+	/* 91's prep fails while 90 is parked: its error comes in the
+	 * chain's order, and cancels the rest (92) */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &forever, 1, 0);
+	sqe->user_data = 90;
+	io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+	sqe = sqe_data(ring, 91);
+	sqe->rw_flags = 1; /* NOP takes no flags: -EINVAL */
+	io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+	sqe_data(ring, 92);
+	io_uring_submit(ring);
+	if (!await_taken(ring))
+		return;
+	sqe_data(ring, 93);
+	io_uring_submit(ring);
+	if (expect_eq(reap(ring, 4, order, res), 4, "CQEs of the chain"))
+		expect_true(order[0] == 93 && order[1] == 90 && res[1] == 0 &&
+				    order[2] == 91 && res[2] == -EINVAL &&
+				    order[3] == 92 && res[3] == -ECANCELED,
+			    "%lu, %lu %s, %lu %s, %lu %s; want 93, 90 0, "
+			    "91 -EINVAL, 92 -ECANCELED",
+			    (unsigned long)order[0], (unsigned long)order[1],
+			    ktest_err(res[1]), (unsigned long)order[2],
+			    ktest_err(res[2]), (unsigned long)order[3],
+			    ktest_err(res[3]));
+
+	/* 84, linked behind 83, counts one other CQE from its issue on */
+	for (int i = 83; i <= 84; i++) {
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_timeout(sqe, &forever, 1, 0);
+		sqe->user_data = i;
+		io_uring_sqe_set_flags(sqe, i == 83 ? IOSQE_IO_LINK : 0);
+	}
+	io_uring_submit(ring);
+	if (!await_taken(ring))
+		return;
+	sqe_data(ring, 85);
+	io_uring_submit(ring);
+	if (expect_eq(reap(ring, 2, order, res), 2, "CQEs after NOP 85"))
+		expect_true(order[0] == 85 && order[1] == 83 && res[1] == 0,
+			    "%lu, %lu %s; want 85, 83 0",
+			    (unsigned long)order[0], (unsigned long)order[1],
+			    ktest_err(res[1]));
+	expect_eq(io_uring_peek_cqe(ring, &cqe), -EAGAIN,
+		  "84 waits for a CQE after its issue");
+	sqe_data(ring, 86);
+	io_uring_submit(ring);
+	if (expect_eq(reap(ring, 2, order, res), 2, "CQEs after NOP 86"))
+		expect_true(order[0] == 86 && order[1] == 84 && res[1] == 0,
+			    "%lu, %lu %s; want 86, 84 0",
+			    (unsigned long)order[0], (unsigned long)order[1],
+			    ktest_err(res[1]));
+}
+
 static void t_drain(struct io_uring *ring)
 {
 	struct __kernel_timespec ts = ts_ms(20);
@@ -1132,6 +1231,7 @@ ON_RING(t_errors)
 ON_RING(t_garbage)
 ON_RING(t_timeout)
 ON_RING(t_link)
+ON_RING(t_prep_at_take)
 ON_RING(t_drain)
 ON_RING(t_vectored)
 ON_RING(t_fixed)
@@ -1177,6 +1277,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("garbage", t_garbage_case),
 	KTEST_CASE("timeout", t_timeout_case),
 	KTEST_CASE("link", t_link_case),
+	KTEST_CASE("prep-at-take", t_prep_at_take_case),
 	KTEST_CASE("drain", t_drain_case),
 	KTEST_CASE("vectored", t_vectored_case),
 	KTEST_CASE("fixed", t_fixed_case),

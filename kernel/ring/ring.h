@@ -1,8 +1,13 @@
 /*
  * Rings: io_uring-style submission and completion queues in memory shared
- * by a user process and the IO core.  ring.c sets them up and tears them
- * down (normal core, system calls), iocore.c runs them (IO core), ringops.c
- * has the operations.
+ * by a user process and the IO core.  The files:
+ *   ring.c        set-up, tear-down, io_uring_enter/register (normal core)
+ *   iocore.c      the IO core's executor: serves every ring, idles
+ *   submit.c      a ring's poller: takes SQEs, links, drain, timers
+ *   cqe.h, cqe.c  completion posting and the overflow list
+ *   opdef.h/.c    the operations by opcode, with their properties
+ *   nop.c rw.c openclose.c timeout.c   the operations, by family
+ *   ring_trace.h  the IO core's trace events
  *
  * A ring's memory is two regions, each mapped twice: into the owner's user
  * space (mmap) and into the kernel's ring window (KRING_BASE + id *
@@ -65,9 +70,15 @@ enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
  */
 enum req_state { REQ_FREE, REQ_TIMER, REQ_WAIT_LINK, REQ_WAIT_DRAIN };
 
+struct io_op_def;
+struct file;
+
 struct ring_req {
 	enum req_state state;
 	struct io_uring_sqe sqe;  /* the one private copy of the SQE */
+	const struct io_op_def *def; /* its opcode's, set by ring_req_prep */
+	struct file *file;	  /* .needs_file: sqe->fd, while issued */
+	int prep_err;		  /* REQ_WAIT_LINK: its prep failed so */
 	uint64_t deadline;	  /* REQ_TIMER: time CSR value, or 0 */
 	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
 	struct ring_req *link;	  /* the next member of its chain, waiting */
@@ -136,9 +147,10 @@ extern struct ring rings[];
 void ring_destroy_memory(struct ring *r);
 extern bool ring_xlate_cache;
 
-/* ringops.c */
-long ring_prep_issue(struct ring *r, struct ring_req *req);
-bool ring_req_failed(const struct ring_req *req, long res);
+/* submit.c */
+bool ring_poll(struct ring *r);
+uint32_t sq_pending(struct ring *r);
+uint64_t ring_next_deadline(struct ring *r);
 
 /* iocore.c */
 void iocore_kick(void);

@@ -1,0 +1,121 @@
+/*
+ * The ring operations' table (opdef.c), indexed by opcode as Linux's
+ * io_uring/opdef.c: each entry says what the generic code must do for the
+ * operation (its properties) and gives its two steps.
+ *
+ *   prep   runs when the SQE is taken, on its private copy (req->sqe):
+ *          validates the fields this operation uses and copies in what
+ *          else it needs from user memory (a timespec), so that nothing is
+ *          read from the user twice; returns 0 or -errno.
+ *   issue  runs the operation for the ring's owner, at once or later (a
+ *          link-chain member waits for its predecessor): the CQE result,
+ *          >= 0 or -errno, or RING_PARKED when it must wait (submit.c
+ *          completes it).  With .needs_file the generic code has looked up
+ *          sqe->fd into req->file and drops it after issue.
+ *
+ * The generic checks (ring_req_prep) run once for every operation: a known
+ * opcode, supported SQE flags, the reserved fields zero (buf_index unless
+ * .fixed_buf); ring_req_issue looks the fd up (as Linux's io_assign_file:
+ * at issue, so that a read linked after an openat sees its fd).
+ *
+ * IO core only; no locks of its own (the operations take the owner's
+ * mm_lock, the ring's buf_lock, the fd table's lock as they need).
+ */
+#ifndef KERNEL_RING_OPDEF_H
+#define KERNEL_RING_OPDEF_H
+
+#include "fs/fs.h"
+#include "ring/ring.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+
+struct io_op_def {
+	const char *name;
+	unsigned needs_file : 1;    /* sqe->fd is an open file, into req->file */
+	unsigned fixed_buf : 1;	    /* sqe->buf_index names a registered buffer */
+	unsigned vectored : 1;	    /* addr and len: an iovec array, at most
+				     * UIO_MAXIOV entries */
+	long (*prep)(struct ring *r, struct ring_req *req);
+	long (*issue)(struct ring *r, struct ring_req *req);
+};
+
+extern const struct io_op_def io_op_defs[];
+
+/* the SQE flags this kernel honours */
+#define RING_SQE_FLAGS (IOSQE_IO_LINK | IOSQE_IO_DRAIN)
+
+/* the SQE fields no operation here uses: zero, or the SQE is refused */
+static inline bool sqe_reserved_clear(const struct io_uring_sqe *sqe)
+{
+	return !sqe->ioprio && !sqe->personality && !sqe->splice_fd_in &&
+	       !sqe->addr3 && !sqe->__pad2[0];
+}
+
+/*
+ * Validate the request's SQE (its private copy) and prepare it: 0 or the
+ * -errno it completes with, unissued.  Sets req->def.
+ */
+static inline long ring_req_prep(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	const struct io_op_def *def;
+
+	if (unlikely(sqe->opcode >= IORING_OP_LAST))
+		return -EINVAL;
+	def = &io_op_defs[sqe->opcode];
+	req->def = def;
+	if (unlikely(!def->issue || (sqe->flags & ~RING_SQE_FLAGS) ||
+		     !sqe_reserved_clear(sqe) ||
+		     (sqe->buf_index && !def->fixed_buf) ||
+		     (def->vectored && sqe->len > ABI_UIO_MAXIOV)))
+		return -EINVAL;
+	return def->prep(r, req);
+}
+
+/* Run a prepared request: the CQE result, or RING_PARKED. */
+static inline long ring_req_issue(struct ring *r, struct ring_req *req)
+{
+	const struct io_op_def *def = req->def;
+	long res;
+
+	if (def->needs_file) {
+		req->file = fd_get(r->owner, req->sqe.fd);
+		if (!req->file)
+			return -EBADF;
+	}
+	res = def->issue(r, req);
+	if (req->file && res != RING_PARKED) {
+		file_put(req->file);
+		req->file = NULL;
+	}
+	return res;
+}
+
+/* Does this result break a link chain?  (As Linux: an error, short I/O.) */
+static inline bool ring_req_failed(const struct ring_req *req, long res)
+{
+	return res < 0 || req->short_io;
+}
+
+/* The operations, by family (one file each). */
+/* nop.c */
+long nop_prep(struct ring *r, struct ring_req *req);
+long nop_issue(struct ring *r, struct ring_req *req);
+/* rw.c */
+long rw_prep(struct ring *r, struct ring_req *req);
+long read_issue(struct ring *r, struct ring_req *req);
+long write_issue(struct ring *r, struct ring_req *req);
+long readv_issue(struct ring *r, struct ring_req *req);
+long writev_issue(struct ring *r, struct ring_req *req);
+long read_fixed_issue(struct ring *r, struct ring_req *req);
+long write_fixed_issue(struct ring *r, struct ring_req *req);
+/* openclose.c */
+long openat_prep(struct ring *r, struct ring_req *req);
+long openat_issue(struct ring *r, struct ring_req *req);
+long close_prep(struct ring *r, struct ring_req *req);
+long close_issue(struct ring *r, struct ring_req *req);
+/* timeout.c */
+long timeout_prep(struct ring *r, struct ring_req *req);
+long timeout_issue(struct ring *r, struct ring_req *req);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * OPENAT and CLOSE on the ring: the same file-table code as the openat and
+ * close system calls (fs/file.c), for the ring's owner.  The path is copied
+ * in under the owner's mm_lock.  IO core.
+ */
+#include "core/defs.h"
+#include "core/proc.h"
+#include "ring/opdef.h"
+#include "uapi/errno.h"
+
+long openat_prep(struct ring *r, struct ring_req *req)
+{
+	if (req->sqe.off)
+		return -EINVAL;
+	return 0;
+}
+
+long openat_issue(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct proc *p = r->owner;
+	char *path;
+	long res;
+
+	spin_lock(&p->mm_lock);
+	res = path_in(p->pagetable, sqe->addr, &path, false);
+	spin_unlock(&p->mm_lock);
+	if (res < 0)
+		return res;
+	res = file_openat(p, sqe->fd, path, sqe->open_flags);
+	kfree(path);
+	return res;
+}
+
+long close_prep(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (sqe->off || sqe->addr || sqe->len || sqe->rw_flags)
+		return -EINVAL;
+	return 0;
+}
+
+long close_issue(struct ring *r, struct ring_req *req)
+{
+	/* as Linux: a ring's fd is not closed through a ring (-EBADF) */
+	return file_close_fd(r->owner, req->sqe.fd, true);
+}

@@ -1,0 +1,145 @@
+/*
+ * The read and write operations: READ/WRITE (a buffer), READV/WRITEV (an
+ * iovec array), READ_FIXED/WRITE_FIXED (within a registered buffer).  The
+ * generic code has looked the fd up into req->file (.needs_file).  User
+ * memory is reached through a struct uview (mm/vm.c): the owner's page
+ * table walked in software, the U bit and R/W checked per page, with the
+ * IO core's translation cache in front of it, under the owner's mm_lock so
+ * that the normal core cannot unmap a page under it; a registered buffer's
+ * pages were pinned at registration and need neither walk nor mm_lock, but
+ * the ring's buf_lock.  Lock order: fd table (fd_get, in the generic code)
+ * before mm_lock or buf_lock.  IO core.
+ */
+#include "core/proc.h"
+#include "ring/opdef.h"
+#include "uapi/errno.h"
+
+long rw_prep(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+
+	if (sqe->rw_flags)
+		return -EINVAL; /* RWF_* flags are not supported */
+	if ((int64_t)sqe->off < -1)
+		return -EINVAL;
+	return 0;
+}
+
+/* The offset for a ring read/write: ignored for what cannot seek, as Linux. */
+static int64_t ring_off(struct file *f, const struct io_uring_sqe *sqe)
+{
+	return f->ops->lseek ? (int64_t)sqe->off : -1;
+}
+
+/* How the IO core reaches the owner's memory: a walk, cached (mm_lock held). */
+static struct uview owner_view(struct proc *p)
+{
+	return (struct uview){
+		.pt = p->pagetable,
+		.cache = ring_xlate_cache ? &p->xlate : NULL,
+		.mm_gen = &p->mm_gen,
+	};
+}
+
+/* A read or write through the view v: short I/O breaks a link chain. */
+static long rw_through(struct ring_req *req, const struct uview *v, bool write)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct file *f = req->file;
+	long res;
+
+	if (write)
+		res = file_write(f, v, sqe->addr, sqe->len, ring_off(f, sqe));
+	else
+		res = file_read(f, v, sqe->addr, sqe->len, ring_off(f, sqe));
+	req->short_io = res >= 0 && res != (long)sqe->len;
+	return res;
+}
+
+static long rw_issue(struct ring *r, struct ring_req *req, bool write)
+{
+	struct proc *p = r->owner;
+	struct uview v;
+	long res;
+
+	spin_lock(&p->mm_lock);
+	v = owner_view(p);
+	res = rw_through(req, &v, write);
+	spin_unlock(&p->mm_lock);
+	return res;
+}
+
+long read_issue(struct ring *r, struct ring_req *req)
+{
+	return rw_issue(r, req, false);
+}
+
+long write_issue(struct ring *r, struct ring_req *req)
+{
+	return rw_issue(r, req, true);
+}
+
+static long rwv_issue(struct ring *r, struct ring_req *req, bool write)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct proc *p = r->owner;
+	struct file *f = req->file;
+	struct uview v;
+	long res;
+
+	spin_lock(&p->mm_lock);
+	v = owner_view(p);
+	res = file_rw_iov(f, &v, sqe->addr, sqe->len, ring_off(f, sqe), write,
+			  &req->short_io);
+	spin_unlock(&p->mm_lock);
+	return res;
+}
+
+long readv_issue(struct ring *r, struct ring_req *req)
+{
+	return rwv_issue(r, req, false);
+}
+
+long writev_issue(struct ring *r, struct ring_req *req)
+{
+	return rwv_issue(r, req, true);
+}
+
+/*
+ * READ_FIXED/WRITE_FIXED: [addr, addr + len) must lie in registered buffer
+ * buf_index, whose pages were translated and pinned at registration: no
+ * page-table walk, no mm_lock.
+ */
+static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct uview v = { 0 };
+	long res;
+
+	spin_lock(&r->buf_lock);
+	if (sqe->buf_index >= r->nbufs) {
+		res = -EFAULT;
+		goto out;
+	}
+	v.fixed = &r->bufs[sqe->buf_index];
+	if (sqe->addr < v.fixed->base ||
+	    sqe->addr + sqe->len > v.fixed->base + v.fixed->len ||
+	    sqe->addr + sqe->len < sqe->addr) {
+		res = -EFAULT;
+		goto out;
+	}
+	res = rw_through(req, &v, write);
+out:
+	spin_unlock(&r->buf_lock);
+	return res;
+}
+
+long read_fixed_issue(struct ring *r, struct ring_req *req)
+{
+	return fixed_issue(r, req, false);
+}
+
+long write_fixed_issue(struct ring *r, struct ring_req *req)
+{
+	return fixed_issue(r, req, true);
+}

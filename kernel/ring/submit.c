@@ -1,0 +1,300 @@
+/*
+ * Submission (IO core): a ring's poller task, ring_poll(), run to a yield
+ * point once per executor pass (iocore.c).  It takes at most RING_BATCH
+ * SQEs per turn, so that every ring gets served in round-robin and none can
+ * starve another.  Each SQE is copied once into a request record and
+ * prepared (ring_req_prep: validated, its user arguments copied in), then
+ * issued, or parked if it must wait:
+ *
+ *   link chains (IOSQE_IO_LINK)   a member waits behind its predecessor
+ *       while that one is parked, and runs when it completes; an error or
+ *       short I/O fails the chain, and the members after it complete with
+ *       -ECANCELED.  A member whose prep fails waits in its place and
+ *       completes with its error there, so that a chain's CQEs keep its
+ *       order.  (Linux assembles a whole chain before issuing its head and
+ *       cancels the head too when a later member fails prep; here the head
+ *       may already have run.)
+ *   drain (IOSQE_IO_DRAIN)         runs once everything before it has
+ *       finished; nothing after it is taken before it finishes.
+ *   timers (TIMEOUT)               wait for their time or count of CQEs.
+ *
+ * A parked request is the state of a stackless coroutine (struct ring_req)
+ * in the ring's fixed pool; the poller resumes it when its event comes, so
+ * completions come back out of order, matched by user_data.  No heap
+ * allocation and bounded memory per ring; when the pool or the CQ (plus
+ * its overflow list) has no room for one more completion, the poller stops
+ * taking SQEs until there is: back-pressure, nothing dropped.  (A stackful
+ * design would need a stack per parked operation; a state record is smaller
+ * and is what a poll-style C executor naturally has.)
+ *
+ * IO core only: the ring's private fields (ring.h: "IO core only") need no
+ * lock; the ordering contract with the user is at the top of ring.c.
+ */
+#include "arch/riscv/riscv.h"
+#include "core/defs.h"
+#include "ring/cqe.h"
+#include "ring/opdef.h"
+#include "ring/ring_trace.h"
+#include "uapi/errno.h"
+
+#define RING_BATCH 32
+
+/* Complete a request that was parked. */
+static void post(struct ring *r, const struct ring_req *q, long res)
+{
+	bool in_cq = post_cqe(r, q->sqe.user_data, res);
+
+	trace_ring_post(r, q->sqe.user_data, res, in_cq);
+}
+
+/* Complete a request just taken (q: its private copy). */
+static void post_taken(struct ring *r, const struct ring_req *q, long res)
+{
+	bool in_cq = post_cqe(r, q->sqe.user_data, res);
+
+	trace_ring_done(r, q, res, in_cq);
+}
+
+/* Put a request that must wait into the ring's pool (room was checked). */
+static struct ring_req *park(struct ring *r, const struct ring_req *tmp,
+			     enum req_state state)
+{
+	for (int i = 0; i < RING_REQS; i++) {
+		struct ring_req *q = &r->reqs[i];
+
+		if (q->state == REQ_FREE) {
+			*q = *tmp;
+			q->state = state;
+			r->nparked++;
+			trace_coro_park(r, q);
+			return q;
+		}
+	}
+	panic("ring %d: no free request record", r->id);
+}
+
+static void req_free(struct ring *r, struct ring_req *q)
+{
+	if (q->file) {
+		file_put(q->file);
+		q->file = NULL;
+	}
+	q->state = REQ_FREE;
+	q->link = NULL;
+	r->nparked--;
+}
+
+/*
+ * Run the parked members of a chain from q on, in order, given whether the
+ * member before them failed (then they complete with -ECANCELED).  Stops at
+ * one that parks again.
+ */
+static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
+{
+	while (q) {
+		struct ring_req *next = q->link;
+		bool tail = q == r->chain_tail;
+
+		q->link = NULL;
+		trace_coro_resume(r, q);
+		if (failed) {
+			post(r, q, -ECANCELED);
+			req_free(r, q);
+		} else {
+			long res = q->prep_err ? q->prep_err : ring_req_issue(r, q);
+
+			if (res == RING_PARKED) {
+				q->link = next;
+				trace_coro_park(r, q); /* parks again (a TIMEOUT) */
+				return;
+			}
+			failed = ring_req_failed(q, res);
+			post(r, q, res);
+			req_free(r, q);
+		}
+		if (tail) {
+			/* the open chain's last member is done */
+			r->chain_tail = NULL;
+			r->chain_failed = failed;
+		}
+		q = next;
+	}
+}
+
+/* A parked request's event came: complete it, then run its chain's rest. */
+static void finish_parked(struct ring *r, struct ring_req *q, long res)
+{
+	struct ring_req *next = q->link;
+	bool failed = ring_req_failed(q, res);
+
+	if (q == r->chain_tail) {
+		r->chain_tail = NULL;
+		r->chain_failed = failed;
+	}
+	if (q == r->drain)
+		r->drain = NULL;
+	trace_coro_resume(r, q);
+	post(r, q, res);
+	req_free(r, q);
+	run_waiting(r, next, failed);
+}
+
+/* Expire timeouts and count-satisfied timeouts; returns whether any did. */
+static bool run_timers(struct ring *r)
+{
+	uint64_t now;
+	bool fired = false;
+
+	if (!r->nparked)
+		return false;
+	now = rdtime();
+	for (int i = 0; i < RING_REQS; i++) {
+		struct ring_req *q = &r->reqs[i];
+
+		if (q->state != REQ_TIMER)
+			continue;
+		if (q->count_target && r->cqes_posted >= q->count_target) {
+			finish_parked(r, q, 0);
+			fired = true;
+		} else if (q->deadline <= now) {
+			finish_parked(r, q, -ETIME);
+			fired = true;
+		}
+	}
+	return fired;
+}
+
+/* The earliest parked timeout on the ring, or ~0. */
+uint64_t ring_next_deadline(struct ring *r)
+{
+	uint64_t t = ~0UL;
+
+	for (int i = 0; r->nparked && i < RING_REQS; i++)
+		if (r->reqs[i].state == REQ_TIMER && r->reqs[i].deadline < t)
+			t = r->reqs[i].deadline;
+	return t;
+}
+
+/*
+ * An IOSQE_IO_DRAIN request runs once everything before it has finished,
+ * and nothing after it starts before it finishes: if it parks (a TIMEOUT),
+ * r->drain stays set until finish_parked() completes it.
+ */
+static bool try_drain(struct ring *r)
+{
+	struct ring_req *q = r->drain;
+
+	if (!q || q->state != REQ_WAIT_DRAIN || r->nparked > 1)
+		return false;
+	run_waiting(r, q, false);
+	/* still parked (its slot is not reused meanwhile: only take_sqe
+	 * parks new requests, and it waits while r->drain is set) */
+	if (q->state == REQ_FREE)
+		r->drain = NULL;
+	return true;
+}
+
+/* Start one SQE (tmp: its private copy, on the stack). */
+static void take_sqe(struct ring *r, struct ring_req *tmp)
+{
+	bool link = tmp->sqe.flags & IOSQE_IO_LINK;
+	bool failed = false;
+	struct ring_req *parked = NULL;
+	long res;
+
+	if (r->in_chain && r->chain_failed) {
+		post_taken(r, tmp, -ECANCELED);
+		r->in_chain = link;
+		r->chain_failed = link;
+		return;
+	}
+	res = ring_req_prep(r, tmp);
+	if (r->in_chain && r->chain_tail) {
+		/* its predecessor is parked: wait behind it, prepared or with
+		 * the error its prep gave */
+		tmp->prep_err = res;
+		trace_ring_take(r, tmp);
+		parked = park(r, tmp, REQ_WAIT_LINK);
+		r->chain_tail->link = parked;
+		r->chain_tail = link ? parked : NULL;
+		r->in_chain = link;
+		return;
+	}
+	if (!res && (tmp->sqe.flags & IOSQE_IO_DRAIN) && r->nparked) {
+		trace_ring_take(r, tmp);
+		r->drain = parked = park(r, tmp, REQ_WAIT_DRAIN);
+	} else {
+		if (!res)
+			res = ring_req_issue(r, tmp);
+		if (res == RING_PARKED) {
+			trace_ring_take(r, tmp);
+			parked = park(r, tmp, tmp->state);
+			if (tmp->sqe.flags & IOSQE_IO_DRAIN)
+				r->drain = parked; /* nothing after it starts yet */
+		} else {
+			failed = ring_req_failed(tmp, res);
+			post_taken(r, tmp, res);
+		}
+	}
+	r->in_chain = link;
+	r->chain_tail = link ? parked : NULL;
+	r->chain_failed = link && !parked && failed;
+}
+
+/* SQEs the user has published and the kernel not yet taken. */
+uint32_t sq_pending(struct ring *r)
+{
+	/* acquire: pairs with the user's release store of the SQ tail */
+	return __atomic_load_n(r->sq_tail, __ATOMIC_ACQUIRE) - r->sq_head_k;
+}
+
+/* One turn of a ring's poller task; returns whether it did anything. */
+bool ring_poll(struct ring *r)
+{
+	bool worked;
+	uint32_t n;
+
+	trace_ring_poll_begin(r);
+	worked = flush_overflow(r);
+	worked |= run_timers(r);
+	worked |= try_drain(r);
+	n = sq_pending(r);
+	if (n > r->sq_entries) {
+		/* a garbage tail: more than the ring holds.  Drop it all. */
+		__atomic_add_fetch(r->sq_dropped, n, __ATOMIC_RELAXED);
+		r->sq_head_k += n;
+		n = 0;
+		worked = true;
+	}
+	for (uint32_t i = 0; i < n && i < RING_BATCH && !r->drain &&
+			     ring_has_room(r);
+	     i++) {
+		uint32_t idx = READ_ONCE(r->sq_array[r->sq_head_k & (r->sq_entries - 1)]);
+		struct ring_req tmp;
+
+		r->sq_head_k++;
+		worked = true;
+		if (idx >= r->sq_entries) {
+			__atomic_add_fetch(r->sq_dropped, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		/* the one copy of the SQE: nothing below reads shared memory */
+		memcpy(&tmp.sqe, (const void *)&r->sqes[idx], sizeof(tmp.sqe));
+		tmp.state = REQ_FREE;
+		tmp.link = NULL;
+		tmp.file = NULL;
+		tmp.prep_err = 0;
+		tmp.short_io = false;
+		tmp.deadline = tmp.count_target = 0;
+		tmp.taken = unlikely(trace_on) ? rdtime() : 0;
+		take_sqe(r, &tmp);
+	}
+	if (worked) {
+		/* release: pairs with the acquire load of the SQ head in
+		 * io_uring_get_sqe (the SQE slots are free again) */
+		__atomic_store_n(r->sq_head, r->sq_head_k, __ATOMIC_RELEASE);
+		publish_cq(r);
+	}
+	trace_ring_poll_end(r, worked);
+	return worked;
+}
