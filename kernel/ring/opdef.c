@@ -17,14 +17,14 @@ const struct io_op_def io_op_defs[] = {
 		.needs_file = 1,
 		.vectored = 1,
 		.prep = rw_prep,
-		.issue = readv_issue,
+		.issue = read_issue,
 	},
 	[IORING_OP_WRITEV] = {
 		.name = "WRITEV",
 		.needs_file = 1,
 		.vectored = 1,
 		.prep = rw_prep,
-		.issue = writev_issue,
+		.issue = write_issue,
 	},
 	[IORING_OP_FSYNC] = { .name = "FSYNC" },
 	[IORING_OP_READ_FIXED] = {

@@ -105,8 +105,6 @@ long nop_issue(struct ring *r, struct ring_req *req);
 long rw_prep(struct ring *r, struct ring_req *req);
 long read_issue(struct ring *r, struct ring_req *req);
 long write_issue(struct ring *r, struct ring_req *req);
-long readv_issue(struct ring *r, struct ring_req *req);
-long writev_issue(struct ring *r, struct ring_req *req);
 long read_fixed_issue(struct ring *r, struct ring_req *req);
 long write_fixed_issue(struct ring *r, struct ring_req *req);
 /* openclose.c */

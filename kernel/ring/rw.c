@@ -56,15 +56,21 @@ static long rw_through(struct ring_req *req, const struct uview *v, bool write)
 	return res;
 }
 
+/* READ/WRITE, READV/WRITEV (.vectored): through the owner's page table. */
 static long rw_issue(struct ring *r, struct ring_req *req, bool write)
 {
+	const struct io_uring_sqe *sqe = &req->sqe;
 	struct proc *p = r->owner;
 	struct uview v;
 	long res;
 
 	spin_lock(&p->mm_lock);
 	v = owner_view(p);
-	res = rw_through(req, &v, write);
+	if (req->def->vectored)
+		res = file_rw_iov(req->file, &v, sqe->addr, sqe->len,
+				  ring_off(req->file, sqe), write, &req->short_io);
+	else
+		res = rw_through(req, &v, write);
 	spin_unlock(&p->mm_lock);
 	return res;
 }
@@ -77,32 +83,6 @@ long read_issue(struct ring *r, struct ring_req *req)
 long write_issue(struct ring *r, struct ring_req *req)
 {
 	return rw_issue(r, req, true);
-}
-
-static long rwv_issue(struct ring *r, struct ring_req *req, bool write)
-{
-	const struct io_uring_sqe *sqe = &req->sqe;
-	struct proc *p = r->owner;
-	struct file *f = req->file;
-	struct uview v;
-	long res;
-
-	spin_lock(&p->mm_lock);
-	v = owner_view(p);
-	res = file_rw_iov(f, &v, sqe->addr, sqe->len, ring_off(f, sqe), write,
-			  &req->short_io);
-	spin_unlock(&p->mm_lock);
-	return res;
-}
-
-long readv_issue(struct ring *r, struct ring_req *req)
-{
-	return rwv_issue(r, req, false);
-}
-
-long writev_issue(struct ring *r, struct ring_req *req)
-{
-	return rwv_issue(r, req, true);
 }
 
 /*
