@@ -1,9 +1,10 @@
 /*
  * Ring set-up and tear-down, and the ring system calls (normal core):
- * io_uring_setup, io_uring_enter, and mmap/munmap, which map a ring's
- * regions (or anonymous memory) into the caller.  The IO core runs the rings
- * (iocore.c); ring.h describes the memory layout and the lifecycle.  A
- * ring's fd has ring_file_ops (fs.h), by which it is recognised.
+ * io_uring_setup, io_uring_enter, io_uring_register.  A ring's fd has
+ * ring_file_ops (fs.h), by which it is recognised; its .mmap hands the
+ * ring's regions to mm's mmap (mm/mmap.c), and its vm_ops count the
+ * mappings.  The IO core runs the rings (iocore.c); ring.h describes the
+ * memory layout and the lifecycle.
  *
  * The ownership and ordering contract of a ring, as in Linux io_uring:
  *  - The user writes SQEs, the SQ array and the SQ tail; the IO core writes
@@ -35,6 +36,7 @@
 #include "core/proc.h"
 #include "fs/fs.h"
 #include "mm/memlayout.h"
+#include "mm/mmap.h"
 #include "ring/ring.h"
 #include "trace/trace.h"
 #include "uapi/abi.h"
@@ -215,15 +217,69 @@ static void ring_file_released(void *private)
 
 	if (!r)
 		return;
-	/* seq_cst, here and in vma_unmap: of the last unmap and the last close,
-	 * at least one sees the other done (both may: destroying is idempotent) */
+	/* seq_cst, here and in ring_vm_close: of the last unmap and the last
+	 * close, at least one sees the other done (both may: destroying is
+	 * idempotent) */
 	__atomic_store_n(&r->file_open, 0, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->maps, __ATOMIC_SEQ_CST) == 0)
 		ring_request_destroy(r);
 }
 
+/* A mapping of the ring is in place (normal core, the fd still held). */
+static void ring_vm_open(struct vma *v)
+{
+	struct ring *r = v->private;
+
+	__atomic_add_fetch(&r->maps, 1, __ATOMIC_SEQ_CST);
+}
+
+/* A mapping of the ring is gone (normal core): the last one may free it. */
+static void ring_vm_close(struct vma *v)
+{
+	struct ring *r = v->private;
+
+	/* seq_cst: see ring_file_released */
+	if (__atomic_sub_fetch(&r->maps, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    !__atomic_load_n(&r->file_open, __ATOMIC_SEQ_CST))
+		ring_request_destroy(r);
+}
+
+static const struct vm_ops ring_vm_ops = {
+	.open = ring_vm_open,
+	.close = ring_vm_close,
+};
+
+/*
+ * ring_file_ops.mmap: region A at IORING_OFF_SQ_RING or IORING_OFF_CQ_RING
+ * (one mapping serves both: IORING_FEAT_SINGLE_MMAP), region B (the SQEs)
+ * at IORING_OFF_SQES; at most the region's pages.
+ */
+static long ring_mmap(struct file *f, struct vma *v, uint64_t off,
+		      uint64_t len)
+{
+	struct ring *r = f->ring;
+	struct ring_region *reg;
+	uint32_t s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+
+	if (s != RING_NEW && s != RING_ACTIVE)
+		return -EINVAL; /* going away */
+	if (off == IORING_OFF_SQ_RING || off == IORING_OFF_CQ_RING)
+		reg = &r->region[RING_RINGS];
+	else if (off == IORING_OFF_SQES)
+		reg = &r->region[RING_SQES];
+	else
+		return -EINVAL;
+	if (len > (uint64_t)reg->npages * PGSIZE)
+		return -EINVAL;
+	v->pages = reg->pa;
+	v->ops = &ring_vm_ops;
+	v->private = r;
+	return 0;
+}
+
 /* A ring's fd: no read, write or seek; fstat gives an anonymous inode. */
 const struct file_ops ring_file_ops = {
+	.mmap = ring_mmap,
 	.release = ring_file_released,
 };
 
@@ -476,140 +532,13 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 	return err;
 }
 
-static struct vma *vma_find(struct proc *p, uint64_t start)
-{
-	for (int i = 0; i < NVMA; i++)
-		if (p->vmas[i].end && p->vmas[i].start == start)
-			return &p->vmas[i];
-	return NULL;
-}
-
 /*
- * mmap: anonymous memory, or a ring's regions (offset IORING_OFF_SQ_RING or
- * IORING_OFF_CQ_RING: the rings, IORING_OFF_SQES: the SQE array).  The
- * kernel picks the address; ABI_MAP_FIXED is not supported.
- */
-long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
-{
-	struct proc *p = this_proc();
-	struct vma *v = vma_find(p, 0);
-	uint64_t perm = 0, size = ROUNDUP((uint64_t)len, PGSIZE), va;
-	struct ring *r = NULL;
-	struct file *f = NULL;
-	const uint64_t *pa = NULL;
-	uint32_t s;
-	long err = 0;
-	int n = 0;
-
-	if (len <= 0 || (off & (PGSIZE - 1)) || (flags & ABI_MAP_FIXED) ||
-	    !(flags & (ABI_MAP_SHARED | ABI_MAP_PRIVATE)))
-		return -EINVAL;
-	if (!v)
-		for (int i = 0; i < NVMA && !v; i++)
-			if (!p->vmas[i].end)
-				v = &p->vmas[i];
-	if (!v)
-		return -ENOMEM;
-	if (prot & ABI_PROT_READ)
-		perm |= PTE_R;
-	if (prot & ABI_PROT_WRITE)
-		perm |= PTE_R | PTE_W;
-	if (prot & ABI_PROT_EXEC)
-		perm |= PTE_X;
-	if (!(flags & ABI_MAP_ANONYMOUS)) {
-		f = fd_get(p, fd);
-		if (!f)
-			return -EBADF;
-		err = -ENODEV;
-		if (f->ops != &ring_file_ops)
-			goto out;
-		r = f->ring;
-		err = -EINVAL;
-		s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
-		if (s != RING_NEW && s != RING_ACTIVE)
-			goto out; /* going away */
-		if (off == IORING_OFF_SQ_RING || off == IORING_OFF_CQ_RING) {
-			pa = r->region[RING_RINGS].pa;
-			n = r->region[RING_RINGS].npages;
-		} else if (off == IORING_OFF_SQES) {
-			pa = r->region[RING_SQES].pa;
-			n = r->region[RING_SQES].npages;
-		} else {
-			goto out;
-		}
-		if (size > (uint64_t)n * PGSIZE)
-			goto out;
-		n = size / PGSIZE;
-	}
-	va = p->mmap_next;
-	err = -ENOMEM;
-	if (va >= MMAP_TOP || size > MMAP_TOP - va)
-		goto out;
-	/* the IO core may be walking this page table for a ring op */
-	spin_lock(&p->mm_lock);
-	if (r)
-		err = uvm_map_shared(p->pagetable, va, pa, n, perm);
-	else
-		err = uvm_map_zeroed(p->pagetable, va, size, perm);
-	if (err)
-		p->mm_gen++; /* the failure unmapped what it had mapped */
-	spin_unlock(&p->mm_lock);
-	if (err)
-		goto out;
-	p->mmap_next = va + size + PGSIZE; /* a guard page between regions */
-	v->start = va;
-	v->end = va + size;
-	v->ring = r;
-	if (r)
-		__atomic_add_fetch(&r->maps, 1, __ATOMIC_SEQ_CST);
-	err = va;
-out:
-	if (f)
-		file_put(f);
-	return err;
-}
-
-static void vma_unmap(struct proc *p, struct vma *v)
-{
-	struct ring *r = v->ring;
-
-	/* the IO core may be walking this page table for a ring operation */
-	spin_lock(&p->mm_lock);
-	uvm_unmap(p->pagetable, v->start, v->end - v->start);
-	p->mm_gen++; /* the IO core's translation cache is stale */
-	spin_unlock(&p->mm_lock);
-	v->start = v->end = 0;
-	v->ring = NULL;
-	if (r && __atomic_sub_fetch(&r->maps, 1, __ATOMIC_SEQ_CST) == 0 &&
-	    !__atomic_load_n(&r->file_open, __ATOMIC_SEQ_CST))
-		ring_request_destroy(r);
-}
-
-/* munmap: whole regions made by mmap only. */
-long sys_munmap(long addr, long len, long a2, long a3, long a4, long a5)
-{
-	struct proc *p = this_proc();
-	struct vma *v;
-
-	if ((addr & (PGSIZE - 1)) || len <= 0)
-		return -EINVAL;
-	v = vma_find(p, addr);
-	if (!v || v->end - v->start != ROUNDUP((uint64_t)len, PGSIZE))
-		return -EINVAL;
-	vma_unmap(p, v);
-	return 0;
-}
-
-/*
- * Process exit (its fds already closed): unmap its regions, and wait until
- * the IO core has let go of each ring it owns, so that nothing walks its
- * page table once it is freed.
+ * Process exit (its fds already closed, its regions unmapped: mmap_exit):
+ * wait until the IO core has let go of each ring it owns, so that nothing
+ * walks its page table once it is freed.
  */
 void ring_exit_all(struct proc *p)
 {
-	for (int i = 0; i < NVMA; i++)
-		if (p->vmas[i].end)
-			vma_unmap(p, &p->vmas[i]);
 	for (int i = 0; i < NRING; i++) {
 		struct ring *r = &rings[i];
 
