@@ -56,19 +56,57 @@ static uint32_t roundup_pow2(uint32_t n)
 	return p;
 }
 
+/*
+ * Region A's offsets.  Programs read them from io_uring_params (as
+ * liburing does), so nothing depends on the numbers, but they stay what
+ * they were when they were written out by hand (docs/DESIGN.md 7.2).
+ */
+#define RA_AT(field, at)                                                       \
+	_Static_assert(offsetof(struct ring_rings, field) == (at),             \
+		       "region A: " #field " moved")
+RA_AT(sq_head, 0);
+RA_AT(sq_tail, 64);
+RA_AT(cq_head, 128);
+RA_AT(cq_tail, 192);
+RA_AT(sq_mask, 256);
+RA_AT(sq_entries, 260);
+RA_AT(sq_flags, 264);
+RA_AT(sq_dropped, 268);
+RA_AT(cq_mask, 272);
+RA_AT(cq_entries, 276);
+RA_AT(cq_overflow, 280);
+RA_AT(cq_flags, 284);
+RA_AT(cqes, 320);
+_Static_assert(sizeof(struct ring_rings) == 320, "region A's header grew");
+#undef RA_AT
+
+/* Region A's size: the header, the CQEs, then the SQ index array. */
+static uint64_t ra_bytes(uint32_t sq_entries, uint32_t cq_entries)
+{
+	return sizeof(struct ring_rings) +
+	       sizeof(struct io_uring_cqe) * (uint64_t)cq_entries +
+	       sizeof(uint32_t) * (uint64_t)sq_entries;
+}
+
+/* Where the SQ index array starts in region A. */
+static uint64_t ra_sq_array(uint32_t cq_entries)
+{
+	return sizeof(struct ring_rings) +
+	       sizeof(struct io_uring_cqe) * (uint64_t)cq_entries;
+}
+
 /* region A, the overflow list and region B fit their parts of the slot */
-_Static_assert(RA_CQES + 16UL * IORING_MAX_CQ_ENTRIES + 4UL * IORING_MAX_ENTRIES <=
+_Static_assert(sizeof(struct ring_rings) +
+			       sizeof(struct io_uring_cqe) * IORING_MAX_CQ_ENTRIES +
+			       sizeof(uint32_t) * IORING_MAX_ENTRIES <=
 		       RING_OVF_OFF,
 	       "region A overlaps the overflow list");
-_Static_assert(RING_OVF_OFF + 16UL * RING_OVF_MAX <= RING_SLOT_SIZE / 2,
+_Static_assert(RING_OVF_OFF + sizeof(struct io_uring_cqe) * RING_OVF_MAX <=
+		       RING_SLOT_SIZE / 2,
 	       "the overflow list overlaps region B");
-_Static_assert(64UL * IORING_MAX_ENTRIES <= RING_SLOT_SIZE / 2,
+_Static_assert(sizeof(struct io_uring_sqe) * IORING_MAX_ENTRIES <=
+		       RING_SLOT_SIZE / 2,
 	       "region B does not fit");
-
-static uint64_t ra_bytes(const struct ring *r)
-{
-	return RA_CQES + 16UL * r->cq_entries + 4UL * r->sq_entries;
-}
 
 /* Unpin and forget the registered buffers (buf_lock held). */
 static void unregister_buffers(struct ring *r)
@@ -115,9 +153,9 @@ static long ring_alloc_memory(struct ring *r)
 	uint64_t bytes[RING_NREGIONS];
 
 	r->ovf_cap = MIN(MAX(10 * r->cq_entries, RING_OVF_MIN), RING_OVF_MAX);
-	bytes[RING_RINGS] = ra_bytes(r);
-	bytes[RING_OVERFLOW] = 16UL * r->ovf_cap;
-	bytes[RING_SQES] = 64UL * r->sq_entries;
+	bytes[RING_RINGS] = ra_bytes(r->sq_entries, r->cq_entries);
+	bytes[RING_OVERFLOW] = sizeof(struct io_uring_cqe) * (uint64_t)r->ovf_cap;
+	bytes[RING_SQES] = sizeof(struct io_uring_sqe) * (uint64_t)r->sq_entries;
 	for (int g = 0; g < RING_NREGIONS; g++) {
 		struct ring_region *reg = &r->region[g];
 
@@ -137,21 +175,21 @@ static long ring_alloc_memory(struct ring *r)
 	}
 	r->ovf = (struct io_uring_cqe *)(base + RING_OVF_OFF);
 	sfence_vma();
-	r->ra = (uint8_t *)base;
+	r->ra = (struct ring_rings *)base;
 	r->sqes = (struct io_uring_sqe *)(base + RING_SLOT_SIZE / 2);
-	r->sq_head = (uint32_t *)(r->ra + RA_SQ_HEAD);
-	r->sq_tail = (uint32_t *)(r->ra + RA_SQ_TAIL);
-	r->cq_head = (uint32_t *)(r->ra + RA_CQ_HEAD);
-	r->cq_tail = (uint32_t *)(r->ra + RA_CQ_TAIL);
-	r->sq_flags = (uint32_t *)(r->ra + RA_SQ_FLAGS);
-	r->sq_dropped = (uint32_t *)(r->ra + RA_SQ_DROPPED);
-	r->cq_overflow = (uint32_t *)(r->ra + RA_CQ_OVERFLOW);
-	r->cqes = (struct io_uring_cqe *)(r->ra + RA_CQES);
-	r->sq_array = (uint32_t *)(r->ra + RA_CQES + 16UL * r->cq_entries);
-	*(uint32_t *)(r->ra + RA_SQ_MASK) = r->sq_entries - 1;
-	*(uint32_t *)(r->ra + RA_SQ_ENTRIES) = r->sq_entries;
-	*(uint32_t *)(r->ra + RA_CQ_MASK) = r->cq_entries - 1;
-	*(uint32_t *)(r->ra + RA_CQ_ENTRIES) = r->cq_entries;
+	r->sq_head = &r->ra->sq_head;
+	r->sq_tail = &r->ra->sq_tail;
+	r->cq_head = &r->ra->cq_head;
+	r->cq_tail = &r->ra->cq_tail;
+	r->sq_flags = &r->ra->sq_flags;
+	r->sq_dropped = &r->ra->sq_dropped;
+	r->cq_overflow = &r->ra->cq_overflow;
+	r->cqes = r->ra->cqes;
+	r->sq_array = (uint32_t *)(base + ra_sq_array(r->cq_entries));
+	r->ra->sq_mask = r->sq_entries - 1;
+	r->ra->sq_entries = r->sq_entries;
+	r->ra->cq_mask = r->cq_entries - 1;
+	r->ra->cq_entries = r->cq_entries;
 	return 0;
 }
 
@@ -165,20 +203,20 @@ static void fill_offsets(const struct ring *r, struct io_uring_params *p)
 	p->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP;
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
-	p->sq_off.head = RA_SQ_HEAD;
-	p->sq_off.tail = RA_SQ_TAIL;
-	p->sq_off.ring_mask = RA_SQ_MASK;
-	p->sq_off.ring_entries = RA_SQ_ENTRIES;
-	p->sq_off.flags = RA_SQ_FLAGS;
-	p->sq_off.dropped = RA_SQ_DROPPED;
-	p->sq_off.array = RA_CQES + 16 * r->cq_entries;
-	p->cq_off.head = RA_CQ_HEAD;
-	p->cq_off.tail = RA_CQ_TAIL;
-	p->cq_off.ring_mask = RA_CQ_MASK;
-	p->cq_off.ring_entries = RA_CQ_ENTRIES;
-	p->cq_off.overflow = RA_CQ_OVERFLOW;
-	p->cq_off.cqes = RA_CQES;
-	p->cq_off.flags = RA_CQ_FLAGS;
+	p->sq_off.head = offsetof(struct ring_rings, sq_head);
+	p->sq_off.tail = offsetof(struct ring_rings, sq_tail);
+	p->sq_off.ring_mask = offsetof(struct ring_rings, sq_mask);
+	p->sq_off.ring_entries = offsetof(struct ring_rings, sq_entries);
+	p->sq_off.flags = offsetof(struct ring_rings, sq_flags);
+	p->sq_off.dropped = offsetof(struct ring_rings, sq_dropped);
+	p->sq_off.array = ra_sq_array(r->cq_entries);
+	p->cq_off.head = offsetof(struct ring_rings, cq_head);
+	p->cq_off.tail = offsetof(struct ring_rings, cq_tail);
+	p->cq_off.ring_mask = offsetof(struct ring_rings, cq_mask);
+	p->cq_off.ring_entries = offsetof(struct ring_rings, cq_entries);
+	p->cq_off.overflow = offsetof(struct ring_rings, cq_overflow);
+	p->cq_off.cqes = offsetof(struct ring_rings, cqes);
+	p->cq_off.flags = offsetof(struct ring_rings, cq_flags);
 }
 
 /*
