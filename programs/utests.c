@@ -46,7 +46,7 @@
 #define HELLO	   "/data/hello.txt"
 #define HELLO_TEXT "Hello from the memory file system.\n"
 #define KADDR	   ((long)KERNEL_BASE) /* the kernel's text: never for the user */
-#define UNMAPPED   ((long)USER_UNMAPPED_VA) /* above the stack: never mapped */
+#define UNMAPPED   ((long)USER_UNMAPPED_VA) /* never mapped */
 #define RO_ADDR	   ((long)(uintptr_t)main) /* our own .text: read-only */
 #define PAGE	   4096L
 #define MIB	   (1024L * 1024)

@@ -28,11 +28,11 @@
 #define UAPI_UL(x) x##UL
 #endif
 
-#define USER_MIN UAPI_UL(0x1000)	  /* page 0 is never mapped */
-#define USER_TOP UAPI_UL(0x80000000) /* first address above user space */
+#define USER_MIN UAPI_UL(0x1000)      /* page 0 is never mapped */
+#define USER_TOP UAPI_UL(0x80000000)  /* first address above user space */
 #define MMAP_BASE UAPI_UL(0x40000000) /* mmap'd regions from here up */
 #define MMAP_TOP UAPI_UL(0x60000000)
-#define UTRACE_VA MMAP_TOP		  /* the user trace area, when tracing */
+#define UTRACE_VA MMAP_TOP /* the user trace area, when tracing */
 #define USTACK_TOP (USER_TOP - UAPI_UL(0x10000))
 /* an address the layout keeps unmapped: the 64 KiB above the stack */
 #define USER_UNMAPPED_VA USTACK_TOP

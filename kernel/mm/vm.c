@@ -37,8 +37,8 @@
 #include "core/defs.h"
 #include "core/param.h"
 #include "core/proc.h"
-#include "mm/mmap.h"
 #include "mm/memlayout.h"
+#include "mm/mmap.h"
 #include "uapi/errno.h"
 
 static pagetable_t kernel_pt;
@@ -299,8 +299,8 @@ fail:
  * Map n pages that the process does not own (ring memory, freed by its
  * owner) at va with perm; 0 or -ENOMEM (then nothing is left mapped).
  */
-static int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
-		   uint64_t perm)
+static int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa,
+			  int n, uint64_t perm)
 {
 	if (!user_range_ok(va, (uint64_t)n * PGSIZE))
 		return -EFAULT;

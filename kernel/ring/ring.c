@@ -80,26 +80,23 @@ RA_AT(cqes, 320);
 _Static_assert(sizeof(struct ring_rings) == 320, "region A's header grew");
 #undef RA_AT
 
-/* Region A's size: the header, the CQEs, then the SQ index array. */
-static uint64_t ra_bytes(uint32_t sq_entries, uint32_t cq_entries)
-{
-	return sizeof(struct ring_rings) +
-	       sizeof(struct io_uring_cqe) * (uint64_t)cq_entries +
-	       sizeof(uint32_t) * (uint64_t)sq_entries;
-}
-
-/* Where the SQ index array starts in region A. */
+/* Where the SQ index array starts in region A: after cqes[cq_entries]. */
 static uint64_t ra_sq_array(uint32_t cq_entries)
 {
-	return sizeof(struct ring_rings) +
+	return offsetof(struct ring_rings, cqes) +
 	       sizeof(struct io_uring_cqe) * (uint64_t)cq_entries;
 }
 
+/* Region A's size: the header, the CQEs, then the SQ index array. */
+static uint64_t ra_bytes(uint32_t sq_entries, uint32_t cq_entries)
+{
+	return ra_sq_array(cq_entries) +
+	       sizeof(uint32_t) * (uint64_t)sq_entries;
+}
+
 /* region A, the overflow list and region B fit their parts of the slot */
-_Static_assert(sizeof(struct ring_rings) +
-			       sizeof(struct io_uring_cqe) * IORING_MAX_CQ_ENTRIES +
-			       sizeof(uint32_t) * IORING_MAX_ENTRIES <=
-		       RING_OVF_OFF,
+_Static_assert(offsetof(struct ring_rings, cqes[IORING_MAX_CQ_ENTRIES]) +
+		       sizeof(uint32_t) * IORING_MAX_ENTRIES <= RING_OVF_OFF,
 	       "region A overlaps the overflow list");
 _Static_assert(RING_OVF_OFF + sizeof(struct io_uring_cqe) * RING_OVF_MAX <=
 		       RING_SLOT_SIZE / 2,
@@ -154,8 +151,8 @@ static long ring_alloc_memory(struct ring *r)
 
 	r->ovf_cap = MIN(MAX(10 * r->cq_entries, RING_OVF_MIN), RING_OVF_MAX);
 	bytes[RING_RINGS] = ra_bytes(r->sq_entries, r->cq_entries);
-	bytes[RING_OVERFLOW] = sizeof(struct io_uring_cqe) * (uint64_t)r->ovf_cap;
-	bytes[RING_SQES] = sizeof(struct io_uring_sqe) * (uint64_t)r->sq_entries;
+	bytes[RING_OVERFLOW] = sizeof(*r->ovf) * (uint64_t)r->ovf_cap;
+	bytes[RING_SQES] = sizeof(*r->sqes) * (uint64_t)r->sq_entries;
 	for (int g = 0; g < RING_NREGIONS; g++) {
 		struct ring_region *reg = &r->region[g];
 
@@ -185,7 +182,7 @@ static long ring_alloc_memory(struct ring *r)
 	r->sq_dropped = &r->ra->sq_dropped;
 	r->cq_overflow = &r->ra->cq_overflow;
 	r->cqes = r->ra->cqes;
-	r->sq_array = (uint32_t *)(base + ra_sq_array(r->cq_entries));
+	r->sq_array = (uint32_t *)&r->ra->cqes[r->cq_entries];
 	r->ra->sq_mask = r->sq_entries - 1;
 	r->ra->sq_entries = r->sq_entries;
 	r->ra->cq_mask = r->cq_entries - 1;
