@@ -38,14 +38,15 @@
 #include <unistd.h>
 #include <usys.h>
 #include <uapi/abi.h>
+#include <uapi/layout.h>
 
 #include "ktest.h"
 
 #define SELF	   "/bin/utests"
 #define HELLO	   "/data/hello.txt"
 #define HELLO_TEXT "Hello from the memory file system.\n"
-#define KADDR	   0x80200000L /* the kernel's text: never user-accessible */
-#define UNMAPPED   0x40000000L /* between the heap and the stack */
+#define KADDR	   ((long)KERNEL_BASE) /* the kernel's text: never for the user */
+#define UNMAPPED   ((long)USER_UNMAPPED_VA) /* never mapped */
 #define RO_ADDR	   ((long)(uintptr_t)main) /* our own .text: read-only */
 #define PAGE	   4096L
 #define MIB	   (1024L * 1024)
@@ -1715,7 +1716,10 @@ static void t_brk(void)
 	expect_eq((long)sbrk(0), b0, "sbrk(0) is brk(0)");
 	expect_true(b0 > (long)&pathbuf, "the break is above our data");
 	expect_eq(__syscall1(SYS_brk, 0x1000), b0, "brk below the heap");
-	expect_eq(__syscall1(SYS_brk, 0x7fff0000), b0, "brk into the stack");
+	expect_eq(__syscall1(SYS_brk, USTACK_TOP - PAGE), b0,
+		  "brk into the stack");
+	expect_eq(__syscall1(SYS_brk, MMAP_BASE + PAGE), b0,
+		  "brk into the mmap area");
 	expect_eq(__syscall1(SYS_brk, KADDR), b0, "brk to a kernel address");
 	expect_eq(__syscall1(SYS_brk, -1), b0, "brk(-1)");
 	expect_eq(__syscall1(SYS_brk, 0), b0, "break unchanged");
@@ -1748,7 +1752,7 @@ static void t_brk(void)
 	/* more than the machine has: refused, break unchanged, nothing lost */
 	__syscall1(SYS_sysinfo, &si);
 	big = (long)(si.totalram * si.mem_unit) + 16 * MIB;
-	if (b0 + big < 0x70000000L) {
+	if (b0 + big <= (long)MMAP_BASE) { /* else brk refuses for the limit */
 		f0 = free_pages();
 		expect_eq(__syscall1(SYS_brk, b0 + big), b0,
 			  "brk beyond physical memory");

@@ -132,13 +132,10 @@ void kvm_init_hart(void);
 void kvm_switch_kernel(void);
 void kvm_map(uint64_t va, uint64_t pa, uint64_t size, uint64_t perm);
 void kvm_unmap(uint64_t va, uint64_t size);
-int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
-		   uint64_t perm);
 uint64_t kstack_alloc(int slot);
 pagetable_t uvm_create(void);
 void uvm_free(pagetable_t pt);
 int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm);
-void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len);
 void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need);
 int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n);
 int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n);

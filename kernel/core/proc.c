@@ -276,6 +276,7 @@ void proc_exit(int wait_status)
 			file_put(f);
 	}
 	/* the IO core lets go of this process's rings before its memory goes */
+	mmap_exit(p);
 	ring_exit_all(p);
 	if (p->utrace) {
 		trace_user_drain(p);

@@ -6,7 +6,8 @@
  * kernel never runs with interrupts on except in the scheduler's idle loop),
  * so they need no lock -- except two things the IO core uses for the rings a
  * process owns: the fd table (under fd_lock) and the user page table (the
- * IO core walks it under mm_lock; the normal core takes mm_lock to unmap).
+ * IO core walks it under mm_lock; the normal core changes it under mm_lock,
+ * through mm/vm.c's mm_map_zeroed/mm_map_shared/mm_unmap).
  * The IO core never changes process state: it sends an IPI, and the normal
  * core's IPI handler does the wakeup.  Lock order: mm_lock, fd_lock, then
  * the file-system locks (fs.h).
@@ -19,6 +20,7 @@
 #include "core/param.h"
 #include "core/spinlock.h"
 #include "core/types.h"
+#include "mm/mmap.h"
 #include "uapi/trace.h"
 
 /* Registers saved by a trap from user mode; at the top of the kernel stack. */
@@ -71,12 +73,6 @@ _Static_assert(sizeof(struct hart) == HART_SIZE, "");
 
 enum procstate { P_UNUSED, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBIE };
 
-/* An mmap'd region: anonymous memory, or a ring's pages (ring != NULL). */
-struct vma {
-	uint64_t start, end; /* end == 0: unused */
-	struct ring *ring;
-};
-
 struct proc {
 	enum procstate state;
 	int pid;
@@ -86,9 +82,10 @@ struct proc {
 	int wait_status;    /* for the parent's wait4 */
 
 	struct spinlock mm_lock; /* unmapping vs the IO core's page walks */
-	uint64_t mm_gen;	 /* under mm_lock: +1 at every unmap */
+	uint64_t mm_gen;	 /* under mm_lock: +1 at every unmap (vm.c) */
 	struct xlate_cache xlate; /* under mm_lock: the IO core's cache */
 	pagetable_t pagetable;
+	/* mm/mmap.c's: the heap and the mmap'd regions */
 	uint64_t heap_base; /* brk cannot go below this */
 	uint64_t brk;
 	uint64_t mmap_next; /* where the next mmap goes */

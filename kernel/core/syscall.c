@@ -1,7 +1,8 @@
 /*
  * System call dispatch and the process, time and machine calls.  The table
  * is built from include/uapi/syscalls.h, the one list of calls; the file
- * calls are in sysfile.c.  Normal core only, interrupts off.
+ * calls are in fs/sysfile.c, brk and mmap in mm/mmap.c, the ring calls in
+ * ring/ring.c.  Normal core only, interrupts off.
  */
 #include "arch/riscv/riscv.h"
 #include "core/defs.h"
@@ -145,38 +146,6 @@ long sys_sysinfo(long uinfo, long a1, long a2, long a3, long a4, long a5)
 	if (copyout(this_proc()->pagetable, uinfo, &si, sizeof(si)) < 0)
 		return -EFAULT;
 	return 0;
-}
-
-long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
-{
-	struct proc *p = this_proc();
-	uint64_t old_end = ROUNDUP(p->brk, PGSIZE);
-	uint64_t new_end = ROUNDUP((uint64_t)addr, PGSIZE);
-
-	/* the heap stays below the mmap area */
-	if ((uint64_t)addr < p->heap_base || (uint64_t)addr > MMAP_BASE)
-		return p->brk;
-	if (new_end > old_end) {
-		long err;
-
-		/* the IO core may be walking this page table for a ring op */
-		spin_lock(&p->mm_lock);
-		err = uvm_map_zeroed(p->pagetable, old_end, new_end - old_end,
-				     PTE_R | PTE_W);
-		if (err)
-			p->mm_gen++; /* the failure unmapped what it had mapped */
-		spin_unlock(&p->mm_lock);
-		if (err)
-			return p->brk;
-	} else if (new_end < old_end) {
-		/* the IO core may be walking this page table for a ring op */
-		spin_lock(&p->mm_lock);
-		uvm_unmap(p->pagetable, new_end, old_end - new_end);
-		p->mm_gen++; /* the IO core's translation cache is stale */
-		spin_unlock(&p->mm_lock);
-	}
-	p->brk = addr;
-	return p->brk;
 }
 
 long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)

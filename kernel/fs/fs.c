@@ -11,7 +11,8 @@
  *
  * Locking: fs_lock (see fs.h) around every inode access.  Data copies to and
  * from user memory go through the direct map one user page at a time
- * (uvm_page), so nothing here can fault or sleep while holding the lock.
+ * (uview_page, mm/vm.c), so nothing here can fault or sleep while holding
+ * the lock.
  */
 #include "arch/riscv/riscv.h"
 #include "core/defs.h"

@@ -31,6 +31,7 @@ struct inode {
 
 struct file;
 struct uview;
+struct vma;
 
 /*
  * What an open file does, one table per kind of file (as xv6's devsw and
@@ -48,6 +49,13 @@ struct uview;
  *   lseek        lseek(2).  NULL: the file cannot seek: lseek, pread64 and
  *                pwrite64 give -ESPIPE, a ring operation's offset is ignored.
  *   stat         fills *st for fstat.  NULL: all zeros (an anonymous inode).
+ *   mmap         mmap(2) of len bytes (> 0, page-aligned) from offset off
+ *                (page-aligned), before an address is picked: checks that
+ *                they can be mapped (-errno if not) and fills in v->pages
+ *                (len / PGSIZE physical pages, which stay the file's; NULL:
+ *                fresh zeroed pages), v->ops and v->private (mm/mmap.h).
+ *                Normal core; the caller holds a reference to f until
+ *                v->ops->open has run.  NULL: -ENODEV.
  *   release      after the last reference is dropped (file_put): gets the
  *                file's private pointer, not the file, whose slot may
  *                already be reused.  NULL: nothing to do.
@@ -65,6 +73,7 @@ struct file_ops {
 		      size_t n, int64_t off);
 	long (*lseek)(struct file *f, long off, long whence);
 	void (*stat)(struct file *f, struct abi_stat *st);
+	long (*mmap)(struct file *f, struct vma *v, uint64_t off, uint64_t len);
 	void (*release)(void *private);
 };
 

@@ -5,7 +5,8 @@
  * kernel linked at 0x80200000), devices below RAM.
  *
  * Virtual (Sv39), the same in every page table, the IO core's included:
- *   0x0000000000 .. USER_TOP      user space (root PTEs 0 and 1, per process)
+ *   0x0000000000 .. USER_TOP      user space (root PTEs 0 and 1, per process;
+ *                                 its layout: include/uapi/layout.h)
  *   0x0080000000 .. RAM end       the kernel's direct map of RAM, VA == PA
  *                                 (root PTE 2, shared), never with PTE_U
  *   KRING_BASE ..                 ring memory, RING_SLOT_SIZE per ring (root
@@ -26,16 +27,12 @@
 #define UL(x) x##UL
 #endif
 
+/* what user space may know: USER_MIN, USER_TOP, MMAP_BASE, MMAP_TOP,
+ * UTRACE_VA (the trace area, trace.c), USTACK_TOP, KERNEL_BASE */
+#include "uapi/layout.h"
+
 #define RAM_BASE UL(0x80000000)
 #define RAM_MAX_SIZE UL(0x40000000) /* the direct map covers at most 1 GiB */
-#define KERNEL_BASE UL(0x80200000)
-
-#define USER_TOP UL(0x80000000)	/* first address above user space */
-#define USER_MIN UL(0x1000)	/* page 0 is never mapped */
-#define USTACK_TOP (USER_TOP - UL(0x10000))
-#define MMAP_BASE UL(0x40000000)	/* mmap'd regions (rings) from here up */
-#define MMAP_TOP UL(0x60000000)
-#define UTRACE_VA MMAP_TOP	/* the user trace area, when tracing (trace.c) */
 #define ROOT_USER_ENTRIES 2	/* root PTEs 0..1 belong to the process */
 
 #define KRING_BASE UL(0x3D00000000)

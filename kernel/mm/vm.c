@@ -1,5 +1,5 @@
 /*
- * Sv39 page tables.
+ * Sv39 page tables, and the kernel's access to user memory.
  *
  * The kernel page table maps RAM at VA == PA (text read-execute, the rest
  * read-write, never PTE_U), devices at DEVMAP_BASE + PA, and kernel stacks
@@ -9,22 +9,36 @@
  * table alone.
  *
  * User memory is reached from the kernel by walking the process's page table
- * in software (uvm_page), checking PTE_U and the permission the access needs,
- * and using the direct map: a bad user pointer is an -EFAULT, never a kernel
- * page fault.
+ * in software, checking PTE_U and the permission the access needs, and using
+ * the direct map (uview_page: through a struct uview, which may add the IO
+ * core's translation cache or a registered buffer; uvm_page: a plain walk):
+ * a bad user pointer is an -EFAULT, never a kernel page fault.
+ *
+ * Interface: kvm_* build and change the kernel page table; uvm_* make, walk,
+ * fill and free a process's table; mm_map_zeroed/mm_map_shared/mm_unmap
+ * change a live process's address space (brk, mmap, munmap: mm/mmap.c);
+ * uview_* and copyin/copyout/copyinstr copy to and from user memory.
  *
  * Locking: the kernel page table is built at boot; after that kstack_alloc()
  * adds to it (normal core, at boot) and ring set-up and tear-down map and
- * unmap the ring window (kvm_map/kvm_unmap: normal core at set-up, either
- * core at tear-down; never the same ring slot at once: ring.h's
- * lifecycle).  A process page table is changed only by the normal core with
- * interrupts off, and under the process's mm_lock where the IO core may be
- * walking it (proc.h).
+ * unmap ring slots of the ring window (kvm_map/kvm_unmap: normal core at
+ * set-up, either core at tear-down; never the same slot at once: ring.h's
+ * lifecycle; their page-table pages exist from kvm_init on).  A process's
+ * page table is changed only by the normal core with interrupts off.  While
+ * the process is being made (elf_load) nothing else sees it; once it runs,
+ * the IO core may walk it for a ring operation and cache what it found
+ * (under the process's mm_lock, proc.h), so every change goes through
+ * mm_map_zeroed/mm_map_shared/mm_unmap, which take mm_lock and, when pages
+ * went away, increment mm_gen in the same critical section: the IO core
+ * reads mm_gen under mm_lock too (uview_page), so it either finishes before
+ * the pages are freed or sees the new generation and forgets its cache.
  */
 #include "arch/riscv/riscv.h"
 #include "core/defs.h"
 #include "core/param.h"
+#include "core/proc.h"
 #include "mm/memlayout.h"
+#include "mm/mmap.h"
 #include "uapi/errno.h"
 
 static pagetable_t kernel_pt;
@@ -229,8 +243,12 @@ static void prune_tables(pagetable_t pt, uint64_t va, uint64_t len)
 	}
 }
 
-/* Unmap and free the user pages in [va, va + len) (page-aligned). */
-void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
+/*
+ * Unmap and free the user pages in [va, va + len) (page-aligned).  Only on
+ * a table the IO core cannot be walking, or under mm_lock with mm_gen
+ * incremented (mm_unmap).
+ */
+static void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
 {
 	for (uint64_t a = va; a < va + len; a += PGSIZE) {
 		pte_t *pte = walk(pt, a, false);
@@ -281,8 +299,8 @@ fail:
  * Map n pages that the process does not own (ring memory, freed by its
  * owner) at va with perm; 0 or -ENOMEM (then nothing is left mapped).
  */
-int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
-		   uint64_t perm)
+static int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa,
+			  int n, uint64_t perm)
 {
 	if (!user_range_ok(va, (uint64_t)n * PGSIZE))
 		return -EFAULT;
@@ -298,6 +316,53 @@ int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa, int n,
 		       PTE_D;
 	}
 	return 0;
+}
+
+/*
+ * A live process's address space changes here (normal core): under mm_lock,
+ * because the IO core may be walking the table for a ring operation, and
+ * with mm_gen incremented in the same critical section whenever pages went
+ * away, because the IO core may have cached their translations (uview_page
+ * reads mm_gen under mm_lock: see the locking note above).
+ */
+
+/* Unmap and free p's pages in [va, va + len) (page-aligned). */
+void mm_unmap(struct proc *p, uint64_t va, uint64_t len)
+{
+	spin_lock(&p->mm_lock);
+	uvm_unmap(p->pagetable, va, len);
+	p->mm_gen++; /* the IO core's translation cache is stale */
+	spin_unlock(&p->mm_lock);
+}
+
+/* uvm_map_zeroed on p's table: 0, or -errno with nothing new left mapped. */
+int mm_map_zeroed(struct proc *p, uint64_t va, uint64_t len, uint64_t perm)
+{
+	int err;
+
+	spin_lock(&p->mm_lock);
+	err = uvm_map_zeroed(p->pagetable, va, len, perm);
+	if (err)
+		p->mm_gen++; /* the failure unmapped what it had mapped */
+	spin_unlock(&p->mm_lock);
+	return err;
+}
+
+/*
+ * Map n pages p does not own (a file's: ring memory) at va with perm: 0, or
+ * -errno with nothing left mapped.
+ */
+int mm_map_shared(struct proc *p, uint64_t va, const uint64_t *pa, int n,
+		  uint64_t perm)
+{
+	int err;
+
+	spin_lock(&p->mm_lock);
+	err = uvm_map_shared(p->pagetable, va, pa, n, perm);
+	if (err)
+		p->mm_gen++; /* the failure unmapped what it had mapped */
+	spin_unlock(&p->mm_lock);
+	return err;
 }
 
 /* The leaf PTE of user address va if it is a valid user page, else 0. */

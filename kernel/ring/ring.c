@@ -1,9 +1,10 @@
 /*
  * Ring set-up and tear-down, and the ring system calls (normal core):
- * io_uring_setup, io_uring_enter, and mmap/munmap, which map a ring's
- * regions (or anonymous memory) into the caller.  The IO core runs the rings
- * (iocore.c); ring.h describes the memory layout and the lifecycle.  A
- * ring's fd has ring_file_ops (fs.h), by which it is recognised.
+ * io_uring_setup, io_uring_enter, io_uring_register.  A ring's fd has
+ * ring_file_ops (fs.h), by which it is recognised; its .mmap hands the
+ * ring's regions to mm's mmap (mm/mmap.c), and its vm_ops count the
+ * mappings.  The IO core runs the rings (iocore.c); ring.h describes the
+ * memory layout and the lifecycle.
  *
  * The ownership and ordering contract of a ring, as in Linux io_uring:
  *  - The user writes SQEs, the SQ array and the SQ tail; the IO core writes
@@ -35,6 +36,7 @@
 #include "core/proc.h"
 #include "fs/fs.h"
 #include "mm/memlayout.h"
+#include "mm/mmap.h"
 #include "ring/ring.h"
 #include "trace/trace.h"
 #include "uapi/abi.h"
@@ -54,19 +56,54 @@ static uint32_t roundup_pow2(uint32_t n)
 	return p;
 }
 
-/* region A, the overflow list and region B fit their parts of the slot */
-_Static_assert(RA_CQES + 16UL * IORING_MAX_CQ_ENTRIES + 4UL * IORING_MAX_ENTRIES <=
-		       RING_OVF_OFF,
-	       "region A overlaps the overflow list");
-_Static_assert(RING_OVF_OFF + 16UL * RING_OVF_MAX <= RING_SLOT_SIZE / 2,
-	       "the overflow list overlaps region B");
-_Static_assert(64UL * IORING_MAX_ENTRIES <= RING_SLOT_SIZE / 2,
-	       "region B does not fit");
+/*
+ * Region A's offsets.  Programs read them from io_uring_params (as
+ * liburing does), so nothing depends on the numbers, but they stay what
+ * they were when they were written out by hand (docs/DESIGN.md 7.2).
+ */
+#define RA_AT(field, at)                                                       \
+	_Static_assert(offsetof(struct ring_rings, field) == (at),             \
+		       "region A: " #field " moved")
+RA_AT(sq_head, 0);
+RA_AT(sq_tail, 64);
+RA_AT(cq_head, 128);
+RA_AT(cq_tail, 192);
+RA_AT(sq_mask, 256);
+RA_AT(sq_entries, 260);
+RA_AT(sq_flags, 264);
+RA_AT(sq_dropped, 268);
+RA_AT(cq_mask, 272);
+RA_AT(cq_entries, 276);
+RA_AT(cq_overflow, 280);
+RA_AT(cq_flags, 284);
+RA_AT(cqes, 320);
+_Static_assert(sizeof(struct ring_rings) == 320, "region A's header grew");
+#undef RA_AT
 
-static uint64_t ra_bytes(const struct ring *r)
+/* Where the SQ index array starts in region A: after cqes[cq_entries]. */
+static uint64_t ra_sq_array(uint32_t cq_entries)
 {
-	return RA_CQES + 16UL * r->cq_entries + 4UL * r->sq_entries;
+	return offsetof(struct ring_rings, cqes) +
+	       sizeof(struct io_uring_cqe) * (uint64_t)cq_entries;
 }
+
+/* Region A's size: the header, the CQEs, then the SQ index array. */
+static uint64_t ra_bytes(uint32_t sq_entries, uint32_t cq_entries)
+{
+	return ra_sq_array(cq_entries) +
+	       sizeof(uint32_t) * (uint64_t)sq_entries;
+}
+
+/* region A, the overflow list and region B fit their parts of the slot */
+_Static_assert(offsetof(struct ring_rings, cqes[IORING_MAX_CQ_ENTRIES]) +
+		       sizeof(uint32_t) * IORING_MAX_ENTRIES <= RING_OVF_OFF,
+	       "region A overlaps the overflow list");
+_Static_assert(RING_OVF_OFF + sizeof(struct io_uring_cqe) * RING_OVF_MAX <=
+		       RING_SLOT_SIZE / 2,
+	       "the overflow list overlaps region B");
+_Static_assert(sizeof(struct io_uring_sqe) * IORING_MAX_ENTRIES <=
+		       RING_SLOT_SIZE / 2,
+	       "region B does not fit");
 
 /* Unpin and forget the registered buffers (buf_lock held). */
 static void unregister_buffers(struct ring *r)
@@ -113,9 +150,9 @@ static long ring_alloc_memory(struct ring *r)
 	uint64_t bytes[RING_NREGIONS];
 
 	r->ovf_cap = MIN(MAX(10 * r->cq_entries, RING_OVF_MIN), RING_OVF_MAX);
-	bytes[RING_RINGS] = ra_bytes(r);
-	bytes[RING_OVERFLOW] = 16UL * r->ovf_cap;
-	bytes[RING_SQES] = 64UL * r->sq_entries;
+	bytes[RING_RINGS] = ra_bytes(r->sq_entries, r->cq_entries);
+	bytes[RING_OVERFLOW] = sizeof(*r->ovf) * (uint64_t)r->ovf_cap;
+	bytes[RING_SQES] = sizeof(*r->sqes) * (uint64_t)r->sq_entries;
 	for (int g = 0; g < RING_NREGIONS; g++) {
 		struct ring_region *reg = &r->region[g];
 
@@ -135,21 +172,21 @@ static long ring_alloc_memory(struct ring *r)
 	}
 	r->ovf = (struct io_uring_cqe *)(base + RING_OVF_OFF);
 	sfence_vma();
-	r->ra = (uint8_t *)base;
+	r->ra = (struct ring_rings *)base;
 	r->sqes = (struct io_uring_sqe *)(base + RING_SLOT_SIZE / 2);
-	r->sq_head = (uint32_t *)(r->ra + RA_SQ_HEAD);
-	r->sq_tail = (uint32_t *)(r->ra + RA_SQ_TAIL);
-	r->cq_head = (uint32_t *)(r->ra + RA_CQ_HEAD);
-	r->cq_tail = (uint32_t *)(r->ra + RA_CQ_TAIL);
-	r->sq_flags = (uint32_t *)(r->ra + RA_SQ_FLAGS);
-	r->sq_dropped = (uint32_t *)(r->ra + RA_SQ_DROPPED);
-	r->cq_overflow = (uint32_t *)(r->ra + RA_CQ_OVERFLOW);
-	r->cqes = (struct io_uring_cqe *)(r->ra + RA_CQES);
-	r->sq_array = (uint32_t *)(r->ra + RA_CQES + 16UL * r->cq_entries);
-	*(uint32_t *)(r->ra + RA_SQ_MASK) = r->sq_entries - 1;
-	*(uint32_t *)(r->ra + RA_SQ_ENTRIES) = r->sq_entries;
-	*(uint32_t *)(r->ra + RA_CQ_MASK) = r->cq_entries - 1;
-	*(uint32_t *)(r->ra + RA_CQ_ENTRIES) = r->cq_entries;
+	r->sq_head = &r->ra->sq_head;
+	r->sq_tail = &r->ra->sq_tail;
+	r->cq_head = &r->ra->cq_head;
+	r->cq_tail = &r->ra->cq_tail;
+	r->sq_flags = &r->ra->sq_flags;
+	r->sq_dropped = &r->ra->sq_dropped;
+	r->cq_overflow = &r->ra->cq_overflow;
+	r->cqes = r->ra->cqes;
+	r->sq_array = (uint32_t *)&r->ra->cqes[r->cq_entries];
+	r->ra->sq_mask = r->sq_entries - 1;
+	r->ra->sq_entries = r->sq_entries;
+	r->ra->cq_mask = r->cq_entries - 1;
+	r->ra->cq_entries = r->cq_entries;
 	return 0;
 }
 
@@ -163,20 +200,20 @@ static void fill_offsets(const struct ring *r, struct io_uring_params *p)
 	p->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP;
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
-	p->sq_off.head = RA_SQ_HEAD;
-	p->sq_off.tail = RA_SQ_TAIL;
-	p->sq_off.ring_mask = RA_SQ_MASK;
-	p->sq_off.ring_entries = RA_SQ_ENTRIES;
-	p->sq_off.flags = RA_SQ_FLAGS;
-	p->sq_off.dropped = RA_SQ_DROPPED;
-	p->sq_off.array = RA_CQES + 16 * r->cq_entries;
-	p->cq_off.head = RA_CQ_HEAD;
-	p->cq_off.tail = RA_CQ_TAIL;
-	p->cq_off.ring_mask = RA_CQ_MASK;
-	p->cq_off.ring_entries = RA_CQ_ENTRIES;
-	p->cq_off.overflow = RA_CQ_OVERFLOW;
-	p->cq_off.cqes = RA_CQES;
-	p->cq_off.flags = RA_CQ_FLAGS;
+	p->sq_off.head = offsetof(struct ring_rings, sq_head);
+	p->sq_off.tail = offsetof(struct ring_rings, sq_tail);
+	p->sq_off.ring_mask = offsetof(struct ring_rings, sq_mask);
+	p->sq_off.ring_entries = offsetof(struct ring_rings, sq_entries);
+	p->sq_off.flags = offsetof(struct ring_rings, sq_flags);
+	p->sq_off.dropped = offsetof(struct ring_rings, sq_dropped);
+	p->sq_off.array = ra_sq_array(r->cq_entries);
+	p->cq_off.head = offsetof(struct ring_rings, cq_head);
+	p->cq_off.tail = offsetof(struct ring_rings, cq_tail);
+	p->cq_off.ring_mask = offsetof(struct ring_rings, cq_mask);
+	p->cq_off.ring_entries = offsetof(struct ring_rings, cq_entries);
+	p->cq_off.overflow = offsetof(struct ring_rings, cq_overflow);
+	p->cq_off.cqes = offsetof(struct ring_rings, cqes);
+	p->cq_off.flags = offsetof(struct ring_rings, cq_flags);
 }
 
 /*
@@ -215,15 +252,69 @@ static void ring_file_released(void *private)
 
 	if (!r)
 		return;
-	/* seq_cst, here and in vma_unmap: of the last unmap and the last close,
-	 * at least one sees the other done (both may: destroying is idempotent) */
+	/* seq_cst, here and in ring_vm_close: of the last unmap and the last
+	 * close, at least one sees the other done (both may: destroying is
+	 * idempotent) */
 	__atomic_store_n(&r->file_open, 0, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&r->maps, __ATOMIC_SEQ_CST) == 0)
 		ring_request_destroy(r);
 }
 
+/* A mapping of the ring is in place (normal core, the fd still held). */
+static void ring_vm_open(struct vma *v)
+{
+	struct ring *r = v->private;
+
+	__atomic_add_fetch(&r->maps, 1, __ATOMIC_SEQ_CST);
+}
+
+/* A mapping of the ring is gone (normal core): the last one may free it. */
+static void ring_vm_close(struct vma *v)
+{
+	struct ring *r = v->private;
+
+	/* seq_cst: see ring_file_released */
+	if (__atomic_sub_fetch(&r->maps, 1, __ATOMIC_SEQ_CST) == 0 &&
+	    !__atomic_load_n(&r->file_open, __ATOMIC_SEQ_CST))
+		ring_request_destroy(r);
+}
+
+static const struct vm_ops ring_vm_ops = {
+	.open = ring_vm_open,
+	.close = ring_vm_close,
+};
+
+/*
+ * ring_file_ops.mmap: region A at IORING_OFF_SQ_RING or IORING_OFF_CQ_RING
+ * (one mapping serves both: IORING_FEAT_SINGLE_MMAP), region B (the SQEs)
+ * at IORING_OFF_SQES; at most the region's pages.
+ */
+static long ring_mmap(struct file *f, struct vma *v, uint64_t off,
+		      uint64_t len)
+{
+	struct ring *r = f->ring;
+	struct ring_region *reg;
+	uint32_t s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
+
+	if (s != RING_NEW && s != RING_ACTIVE)
+		return -EINVAL; /* going away */
+	if (off == IORING_OFF_SQ_RING || off == IORING_OFF_CQ_RING)
+		reg = &r->region[RING_RINGS];
+	else if (off == IORING_OFF_SQES)
+		reg = &r->region[RING_SQES];
+	else
+		return -EINVAL;
+	if (len > (uint64_t)reg->npages * PGSIZE)
+		return -EINVAL;
+	v->pages = reg->pa;
+	v->ops = &ring_vm_ops;
+	v->private = r;
+	return 0;
+}
+
 /* A ring's fd: no read, write or seek; fstat gives an anonymous inode. */
 const struct file_ops ring_file_ops = {
+	.mmap = ring_mmap,
 	.release = ring_file_released,
 };
 
@@ -476,140 +567,13 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 	return err;
 }
 
-static struct vma *vma_find(struct proc *p, uint64_t start)
-{
-	for (int i = 0; i < NVMA; i++)
-		if (p->vmas[i].end && p->vmas[i].start == start)
-			return &p->vmas[i];
-	return NULL;
-}
-
 /*
- * mmap: anonymous memory, or a ring's regions (offset IORING_OFF_SQ_RING or
- * IORING_OFF_CQ_RING: the rings, IORING_OFF_SQES: the SQE array).  The
- * kernel picks the address; ABI_MAP_FIXED is not supported.
- */
-long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
-{
-	struct proc *p = this_proc();
-	struct vma *v = vma_find(p, 0);
-	uint64_t perm = 0, size = ROUNDUP((uint64_t)len, PGSIZE), va;
-	struct ring *r = NULL;
-	struct file *f = NULL;
-	const uint64_t *pa = NULL;
-	uint32_t s;
-	long err = 0;
-	int n = 0;
-
-	if (len <= 0 || (off & (PGSIZE - 1)) || (flags & ABI_MAP_FIXED) ||
-	    !(flags & (ABI_MAP_SHARED | ABI_MAP_PRIVATE)))
-		return -EINVAL;
-	if (!v)
-		for (int i = 0; i < NVMA && !v; i++)
-			if (!p->vmas[i].end)
-				v = &p->vmas[i];
-	if (!v)
-		return -ENOMEM;
-	if (prot & ABI_PROT_READ)
-		perm |= PTE_R;
-	if (prot & ABI_PROT_WRITE)
-		perm |= PTE_R | PTE_W;
-	if (prot & ABI_PROT_EXEC)
-		perm |= PTE_X;
-	if (!(flags & ABI_MAP_ANONYMOUS)) {
-		f = fd_get(p, fd);
-		if (!f)
-			return -EBADF;
-		err = -ENODEV;
-		if (f->ops != &ring_file_ops)
-			goto out;
-		r = f->ring;
-		err = -EINVAL;
-		s = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);
-		if (s != RING_NEW && s != RING_ACTIVE)
-			goto out; /* going away */
-		if (off == IORING_OFF_SQ_RING || off == IORING_OFF_CQ_RING) {
-			pa = r->region[RING_RINGS].pa;
-			n = r->region[RING_RINGS].npages;
-		} else if (off == IORING_OFF_SQES) {
-			pa = r->region[RING_SQES].pa;
-			n = r->region[RING_SQES].npages;
-		} else {
-			goto out;
-		}
-		if (size > (uint64_t)n * PGSIZE)
-			goto out;
-		n = size / PGSIZE;
-	}
-	va = p->mmap_next;
-	err = -ENOMEM;
-	if (va >= MMAP_TOP || size > MMAP_TOP - va)
-		goto out;
-	/* the IO core may be walking this page table for a ring op */
-	spin_lock(&p->mm_lock);
-	if (r)
-		err = uvm_map_shared(p->pagetable, va, pa, n, perm);
-	else
-		err = uvm_map_zeroed(p->pagetable, va, size, perm);
-	if (err)
-		p->mm_gen++; /* the failure unmapped what it had mapped */
-	spin_unlock(&p->mm_lock);
-	if (err)
-		goto out;
-	p->mmap_next = va + size + PGSIZE; /* a guard page between regions */
-	v->start = va;
-	v->end = va + size;
-	v->ring = r;
-	if (r)
-		__atomic_add_fetch(&r->maps, 1, __ATOMIC_SEQ_CST);
-	err = va;
-out:
-	if (f)
-		file_put(f);
-	return err;
-}
-
-static void vma_unmap(struct proc *p, struct vma *v)
-{
-	struct ring *r = v->ring;
-
-	/* the IO core may be walking this page table for a ring operation */
-	spin_lock(&p->mm_lock);
-	uvm_unmap(p->pagetable, v->start, v->end - v->start);
-	p->mm_gen++; /* the IO core's translation cache is stale */
-	spin_unlock(&p->mm_lock);
-	v->start = v->end = 0;
-	v->ring = NULL;
-	if (r && __atomic_sub_fetch(&r->maps, 1, __ATOMIC_SEQ_CST) == 0 &&
-	    !__atomic_load_n(&r->file_open, __ATOMIC_SEQ_CST))
-		ring_request_destroy(r);
-}
-
-/* munmap: whole regions made by mmap only. */
-long sys_munmap(long addr, long len, long a2, long a3, long a4, long a5)
-{
-	struct proc *p = this_proc();
-	struct vma *v;
-
-	if ((addr & (PGSIZE - 1)) || len <= 0)
-		return -EINVAL;
-	v = vma_find(p, addr);
-	if (!v || v->end - v->start != ROUNDUP((uint64_t)len, PGSIZE))
-		return -EINVAL;
-	vma_unmap(p, v);
-	return 0;
-}
-
-/*
- * Process exit (its fds already closed): unmap its regions, and wait until
- * the IO core has let go of each ring it owns, so that nothing walks its
- * page table once it is freed.
+ * Process exit (its fds already closed, its regions unmapped: mmap_exit):
+ * wait until the IO core has let go of each ring it owns, so that nothing
+ * walks its page table once it is freed.
  */
 void ring_exit_all(struct proc *p)
 {
-	for (int i = 0; i < NVMA; i++)
-		if (p->vmas[i].end)
-			vma_unmap(p, &p->vmas[i]);
 	for (int i = 0; i < NRING; i++) {
 		struct ring *r = &rings[i];
 

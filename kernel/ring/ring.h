@@ -12,13 +12,8 @@
  * A ring's memory is two regions, each mapped twice: into the owner's user
  * space (mmap) and into the kernel's ring window (KRING_BASE + id *
  * RING_SLOT_SIZE), which is what the IO core uses, so it never switches page
- * tables.  Region A holds the ring indexes and the CQE array and the SQ index
- * array; region B the SQE array.  Region A's layout (offsets from its start;
- * each index the other side writes sits on its own 64-byte line):
- *     0 sq head (IO core)   64 sq tail (user)   128 cq head (user)
- *   192 cq tail (IO core)  256 sq mask, entries, flags, dropped,
- *   cq mask, entries, overflow, flags   320 cqes[cq_entries]   then
- *   sq array[sq_entries]
+ * tables.  Region A (struct ring_rings, below) holds the ring indexes and
+ * the CQE array and the SQ index array; region B the SQE array.
  *
  * Lifecycle (state, written with release and read with acquire):
  *   RING_FREE -> RING_NEW      normal core: io_uring_setup filled it in
@@ -39,19 +34,29 @@
 
 enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
 
-#define RA_SQ_HEAD 0
-#define RA_SQ_TAIL 64
-#define RA_CQ_HEAD 128
-#define RA_CQ_TAIL 192
-#define RA_SQ_MASK 256
-#define RA_SQ_ENTRIES 260
-#define RA_SQ_FLAGS 264
-#define RA_SQ_DROPPED 268
-#define RA_CQ_MASK 272
-#define RA_CQ_ENTRIES 276
-#define RA_CQ_OVERFLOW 280
-#define RA_CQ_FLAGS 284
-#define RA_CQES 320
+/*
+ * Region A, as the user maps it at IORING_OFF_SQ_RING; io_uring_setup gives
+ * the offsets of its fields in io_uring_params (ring.c, from offsetof), as
+ * Linux's struct io_rings.  Each index the other side writes is on a 64-byte
+ * line of its own; masks and entries are written once at set-up.  After
+ * cqes[cq_entries] comes the SQ index array, sq_entries u32s.
+ */
+#define RING_LINE 64
+struct ring_rings {
+	uint32_t sq_head __attribute__((aligned(RING_LINE))); /* IO core */
+	uint32_t sq_tail __attribute__((aligned(RING_LINE))); /* user */
+	uint32_t cq_head __attribute__((aligned(RING_LINE))); /* user */
+	uint32_t cq_tail __attribute__((aligned(RING_LINE))); /* IO core */
+	uint32_t sq_mask __attribute__((aligned(RING_LINE)));
+	uint32_t sq_entries;
+	uint32_t sq_flags;   /* IO core: IORING_SQ_NEED_WAKEUP, _CQ_OVERFLOW */
+	uint32_t sq_dropped; /* IO core */
+	uint32_t cq_mask;
+	uint32_t cq_entries;
+	uint32_t cq_overflow; /* IO core */
+	uint32_t cq_flags;    /* user */
+	struct io_uring_cqe cqes[] __attribute__((aligned(RING_LINE)));
+};
 #define RING_MAX_PAGES (RING_SLOT_SIZE / 2 / 4096)
 /* CQEs held in the kernel while the CQ is full: 10 x the CQ, within these
  * bounds; kernel-only pages in the ring's window, after region A */
@@ -104,7 +109,7 @@ struct ring {
 	struct proc *owner;
 	uint32_t sq_entries, cq_entries;
 	struct ring_region region[RING_NREGIONS];
-	uint8_t *ra;		   /* region A in the kernel window */
+	struct ring_rings *ra;	   /* region A in the kernel window */
 	struct io_uring_sqe *sqes; /* region B in the kernel window */
 	uint32_t *sq_head, *sq_tail, *sq_flags, *sq_dropped, *sq_array;
 	uint32_t *cq_head, *cq_tail, *cq_overflow;

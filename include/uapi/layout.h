@@ -1,0 +1,42 @@
+/*
+ * The user address space as a process sees it, shared by the kernel
+ * (kernel/mm/memlayout.h takes these from here: one source of truth) and
+ * user programs (the guest tests take their addresses from it).
+ *
+ *   [0, USER_MIN)                 never mapped (page 0)
+ *   USER_MIN ..                   the program, then its heap (brk), which
+ *                                 stays below MMAP_BASE
+ *   [MMAP_BASE, MMAP_TOP)         mmap'd regions, placed upwards by the
+ *                                 kernel, a guard page after each
+ *   UTRACE_VA                     the user trace area, when tracing (its
+ *                                 address is also in the auxiliary vector,
+ *                                 AT_TRACE_AREA: uapi/trace.h)
+ *   .. USTACK_TOP                 the stack, growing down from USTACK_TOP
+ *   [USTACK_TOP, USER_TOP)        never mapped: USER_UNMAPPED_VA
+ *   USER_TOP ..                   the kernel's (never PTE_U); its text at
+ *                                 KERNEL_BASE is always mapped, so an access
+ *                                 there tests the permission, not a hole
+ *
+ * Usable from assembly and C; no types.
+ */
+#ifndef UAPI_LAYOUT_H
+#define UAPI_LAYOUT_H
+
+#ifdef __ASSEMBLER__
+#define UAPI_UL(x) x
+#else
+#define UAPI_UL(x) x##UL
+#endif
+
+#define USER_MIN UAPI_UL(0x1000)      /* page 0 is never mapped */
+#define USER_TOP UAPI_UL(0x80000000)  /* first address above user space */
+#define MMAP_BASE UAPI_UL(0x40000000) /* mmap'd regions from here up */
+#define MMAP_TOP UAPI_UL(0x60000000)
+#define UTRACE_VA MMAP_TOP /* the user trace area, when tracing */
+#define USTACK_TOP (USER_TOP - UAPI_UL(0x10000))
+/* an address the layout keeps unmapped: the 64 KiB above the stack */
+#define USER_UNMAPPED_VA USTACK_TOP
+/* where the kernel's text starts: mapped in every page table, never PTE_U */
+#define KERNEL_BASE UAPI_UL(0x80200000)
+
+#endif
