@@ -2,7 +2,7 @@
  * fault: misbehave on purpose, to show that a user fault kills only the
  * faulting process.  fault MODE, where MODE is one of:
  *   null        load from address 0
- *   kernel      load from the kernel's memory (0x80200000)
+ *   kernel      load from the kernel's memory (KERNEL_BASE)
  *   write-text  store into this program's own code
  *   illegal     execute an illegal instruction
  *   misaligned  an atomic add on a misaligned address
@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <uapi/layout.h>
 
 static volatile uintptr_t addr;
 static uint32_t words[4];
@@ -25,7 +26,7 @@ int main(int argc, char **argv)
 		addr = 0;
 		return *(volatile int *)addr;
 	} else if (!strcmp(mode, "kernel")) {
-		addr = 0x80200000;
+		addr = KERNEL_BASE;
 		return *(volatile int *)addr;
 	} else if (!strcmp(mode, "write-text")) {
 		addr = (uintptr_t)main;

@@ -25,11 +25,12 @@
 #include <unistd.h>
 #include <usys.h>
 #include <uapi/abi.h>
+#include <uapi/layout.h>
 
 #include "ktest.h"
 
 #define HELLO_TEXT "Hello from the memory file system.\n"
-#define KADDR	   ((void *)0x80200000) /* the kernel's text */
+#define KADDR	   ((void *)KERNEL_BASE) /* the kernel's text */
 #define MS	   1000000L		/* ns */
 
 int main(int argc, char **argv);
