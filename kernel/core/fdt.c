@@ -66,13 +66,13 @@ void fdt_walk(void (*fn)(const struct fdt_node *n, void *arg), void *arg)
 
 			p += ROUNDUP(strlen(name) + 1, 4);
 			if (depth < FDT_MAX_DEPTH) {
-				stack[depth] = (struct fdt_node){
-					.name = name,
-					.props = p,
-					.parent = depth ? &stack[depth - 1] : NULL,
-					.depth = depth,
-				};
-				fn(&stack[depth], arg);
+				struct fdt_node *n = &stack[depth];
+
+				n->name = name;
+				n->props = p;
+				n->parent = depth ? &stack[depth - 1] : NULL;
+				n->depth = depth;
+				fn(n, arg);
 			}
 			depth++;
 		} else if (tok == FDT_END_NODE) {
@@ -242,7 +242,9 @@ int fdt_irq(const struct fdt_node *n, int i)
 	uint32_t len;
 	const uint8_t *v = fdt_prop(n, "interrupts", &len);
 
-	return v && 4 * (uint32_t)(i + 1) <= len ? (int)fdt_be32(v + 4 * i) : -1;
+	if (!v || 4 * (uint32_t)(i + 1) > len)
+		return -1;
+	return fdt_be32(v + 4 * i);
 }
 
 /* n's full path ("/soc/serial@10000000") into buf; returns its length. */

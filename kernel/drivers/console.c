@@ -1,9 +1,9 @@
 /*
  * The console device behind fds 0/1/2 and /dev/console: a line discipline
  * over the platform's console UART (platform_console_putc; its receive
- * interrupt handler calls console_rx).  Input is cooked: bytes are echoed, backspace erases,
- * Enter ends a line, Ctrl-D ends input (read returns what is there, or 0).
- * read() sleeps until a whole line or EOF is there.
+ * interrupt handler calls console_rx).  Input is cooked: bytes are echoed,
+ * backspace erases, Enter ends a line, Ctrl-D ends input (read returns what
+ * is there, or 0).  read() sleeps until a whole line or EOF is there.
  *
  * Its open files use console_file_ops (fs.h): read and write, no seek.
  *

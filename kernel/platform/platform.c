@@ -96,10 +96,12 @@ void platform_report(const char *fmt, ...)
  */
 void platform_devmap_add(uint64_t base, uint64_t size)
 {
-	uint64_t lo = ROUNDDOWN(base, PGSIZE), hi = ROUNDUP(base + size, PGSIZE);
+	uint64_t lo = ROUNDDOWN(base, PGSIZE);
+	uint64_t hi = ROUNDUP(base + size, PGSIZE);
 
 	if (hi > DEVMAP_SIZE)
-		panic("platform: device at 0x%lx is beyond the device map", base);
+		panic("platform: device at 0x%lx is beyond the device map",
+		      base);
 	if (platform.ndevmap == PLATFORM_NDEVMAP)
 		panic("platform: more than %d device ranges", PLATFORM_NDEVMAP);
 	platform.devmap[platform.ndevmap].base = lo;

@@ -45,6 +45,9 @@ static struct {
 	const char *stdout_path; /* /chosen's, or NULL */
 	bool console_bound;	 /* the console UART is known */
 	int console_irq;
+	struct ns16550 first_uart; /* the first UART, if not the console */
+	uint64_t first_uart_size;
+	int first_uart_irq;
 	uint64_t plic_base, plic_size;
 	char plic_path[96];
 	const char *plic_compat;
@@ -91,31 +94,48 @@ static bool is_stdout(const struct fdt_node *n)
 	return s && !strncmp(s, path, len) && (s[len] == 0 || s[len] == ':');
 }
 
+/* Make u (a UART the tree describes) the console. */
+static void bind_console(const struct ns16550 *u, uint64_t size, int irq)
+{
+	found.console_bound = true;
+	found.console_irq = irq;
+	platform_devmap_add(u->base, size);
+	if (u->base != console_uart.base || u->reg_shift ||
+	    u->io_width != console_uart.io_width) {
+		console_uart = *u;
+		ns16550_init(&console_uart, true);
+	}
+}
+
+/*
+ * Every 16550 is reported; the console is the one stdout-path names, or
+ * the first if there is no stdout-path or it names none of them
+ * (platform_init binds found.first_uart then).
+ */
 static void probe_uart(const struct fdt_node *n, const struct fdt_match *m)
 {
-	uint64_t base, size;
+	struct ns16550 u = { 0 };
+	uint64_t size;
 	int irq = fdt_irq(n, 0);
 	char path[96];
 	bool console;
 
 	fdt_path(n, path, sizeof(path));
-	if (fdt_reg(n, 0, &base, &size))
+	if (fdt_reg(n, 0, &u.base, &size))
 		return;
+	u.reg_shift = fdt_prop_u32(n, "reg-shift", 0);
+	u.io_width = fdt_prop_u32(n, "reg-io-width", 1) == 4 ? 4 : 1;
 	console = !found.console_bound &&
 		  (is_stdout(n) || !found.stdout_path);
 	platform_report("uart %s %s reg 0x%lx size 0x%lx irq %d%s", path,
-			m->compatible, base, size, irq,
+			m->compatible, u.base, size, irq,
 			console ? " console" : "");
-	if (!console)
-		return;
-	found.console_bound = true;
-	found.console_irq = irq;
-	platform_devmap_add(base, size);
-	if (base != console_uart.base) {
-		console_uart.base = base;
-		console_uart.reg_shift = fdt_prop_u32(n, "reg-shift", 0);
-		console_uart.io_width = fdt_prop_u32(n, "reg-io-width", 1);
-		ns16550_init(&console_uart, true);
+	if (console) {
+		bind_console(&u, size, irq);
+	} else if (!found.first_uart.base) {
+		found.first_uart = u;
+		found.first_uart_size = size;
+		found.first_uart_irq = irq;
 	}
 }
 
@@ -124,7 +144,8 @@ static void probe_plic(const struct fdt_node *n, const struct fdt_match *m)
 	if (found.plic_base || fdt_reg(n, 0, &found.plic_base,
 				       &found.plic_size))
 		return; /* one PLIC only */
-	found.plic_ctx = fdt_prop(n, "interrupts-extended", &found.plic_ctx_len);
+	found.plic_ctx = fdt_prop(n, "interrupts-extended",
+				  &found.plic_ctx_len);
 	found.plic_ndev = fdt_prop_u32(n, "riscv,ndev", 0);
 	found.plic_compat = m->compatible;
 	fdt_path(n, found.plic_path, sizeof(found.plic_path));
@@ -230,20 +251,22 @@ static void plic_contexts(void)
 	list[0] = 0;
 	for (uint32_t i = 0; i + 8 <= found.plic_ctx_len; i += 8) {
 		uint32_t ph = fdt_be32(found.plic_ctx + i);
+		int ctx = i / 8;
 
 		if (fdt_be32(found.plic_ctx + i + 4) != IRQ_S_EXT_CAUSE)
 			continue; /* M-mode (or hidden by OpenSBI: -1) */
 		for (int j = 0; j < found.nintc; j++) {
+			long hart = found.intc[j].hartid;
+
 			if (found.intc[j].phandle != ph)
 				continue;
-			plic_set_context(found.intc[j].hartid, i / 8);
+			plic_set_context(hart, ctx);
 			if (len + 24 < sizeof(list))
 				len += platform_snprintf(list + len,
 							 sizeof(list) - len,
 							 "%s%ld:%d",
-							 len ? "," : "",
-							 (long)found.intc[j].hartid,
-							 (int)(i / 8));
+							 len ? "," : "", hart,
+							 ctx);
 		}
 	}
 	platform_report("plic %s %s reg 0x%lx size 0x%lx ndev %d contexts %s",
@@ -256,9 +279,15 @@ void platform_init(void)
 	found.stdout_path = fdt_stdout_path();
 	platform_memory();
 	platform_probe(virt_drivers);
-	if (!found.console_bound) {
-		platform_report("no ns16550a console in the device tree: "
-				"keeping 0x%lx", (long)console_uart.base);
+	if (!found.console_bound && found.first_uart.base) {
+		platform_report("console: stdout-path %s is not a 16550: "
+				"uart 0x%lx is the console", found.stdout_path,
+				found.first_uart.base);
+		bind_console(&found.first_uart, found.first_uart_size,
+			     found.first_uart_irq);
+	} else if (!found.console_bound) {
+		platform_report("console: no 16550 in the device tree: "
+				"keeping 0x%lx", console_uart.base);
 		platform_devmap_add(console_uart.base, PGSIZE);
 	}
 	if (!found.test_found) {
@@ -289,8 +318,8 @@ const char *platform_trace_init(void)
 	}
 	bdf = pci_find(&pci, PCI_SERIAL_VENDOR, PCI_SERIAL_DEVICE);
 	if (bdf < 0) {
-		platform_report("trace-sink: no pci-serial (%04x:%04x) on bus %d",
-				PCI_SERIAL_VENDOR, PCI_SERIAL_DEVICE,
+		platform_report("trace-sink: no pci-serial (%04x:%04x) on "
+				"bus %d", PCI_SERIAL_VENDOR, PCI_SERIAL_DEVICE,
 				pci.bus_first);
 		return NULL;
 	}
