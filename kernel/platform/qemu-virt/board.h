@@ -4,7 +4,9 @@
  * the console for the first boot lines and a panic in fdt_parse, and
  * poweroff_bare before platform_init has put the tree's test-device
  * address in its place.  Everything else comes from the tree (board.c).
- * Usable from assembly too (poweroff.S).
+ * Usable from assembly too (poweroff.S).  Locking: virt_test_pa is written
+ * once, by platform_init on the boot hart before the other harts start;
+ * any hart reads it after.
  */
 #ifndef KERNEL_PLATFORM_QEMU_VIRT_BOARD_H
 #define KERNEL_PLATFORM_QEMU_VIRT_BOARD_H
