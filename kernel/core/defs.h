@@ -42,11 +42,6 @@ void early_panic(uint64_t scause, uint64_t sepc, uint64_t stval)
 extern volatile int panicking;
 extern uint64_t panic_owner;
 
-/* uart.c */
-void uart_init(void);
-void uart_putc(int c);
-void uart_intr(void);
-
 /* console.c */
 void console_rx(int c);
 void console_stat(struct abi_stat *st);
@@ -65,6 +60,7 @@ const char *sbi_strerror(long err);
 void sbi_set_timer(uint64_t when);
 void sbi_send_ipi(uint64_t hartid);
 long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque);
+/* platform/platform.c (the rest of the platform: platform/platform.h) */
 void machine_poweroff(int status) __attribute__((noreturn));
 /* reset.S */
 void poweroff_bare(int status) __attribute__((noreturn));
@@ -154,12 +150,6 @@ static inline volatile void *devmem(uint64_t pa)
 	asm volatile("csrr %0, satp" : "=r"(satp));
 	return (volatile void *)(satp ? pa + DEVMAP_BASE : pa);
 }
-
-/* plic.c */
-void plic_init(void);
-void plic_init_hart(uint64_t hartid);
-int plic_claim(uint64_t hartid);
-void plic_complete(uint64_t hartid, int irq);
 
 /* trap.c */
 extern uint64_t timebase_hz;

@@ -1,10 +1,11 @@
 /*
  * Boot.  OpenSBI starts one hart (any of them) at _start; it sets up the
- * machine (device tree, page allocator, kernel page table, memory FS from
- * the initrd, process slots), then starts the other harts.  Roles are fixed
- * by hart id whichever hart booted: the lowest id is the normal core (user
- * processes, ecall syscalls, device interrupts), the next one the IO core;
- * any further harts are left stopped.
+ * machine (device tree, the platform's devices from it: platform.h, page
+ * allocator, kernel page table, memory FS from the initrd, process slots),
+ * then starts the other harts.  Roles are fixed by hart id whichever hart
+ * booted: the lowest id is the normal core (user processes, ecall
+ * syscalls, device interrupts), the next one the IO core; any further
+ * harts are left stopped.
  *
  * Kernel command line (QEMU -append, read from /chosen/bootargs):
  *   init=/bin/prog -- arg1 arg2   first process and its arguments
@@ -32,8 +33,10 @@
 #include "core/defs.h"
 #include "core/param.h"
 #include "core/proc.h"
+#include "drivers/plic.h"
 #include "fs/fs.h"
 #include "mm/memlayout.h"
+#include "platform/platform.h"
 #include "trace/trace.h"
 #include "uapi/errno.h"
 
@@ -269,10 +272,11 @@ static void start_secondaries(uint64_t hartid)
 		if (at_start) {
 			kprintf("kernel: boot_entry=start: starting hart %ld at "
 				"_start\n", (long)id);
-			err = sbi_hart_start(id, (uint64_t)_start, 0);
+			err = platform_hart_start(id, (uint64_t)_start, 0);
 		} else {
-			err = sbi_hart_start(id, (uint64_t)_secondary_start,
-					     (uint64_t)boot_stacks[id] + PGSIZE);
+			err = platform_hart_start(id, (uint64_t)_secondary_start,
+						  (uint64_t)boot_stacks[id] +
+							  PGSIZE);
 		}
 		if (err == SBI_ERR_ALREADY_AVAILABLE ||
 		    err == SBI_ERR_ALREADY_STARTED) {
@@ -293,7 +297,6 @@ static void start_secondaries(uint64_t hartid)
 static void boot_continue(uint64_t hartid)
 {
 	asm volatile("mv tp, %0" ::"r"(&harts[hartid]));
-	plic_init();
 	fs_init();
 	if (bootinfo.initrd_end > bootinfo.initrd_start) {
 		initrd_unpack(bootinfo.initrd_start, bootinfo.initrd_end);
@@ -318,9 +321,10 @@ void boot_main(uint64_t hartid, uint64_t dtb)
 	boot_hart = hartid;
 	if (hartid < NHART)
 		harts[hartid].id = hartid;
-	uart_init();
+	platform_early_init(); /* the console, at the board's default address */
 	kprintf("\nkernel: booting on hart %ld\n", (long)hartid);
 	fdt_parse(dtb);
+	platform_init(); /* the devices, from the device tree */
 	if (panic_test("early"))
 		panic("panic_test: before paging");
 	if (panic_test("early-trap"))

@@ -7,8 +7,12 @@
  * power off, then powers off itself (reset.S), and a panic inside the
  * report powers off at once: QEMU always ends with PANIC_EXIT_CODE.
  * Nothing here needs state that the failure may have destroyed beyond
- * what it sets itself: the console's address comes from satp, and tp,
- * which tells the harts apart, is set from the first instruction on.
+ * what it sets itself: the console's registers are reached through
+ * devmem() (physical or the device map, by satp) at an address the
+ * platform keeps in .data (its documented default until the device tree
+ * is read), power-off needs no more than the test device's address word
+ * (also .data), and tp, which tells the harts apart, is set from the first
+ * instruction on.
  */
 #include "arch/riscv/riscv.h"
 #include "core/defs.h"

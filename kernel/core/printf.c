@@ -7,6 +7,7 @@
 #include "core/defs.h"
 #include "core/proc.h"
 #include "core/spinlock.h"
+#include "platform/platform.h"
 
 static struct spinlock cons_lock = SPINLOCK_INIT("console");
 
@@ -18,7 +19,7 @@ struct outbuf {
 static void out(struct outbuf *o, char c)
 {
 	if (!o->buf)
-		uart_putc(c);
+		platform_console_putc(c);
 	else if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
 	o->len++;

@@ -1,8 +1,9 @@
 /*
  * The console device behind fds 0/1/2 and /dev/console: a line discipline
- * over the UART.  Input is cooked: bytes are echoed, backspace erases,
- * Enter ends a line, Ctrl-D ends input (read returns what is there, or 0).
- * read() sleeps until a whole line or EOF is there.
+ * over the platform's console UART (platform_console_putc; its receive
+ * interrupt handler calls console_rx).  Input is cooked: bytes are echoed,
+ * backspace erases, Enter ends a line, Ctrl-D ends input (read returns what
+ * is there, or 0).  read() sleeps until a whole line or EOF is there.
  *
  * Its open files use console_file_ops (fs.h): read and write, no seek.
  *
@@ -14,6 +15,7 @@
 #include "core/param.h"
 #include "core/proc.h"
 #include "fs/fs.h"
+#include "platform/platform.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -32,9 +34,9 @@ static void erase(int n)
 	console_lock();
 	for (; n > 0 && cons.e != cons.w; n--) {
 		cons.e--;
-		uart_putc('\b');
-		uart_putc(' ');
-		uart_putc('\b');
+		platform_console_putc('\b');
+		platform_console_putc(' ');
+		platform_console_putc('\b');
 	}
 	console_unlock();
 }
@@ -57,7 +59,7 @@ void console_rx(int c)
 	cons.buf[cons.e++ % CONSOLE_BUF] = c;
 	if (c != CTRL('D')) {
 		console_lock();
-		uart_putc(c);
+		platform_console_putc(c);
 		console_unlock();
 	}
 	if (c == '\n' || c == CTRL('D') || cons.e - cons.r == CONSOLE_BUF) {
@@ -109,7 +111,7 @@ static long console_write(const struct uview *v, uint64_t usrc, size_t n)
 			return done ? (long)done : -EFAULT;
 		console_lock();
 		for (size_t i = 0; i < m; i++)
-			uart_putc(buf[i]);
+			platform_console_putc(buf[i]);
 		console_unlock();
 		done += m;
 	}

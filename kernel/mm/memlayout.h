@@ -1,8 +1,11 @@
 /*
- * The physical and virtual memory map.
+ * The kernel's virtual memory map, and the two physical addresses the
+ * linker script and the page allocator are built around.
  *
- * Physical (QEMU virt): RAM from 0x80000000 (OpenSBI in the first 2 MiB, the
- * kernel linked at 0x80200000), devices below RAM.
+ * Physical: RAM from RAM_BASE (OpenSBI in its first 2 MiB, the kernel linked
+ * at KERNEL_BASE: kernel.ld); both QEMU virt and the K210 have RAM there.
+ * Where the devices are is the platform's business (platform/<board>/,
+ * from the device tree), not this file's.
  *
  * Virtual (Sv39), the same in every page table, the IO core's included:
  *   0x0000000000 .. USER_TOP      user space (root PTEs 0 and 1, per process;
@@ -13,7 +16,9 @@
  *                                 PTE 244, shared): what the IO core uses
  *   KSTACK_BASE ..                kernel stacks, each under an unmapped guard
  *                                 page (root PTE 248, shared)
- *   DEVMAP_BASE + pa              device registers (root PTE 252, shared)
+ *   DEVMAP_BASE + pa              device registers, pa < DEVMAP_SIZE (root
+ *                                 PTEs 252..255, shared): the ranges the
+ *                                 platform lists in platform.devmap
  * A process's root page table copies the kernel's root PTEs 2..511, so kernel
  * mappings added later below those entries are seen by every process.
  */
@@ -39,14 +44,6 @@
 #define RING_SLOT_SIZE UL(0x100000) /* 1 MiB: rings, overflow, SQEs at half */
 #define KSTACK_BASE UL(0x3E00000000)
 #define DEVMAP_BASE UL(0x3F00000000)
-
-/* QEMU virt devices (physical) */
-#define VIRT_TEST_PA UL(0x100000)
-#define PLIC_PA UL(0x0c000000)
-#define PLIC_SIZE UL(0x400000)
-#define UART0_PA UL(0x10000000)
-#define UART0_IRQ 10
-#define VIRTIO_PA UL(0x10001000)
-#define VIRTIO_SIZE UL(0x8000)
+#define DEVMAP_SIZE UL(0x100000000) /* up to the top of Sv39's lower half */
 
 #endif

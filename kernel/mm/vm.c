@@ -39,6 +39,7 @@
 #include "core/proc.h"
 #include "mm/memlayout.h"
 #include "mm/mmap.h"
+#include "platform/platform.h"
 #include "uapi/errno.h"
 
 static pagetable_t kernel_pt;
@@ -105,15 +106,11 @@ void kvm_init(void)
 		PTE_R | PTE_X);
 	kvm_map((uint64_t)etext, (uint64_t)etext, ram_end - (uint64_t)etext,
 		PTE_R | PTE_W);
-	kvm_map(DEVMAP_BASE + VIRT_TEST_PA, VIRT_TEST_PA, PGSIZE, PTE_R | PTE_W);
-	kvm_map(DEVMAP_BASE + UART0_PA, UART0_PA, PGSIZE, PTE_R | PTE_W);
-	kvm_map(DEVMAP_BASE + VIRTIO_PA, VIRTIO_PA, VIRTIO_SIZE, PTE_R | PTE_W);
-	kvm_map(DEVMAP_BASE + PLIC_PA, PLIC_PA, PLIC_SIZE, PTE_R | PTE_W);
-	/* PCI: the config space of 00:01.0 and the I/O window's first pages,
-	 * for the trace UART (trace.c) */
-	kvm_map(DEVMAP_BASE + 0x30008000UL, 0x30008000UL, PGSIZE, PTE_R | PTE_W);
-	kvm_map(DEVMAP_BASE + 0x03000000UL, 0x03000000UL, 2 * PGSIZE,
-		PTE_R | PTE_W);
+	/* the devices the platform found (platform_init), at DEVMAP_BASE + pa */
+	for (int i = 0; i < platform.ndevmap; i++)
+		kvm_map(DEVMAP_BASE + platform.devmap[i].base,
+			platform.devmap[i].base, platform.devmap[i].size,
+			PTE_R | PTE_W);
 	/* the kernel-stack and ring regions' tables exist before any process
 	 * copies the root entries, so mappings added later are seen by all;
 	 * the ring region's L0 tables too, so that either core can map and

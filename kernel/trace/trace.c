@@ -1,8 +1,9 @@
 /*
  * The trace stream.  Each hart appends fixed-size records (uapi/trace.h) to
  * its own buffer -- one producer, no lock on the hot path -- and they go to
- * the host over a debug UART of their own, a second 16550 on QEMU's PCI bus
- * (QEMU `-device pci-serial`; make TRACE=...), separate from the console.
+ * the host through the platform's trace sink (platform.h), separate from
+ * the console: on QEMU virt a second 16550 on the PCI bus (QEMU `-device
+ * pci-serial`; make TRACE=...).
  * Draining happens where it does not distort what is measured: when a hart
  * is idle (the scheduler's wfi, the IO core's sleep) with its buffer half
  * full, and at power-off.  A full buffer drops records and counts them; the
@@ -15,7 +16,7 @@
  *
  * Locking: a buffer's head is written only by its hart (release, after the
  * record); its tail only by a drainer holding trace_lock, which also
- * serializes the UART.  trace_lock is a leaf lock.  trace_on is a plain
+ * serializes the trace sink.  trace_lock is a leaf lock.  trace_on is a plain
  * flag both harts read without ordering; a record being written when it
  * changes is kept, and code that writes a pair of records (enter/exit)
  * writes the second if it wrote the first.
@@ -25,21 +26,16 @@
 #include "core/proc.h"
 #include "core/spinlock.h"
 #include "mm/memlayout.h"
+#include "platform/platform.h"
 #include "trace/trace.h"
 #include "uapi/errno.h"
 
 #define UTRACE_PER_PAGE (PGSIZE / sizeof(struct utrace_rec))
 
-/* QEMU virt: PCIe ECAM, and the PCI I/O window where BAR0 is placed */
-#define PCI_ECAM_PA 0x30000000UL
-#define PCI_IO_PA 0x03000000UL
-#define TRACE_DEV 1	   /* 00:01.0, the first device QEMU adds */
-#define TRACE_BAR0 0x1000 /* I/O address given to the UART */
-
 #ifndef TRACING_OFF
 bool trace_on;	   /* recording now */
 #endif
-static bool trace_ready; /* booted with `trace`: buffers and UART there */
+static bool trace_ready; /* booted with `trace`: buffers and sink there */
 
 static struct trace_buf bufs[NHART];
 
@@ -49,7 +45,6 @@ bool trace_available(void)
 }
 
 static struct spinlock trace_lock = SPINLOCK_INIT("trace");
-static volatile uint8_t *uart; /* NULL: no trace UART found */
 
 void trace_record(int event, uint64_t a0, uint64_t a1)
 {
@@ -147,19 +142,6 @@ void trace_user_drain(struct proc *p)
 	__atomic_store_n(&u->tail, head, __ATOMIC_RELEASE);
 }
 
-static void uart_out(const void *p, size_t n)
-{
-	const uint8_t *s = p;
-
-	/* THRE: the transmit FIFO (16 bytes, enabled) is empty */
-	for (size_t i = 0; i < n; i++) {
-		if (i % 16 == 0)
-			while (!(uart[5] & 0x20)) /* LSR.THRE */
-				;
-		uart[0] = s[i];
-	}
-}
-
 /*
  * Send hart's records.  An idle hart's drain (yield: true) stops as soon as
  * an interrupt is pending for it -- an IPI, its timer, console input -- so
@@ -177,12 +159,13 @@ static void drain_one(int hart, bool yield)
 		struct trace_rec r = { TRACE_MAGIC, hart, TR_LOST, 0, rdtime(),
 				       lost, 0 }; /* seq 0: outside the numbering */
 
-		uart_out(&r, sizeof(r));
+		platform_trace_write(&r, sizeof(r));
 	}
 	for (i = b->tail; i < head; i++) {
 		if (yield && (csr_read(sip) & csr_read(sie)) != 0)
 			break;
-		uart_out(trace_slot(b, i), sizeof(struct trace_rec));
+		platform_trace_write(trace_slot(b, i),
+				     sizeof(struct trace_rec));
 	}
 	/* release: the records are sent before their slots are reused */
 	__atomic_store_n(&b->tail, i, __ATOMIC_RELEASE);
@@ -217,10 +200,10 @@ void trace_drain(bool all_harts)
 	spin_unlock(&trace_lock);
 }
 
-/* Find the trace UART on PCI and give it an I/O address (boot hart). */
+/* Set up the platform's trace sink and the buffers (boot hart). */
 void trace_init(void)
 {
-	volatile uint32_t *cfg;
+	const char *sink;
 	uint64_t npages;
 
 	if (!bootarg_present("trace"))
@@ -229,9 +212,9 @@ void trace_init(void)
 	kprintf("trace: not built in (make TRACING=0): tracing off\n");
 	return;
 #endif
-	cfg = (volatile uint32_t *)devmem(PCI_ECAM_PA + (TRACE_DEV << 15));
-	if (cfg[0] != (0x0002U << 16 | 0x1b36)) { /* Red Hat PCI 16550 */
-		kprintf("trace: no pci-serial at 00:01.0: tracing off\n");
+	sink = platform_trace_init();
+	if (!sink) {
+		kprintf("trace: no trace sink: tracing off\n");
 		return;
 	}
 	npages = TRACE_PAGES;
@@ -252,18 +235,12 @@ void trace_init(void)
 		bufs[id].limit = trace_nrecs(&bufs[id]);
 		harts[id].trace = &bufs[id];
 	}
-	cfg[4] = TRACE_BAR0;	/* BAR0, an I/O BAR */
-	cfg[1] |= 0x1;		/* command: I/O space enable */
-	uart = (volatile uint8_t *)devmem(PCI_IO_PA + TRACE_BAR0);
-	uart[1] = 0;		/* no interrupts */
-	uart[3] = 0x03;		/* 8N1 */
-	uart[2] = 0x07;		/* FIFOs on and cleared */
 	trace_ready = true;
 #ifndef TRACING_OFF
 	trace_on = true;
 #endif
 	trace(TR_HELLO, timebase_hz, bootinfo.nharts);
-	kprintf("trace: on, records to the pci-serial UART, %ld KiB per hart\n",
+	kprintf("trace: on, records to %s, %ld KiB per hart\n", sink,
 		(long)(npages * PGSIZE / 1024));
 }
 

@@ -5,10 +5,10 @@
  *
  * poweroff_bare(status): paging off (the kernel runs where it is linked,
  * VA == PA, so the next instruction is fetched from the same place), then
- * QEMU virt's test device at its physical address: 0x5555 for status 0,
- * status << 16 | 0x3333 for any other (QEMU exits with it).  A machine
- * without the device gets an SBI system reset (shutdown; reason 0 none, or
- * 1 system failure for a non-zero status).
+ * the board's own way (platform_poweroff_bare, platform/<board>/: on QEMU
+ * virt the test device, and QEMU exits with the status).  If the board
+ * returns, an SBI system reset (shutdown; reason 0 none, or 1 system
+ * failure for a non-zero status), which loses the status on QEMU.
  *
  * panic_wait_then_poweroff(): a hart that panics while another hart is
  * reporting its own panic gives that report PANIC_WAIT_TICKS of the `time`
@@ -16,7 +16,6 @@
  * PANIC_EXIT_CODE: QEMU always ends, even if the reporting hart hangs.
  */
 #include "core/param.h"
-#include "mm/memlayout.h"
 
 #define SBI_EXT_SRST 0x53525354
 
@@ -28,16 +27,9 @@ poweroff_bare:
 	csrw satp, zero
 	sfence.vma
 	andi a0, a0, 0xff
-	li t1, 0x5555			/* status 0 */
-	li a1, 0			/* SRST reason: none */
-	beqz a0, 1f
-	slli t1, a0, 16
-	li t0, 0x3333
-	or t1, t1, t0			/* status << 16 | 0x3333 */
-	li a1, 1			/* SRST reason: system failure */
-1:	li t0, VIRT_TEST_PA
-	sw t1, 0(t0)
-	/* still here: not QEMU virt */
+	call platform_poweroff_bare	/* registers only; keeps a0 */
+	/* still here: the board has no way of its own */
+	snez a1, a0			/* SRST reason: 0 none, 1 failure */
 	li a0, 0			/* shutdown */
 	li a6, 0			/* system_reset */
 	li a7, SBI_EXT_SRST

@@ -1,12 +1,9 @@
 /*
  * Calls into OpenSBI (the SBI v0.2+ extensions QEMU's firmware has: TIME,
- * IPI, HSM, SRST), every result checked, and powering off with an exit
- * status through QEMU virt's test device (SRST alone always makes QEMU exit
- * 0; reset.S).  No locking needed.
+ * IPI, HSM; SRST is reset.S's), every result checked.  Powering off is the
+ * platform's (platform/platform.c, reset.S).  No locking needed.
  */
 #include "core/defs.h"
-#include "mm/memlayout.h"
-#include "trace/trace.h"
 
 #define SBI_EXT_TIME 0x54494D45
 #define SBI_EXT_IPI 0x735049
@@ -70,12 +67,4 @@ void sbi_send_ipi(uint64_t hartid)
 long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque)
 {
 	return sbi_call(SBI_EXT_HSM, 0, hartid, start, opaque).error;
-}
-
-/* Drain the trace (unless panicking), then reset.S's poweroff_bare. */
-void machine_poweroff(int status)
-{
-	if (!panicking)
-		trace_drain(true); /* what is still buffered, every hart's */
-	poweroff_bare(status);
 }

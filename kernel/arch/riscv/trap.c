@@ -10,13 +10,15 @@
  *
  * The timer (SBI set_timer) drives round-robin preemption and sleeping
  * processes on the normal core.  Software interrupts are IPIs between the
- * cores (iocore.c).  External interrupts come from the PLIC (the UART).
+ * cores (iocore.c).  External interrupts come from the PLIC, whose driver
+ * runs the device's handler (drivers/plic.c; the console UART's today).
  *
  * Locking: normal-core state only, with interrupts off (proc.h).
  */
 #include "arch/riscv/riscv.h"
 #include "core/defs.h"
 #include "core/proc.h"
+#include "drivers/plic.h"
 #include "mm/memlayout.h"
 #include "trace/trace.h"
 #include "uapi/abi.h"
@@ -87,15 +89,9 @@ static void interrupt(uint64_t scause)
 		trace(TR_IPI_RECV, 0, 0);
 		iocore_ipi();
 		break;
-	case IRQ_S_EXT: {
-		int irq = plic_claim(h->id);
-
-		if (irq == UART0_IRQ)
-			uart_intr();
-		if (irq)
-			plic_complete(h->id, irq);
+	case IRQ_S_EXT:
+		plic_intr(h->id); /* claim, the device's handler, complete */
 		break;
-	}
 	default:
 		kprintf("hart %ld: unexpected interrupt %lx\n", (long)h->id,
 			scause);
