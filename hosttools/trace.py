@@ -100,7 +100,7 @@ class Stream:
                 pos = nxt
                 continue
             pos += REC.size
-            name = events[ev][0]
+            name = events[ev].name
             if name == "LOST":
                 # a1: the process whose user trace area was full, or 0
                 self.lost[f"pid {a1} user area" if a1 else f"hart {hart}"] += a0

@@ -12,7 +12,11 @@
  * written after it started (so the decoder places the start among records
  * of the same time-CSR tick).
  *
- * TRACE_EVENT(id, NAME, "arg0 name", "arg1 name")
+ * Each event's arguments are declared once, in TRACE_EVENTS below, as the
+ * fields of its two 64-bit words; the kernel's packing
+ * (kernel/trace/events.h) and the decoder's unpacking (hosttools/uapi.py)
+ * are both generated from that list, so no shift or mask is written out
+ * anywhere else.
  */
 #ifndef UAPI_TRACE_H
 #define UAPI_TRACE_H
@@ -78,43 +82,62 @@ struct utrace_area {
  * with RING_POLL; it gives the SQ head and the CQ tail at the pass's start
  * (low 16 bits), so the takes (SQE_TAKEN or OP_DONE) and the CQEs that went
  * to the CQ (OP_DONE or CQE_POSTED) written since since_seq are, in order,
- * at the indexes from those on.  Coroutine ids: ring << 8 for a ring's
- * poller, ring << 8 | (slot + 1) for a parked request.  Times in a0/a1 are
+ * at the indexes from those on.  A coroutine is a ring and coro: 0 for the
+ * ring's poller, slot + 1 for a parked request.  Times in the arguments are
  * time-CSR values like ts.
+ *
+ * EVENT(id, NAME, (a0's fields), (a1's fields)): a field is U(name, bits),
+ * unsigned, or S(name, bits), signed (two's complement in its bits); each
+ * word's fields fill it from bit 0 up, at most 64 bits, and an event's
+ * field names are unique.  A value wider than its field loses its high bits
+ * (the SQ head and CQ tail of RING_POLL on purpose); where that can happen
+ * otherwise, the kernel's wrapper clamps or checks (TRACE_MAX).  Fields
+ * may be widened into unused bits, never moved: old streams still decode.
+ * Fields whose names do not say it all: LOST's pid, the process whose user
+ * area was full (0: a hart's buffer); IO_SLEEP's need_wakeup, how many
+ * rings were flagged IORING_SQ_NEED_WAKEUP; SPAWN's name, the first 8 bytes
+ * of the name; EXEC_BUSY's since, when the busy period began; RING_POLL's
+ * taken, the SQEs the pass took, and ticks, its length; OP_DONE's ticks,
+ * from the take to the CQE.
  */
-#define TRACE_EVENTS(TRACE_EVENT)                                              \
-	TRACE_EVENT(0, HELLO, "timebase_hz", "harts")                          \
-	TRACE_EVENT(1, LOST, "records", "pid (user area) or 0")                \
-	TRACE_EVENT(2, SYSCALL_ENTER, "nr", "pid")                             \
-	TRACE_EVENT(3, SYSCALL_EXIT, "nr", "result")                           \
-	TRACE_EVENT(4, SWITCH, "from_pid", "to_pid")                           \
-	TRACE_EVENT(5, IPI_SEND, "to_hart", "")                                \
-	TRACE_EVENT(6, IPI_RECV, "", "")                                       \
-	TRACE_EVENT(7, SQE_TAKEN, "opcode << 32 | ring", "user_data")          \
-	TRACE_EVENT(8, CQE_POSTED, "result << 32 | ring", "user_data")         \
-	TRACE_EVENT(9, IO_SLEEP, "rings flagged NEED_WAKEUP", "deadline")      \
-	TRACE_EVENT(10, IO_WAKE, "sip", "")                                    \
-	TRACE_EVENT(11, RING_SETUP, "pid << 32 | fd", "ring")                  \
-	TRACE_EVENT(12, USER_SUBMIT, "pid << 32 | ring fd",                    \
-		    "count << 32 | first SQ index")                            \
-	TRACE_EVENT(13, USER_REAP, "pid << 32 | ring fd",                      \
-		    "count << 32 | first CQ index")                            \
-	TRACE_EVENT(14, TRAP_ENTER, "scause", "sepc")                          \
-	TRACE_EVENT(15, TRAP_EXIT, "scause", "")                               \
-	TRACE_EVENT(16, TIMER, "pid", "preempted")                             \
-	TRACE_EVENT(17, SPAWN, "pid << 32 | parent pid", "name (8 bytes)")     \
-	TRACE_EVENT(18, EXIT, "pid", "wait status")                            \
-	TRACE_EVENT(19, EXEC_BUSY, "since", "since_seq")                       \
-	TRACE_EVENT(20, EXEC_IDLE, "", "")                                     \
-	TRACE_EVENT(21, RING_POLL, "since_seq << 32 | taken << 8 | ring",      \
-		    "CQ tail << 48 | SQ head << 32 | ticks")                   \
-	TRACE_EVENT(22, CORO_PARK, "why << 32 | coroutine", "user_data")       \
-	TRACE_EVENT(23, CORO_RESUME, "coroutine", "user_data")                 \
-	TRACE_EVENT(24, CQ_OVERFLOW, "result << 32 | ring", "user_data")       \
-	TRACE_EVENT(25, RING_FREE, "ring", "")                                 \
-	TRACE_EVENT(26, OP_DONE,                                               \
-		    "result << 32 | ticks << 16 | opcode << 8 | ring",         \
-		    "user_data")
+#define TRACE_EVENTS(EVENT, U, S)                                              \
+	EVENT(0, HELLO, (U(timebase_hz, 64)), (U(harts, 64)))                  \
+	EVENT(1, LOST, (U(records, 64)), (U(pid, 32)))                         \
+	EVENT(2, SYSCALL_ENTER, (U(nr, 64)), (U(pid, 32)))                     \
+	EVENT(3, SYSCALL_EXIT, (U(nr, 64)), (S(result, 64)))                   \
+	EVENT(4, SWITCH, (U(from_pid, 32)), (U(to_pid, 32)))                   \
+	EVENT(5, IPI_SEND, (U(to_hart, 64)), ())                               \
+	EVENT(6, IPI_RECV, (), ())                                             \
+	EVENT(7, SQE_TAKEN, (U(ring, 32) U(opcode, 32)),                       \
+	      (U(user_data, 64)))                                              \
+	EVENT(8, CQE_POSTED, (U(ring, 32) S(result, 32)),                      \
+	      (U(user_data, 64)))                                              \
+	EVENT(9, IO_SLEEP, (U(need_wakeup, 64)), (U(deadline, 64)))            \
+	EVENT(10, IO_WAKE, (U(sip, 64)), ())                                   \
+	EVENT(11, RING_SETUP, (U(fd, 32) U(pid, 32)), (U(ring, 64)))           \
+	EVENT(12, USER_SUBMIT, (S(ring_fd, 32) U(pid, 32)),                    \
+	      (U(first, 32) U(count, 32)))                                     \
+	EVENT(13, USER_REAP, (S(ring_fd, 32) U(pid, 32)),                      \
+	      (U(first, 32) U(count, 32)))                                     \
+	EVENT(14, TRAP_ENTER, (U(scause, 64)), (U(sepc, 64)))                  \
+	EVENT(15, TRAP_EXIT, (U(scause, 64)), ())                              \
+	EVENT(16, TIMER, (U(pid, 32)), (U(preempted, 1)))                      \
+	EVENT(17, SPAWN, (U(parent, 32) U(pid, 32)), (U(name, 64)))            \
+	EVENT(18, EXIT, (U(pid, 32)), (U(wait_status, 32)))                    \
+	EVENT(19, EXEC_BUSY, (U(since, 64)), (U(since_seq, 32)))               \
+	EVENT(20, EXEC_IDLE, (), ())                                           \
+	EVENT(21, RING_POLL, (U(ring, 8) U(taken, 24) U(since_seq, 32)),       \
+	      (U(ticks, 32) U(sq_head, 16) U(cq_tail, 16)))                    \
+	EVENT(22, CORO_PARK, (U(coro, 8) U(ring, 24) U(why, 32)),              \
+	      (U(user_data, 64)))                                              \
+	EVENT(23, CORO_RESUME, (U(coro, 8) U(ring, 24)),                       \
+	      (U(user_data, 64)))                                              \
+	EVENT(24, CQ_OVERFLOW, (U(ring, 32) S(result, 32)),                    \
+	      (U(user_data, 64)))                                              \
+	EVENT(25, RING_FREE, (U(ring, 64)), ())                                \
+	EVENT(26, OP_DONE,                                                     \
+	      (U(ring, 8) U(opcode, 8) U(ticks, 16) S(result, 32)),            \
+	      (U(user_data, 64)))
 
 /* CORO_PARK's why */
 #define TRACE_PARK_TIMER 1 /* a TIMEOUT waits for its time or count */
@@ -122,7 +145,7 @@ struct utrace_area {
 #define TRACE_PARK_DRAIN 3 /* IOSQE_IO_DRAIN: waits for all before it */
 
 #define TRACE_ENUM(id, name, a0, a1) TR_##name = id,
-enum { TRACE_EVENTS(TRACE_ENUM) TR_NEVENTS };
+enum { TRACE_EVENTS(TRACE_ENUM, , ) TR_NEVENTS };
 #undef TRACE_ENUM
 
 #endif

@@ -11,7 +11,7 @@
 #include "core/proc.h"
 #include "fs/fs.h"
 #include "mm/memlayout.h"
-#include "trace/trace.h"
+#include "trace/events.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -122,14 +122,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	p->state = P_RUNNABLE;
 	if (!init_proc)
 		init_proc = p;
-	if (trace_on) {
-		uint64_t name8 = 0;
-
-		memcpy(&name8, p->name, MIN(sizeof(name8), sizeof(p->name)));
-		trace_record(TR_SPAWN,
-			     (uint64_t)p->pid << 32 | (parent ? parent->pid : 0),
-			     name8);
-	}
+	trace_spawn(p, parent);
 	return p->pid;
 }
 
@@ -230,7 +223,7 @@ void scheduler(void)
 			continue;
 		}
 		p->state = P_RUNNING;
-		trace(TR_SWITCH, 0, p->pid);
+		trace_switch(0, p->pid);
 		p->slice_end = rdtime() + slice;
 		h->proc = p;
 		csr_write(satp, MAKE_SATP(p->pagetable));
@@ -240,7 +233,7 @@ void scheduler(void)
 		swtch(&h->sched_ctx, &p->ctx);
 		if (p->state != P_ZOMBIE)
 			trace_user_drain_full(p);
-		trace(TR_SWITCH, p->pid, 0);
+		trace_switch(p->pid, 0);
 		h->proc = NULL;
 		h->stack_lo = h->sched_stack_lo;
 	}
@@ -282,7 +275,7 @@ void proc_exit(int wait_status)
 		trace_user_drain(p);
 		p->utrace = NULL; /* its pages go with the page table */
 	}
-	trace(TR_EXIT, p->pid, wait_status);
+	trace_exit(p->pid, wait_status);
 	kvm_switch_kernel();
 	uvm_free(p->pagetable);
 	p->pagetable = NULL;

@@ -10,7 +10,7 @@
 #include "core/proc.h"
 #include "fs/fs.h"
 #include "mm/memlayout.h"
-#include "trace/trace.h"
+#include "trace/events.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 #include "uapi/syscalls.h"
@@ -46,9 +46,9 @@ void syscall_traced(struct trapframe *tf)
 	uint64_t nr = tf->a7;
 
 	trace_user_drain_full(p);
-	trace_put(TR_SYSCALL_ENTER, rdtime(), nr, p->pid);
+	__trace_syscall_enter(nr, p->pid);
 	syscall(tf);
-	trace_put(TR_SYSCALL_EXIT, rdtime(), nr, tf->a0);
+	__trace_syscall_exit(nr, tf->a0);
 }
 
 long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)

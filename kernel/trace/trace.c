@@ -27,7 +27,7 @@
 #include "core/spinlock.h"
 #include "mm/memlayout.h"
 #include "platform/platform.h"
-#include "trace/trace.h"
+#include "trace/events.h"
 #include "uapi/errno.h"
 
 #define UTRACE_PER_PAGE (PGSIZE / sizeof(struct utrace_rec))
@@ -107,7 +107,7 @@ void trace_user_drain(struct proc *p)
 	/* acquire: pairs with libuser's release store of head */
 	uint32_t head = __atomic_load_n(&u->head, __ATOMIC_ACQUIRE);
 	uint32_t tail = p->utrace_tail, lost = u->lost, n = head - tail;
-	uint64_t pid = (uint64_t)p->pid << 32, room;
+	uint64_t room;
 
 	if (n > UTRACE_RECS || !trace_on) {
 		if (trace_on)
@@ -129,13 +129,11 @@ void trace_user_drain(struct proc *p)
 
 		if (r.event != TR_USER_SUBMIT && r.event != TR_USER_REAP)
 			continue;
-		trace_put(r.event, r.ts, pid | (uint32_t)r.ring_fd,
-			  (uint64_t)r.count << 32 | r.first);
+		__trace_user_batch(&r, p->pid);
 	}
 	if (lost) {
 		u->lost = 0;
-		if (trace_on)
-			trace_record(TR_LOST, lost, p->pid);
+		trace_lost_user(lost, p->pid);
 	}
 	p->utrace_tail = head; /* all taken or counted */
 	/* release: the records are copied before the slots are reused */
@@ -239,7 +237,7 @@ void trace_init(void)
 #ifndef TRACING_OFF
 	trace_on = true;
 #endif
-	trace(TR_HELLO, timebase_hz, bootinfo.nharts);
+	trace_hello(timebase_hz, bootinfo.nharts);
 	kprintf("trace: on, records to %s, %ld KiB per hart\n", sink,
 		(long)(npages * PGSIZE / 1024));
 }

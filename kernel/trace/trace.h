@@ -1,9 +1,10 @@
 /*
- * Tracing (trace.c): trace(event, a0, a1) appends a record to this hart's
- * buffer when tracing is on (kernel option `trace`, and not paused by
- * trace_ctl); off, it costs a load and a branch.  trace_at() gives the
- * record a time of its own (the start of what it describes).  Events:
- * include/uapi/trace.h.
+ * Tracing (trace.c): the per-hart buffers and the record primitives.  Code
+ * that traces includes trace/events.h (or trace/ring_events.h), one
+ * wrapper per event, which packs the event's fields with the packers made
+ * here from the declarations in include/uapi/trace.h (TRACE_RECORD and
+ * friends below) and tests trace_on, so that tracing off costs a load and
+ * a branch.  Locking: trace.c.
  */
 #ifndef KERNEL_TRACE_H
 #define KERNEL_TRACE_H
@@ -94,6 +95,98 @@ static inline void trace_put(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 
 void trace_record(int event, uint64_t a0, uint64_t a1);
 void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1);
+
+/*
+ * Packing, generated from TRACE_EVENTS (include/uapi/trace.h).  For each
+ * event NAME:
+ *   struct trace_NAME        its fields' values, by name (int64_t if
+ *                            signed, else uint64_t)
+ *   trace_pack_NAME(v)       the record's two words: each field masked to
+ *                            its width and shifted into place (constants:
+ *                            it compiles to the shifts one would write)
+ *   TRACE_BITS(NAME, field)  a field's width, TRACE_MAX(NAME, field) the
+ *                            largest value an unsigned one holds: integer
+ *                            constant expressions, for clamps and
+ *                            _Static_assert (struct trace_bits_NAME: a
+ *                            char array per field, as long as its width;
+ *                            a name used twice in an event fails here)
+ * and a compile-time check that each word's fields fit in 64 bits.
+ * TRACE_RECORD(NAME, .field = value, ...) then writes a record now (out of
+ * line), TRACE_RECORD_AT(NAME, ts, ...) with its own time, and
+ * TRACE_PUT(NAME, ts, ...) inline, for code that runs only when tracing.
+ * None of them tests trace_on: the wrappers do.
+ */
+struct trace_words {
+	uint64_t a0, a1;
+};
+
+#define TRACE_UNPAREN(...) __VA_ARGS__
+#define TRACE_MASK(bits) (~0ULL >> (64 - (bits)))
+
+#define TRACE_VALUE_U(name, bits) uint64_t name;
+#define TRACE_VALUE_S(name, bits) int64_t name;
+#define TRACE_VALUES(id, NAME, f0, f1)                                         \
+	struct trace_##NAME {                                                  \
+		TRACE_UNPAREN f0 TRACE_UNPAREN f1                              \
+	};
+TRACE_EVENTS(TRACE_VALUES, TRACE_VALUE_U, TRACE_VALUE_S)
+
+#define TRACE_WIDTH(name, bits) char name[bits];
+#define TRACE_WIDTHS(id, NAME, f0, f1)                                         \
+	struct trace_bits_##NAME {                                             \
+		TRACE_UNPAREN f0 TRACE_UNPAREN f1                              \
+	};
+TRACE_EVENTS(TRACE_WIDTHS, TRACE_WIDTH, TRACE_WIDTH)
+
+#define TRACE_SUM(name, bits) +(bits)
+#define TRACE_WORDS_FIT(id, NAME, f0, f1)                                      \
+	_Static_assert(0 TRACE_UNPAREN f0 <= 64 && 0 TRACE_UNPAREN f1 <= 64,  \
+		       #NAME ": a word's fields take more than 64 bits");
+TRACE_EVENTS(TRACE_WORDS_FIT, TRACE_SUM, TRACE_SUM)
+
+#define TRACE_PACK_FIELD(name, bits)                                           \
+	w |= (uint64_t)v.name << (64 - (bits)) >> (64 - (bits) - at);          \
+	at += (bits);
+#define TRACE_PACKER(id, NAME, f0, f1)                                         \
+	static inline struct trace_words trace_pack_##NAME(                    \
+		struct trace_##NAME v)                                         \
+	{                                                                      \
+		struct trace_words r;                                          \
+		unsigned int at = 0;                                           \
+		uint64_t w = 0;                                                \
+                                                                               \
+		TRACE_UNPAREN f0                                               \
+		r.a0 = w;                                                      \
+		w = 0;                                                         \
+		at = 0;                                                        \
+		TRACE_UNPAREN f1                                               \
+		r.a1 = w;                                                      \
+		(void)v;                                                       \
+		(void)at;                                                      \
+		return r;                                                      \
+	}
+TRACE_EVENTS(TRACE_PACKER, TRACE_PACK_FIELD, TRACE_PACK_FIELD)
+
+#define TRACE_BITS(NAME, field) sizeof(((struct trace_bits_##NAME *)0)->field)
+#define TRACE_MAX(NAME, field) TRACE_MASK(TRACE_BITS(NAME, field))
+
+#define TRACE_ARGS(NAME, ...)                                                  \
+	trace_pack_##NAME((struct trace_##NAME){ __VA_ARGS__ })
+#define TRACE_RECORD(NAME, ...)                                                \
+	do {                                                                   \
+		struct trace_words w_ = TRACE_ARGS(NAME, __VA_ARGS__);         \
+		trace_record(TR_##NAME, w_.a0, w_.a1);                         \
+	} while (0)
+#define TRACE_RECORD_AT(NAME, ts, ...)                                         \
+	do {                                                                   \
+		struct trace_words w_ = TRACE_ARGS(NAME, __VA_ARGS__);         \
+		trace_record_at(TR_##NAME, ts, w_.a0, w_.a1);                  \
+	} while (0)
+#define TRACE_PUT(NAME, ts, ...)                                               \
+	do {                                                                   \
+		struct trace_words w_ = TRACE_ARGS(NAME, __VA_ARGS__);         \
+		trace_put(TR_##NAME, ts, w_.a0, w_.a1);                        \
+	} while (0)
 
 static inline void trace(int event, uint64_t a0, uint64_t a1)
 {

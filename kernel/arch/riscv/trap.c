@@ -20,7 +20,7 @@
 #include "core/proc.h"
 #include "drivers/plic.h"
 #include "mm/memlayout.h"
-#include "trace/trace.h"
+#include "trace/events.h"
 #include "uapi/abi.h"
 
 extern char trap_vector[];
@@ -69,7 +69,7 @@ static void timer_intr(void)
 
 	timer_deadline = 0; /* it fired: the next timer_program() must rearm */
 	wakeup_timers(now);
-	trace(TR_TIMER, p ? p->pid : 0, p && now >= p->slice_end);
+	trace_timer(p ? p->pid : 0, p && now >= p->slice_end);
 	if (p && now >= p->slice_end)
 		yield(); /* reprograms the timer when this process runs again */
 	else
@@ -86,7 +86,7 @@ static void interrupt(uint64_t scause)
 		break;
 	case IRQ_S_SOFT:
 		csr_clear(sip, SIE_SSIE);
-		trace(TR_IPI_RECV, 0, 0);
+		trace_ipi_recv();
 		iocore_ipi();
 		break;
 	case IRQ_S_EXT:
@@ -134,15 +134,12 @@ static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 						     uint64_t scause)
 {
 	struct proc *p = this_proc();
-	bool traced = trace_on; /* the exit record goes with the enter record */
+	bool traced = trace_trap_enter(scause);
 	uint64_t stval;
 
-	if (traced)
-		trace_record(TR_TRAP_ENTER, scause, tf->epc);
 	if (scause & SCAUSE_INTR) {
 		interrupt(scause);
-		if (traced)
-			trace_record(TR_TRAP_EXIT, scause, 0);
+		trace_trap_exit(traced, scause);
 		return;
 	}
 	stval = csr_read(stval);
@@ -173,11 +170,8 @@ void kernel_trap(struct kframe *kf)
 
 	if (!(scause & SCAUSE_INTR))
 		panic_trap(kf, scause, csr_read(stval));
-	bool traced = trace_on;
+	bool traced = trace_trap_enter(scause);
 
-	if (traced)
-		trace_record(TR_TRAP_ENTER, scause, csr_read(sepc));
 	interrupt(scause);
-	if (traced)
-		trace_record(TR_TRAP_EXIT, scause, 0);
+	trace_trap_exit(traced, scause);
 }
