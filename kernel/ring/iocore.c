@@ -59,7 +59,7 @@ static bool poll_wfi;
 void iocore_kick(void)
 {
 	if (io_hart >= 0) {
-		trace(TR_IPI_SEND, io_hart, 0);
+		trace_ipi_send(io_hart);
 		sbi_send_ipi(io_hart);
 	}
 }
@@ -67,7 +67,7 @@ void iocore_kick(void)
 /* IO core: wake the normal core's sleepers on iocore_event. */
 void iocore_notify_normal(void)
 {
-	trace(TR_IPI_SEND, normal_hart, 0);
+	trace_ipi_send(normal_hart);
 	sbi_send_ipi(normal_hart);
 }
 
@@ -106,7 +106,7 @@ static bool service_ring_table(void)
 			}
 			ring_destroy_memory(r);
 			r->owner = NULL;
-			trace(TR_RING_FREE, r->id, 0);
+			trace_ring_free(r);
 			/* release: the IO core is done with the ring */
 			__atomic_store_n(&r->state, RING_FREE, __ATOMIC_RELEASE);
 			iocore_notify_normal();
@@ -172,11 +172,11 @@ static void idle_sleep(void)
 		}
 		deadline = MIN(deadline, ring_next_deadline(active[i]));
 	}
-	trace(TR_IO_SLEEP, nactive, deadline);
+	trace_io_sleep(nactive, deadline);
 	if (trace_available() && deadline != ~0UL)
 		sbi_set_timer(deadline); /* a drain stops when it is due */
 	trace_drain(false); /* idle: send the trace records */
-	trace(TR_IO_WAKE, wait_ipi_or_time(deadline), 0);
+	trace_io_wake(wait_ipi_or_time(deadline));
 	set_need_wakeup(false);
 }
 
@@ -198,7 +198,7 @@ void iocore_main(void)
 
 		if (csr_read(sip) & SIE_SSIE) {
 			csr_clear(sip, SIE_SSIE);
-			trace(TR_IPI_RECV, 0, 0);
+			trace_ipi_recv();
 		}
 		worked |= service_ring_table();
 		worked |= answer_ping();

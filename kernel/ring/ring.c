@@ -38,7 +38,7 @@
 #include "mm/memlayout.h"
 #include "mm/mmap.h"
 #include "ring/ring.h"
-#include "trace/trace.h"
+#include "ring/ring_trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -409,7 +409,7 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 		err = fd;
 		goto fail;
 	}
-	trace(TR_RING_SETUP, (uint64_t)p->pid << 32 | fd, r->id);
+	trace_ring_setup(r, p->pid, fd);
 	/* release: the ring is filled in; pairs with the IO core's acquire */
 	__atomic_store_n(&r->state, RING_NEW, __ATOMIC_RELEASE);
 	iocore_kick();

@@ -1,6 +1,7 @@
 /*
- * The ring's trace events, packed (ring_trace.h has the wrappers the
- * executor calls; include/uapi/trace.h the record layouts).  IO core only.
+ * The ring's trace events, packed by the packers generated from their
+ * fields in include/uapi/trace.h (ring_trace.h has the wrappers the
+ * executor calls).  IO core only.
  */
 #include "ring/ring_trace.h"
 
@@ -11,41 +12,60 @@ _Static_assert(REQ_TIMER == TRACE_PARK_TIMER &&
 		       REQ_WAIT_DRAIN == TRACE_PARK_DRAIN,
 	       "CORO_PARK's why is the request state");
 
-/* A parked request's coroutine id in the trace (uapi/trace.h) */
-static uint64_t coro_id(const struct ring *r, const struct ring_req *q)
+/*
+ * A ring's id and a parked request's coroutine (slot + 1) in the trace
+ * (uapi/trace.h), with what is known of them said to the compiler -- r is
+ * rings[id], q one of r->reqs -- so that the packing need not mask them
+ * into their fields (ring_trace.h checks that the fields are wide enough).
+ */
+static uint32_t ring_id(const struct ring *r)
 {
-	return (uint64_t)r->id << 8 | (q - r->reqs + 1);
+	if ((uint32_t)r->id >= NRING)
+		__builtin_unreachable();
+	return r->id;
+}
+
+static uint32_t coro(const struct ring *r, const struct ring_req *q)
+{
+	uint32_t slot = q - r->reqs;
+
+	if (slot >= RING_REQS)
+		__builtin_unreachable();
+	return slot + 1;
 }
 
 void __trace_ring_take(const struct ring *r, const struct ring_req *q)
 {
 	/* taken 0: tracing came on after it was taken */
-	trace_put(TR_SQE_TAKEN, q->taken ? q->taken : rdtime(),
-		  (uint64_t)q->sqe.opcode << 32 | r->id, q->sqe.user_data);
+	TRACE_PUT(SQE_TAKEN, q->taken ? q->taken : rdtime(), .ring = ring_id(r),
+		  .opcode = q->sqe.opcode, .user_data = q->sqe.user_data);
 }
 
 void __trace_ring_post(const struct ring *r, uint64_t user_data, long res,
 		       bool in_cq)
 {
-	trace_put(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW, rdtime(),
-		  (uint64_t)res << 32 | r->id, user_data);
+	if (in_cq)
+		TRACE_PUT(CQE_POSTED, rdtime(), .ring = ring_id(r), .result = res,
+			  .user_data = user_data);
+	else
+		TRACE_PUT(CQ_OVERFLOW, rdtime(), .ring = ring_id(r), .result = res,
+			  .user_data = user_data);
 }
 
 /*
  * One OP_DONE record says the request was taken, issued and posted, if its
- * CQE went to the CQ and it took under 2^16 ticks; otherwise SQE_TAKEN and
- * CQE_POSTED or CQ_OVERFLOW.
+ * CQE went to the CQ and it took no longer than OP_DONE's ticks field holds
+ * (2^16 - 1); otherwise SQE_TAKEN and CQE_POSTED or CQ_OVERFLOW.
  */
 void __trace_ring_done(const struct ring *r, const struct ring_req *q,
 		       long res, bool in_cq)
 {
 	uint64_t now = rdtime(), took = now - q->taken;
 
-	if (likely(in_cq && q->taken && took <= 0xffff)) {
-		trace_put(TR_OP_DONE, now,
-			  (uint64_t)res << 32 | took << 16 |
-				  (uint64_t)q->sqe.opcode << 8 | r->id,
-			  q->sqe.user_data);
+	if (likely(in_cq && q->taken && took <= TRACE_MAX(OP_DONE, ticks))) {
+		TRACE_PUT(OP_DONE, now, .ring = ring_id(r), .opcode = q->sqe.opcode,
+			  .ticks = took, .result = res,
+			  .user_data = q->sqe.user_data);
 	} else {
 		__trace_ring_take(r, q);
 		__trace_ring_post(r, q->sqe.user_data, res, in_cq);
@@ -54,13 +74,14 @@ void __trace_ring_done(const struct ring *r, const struct ring_req *q,
 
 void __trace_coro_park(const struct ring *r, const struct ring_req *q)
 {
-	trace_put(TR_CORO_PARK, rdtime(),
-		  (uint64_t)q->state << 32 | coro_id(r, q), q->sqe.user_data);
+	TRACE_PUT(CORO_PARK, rdtime(), .ring = ring_id(r), .coro = coro(r, q),
+		  .why = q->state, .user_data = q->sqe.user_data);
 }
 
 void __trace_coro_resume(const struct ring *r, const struct ring_req *q)
 {
-	trace_put(TR_CORO_RESUME, rdtime(), coro_id(r, q), q->sqe.user_data);
+	TRACE_PUT(CORO_RESUME, rdtime(), .ring = ring_id(r), .coro = coro(r, q),
+		  .user_data = q->sqe.user_data);
 }
 
 static void mark_start(struct trace_start *t)
@@ -83,15 +104,15 @@ void __trace_ring_poll_end(const struct ring *r, bool worked)
 {
 	const struct trace_start *s = &ring_poll_start;
 	uint64_t now = rdtime();
-	uint64_t taken = MIN(r->sq_head_k - s->sq_head, 0xffffffU);
-	uint64_t ticks = MIN(now - s->time, 0xffffffffU);
 
+	/* the SQ head and CQ tail: their low 16 bits, as uapi/trace.h says */
 	if (worked)
-		trace_put(TR_RING_POLL, now,
-			  s->seq << 32 | taken << 8 | r->id,
-			  (uint64_t)(s->cq_tail & 0xffff) << 48 |
-				  (uint64_t)(s->sq_head & 0xffff) << 32 |
-				  ticks);
+		TRACE_PUT(RING_POLL, now, .ring = ring_id(r),
+			  .taken = MIN(r->sq_head_k - s->sq_head,
+				       TRACE_MAX(RING_POLL, taken)),
+			  .since_seq = s->seq,
+			  .ticks = MIN(now - s->time, TRACE_MAX(RING_POLL, ticks)),
+			  .sq_head = s->sq_head, .cq_tail = s->cq_tail);
 	ring_poll_start.valid = false;
 }
 
@@ -104,10 +125,10 @@ void __trace_exec_pass_end(bool worked)
 {
 	/* EXEC_BUSY from the start of the first pass with work */
 	if (worked && !exec_pass_start.busy)
-		trace_put(TR_EXEC_BUSY, rdtime(), exec_pass_start.time,
-			  exec_pass_start.seq);
+		TRACE_PUT(EXEC_BUSY, rdtime(), .since = exec_pass_start.time,
+			  .since_seq = exec_pass_start.seq);
 	else if (!worked && exec_pass_start.busy)
-		trace_put(TR_EXEC_IDLE, rdtime(), 0, 0);
+		TRACE_PUT(EXEC_IDLE, rdtime());
 	exec_pass_start.busy = worked;
 	exec_pass_start.valid = false;
 }

@@ -1,15 +1,31 @@
 /*
- * The ring's trace events (IO core), one wrapper per event: each tests
- * trace_on inline, so that a call site costs the executor a load and a
- * branch when tracing is off, and packs its own fields out of line
- * (ring_trace.c) when it is on.  What each record means: include/uapi/
- * trace.h.  IO core only, so the pass-start state is plain statics.
+ * The ring's trace events (IO core, and RING_SETUP from the normal core),
+ * one wrapper per event: each tests trace_on inline, so that a call site
+ * costs the executor a load and a branch when tracing is off, and packs its
+ * own fields out of line (ring_trace.c) when it is on, with the packers
+ * generated from the fields declared in include/uapi/trace.h (which also
+ * says what each record means; trace/events.h has the normal core's
+ * events).  IO core only, so the pass-start state is plain statics.
  */
 #ifndef KERNEL_RING_RING_TRACE_H
 #define KERNEL_RING_RING_TRACE_H
 
 #include "ring/ring.h"
-#include "trace/trace.h"
+#include "core/param.h"
+#include "trace/events.h"
+
+/* the fields that hold ring ids, slots and opcodes are wide enough */
+_Static_assert(NRING - 1 <= TRACE_MAX(OP_DONE, ring) &&
+		       NRING - 1 <= TRACE_MAX(RING_POLL, ring) &&
+		       NRING - 1 <= TRACE_MAX(CORO_PARK, ring) &&
+		       NRING - 1 <= TRACE_MAX(CORO_RESUME, ring),
+	       "a ring id fits the trace's ring fields");
+_Static_assert(RING_REQS <= TRACE_MAX(CORO_PARK, coro) &&
+		       RING_REQS <= TRACE_MAX(CORO_RESUME, coro),
+	       "slot + 1 fits CORO_PARK's and CORO_RESUME's coro");
+_Static_assert(sizeof(((struct io_uring_sqe *)0)->opcode) * 8 <=
+		       TRACE_BITS(OP_DONE, opcode),
+	       "an opcode fits OP_DONE's");
 
 /*
  * Where an executor pass or a ring's turn started -- the time, the seq
@@ -35,6 +51,20 @@ void __trace_ring_poll_begin(const struct ring *r);
 void __trace_ring_poll_end(const struct ring *r, bool worked);
 void __trace_exec_pass_begin(void);
 void __trace_exec_pass_end(bool worked);
+
+/* RING_SETUP (normal core): r was set up as pid's file descriptor fd */
+static inline void trace_ring_setup(const struct ring *r, int pid, int fd)
+{
+	if (unlikely(trace_on))
+		TRACE_RECORD(RING_SETUP, .pid = pid, .fd = fd, .ring = r->id);
+}
+
+/* RING_FREE: the IO core let go of r */
+static inline void trace_ring_free(const struct ring *r)
+{
+	if (unlikely(trace_on))
+		TRACE_RECORD(RING_FREE, .ring = r->id);
+}
 
 /* SQE_TAKEN: the request was taken (when: q->taken) and did not finish. */
 static inline void trace_ring_take(const struct ring *r,
@@ -104,6 +134,21 @@ static inline void trace_exec_pass_end(bool worked)
 {
 	if (unlikely(exec_pass_start.valid))
 		__trace_exec_pass_end(worked);
+}
+
+/* IO_SLEEP: the IO core waits, with nrings flagged IORING_SQ_NEED_WAKEUP */
+static inline void trace_io_sleep(int nrings, uint64_t deadline)
+{
+	if (unlikely(trace_on))
+		TRACE_RECORD(IO_SLEEP, .need_wakeup = nrings,
+			     .deadline = deadline);
+}
+
+/* IO_WAKE: and woke, sip saying why */
+static inline void trace_io_wake(uint64_t sip)
+{
+	if (unlikely(trace_on))
+		TRACE_RECORD(IO_WAKE, .sip = sip);
 }
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * The trace points of the normal core and of the stream itself: one wrapper
  * per event (include/uapi/trace.h declares the events and their fields;
- * the IO core's and the rings' are in trace/ring_events.h).  Each wrapper
+ * the IO core's and the rings' are in ring/ring_trace.h).  Each wrapper
  * packs its own fields, so a call site is one line and writes no bits.
  *
  *   trace_EVENT(...)    records if tracing is on: a load and a branch on
@@ -9,8 +9,10 @@
  *                       out-of-line call when it is on
  *   __trace_EVENT(...)  records without testing trace_on, for code that
  *                       runs only when tracing (syscall_traced, the user
- *                       area's drain) or writes the second record of a pair
- *                       because it wrote the first (TRAP_EXIT)
+ *                       area's drain)
+ *
+ * A pair is recorded whole or not at all: trace_trap_enter() says whether
+ * it recorded, and trace_trap_exit() takes that.
  *
  * Locking: none; a hart writes only its own buffer (trace/trace.h).
  */
@@ -115,18 +117,29 @@ static inline void trace_exit(int pid, int wait_status)
 		TRACE_RECORD(EXIT, .pid = pid, .wait_status = wait_status);
 }
 
+#define TRACE_SAME_FIELD(A, B, f)                                              \
+	(offsetof(struct trace_bits_##A, f) == offsetof(struct trace_bits_##B, f) && \
+	 TRACE_BITS(A, f) == TRACE_BITS(B, f))
+_Static_assert(sizeof(struct trace_bits_USER_SUBMIT) ==
+			       sizeof(struct trace_bits_USER_REAP) &&
+		       TRACE_SAME_FIELD(USER_SUBMIT, USER_REAP, ring_fd) &&
+		       TRACE_SAME_FIELD(USER_SUBMIT, USER_REAP, pid) &&
+		       TRACE_SAME_FIELD(USER_SUBMIT, USER_REAP, first) &&
+		       TRACE_SAME_FIELD(USER_SUBMIT, USER_REAP, count),
+	       "USER_SUBMIT and USER_REAP have one layout");
+
 /*
  * One batch from a process's user trace area (trace_user_drain, only when
- * tracing): u is the kernel's copy of the record, its event checked.
+ * tracing): u is the kernel's copy of the record, its event checked to be
+ * USER_SUBMIT or USER_REAP, which share a layout.
  */
 static inline void __trace_user_batch(const struct utrace_rec *u, int pid)
 {
-	if (u->event == TR_USER_SUBMIT)
-		TRACE_PUT(USER_SUBMIT, u->ts, .pid = pid, .ring_fd = u->ring_fd,
-			  .first = u->first, .count = u->count);
-	else
-		TRACE_PUT(USER_REAP, u->ts, .pid = pid, .ring_fd = u->ring_fd,
-			  .first = u->first, .count = u->count);
+	struct trace_words w = TRACE_ARGS(USER_SUBMIT, .pid = pid,
+					  .ring_fd = u->ring_fd,
+					  .first = u->first, .count = u->count);
+
+	trace_put(u->event, u->ts, w.a0, w.a1);
 }
 
 #endif

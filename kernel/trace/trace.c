@@ -51,11 +51,6 @@ void trace_record(int event, uint64_t a0, uint64_t a1)
 	trace_put(event, rdtime(), a0, a1);
 }
 
-void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
-{
-	trace_put(event, ts, a0, a1);
-}
-
 /* The seq number this hart's next record will have. */
 uint64_t trace_seq(void)
 {
@@ -107,6 +102,7 @@ void trace_user_drain(struct proc *p)
 	/* acquire: pairs with libuser's release store of head */
 	uint32_t head = __atomic_load_n(&u->head, __ATOMIC_ACQUIRE);
 	uint32_t tail = p->utrace_tail, lost = u->lost, n = head - tail;
+	int pid = p->pid; /* once: the records below might alias it */
 	uint64_t room;
 
 	if (n > UTRACE_RECS || !trace_on) {
@@ -129,11 +125,11 @@ void trace_user_drain(struct proc *p)
 
 		if (r.event != TR_USER_SUBMIT && r.event != TR_USER_REAP)
 			continue;
-		__trace_user_batch(&r, p->pid);
+		__trace_user_batch(&r, pid);
 	}
 	if (lost) {
 		u->lost = 0;
-		trace_lost_user(lost, p->pid);
+		trace_lost_user(lost, pid);
 	}
 	p->utrace_tail = head; /* all taken or counted */
 	/* release: the records are copied before the slots are reused */

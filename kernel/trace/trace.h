@@ -67,9 +67,9 @@ static inline struct trace_rec *trace_slot(struct trace_buf *b, uint64_t i)
 
 /*
  * Append a record to this hart's buffer: no lock.  Inline only in code that
- * runs when tracing is on (trace.c, syscall_traced, the IO core's trace_
- * functions); elsewhere the out-of-line trace_record() via trace(), so that
- * a call site costs the code it is in nothing but a test of trace_on when
+ * runs when tracing is on (trace.c, syscall_traced, ring/ring_trace.c);
+ * elsewhere the out-of-line trace_record(), behind a wrapper's test of
+ * trace_on, so that a call site costs the code it is in nothing else when
  * tracing is off.
  */
 static inline void trace_put(int event, uint64_t ts, uint64_t a0, uint64_t a1)
@@ -94,7 +94,6 @@ static inline void trace_put(int event, uint64_t ts, uint64_t a0, uint64_t a1)
 }
 
 void trace_record(int event, uint64_t a0, uint64_t a1);
-void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1);
 
 /*
  * Packing, generated from TRACE_EVENTS (include/uapi/trace.h).  For each
@@ -111,10 +110,10 @@ void trace_record_at(int event, uint64_t ts, uint64_t a0, uint64_t a1);
  *                            char array per field, as long as its width;
  *                            a name used twice in an event fails here)
  * and a compile-time check that each word's fields fit in 64 bits.
- * TRACE_RECORD(NAME, .field = value, ...) then writes a record now (out of
- * line), TRACE_RECORD_AT(NAME, ts, ...) with its own time, and
- * TRACE_PUT(NAME, ts, ...) inline, for code that runs only when tracing.
- * None of them tests trace_on: the wrappers do.
+ * TRACE_RECORD(NAME, .field = value, ...) then writes a record now, out of
+ * line, and TRACE_PUT(NAME, ts, ...) one with time ts, inline, for code
+ * that runs only when tracing.  Neither tests trace_on: the wrappers do.
+ * A field not named is 0.
  */
 struct trace_words {
 	uint64_t a0, a1;
@@ -122,7 +121,6 @@ struct trace_words {
 
 #define TRACE_UNPAREN(...) __VA_ARGS__
 #define TRACE_MASK(bits) (~0ULL >> (64 - (bits)))
-
 #define TRACE_VALUE_U(name, bits) uint64_t name;
 #define TRACE_VALUE_S(name, bits) int64_t name;
 #define TRACE_VALUES(id, NAME, f0, f1)                                         \
@@ -144,8 +142,21 @@ TRACE_EVENTS(TRACE_WIDTHS, TRACE_WIDTH, TRACE_WIDTH)
 		       #NAME ": a word's fields take more than 64 bits");
 TRACE_EVENTS(TRACE_WORDS_FIT, TRACE_SUM, TRACE_SUM)
 
+/*
+ * x as bits bits from bit at up, in the form the compiler keeps cheapest
+ * (each is (x & TRACE_MASK(bits)) << at): a word's top field unmasked,
+ * since what is above it shifts out; a cast to 8 or 16 bits, which it
+ * drops where it knows the value fits; else two shifts, not a mask, whose
+ * constant it would keep in a register through a loop (the scheduler's).
+ */
+#define TRACE_FIELD(x, bits, at)                                               \
+	((at) + (bits) == 64 ? (uint64_t)(x) << (at)                           \
+	 : (bits) == 8	     ? (uint64_t)(uint8_t)(x) << (at)                  \
+	 : (bits) == 16	     ? (uint64_t)(uint16_t)(x) << (at)                 \
+			     : (uint64_t)(x) << (64 - (bits)) >> (64 - (bits) - (at)))
+
 #define TRACE_PACK_FIELD(name, bits)                                           \
-	w |= (uint64_t)v.name << (64 - (bits)) >> (64 - (bits) - at);          \
+	w |= TRACE_FIELD(v.name, bits, at);                                     \
 	at += (bits);
 #define TRACE_PACKER(id, NAME, f0, f1)                                         \
 	static inline struct trace_words trace_pack_##NAME(                    \
@@ -177,28 +188,11 @@ TRACE_EVENTS(TRACE_PACKER, TRACE_PACK_FIELD, TRACE_PACK_FIELD)
 		struct trace_words w_ = TRACE_ARGS(NAME, __VA_ARGS__);         \
 		trace_record(TR_##NAME, w_.a0, w_.a1);                         \
 	} while (0)
-#define TRACE_RECORD_AT(NAME, ts, ...)                                         \
-	do {                                                                   \
-		struct trace_words w_ = TRACE_ARGS(NAME, __VA_ARGS__);         \
-		trace_record_at(TR_##NAME, ts, w_.a0, w_.a1);                  \
-	} while (0)
 #define TRACE_PUT(NAME, ts, ...)                                               \
 	do {                                                                   \
 		struct trace_words w_ = TRACE_ARGS(NAME, __VA_ARGS__);         \
 		trace_put(TR_##NAME, ts, w_.a0, w_.a1);                        \
 	} while (0)
-
-static inline void trace(int event, uint64_t a0, uint64_t a1)
-{
-	if (unlikely(trace_on))
-		trace_record(event, a0, a1);
-}
-
-static inline void trace_at(int event, uint64_t ts, uint64_t a0, uint64_t a1)
-{
-	if (unlikely(trace_on))
-		trace_record_at(event, ts, a0, a1);
-}
 
 /*
  * A process's user-side records move to the stream when its area is three
