@@ -45,11 +45,11 @@ void __trace_ring_post(const struct ring *r, uint64_t user_data, long res,
 		       bool in_cq)
 {
 	if (in_cq)
-		TRACE_PUT(CQE_POSTED, rdtime(), .ring = ring_id(r), .result = res,
-			  .user_data = user_data);
+		TRACE_PUT(CQE_POSTED, rdtime(), .ring = ring_id(r),
+			  .result = res, .user_data = user_data);
 	else
-		TRACE_PUT(CQ_OVERFLOW, rdtime(), .ring = ring_id(r), .result = res,
-			  .user_data = user_data);
+		TRACE_PUT(CQ_OVERFLOW, rdtime(), .ring = ring_id(r),
+			  .result = res, .user_data = user_data);
 }
 
 /*
@@ -63,8 +63,8 @@ void __trace_ring_done(const struct ring *r, const struct ring_req *q,
 	uint64_t now = rdtime(), took = now - q->taken;
 
 	if (likely(in_cq && q->taken && took <= TRACE_MAX(OP_DONE, ticks))) {
-		TRACE_PUT(OP_DONE, now, .ring = ring_id(r), .opcode = q->sqe.opcode,
-			  .ticks = took, .result = res,
+		TRACE_PUT(OP_DONE, now, .ring = ring_id(r),
+			  .opcode = q->sqe.opcode, .ticks = took, .result = res,
 			  .user_data = q->sqe.user_data);
 	} else {
 		__trace_ring_take(r, q);
@@ -111,7 +111,8 @@ void __trace_ring_poll_end(const struct ring *r, bool worked)
 			  .taken = MIN(r->sq_head_k - s->sq_head,
 				       TRACE_MAX(RING_POLL, taken)),
 			  .since_seq = s->seq,
-			  .ticks = MIN(now - s->time, TRACE_MAX(RING_POLL, ticks)),
+			  .ticks = MIN(now - s->time,
+				       TRACE_MAX(RING_POLL, ticks)),
 			  .sq_head = s->sq_head, .cq_tail = s->cq_tail);
 	ring_poll_start.valid = false;
 }

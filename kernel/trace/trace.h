@@ -138,7 +138,7 @@ TRACE_EVENTS(TRACE_WIDTHS, TRACE_WIDTH, TRACE_WIDTH)
 
 #define TRACE_SUM(name, bits) +(bits)
 #define TRACE_WORDS_FIT(id, NAME, f0, f1)                                      \
-	_Static_assert(0 TRACE_UNPAREN f0 <= 64 && 0 TRACE_UNPAREN f1 <= 64,  \
+	_Static_assert(0 TRACE_UNPAREN f0 <= 64 && 0 TRACE_UNPAREN f1 <= 64,   \
 		       #NAME ": a word's fields take more than 64 bits");
 TRACE_EVENTS(TRACE_WORDS_FIT, TRACE_SUM, TRACE_SUM)
 
@@ -151,12 +151,12 @@ TRACE_EVENTS(TRACE_WORDS_FIT, TRACE_SUM, TRACE_SUM)
  */
 #define TRACE_FIELD(x, bits, at)                                               \
 	((at) + (bits) == 64 ? (uint64_t)(x) << (at)                           \
-	 : (bits) == 8	     ? (uint64_t)(uint8_t)(x) << (at)                  \
-	 : (bits) == 16	     ? (uint64_t)(uint16_t)(x) << (at)                 \
-			     : (uint64_t)(x) << (64 - (bits)) >> (64 - (bits) - (at)))
+	 : (bits) == 8 ? (uint64_t)(uint8_t)(x) << (at)                        \
+	 : (bits) == 16 ? (uint64_t)(uint16_t)(x) << (at)                      \
+	 : (uint64_t)(x) << (64 - (bits)) >> (64 - (bits) - (at)))
 
 #define TRACE_PACK_FIELD(name, bits)                                           \
-	w |= TRACE_FIELD(v.name, bits, at);                                     \
+	w |= TRACE_FIELD(v.name, bits, at);                                    \
 	at += (bits);
 #define TRACE_PACKER(id, NAME, f0, f1)                                         \
 	static inline struct trace_words trace_pack_##NAME(                    \
