@@ -1,13 +1,15 @@
 """The kernel's user-space ABI as host tools and tests see it: everything
 here is read from the headers in include/uapi (the single source of truth),
-never written out again.  Imported by hosttools/trace.py and pytests/.
+never written out again.  Imported by the trace decoder (hosttools/trace*.py)
+and pytests/.
 
     record           struct.Struct of struct trace_rec (trace.h)
     TRACE_MAGIC      a record's magic
     EVENTS           {id: Event} (trace.h's TRACE_EVENTS): an Event has
                      its name, its two words' fields (Field: name, bits,
-                     signed, shift), unpack(a0, a1) -> the fields' values
-                     (a namedtuple) and pack(**values) -> (a0, a1)
+                     signed, shift), field(name), unpack(a0, a1) -> the
+                     fields' values (a namedtuple) and pack(**values) ->
+                     (a0, a1)
     EVENT_IDS        {name: id}
     EVENT_BY_NAME    {name: Event}
     PARK_WHY         {CORO_PARK's why: "timer", ...} (trace.h)
@@ -100,6 +102,9 @@ class Event:
             f"{name.title().replace('_', '')}Fields",
             [f.name for f in self.fields], rename=True)
         self._get = [(w, f.get) for w, fs in enumerate(words) for f in fs]
+
+    def field(self, name):
+        return next(f for f in self.fields if f.name == name)
 
     def unpack(self, a0, a1):
         words = (a0, a1)

@@ -27,6 +27,7 @@ TIMER_IRQ = 0x8000000000000005  # its scause
 EVENT_IDS = uapi.EVENT_IDS        # event name -> id
 UTRACE_RECS = uapi.UTRACE_RECS    # the user trace area's records
 REC = uapi.record                 # struct trace_rec
+OPCODE = {name: n for n, name in uapi.OPCODES.items()}  # "NOP" -> 0
 
 
 def decode(*args):
@@ -219,17 +220,19 @@ def test_traced_ring_demo(boot, tmp_path):
 
 def shift_ring_indexes(data, by):
     """A stream with every SQ and CQ index moved on by `by` (the first index
-    of USER_SUBMIT/USER_REAP, the SQ head and CQ tail of RING_POLL)."""
-    ids = EVENT_IDS
+    of USER_SUBMIT/USER_REAP, the SQ head and CQ tail of RING_POLL), each
+    wrapping around in its field's width."""
+    moved = {"USER_SUBMIT": ("first",), "USER_REAP": ("first",),
+             "RING_POLL": ("sq_head", "cq_tail")}
     out = bytearray(data)
     for pos in range(0, len(data) - 31, 32):
         magic, hart, ev, seq, ts, a0, a1 = REC.unpack_from(data, pos)
-        if ev in (ids["USER_SUBMIT"], ids["USER_REAP"]):
-            a1 = a1 & ~0xffffffff | (a1 + by) & 0xffffffff
-        elif ev == ids["RING_POLL"]:
-            sq, cq = (a1 >> 32) & 0xffff, a1 >> 48
-            a1 = a1 & 0xffffffff | ((sq + by) & 0xffff) << 32 | \
-                ((cq + by) & 0xffff) << 48
+        e = uapi.EVENTS[ev]
+        if e.name in moved:
+            f = e.unpack(a0, a1)._asdict()
+            for name in moved[e.name]:
+                f[name] = (f[name] + by) & e.field(name).mask
+            a0, a1 = e.pack(**f)
         REC.pack_into(out, pos, magic, hart, ev, seq, ts, a0, a1)
     return bytes(out)
 
@@ -530,11 +533,14 @@ def test_decoder_closes_what_a_cut_trace_leaves_open(boot, tmp_path):
 
 
 def stream(recs):
-    """A stream of records (hart, event, ticks, a0, a1), numbered per hart
-    in the order given; an event written "~NAME" is numbered but left out,
-    as if a full buffer had dropped it."""
+    """A stream of records (hart, event, ticks, a0, a1), or (hart, event,
+    ticks, {field: value}) packed from the event's declaration, numbered
+    per hart in the order given; an event written "~NAME" is numbered but
+    left out, as if a full buffer had dropped it."""
     seq, out = collections.Counter(), b""
-    for hart, ev, ticks, a0, a1 in recs:
+    for hart, ev, ticks, *args in recs:
+        a0, a1 = (uapi.EVENT_BY_NAME[ev.lstrip("~")].pack(**args[0])
+                  if isinstance(args[0], dict) else args)
         if not ev.startswith("~"):
             out += REC.pack(uapi.TRACE_MAGIC, hart, EVENT_IDS[ev],
                                seq[hart], ticks, a0, a1)
@@ -599,18 +605,18 @@ def test_decoder_orders_the_harts_records_by_time(tmp_path):
     core's may come first), and at one tick of the time CSR a request is
     submitted, taken, completed and reaped: its flow still goes submit ->
     op -> CQE -> reap."""
-    ring = 1 << 32 | 3  # pid 1, fd 3
+    batch = {"pid": 1, "ring_fd": 3, "first": 0, "count": 1}  # index 0
     normal = [
         (0, "HELLO", 0, 10000000, 2),
-        (0, "SPAWN", 1, 1 << 32, name8("one")),
+        (0, "SPAWN", 1, {"pid": 1, "name": name8("one")}),
         (0, "SWITCH", 1, 0, 1),
-        (0, "RING_SETUP", 2, ring, 0),
-        (0, "USER_SUBMIT", 7, ring, 1 << 32 | 0),  # one SQE at index 0
-        (0, "USER_REAP", 7, ring, 1 << 32 | 0),    # one CQE at index 0
+        (0, "RING_SETUP", 2, {"pid": 1, "fd": 3, "ring": 0}),
+        (0, "USER_SUBMIT", 7, batch),
+        (0, "USER_REAP", 7, batch),
     ]
     io = [
-        (1, "OP_DONE", 7, 0 << 32 | 0 << 16 | 0 << 8 | 0, 42),  # NOP 42
-        (1, "RING_POLL", 7, 0 << 32 | 1 << 8 | 0, 0),  # since seq 0, 1 taken
+        (1, "OP_DONE", 7, {"opcode": OPCODE["NOP"], "user_data": 42}),
+        (1, "RING_POLL", 7, {"taken": 1, "since_seq": 0}),
     ]
     tl = timeline_of(tmp_path, stream(io) + stream(normal))
     flows = list(tl.flows().values())
@@ -620,3 +626,98 @@ def test_decoder_orders_the_harts_records_by_time(tmp_path):
                       ("hart 1: IO core/ring 0 (pid 1 fd 3)/poller", "CQE 0",
                        False),
                       ("one (pid 1)/one (pid 1)", "reap 1", True)]]
+
+
+def test_trace_field_declarations_are_consistent():
+    """include/uapi/trace.h declares each event's fields once: ids and
+    names unique, ids fit the record's event byte, and in each argument
+    word the fields go from bit 0 up without a gap or an overlap, take at
+    most 64 bits, and have names unique within their event (the kernel's
+    build checks the same with _Static_assert)."""
+    events = uapi.EVENTS.values()
+    assert len({e.name for e in events}) == len(uapi.EVENTS)
+    assert all(0 <= e.id < 256 for e in events)
+    for e in events:
+        names = [f.name for f in e.fields]
+        assert len(set(names)) == len(names), e
+        for word in e.words:
+            at = 0
+            for f in word:
+                assert f.bits >= 1 and f.shift == at, (e, f)
+                at += f.bits
+            assert at <= 64, e
+
+
+def test_trace_fields_round_trip(tmp_path):
+    """A record packed in Python from the declaration decodes back to its
+    fields; the declared layouts are the ones the kernel wrote before they
+    were declared (so old streams decode the same); a value that does not
+    fit its field is refused; and the decoder reads a packed record's
+    fields (a READ with its result, on the ring it names)."""
+    rnd = random.Random(9)
+    for e in uapi.EVENTS.values():
+        for _ in range(20):
+            v = {f.name: rnd.randrange(-(1 << f.bits - 1), 1 << f.bits - 1)
+                 if f.signed else rnd.randrange(1 << f.bits)
+                 for f in e.fields}
+            assert e.unpack(*e.pack(**v))._asdict() == v, e
+        for f in e.fields:
+            lo, hi = ((-(1 << f.bits - 1), (1 << f.bits - 1) - 1)
+                      if f.signed else (0, f.mask))
+            assert getattr(e.unpack(*e.pack(**{f.name: hi})), f.name) == hi
+            assert getattr(e.unpack(*e.pack(**{f.name: lo})), f.name) == lo
+            with pytest.raises(ValueError):
+                e.pack(**{f.name: hi + 1})
+            with pytest.raises(ValueError):
+                e.pack(**{f.name: lo - 1})
+    ev = uapi.EVENT_BY_NAME
+    drain = {why: n for n, why in uapi.PARK_WHY.items()}["drain"]
+    # the layouts as the kernel's call sites wrote them by hand
+    u32 = 0xffffffff
+    old = [
+        ("OP_DONE", dict(ring=5, opcode=OPCODE["READ"], ticks=0x1234,
+                         result=-14, user_data=0xdeadbeefcafef00d),
+         ((-14 & u32) << 32 | 0x1234 << 16 | OPCODE["READ"] << 8 | 5,
+          0xdeadbeefcafef00d)),
+        ("RING_POLL", dict(ring=7, taken=0xabcdef, since_seq=0x12345678,
+                           ticks=0x9abcdef0, sq_head=0xfffe, cq_tail=3),
+         (0x12345678 << 32 | 0xabcdef << 8 | 7,
+          3 << 48 | 0xfffe << 32 | 0x9abcdef0)),
+        ("CORO_PARK", dict(ring=2, coro=9, why=drain,
+                           user_data=1),
+         (drain << 32 | (2 << 8 | 9), 1)),
+        ("CORO_RESUME", dict(ring=2, coro=9, user_data=1), (2 << 8 | 9, 1)),
+        ("SQE_TAKEN", dict(ring=4, opcode=OPCODE["TIMEOUT"], user_data=6),
+         (OPCODE["TIMEOUT"] << 32 | 4, 6)),
+        ("CQE_POSTED", dict(ring=4, result=-125, user_data=6),
+         ((-125 & u32) << 32 | 4, 6)),
+        ("CQ_OVERFLOW", dict(ring=4, result=7, user_data=6), (7 << 32 | 4, 6)),
+        ("RING_SETUP", dict(pid=3, fd=5, ring=1), (3 << 32 | 5, 1)),
+        ("SPAWN", dict(pid=3, parent=1, name=name8("sh")),
+         (3 << 32 | 1, name8("sh"))),
+        ("USER_SUBMIT", dict(pid=3, ring_fd=5, first=0xfff0, count=32),
+         (3 << 32 | 5, 32 << 32 | 0xfff0)),
+        ("SYSCALL_EXIT", dict(nr=63, result=-9), (63, -9 & (1 << 64) - 1)),
+    ]
+    for name, fields, words in old:
+        assert ev[name].pack(**fields) == words, name
+        assert ev[name].unpack(*words)._asdict() == {
+            f.name: fields.get(f.name, 0) for f in ev[name].fields}, name
+    # through the decoder: a READ taken and completed in one pass
+    recs = [
+        (0, "HELLO", 0, 10000000, 2),
+        (0, "SPAWN", 1, {"pid": 1, "name": name8("one")}),
+        (0, "RING_SETUP", 2, {"pid": 1, "fd": 3, "ring": 5}),
+        (0, "USER_SUBMIT", 3, {"pid": 1, "ring_fd": 3, "first": 0xffff,
+                               "count": 1}),
+        (1, "OP_DONE", 9, dict(old[0][1], ticks=2)),
+        (1, "RING_POLL", 9, {"ring": 5, "taken": 1, "sq_head": 0xffff,
+                             "cq_tail": 0xffff, "ticks": 3}),
+        (0, "USER_REAP", 9, {"pid": 1, "ring_fd": 3, "first": 0xffff,
+                             "count": 1}),
+    ]
+    tl = timeline_of(tmp_path, stream(recs))
+    (flow,) = tl.flows().values()
+    assert [step[1] for step in flow] == [
+        "submit 1", f"READ {0xdeadbeefcafef00d}", "CQE -14", "reap 1"]
+    assert flow[1][0] == "hart 1: IO core/ring 5 (pid 1 fd 3)/poller"
