@@ -1,7 +1,8 @@
 /*
  * Trace records: the kernel's binary trace stream and the one list of
- * events, shared by the kernel (kernel/trace/trace.c) and the host decoder
- * (hosttools/trace.py parses this file).  Each record is 32 bytes,
+ * events, shared by the kernel (kernel/trace/), libuser (the user-side
+ * records) and the host decoder (hosttools/uapi.py parses this file for
+ * hosttools/trace.py and the tests).  Each record is 32 bytes,
  * little-endian; each hart numbers its records from 0 (seq), so the decoder
  * sees any gap; a LOST record says how many a full buffer dropped.  A
  * record's ts is when it was written, except for the user-side records
@@ -13,8 +14,9 @@
  * of the same time-CSR tick).
  *
  * Each event's arguments are declared once, in TRACE_EVENTS below, as the
- * fields of its two 64-bit words; the kernel's packing
- * (kernel/trace/events.h) and the decoder's unpacking (hosttools/uapi.py)
+ * fields of its two 64-bit words; the kernel's packing (kernel/trace/
+ * trace.h, used by one wrapper per event in kernel/trace/events.h and
+ * kernel/ring/ring_trace.h) and the decoder's unpacking (hosttools/uapi.py)
  * are both generated from that list, so no shift or mask is written out
  * anywhere else.
  */

@@ -1,6 +1,6 @@
 /*
  * Tracing (trace.c): the per-hart buffers and the record primitives.  Code
- * that traces includes trace/events.h (or trace/ring_events.h), one
+ * that traces includes trace/events.h (or ring/ring_trace.h), one
  * wrapper per event, which packs the event's fields with the packers made
  * here from the declarations in include/uapi/trace.h (TRACE_RECORD and
  * friends below) and tests trace_on, so that tracing off costs a load and
