@@ -41,15 +41,21 @@ void __trace_ring_take(const struct ring *r, const struct ring_req *q)
 		  .opcode = q->sqe.opcode, .user_data = q->sqe.user_data);
 }
 
+_Static_assert(sizeof(struct trace_bits_CQE_POSTED) ==
+			       sizeof(struct trace_bits_CQ_OVERFLOW) &&
+		       TRACE_SAME_FIELD(CQE_POSTED, CQ_OVERFLOW, ring) &&
+		       TRACE_SAME_FIELD(CQE_POSTED, CQ_OVERFLOW, result) &&
+		       TRACE_SAME_FIELD(CQE_POSTED, CQ_OVERFLOW, user_data),
+	       "CQE_POSTED and CQ_OVERFLOW have one layout");
+
 void __trace_ring_post(const struct ring *r, uint64_t user_data, long res,
 		       bool in_cq)
 {
-	if (in_cq)
-		TRACE_PUT(CQE_POSTED, rdtime(), .ring = ring_id(r),
-			  .result = res, .user_data = user_data);
-	else
-		TRACE_PUT(CQ_OVERFLOW, rdtime(), .ring = ring_id(r),
-			  .result = res, .user_data = user_data);
+	struct trace_words w = TRACE_ARGS(CQE_POSTED, .ring = ring_id(r),
+					  .result = res,
+					  .user_data = user_data);
+
+	trace_put(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW, rdtime(), w.a0, w.a1);
 }
 
 /*
@@ -57,19 +63,25 @@ void __trace_ring_post(const struct ring *r, uint64_t user_data, long res,
  * CQE went to the CQ and it took no longer than OP_DONE's ticks field holds
  * (2^16 - 1); otherwise SQE_TAKEN and CQE_POSTED or CQ_OVERFLOW.
  */
+static void __attribute__((noinline))
+trace_ring_done_apart(const struct ring *r, const struct ring_req *q,
+		      long res, bool in_cq)
+{
+	__trace_ring_take(r, q);
+	__trace_ring_post(r, q->sqe.user_data, res, in_cq);
+}
+
 void __trace_ring_done(const struct ring *r, const struct ring_req *q,
 		       long res, bool in_cq)
 {
 	uint64_t now = rdtime(), took = now - q->taken;
 
-	if (likely(in_cq && q->taken && took <= TRACE_MAX(OP_DONE, ticks))) {
+	if (likely(in_cq && q->taken && took <= TRACE_MAX(OP_DONE, ticks)))
 		TRACE_PUT(OP_DONE, now, .ring = ring_id(r),
 			  .opcode = q->sqe.opcode, .ticks = took, .result = res,
 			  .user_data = q->sqe.user_data);
-	} else {
-		__trace_ring_take(r, q);
-		__trace_ring_post(r, q->sqe.user_data, res, in_cq);
-	}
+	else
+		trace_ring_done_apart(r, q, res, in_cq);
 }
 
 void __trace_coro_park(const struct ring *r, const struct ring_req *q)

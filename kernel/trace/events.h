@@ -117,10 +117,6 @@ static inline void trace_exit(int pid, int wait_status)
 		TRACE_RECORD(EXIT, .pid = pid, .wait_status = wait_status);
 }
 
-#define TRACE_SAME_FIELD(A, B, f)                                              \
-	(offsetof(struct trace_bits_##A, f) ==                                 \
-		 offsetof(struct trace_bits_##B, f) &&                         \
-	 TRACE_BITS(A, f) == TRACE_BITS(B, f))
 _Static_assert(sizeof(struct trace_bits_USER_SUBMIT) ==
 			       sizeof(struct trace_bits_USER_REAP) &&
 		       TRACE_SAME_FIELD(USER_SUBMIT, USER_REAP, ring_fd) &&

@@ -109,6 +109,8 @@ void trace_record(int event, uint64_t a0, uint64_t a1);
  *                            _Static_assert (struct trace_bits_NAME: a
  *                            char array per field, as long as its width;
  *                            a name used twice in an event fails here)
+ *   TRACE_SAME_FIELD(A, B, f)  f has one place in events A and B, which
+ *                            may then share a packer
  * and a compile-time check that each word's fields fit in 64 bits.
  * TRACE_RECORD(NAME, .field = value, ...) then writes a record now, out of
  * line, and TRACE_PUT(NAME, ts, ...) one with time ts, inline, for code
@@ -180,6 +182,12 @@ TRACE_EVENTS(TRACE_PACKER, TRACE_PACK_FIELD, TRACE_PACK_FIELD)
 
 #define TRACE_BITS(NAME, field) sizeof(((struct trace_bits_##NAME *)0)->field)
 #define TRACE_MAX(NAME, field) TRACE_MASK(TRACE_BITS(NAME, field))
+
+/* events A and B have field f in the same place (for a shared packer) */
+#define TRACE_SAME_FIELD(A, B, f)                                              \
+	(offsetof(struct trace_bits_##A, f) ==                                 \
+		 offsetof(struct trace_bits_##B, f) &&                         \
+	 TRACE_BITS(A, f) == TRACE_BITS(B, f))
 
 #define TRACE_ARGS(NAME, ...)                                                  \
 	trace_pack_##NAME((struct trace_##NAME){ __VA_ARGS__ })
