@@ -67,7 +67,7 @@ KLDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none \
 	-T kernel/arch/riscv/kernel.ld
 
 # the kernel by subsystem (kernel/<dir>/*.c, *.S); headers are included
-# by their path under kernel/ ("core/defs.h", "mm/memlayout.h").  BOARD
+# by their path under kernel/ ("core/proc.h", "mm/memlayout.h").  BOARD
 # picks the platform/<board>/ folder behind platform/platform.h.
 BOARD ?= qemu-virt
 KDIRS := arch/riscv core mm fs ring trace drivers platform platform/$(BOARD)

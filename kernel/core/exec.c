@@ -8,13 +8,17 @@
  * Normal core only.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
 #include "core/param.h"
 #include "core/proc.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "fs/fs.h"
-#include "mm/memlayout.h"
+#include "mm/vm.h"
 #include "trace/trace.h"
+#include "uapi/abi.h"
 #include "uapi/errno.h"
+#include "uapi/layout.h"
+#include "uapi/trace.h"
 
 #define EM_RISCV 243
 #define ET_EXEC 2

@@ -16,8 +16,11 @@
  * know.  Runs on the boot hart during boot, before anything else: no
  * locking.
  */
-#include "core/defs.h"
 #include "core/fdt.h"
+#include "core/panic.h"
+#include "core/proc.h"
+#include "core/string.h"
+#include "core/types.h"
 
 #define FDT_MAGIC 0xd00dfeed
 #define FDT_BEGIN_NODE 1

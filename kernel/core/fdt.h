@@ -46,4 +46,17 @@ size_t fdt_path(const struct fdt_node *n, char *buf, size_t size);
 const char *fdt_stdout_path(void);
 uint32_t fdt_be32(const void *p);
 
+/* fdt.c: what boot needs from the tree (fdt_parse fills it) */
+struct bootinfo {
+	uint64_t mem_base, mem_size;
+	uint64_t timebase;
+	uint64_t initrd_start, initrd_end;
+	uint64_t dtb, dtb_size;
+	uint64_t harts[8];
+	int nharts;
+	char bootargs[512];
+};
+extern struct bootinfo bootinfo;
+void fdt_parse(uint64_t dtb);
+
 #endif

@@ -30,14 +30,23 @@
  *                                 stray second boot would)
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/trap.h"
+#include "core/boot.h"
+#include "core/fdt.h"
+#include "core/panic.h"
 #include "core/param.h"
+#include "core/printf.h"
 #include "core/proc.h"
+#include "core/string.h"
 #include "drivers/plic.h"
 #include "fs/fs.h"
-#include "mm/memlayout.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
 #include "platform/platform.h"
+#include "ring/iocore.h"
 #include "trace/trace.h"
+#include "uapi/abi.h"
 #include "uapi/errno.h"
 
 struct hart harts[NHART];

@@ -14,10 +14,15 @@
  * (also .data), and tp, which tells the harts apart, is set from the first
  * instruction on.
  */
+#include "arch/riscv/reset.h"
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/trap.h"
+#include "core/panic.h"
 #include "core/param.h"
+#include "core/printf.h"
 #include "core/proc.h"
+#include "core/types.h"
+#include "platform/platform.h"
 
 volatile int panicking;
 uint64_t panic_owner; /* this_hart() of the panicking hart */

@@ -4,9 +4,12 @@
  * be called while holding any other lock that the console path takes.
  * Supports %d %i %u %x %X %p %s %c %% with l/ll/z, width and '0'/'-' flags.
  */
-#include "core/defs.h"
+#include "core/panic.h"
+#include "core/printf.h"
 #include "core/proc.h"
 #include "core/spinlock.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "platform/platform.h"
 
 static struct spinlock cons_lock = SPINLOCK_INIT("console");

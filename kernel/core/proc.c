@@ -7,13 +7,24 @@
  * followed by sleep_on() cannot miss a wakeup from an interrupt handler.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/trap.h"
+#include "core/boot.h"
+#include "core/panic.h"
+#include "core/param.h"
+#include "core/printf.h"
 #include "core/proc.h"
+#include "core/spinlock.h"
+#include "core/string.h"
 #include "fs/fs.h"
-#include "mm/memlayout.h"
+#include "mm/mmap.h"
+#include "mm/vm.h"
+#include "platform/platform.h"
+#include "ring/ring.h"
 #include "trace/events.h"
+#include "trace/trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
+#include "uapi/layout.h"
 
 static struct proc procs[NPROC];
 static struct proc *init_proc;

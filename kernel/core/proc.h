@@ -16,11 +16,11 @@
 #define KERNEL_PROC_H
 
 #include "arch/riscv/asm-offsets.h"
-#include "core/defs.h"
 #include "core/param.h"
 #include "core/spinlock.h"
 #include "core/types.h"
 #include "mm/mmap.h"
+#include "mm/vm.h"
 #include "uapi/trace.h"
 
 /* Registers saved by a trap from user mode; at the top of the kernel stack. */
@@ -51,6 +51,8 @@ struct context {
 
 enum hart_role { HART_NONE, HART_NORMAL, HART_IO };
 struct trace_buf;
+struct file;
+struct inode;
 
 /* One per hart; tp points to it while the hart is in the kernel. */
 struct hart {
@@ -120,5 +122,23 @@ static inline struct proc *this_proc(void)
 {
 	return this_hart()->proc;
 }
+
+/* proc.c */
+void proc_init(void);
+void scheduler(void) __attribute__((noreturn));
+void yield(void);
+void sleep_on(const void *chan, uint64_t wake_time);
+void wakeup(const void *chan);
+void wakeup_timers(uint64_t now);
+uint64_t next_wake_time(void);
+int proc_spawn(const char *path, char *const argv[], int argc,
+	       struct proc *parent);
+void proc_exit(int wait_status) __attribute__((noreturn));
+long proc_wait(int pid, uint64_t ustatus, int options);
+int proc_count(void);
+void proc_trace_drain_all(void);
+
+/* exec.c */
+long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc);
 
 #endif

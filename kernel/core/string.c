@@ -3,7 +3,7 @@
  * for struct copies, so the kernel must provide them; and errno_message()
  * for the kernel's own error reports.  No locking.
  */
-#include "core/defs.h"
+#include "core/string.h"
 #include "uapi/errmsg.h"
 
 void *memset(void *dst, int c, size_t n)

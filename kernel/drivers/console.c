@@ -11,10 +11,14 @@
  * interrupt handler and read syscalls) with interrupts off.  Output takes the
  * console lock so that lines from the two harts do not interleave.
  */
-#include "core/defs.h"
 #include "core/param.h"
+#include "core/printf.h"
 #include "core/proc.h"
+#include "core/string.h"
+#include "core/types.h"
+#include "drivers/console.h"
 #include "fs/fs.h"
+#include "mm/vm.h"
 #include "platform/platform.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"

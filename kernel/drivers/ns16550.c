@@ -11,8 +11,9 @@
  *
  * Locking: none here; each instance's owner serializes its callers.
  */
-#include "core/defs.h"
+#include "core/fdt.h"
 #include "drivers/ns16550.h"
+#include "mm/vm.h"
 
 #define RBR 0 /* receive buffer (read) */
 #define THR 0 /* transmit holding (write) */

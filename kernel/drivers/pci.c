@@ -10,8 +10,11 @@
  *
  * Interface: pci.h.  Locking: none; boot hart only.
  */
-#include "core/defs.h"
+#include "core/fdt.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "drivers/pci.h"
+#include "mm/vm.h"
 
 #define CFG_ID 0x00	 /* vendor (low 16 bits), device (high 16) */
 #define CFG_CMD 0x04	 /* command (low 16), status (high 16) */

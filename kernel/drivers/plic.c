@@ -12,9 +12,11 @@
  * afterwards the handler table is read-only and claim/complete are
  * per-context registers.
  */
-#include "core/defs.h"
+#include "core/fdt.h"
 #include "core/param.h"
+#include "core/printf.h"
 #include "drivers/plic.h"
+#include "mm/vm.h"
 
 #define PRIORITY(irq) (4 * (irq))
 #define ENABLE(ctx, irq) (0x2000 + 0x80 * (ctx) + 4 * ((irq) / 32))

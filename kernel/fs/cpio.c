@@ -5,7 +5,10 @@
  * padded to 4 bytes; the entry "TRAILER!!!" ends it) into the memory FS.
  * Runs once at boot on the normal core; then the initrd's pages are freed.
  */
-#include "core/defs.h"
+#include "core/panic.h"
+#include "core/printf.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "fs/fs.h"
 #include "uapi/errno.h"
 

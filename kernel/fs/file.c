@@ -11,12 +11,12 @@
  * counted reference: release it with file_put().  What a file does is in its
  * ops table (fs.h); inode_file_ops, the memory FS's, is here.
  */
-#include "arch/riscv/riscv.h"
-#include "core/defs.h"
 #include "core/param.h"
 #include "core/proc.h"
 #include "core/spinlock.h"
+#include "core/string.h"
 #include "fs/fs.h"
+#include "mm/vm.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 

@@ -15,11 +15,15 @@
  * the lock.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/trap.h"
 #include "core/param.h"
-#include "core/proc.h"
 #include "core/spinlock.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "fs/fs.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
+#include "uapi/abi.h"
 #include "uapi/errno.h"
 
 #define IDX_ENTRIES (PGSIZE / sizeof(void *))

@@ -137,4 +137,7 @@ long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);
 long file_openat(struct proc *p, long dirfd, const char *path, long flags);
 long file_close_fd(struct proc *p, long fd, bool from_ring);
 
+/* cpio.c: the initrd into the memory FS */
+void initrd_unpack(uint64_t start, uint64_t end);
+
 #endif

@@ -6,10 +6,13 @@
  * the process explicitly (file_openat, file_close_fd), which the IO core's
  * ring operations share.  System calls run on the normal core.
  */
-#include "arch/riscv/riscv.h"
-#include "core/defs.h"
 #include "core/proc.h"
+#include "core/string.h"
+#include "core/types.h"
+#include "drivers/console.h"
 #include "fs/fs.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 

@@ -12,8 +12,12 @@
  * cores allocate.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "core/fdt.h"
+#include "core/panic.h"
 #include "core/spinlock.h"
+#include "core/string.h"
+#include "core/types.h"
+#include "mm/kalloc.h"
 #include "mm/memlayout.h"
 
 struct run {

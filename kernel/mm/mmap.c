@@ -19,14 +19,15 @@
  * core's translation cache right (mm_gen).
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
 #include "core/param.h"
 #include "core/proc.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "fs/fs.h"
-#include "mm/memlayout.h"
 #include "mm/mmap.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
+#include "uapi/layout.h"
 
 long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
 {

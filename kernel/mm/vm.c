@@ -34,13 +34,20 @@
  * the pages are freed or sees the new generation and forgets its cache.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "core/fdt.h"
+#include "core/panic.h"
 #include "core/param.h"
 #include "core/proc.h"
+#include "core/spinlock.h"
+#include "core/string.h"
+#include "core/types.h"
+#include "mm/kalloc.h"
 #include "mm/memlayout.h"
 #include "mm/mmap.h"
+#include "mm/vm.h"
 #include "platform/platform.h"
 #include "uapi/errno.h"
+#include "uapi/layout.h"
 
 static pagetable_t kernel_pt;
 
@@ -388,7 +395,7 @@ void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need)
 	return (void *)(PTE2PA(pte) + (va & (PGSIZE - 1)));
 }
 
-/* The kernel address of va through view v (see defs.h), or NULL. */
+/* The kernel address of va through view v (see vm.h), or NULL. */
 void *uview_page(const struct uview *v, uint64_t va, uint64_t need)
 {
 	struct xlate_cache *c = v->cache;

@@ -7,9 +7,14 @@
  * Locking: everything but machine_poweroff runs on the boot hart before the
  * other harts start.  machine_poweroff may run on any hart at any time.
  */
+#include "arch/riscv/reset.h"
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
 #include "core/fdt.h"
+#include "core/panic.h"
+#include "core/printf.h"
+#include "core/string.h"
+#include "core/types.h"
+#include "mm/memlayout.h"
 #include "platform/platform.h"
 #include "trace/trace.h"
 

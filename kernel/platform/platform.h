@@ -73,7 +73,7 @@ const char *platform_trace_init(void);
 /* Bytes to the trace sink, as they are (the caller holds trace_lock). */
 void platform_trace_write(const void *buf, size_t n);
 /* Start hart hartid at physical address start with a1 = opaque: 0, or an
- * SBI error code (SBI_ERR_*, defs.h). */
+ * SBI error code (SBI_ERR_*, arch/riscv/sbi.h). */
 long platform_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque);
 /*
  * Assembly, called by poweroff_bare (reset.S) with paging off and
@@ -93,5 +93,8 @@ void platform_report(const char *fmt, ...)
 void platform_devmap_add(uint64_t base, uint64_t size);
 int platform_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* platform.c: drain the trace, then reset.S's poweroff_bare */
+void machine_poweroff(int status) __attribute__((noreturn));
 
 #endif

@@ -4,7 +4,10 @@
  * the wakeup of a waiting process.  IO core only.
  */
 #include "ring/cqe.h"
+#include "ring/iocore.h"
+#include "ring/ring.h"
 #include "ring/ring_trace.h"
+#include "uapi/io_uring.h"
 
 bool flush_overflow_slow(struct ring *r)
 {

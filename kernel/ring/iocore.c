@@ -26,12 +26,20 @@
  * ping.ack by the IO core only.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/trap.h"
+#include "core/boot.h"
 #include "core/param.h"
+#include "core/printf.h"
 #include "core/proc.h"
+#include "core/types.h"
+#include "ring/iocore.h"
 #include "ring/ring.h"
 #include "ring/ring_trace.h"
+#include "trace/events.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
+#include "uapi/io_uring.h"
 
 #define POLL_WFI_US 2 /* iopoll=wfi: the pause between empty passes */
 

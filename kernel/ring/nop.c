@@ -3,6 +3,7 @@
  * what the ring benchmarks measure the executor with.  IO core; no locks.
  */
 #include "ring/opdef.h"
+#include "ring/ring.h"
 #include "uapi/errno.h"
 
 long nop_prep(struct ring *r, struct ring_req *req)

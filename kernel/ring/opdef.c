@@ -4,7 +4,9 @@
  * table names them all; one without .issue is refused with -EINVAL, as an
  * unknown opcode.  Read-only; no locking.
  */
+#include "core/types.h"
 #include "ring/opdef.h"
+#include "uapi/io_uring.h"
 
 const struct io_op_def io_op_defs[] = {
 	[IORING_OP_NOP] = {

@@ -3,10 +3,14 @@
  * close system calls (fs/file.c), for the ring's owner.  The path is copied
  * in under the owner's mm_lock.  IO core.
  */
-#include "core/defs.h"
 #include "core/proc.h"
+#include "core/spinlock.h"
+#include "fs/fs.h"
+#include "mm/kalloc.h"
 #include "ring/opdef.h"
+#include "ring/ring.h"
 #include "uapi/errno.h"
+#include "uapi/io_uring.h"
 
 long openat_prep(struct ring *r, struct ring_req *req)
 {

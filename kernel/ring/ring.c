@@ -31,16 +31,24 @@
  * core (freeing) through ring->state only.  See ring.h.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/trap.h"
 #include "core/param.h"
 #include "core/proc.h"
+#include "core/spinlock.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "fs/fs.h"
+#include "mm/kalloc.h"
 #include "mm/memlayout.h"
 #include "mm/mmap.h"
+#include "mm/vm.h"
+#include "ring/iocore.h"
 #include "ring/ring.h"
 #include "ring/ring_trace.h"
+#include "trace/trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
+#include "uapi/io_uring.h"
 
 struct ring rings[NRING];
 /* the IO core caches user address translations (ringxlate=walk: it walks

@@ -26,10 +26,10 @@
 #ifndef KERNEL_RING_H
 #define KERNEL_RING_H
 
-#include "core/defs.h"
 #include "core/spinlock.h"
 #include "core/types.h"
 #include "mm/memlayout.h"
+#include "mm/vm.h"
 #include "uapi/io_uring.h"
 
 enum ring_state { RING_FREE, RING_NEW, RING_ACTIVE, RING_DYING };
@@ -151,14 +151,11 @@ extern struct ring rings[];
 /* ring.c */
 void ring_destroy_memory(struct ring *r);
 extern bool ring_xlate_cache;
+void ring_exit_all(struct proc *p); /* a process's rings, at its exit */
 
 /* submit.c */
 bool ring_poll(struct ring *r);
 uint32_t sq_pending(struct ring *r);
 uint64_t ring_next_deadline(struct ring *r);
-
-/* iocore.c */
-void iocore_kick(void);
-void iocore_notify_normal(void);
 
 #endif

@@ -3,7 +3,14 @@
  * fields in include/uapi/trace.h (ring_trace.h has the wrappers the
  * executor calls).  IO core only.
  */
+#include "arch/riscv/riscv.h"
+#include "core/param.h"
+#include "core/types.h"
+#include "ring/ring.h"
 #include "ring/ring_trace.h"
+#include "trace/events.h"
+#include "trace/trace.h"
+#include "uapi/trace.h"
 
 struct trace_start ring_poll_start, exec_pass_start;
 

@@ -11,8 +11,13 @@
  * before mm_lock or buf_lock.  IO core.
  */
 #include "core/proc.h"
+#include "core/spinlock.h"
+#include "fs/fs.h"
+#include "mm/vm.h"
 #include "ring/opdef.h"
+#include "ring/ring.h"
 #include "uapi/errno.h"
+#include "uapi/io_uring.h"
 
 long rw_prep(struct ring *r, struct ring_req *req)
 {

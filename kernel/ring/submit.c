@@ -31,11 +31,17 @@
  * lock; the ordering contract with the user is at the top of ring.c.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "core/panic.h"
+#include "core/string.h"
+#include "core/types.h"
+#include "fs/fs.h"
 #include "ring/cqe.h"
 #include "ring/opdef.h"
+#include "ring/ring.h"
 #include "ring/ring_trace.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
+#include "uapi/io_uring.h"
 
 #define RING_BATCH 32
 

@@ -9,11 +9,16 @@
  * completes it.  IO core.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/trap.h"
 #include "core/proc.h"
+#include "core/spinlock.h"
+#include "core/types.h"
+#include "mm/vm.h"
 #include "ring/opdef.h"
+#include "ring/ring.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
+#include "uapi/io_uring.h"
 
 long timeout_prep(struct ring *r, struct ring_req *req)
 {

@@ -20,9 +20,12 @@
 #define KERNEL_TRACE_EVENTS_H
 
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/trap.h"
 #include "core/proc.h"
+#include "core/string.h"
+#include "core/types.h"
 #include "trace/trace.h"
+#include "uapi/trace.h"
 
 _Static_assert(sizeof(((struct proc *)0)->pid) * 8 <=
 		       TRACE_BITS(SWITCH, to_pid),

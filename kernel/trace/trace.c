@@ -22,13 +22,21 @@
  * writes the second if it wrote the first.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/trap.h"
+#include "core/boot.h"
+#include "core/fdt.h"
+#include "core/panic.h"
+#include "core/param.h"
+#include "core/printf.h"
 #include "core/proc.h"
 #include "core/spinlock.h"
-#include "mm/memlayout.h"
+#include "core/types.h"
+#include "mm/kalloc.h"
 #include "platform/platform.h"
 #include "trace/events.h"
+#include "trace/trace.h"
 #include "uapi/errno.h"
+#include "uapi/trace.h"
 
 #define UTRACE_PER_PAGE (PGSIZE / sizeof(struct utrace_rec))
 

@@ -15,9 +15,8 @@
  * CSR to finish and power off, then powers off itself with
  * PANIC_EXIT_CODE: QEMU always ends, even if the reporting hart hangs.
  */
+#include "arch/riscv/sbi.h"
 #include "core/param.h"
-
-#define SBI_EXT_SRST 0x53525354
 
 	.section .text
 	.globl poweroff_bare
@@ -29,9 +28,9 @@ poweroff_bare:
 	andi a0, a0, 0xff
 	call platform_poweroff_bare	/* registers only; keeps a0 */
 	/* still here: the board has no way of its own */
-	snez a1, a0			/* SRST reason: 0 none, 1 failure */
-	li a0, 0			/* shutdown */
-	li a6, 0			/* system_reset */
+	snez a1, a0			/* SBI_SRST_REASON_NONE or _FAILURE */
+	li a0, SBI_SRST_TYPE_SHUTDOWN
+	li a6, SBI_SRST_SYSTEM_RESET
 	li a7, SBI_EXT_SRST
 	ecall
 3:	wfi

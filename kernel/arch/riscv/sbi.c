@@ -3,11 +3,8 @@
  * IPI, HSM; SRST is reset.S's), every result checked.  Powering off is the
  * platform's (platform/platform.c, reset.S).  No locking needed.
  */
-#include "core/defs.h"
-
-#define SBI_EXT_TIME 0x54494D45
-#define SBI_EXT_IPI 0x735049
-#define SBI_EXT_HSM 0x48534D
+#include "arch/riscv/sbi.h"
+#include "core/panic.h"
 
 struct sbiret {
 	long error;
@@ -48,7 +45,7 @@ const char *sbi_strerror(long err)
 /* These two cannot fail on a working SBI: if one does, nothing can go on. */
 void sbi_set_timer(uint64_t when)
 {
-	long err = sbi_call(SBI_EXT_TIME, 0, when, 0, 0).error;
+	long err = sbi_call(SBI_EXT_TIME, SBI_TIME_SET_TIMER, when, 0, 0).error;
 
 	if (err)
 		panic("SBI set_timer: error %ld (%s)", err, sbi_strerror(err));
@@ -57,7 +54,7 @@ void sbi_set_timer(uint64_t when)
 void sbi_send_ipi(uint64_t hartid)
 {
 	/* hart_mask = bit 0, hart_mask_base = hartid */
-	long err = sbi_call(SBI_EXT_IPI, 0, 1, hartid, 0).error;
+	long err = sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0).error;
 
 	if (err)
 		panic("SBI send_ipi to hart %ld: error %ld (%s)", (long)hartid,
@@ -66,5 +63,5 @@ void sbi_send_ipi(uint64_t hartid)
 
 long sbi_hart_start(uint64_t hartid, uint64_t start, uint64_t opaque)
 {
-	return sbi_call(SBI_EXT_HSM, 0, hartid, start, opaque).error;
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start, opaque).error;
 }

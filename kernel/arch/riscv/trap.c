@@ -16,11 +16,17 @@
  * Locking: normal-core state only, with interrupts off (proc.h).
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/trap.h"
+#include "core/panic.h"
+#include "core/printf.h"
 #include "core/proc.h"
+#include "core/syscall.h"
+#include "core/types.h"
 #include "drivers/plic.h"
-#include "mm/memlayout.h"
+#include "ring/iocore.h"
 #include "trace/events.h"
+#include "trace/trace.h"
 #include "uapi/abi.h"
 
 extern char trap_vector[];

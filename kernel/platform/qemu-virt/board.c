@@ -24,9 +24,11 @@
  * The console's users hold the console lock, the trace sink's trace_lock.
  */
 #include "arch/riscv/riscv.h"
-#include "core/defs.h"
+#include "arch/riscv/sbi.h"
 #include "core/fdt.h"
-#include "core/param.h"
+#include "core/string.h"
+#include "core/types.h"
+#include "drivers/console.h"
 #include "drivers/ns16550.h"
 #include "drivers/pci.h"
 #include "drivers/plic.h"
