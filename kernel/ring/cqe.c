@@ -14,7 +14,8 @@ bool flush_overflow_slow(struct ring *r)
 	bool moved = false;
 
 	while (r->ovf_head != r->ovf_tail) {
-		/* acquire: pairs with the user's release store of the CQ head */
+		/* acquire: pairs with the user's release store of the CQ head
+		 */
 		uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
 		struct io_uring_cqe *cqe = &r->ovf[r->ovf_head % r->ovf_cap];
 

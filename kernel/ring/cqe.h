@@ -36,7 +36,7 @@ static inline bool ring_has_room(struct ring *r)
 /* Post one CQE, to the CQ or, if it is full, to the overflow list (false). */
 static inline bool post_cqe(struct ring *r, uint64_t user_data, int32_t res)
 {
-	struct io_uring_cqe cqe = { user_data, res, 0 };
+	struct io_uring_cqe cqe = {user_data, res, 0};
 	/* acquire: pairs with the user's release store of the CQ head */
 	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
 

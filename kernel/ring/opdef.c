@@ -8,6 +8,7 @@
 #include "ring/opdef.h"
 #include "uapi/io_uring.h"
 
+/* clang-format off: one initializer per line, as Linux's opdef.c */
 const struct io_op_def io_op_defs[] = {
 	[IORING_OP_NOP] = {
 		.name = "NOP",
@@ -84,6 +85,7 @@ const struct io_op_def io_op_defs[] = {
 		.issue = write_issue,
 	},
 };
+/* clang-format on */
 
 _Static_assert(ARRAY_SIZE(io_op_defs) == IORING_OP_LAST,
 	       "io_op_defs: one entry per opcode below IORING_OP_LAST");

@@ -31,10 +31,10 @@
 
 struct io_op_def {
 	const char *name;
-	unsigned needs_file : 1;    /* sqe->fd is an open file, into req->file */
-	unsigned fixed_buf : 1;	    /* sqe->buf_index names a registered buffer */
-	unsigned vectored : 1;	    /* addr and len: an iovec array, at most
-				     * UIO_MAXIOV entries */
+	unsigned needs_file : 1; /* sqe->fd is an open file, into req->file */
+	unsigned fixed_buf : 1;	 /* sqe->buf_index names a registered buffer */
+	unsigned vectored : 1;	 /* addr and len: an iovec array, at most
+				  * UIO_MAXIOV entries */
 	long (*prep)(struct ring *r, struct ring_req *req);
 	long (*issue)(struct ring *r, struct ring_req *req);
 };

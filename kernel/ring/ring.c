@@ -65,6 +65,22 @@ static uint32_t roundup_pow2(uint32_t n)
 }
 
 /*
+ * A queue's size as io_uring_setup asks for it: n rounded up to a power of
+ * two, or clamped to max with IORING_SETUP_CLAMP; 0 if it is 0 or too big.
+ */
+static uint32_t ring_size(uint32_t n, uint32_t max, uint32_t flags)
+{
+	if (n == 0)
+		return 0;
+	if (n > max) {
+		if (!(flags & IORING_SETUP_CLAMP))
+			return 0;
+		n = max;
+	}
+	return roundup_pow2(n);
+}
+
+/*
  * Region A's offsets.  Programs read them from io_uring_params (as
  * liburing does), so nothing depends on the numbers, but they stay what
  * they were when they were written out by hand (docs/DESIGN.md 7.2).
@@ -347,28 +363,16 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 	if ((params.flags & IORING_SETUP_SQ_AFF) &&
 	    !(params.flags & IORING_SETUP_SQPOLL))
 		return -EINVAL;
-	entries = (uint32_t)entries; /* an unsigned int, as Linux */
-	if (entries == 0)
+	/* an unsigned int, as Linux */
+	entries = ring_size(entries, IORING_MAX_ENTRIES, params.flags);
+	if (!entries)
 		return -EINVAL;
-	if (entries > IORING_MAX_ENTRIES) {
-		if (!(params.flags & IORING_SETUP_CLAMP))
-			return -EINVAL;
-		entries = IORING_MAX_ENTRIES;
-	}
-	entries = roundup_pow2(entries);
 	uint32_t cq = 2 * entries;
 
 	if (params.flags & IORING_SETUP_CQSIZE) {
-		cq = params.cq_entries;
-		if (cq == 0)
-			return -EINVAL;
-		if (cq > IORING_MAX_CQ_ENTRIES) {
-			if (!(params.flags & IORING_SETUP_CLAMP))
-				return -EINVAL;
-			cq = IORING_MAX_CQ_ENTRIES;
-		}
-		cq = roundup_pow2(cq);
-		if (cq < entries)
+		cq = ring_size(params.cq_entries, IORING_MAX_CQ_ENTRIES,
+			       params.flags);
+		if (!cq || cq < entries)
 			return -EINVAL;
 	}
 	if (io_hart < 0)

@@ -58,9 +58,9 @@ _Static_assert(sizeof(struct trace_bits_CQE_POSTED) ==
 void __trace_ring_post(const struct ring *r, uint64_t user_data, long res,
 		       bool in_cq)
 {
-	struct trace_words w = TRACE_ARGS(CQE_POSTED, .ring = ring_id(r),
-					  .result = res,
-					  .user_data = user_data);
+	struct trace_words w =
+		TRACE_ARGS(CQE_POSTED, .ring = ring_id(r), .result = res,
+			   .user_data = user_data);
 
 	trace_put(in_cq ? TR_CQE_POSTED : TR_CQ_OVERFLOW, rdtime(), w.a0, w.a1);
 }
@@ -71,15 +71,15 @@ void __trace_ring_post(const struct ring *r, uint64_t user_data, long res,
  * (2^16 - 1); otherwise SQE_TAKEN and CQE_POSTED or CQ_OVERFLOW.
  */
 static void __attribute__((noinline))
-trace_ring_done_apart(const struct ring *r, const struct ring_req *q,
-		      long res, bool in_cq)
+trace_ring_done_apart(const struct ring *r, const struct ring_req *q, long res,
+		      bool in_cq)
 {
 	__trace_ring_take(r, q);
 	__trace_ring_post(r, q->sqe.user_data, res, in_cq);
 }
 
-void __trace_ring_done(const struct ring *r, const struct ring_req *q,
-		       long res, bool in_cq)
+void __trace_ring_done(const struct ring *r, const struct ring_req *q, long res,
+		       bool in_cq)
 {
 	uint64_t now = rdtime(), took = now - q->taken;
 

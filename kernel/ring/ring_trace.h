@@ -43,8 +43,8 @@ extern struct trace_start ring_poll_start, exec_pass_start;
 void __trace_ring_take(const struct ring *r, const struct ring_req *q);
 void __trace_ring_post(const struct ring *r, uint64_t user_data, long res,
 		       bool in_cq);
-void __trace_ring_done(const struct ring *r, const struct ring_req *q,
-		       long res, bool in_cq);
+void __trace_ring_done(const struct ring *r, const struct ring_req *q, long res,
+		       bool in_cq);
 void __trace_coro_park(const struct ring *r, const struct ring_req *q);
 void __trace_coro_resume(const struct ring *r, const struct ring_req *q);
 void __trace_ring_poll_begin(const struct ring *r);

@@ -73,7 +73,8 @@ static long rw_issue(struct ring *r, struct ring_req *req, bool write)
 	v = owner_view(p);
 	if (req->def->vectored)
 		res = file_rw_iov(req->file, &v, sqe->addr, sqe->len,
-				  ring_off(req->file, sqe), write, &req->short_io);
+				  ring_off(req->file, sqe), write,
+				  &req->short_io);
 	else
 		res = rw_through(req, &v, write);
 	spin_unlock(&p->mm_lock);
@@ -98,7 +99,7 @@ long write_issue(struct ring *r, struct ring_req *req)
 static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
-	struct uview v = { 0 };
+	struct uview v = {0};
 	long res;
 
 	spin_lock(&r->buf_lock);

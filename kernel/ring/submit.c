@@ -107,11 +107,13 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 			post(r, q, -ECANCELED);
 			req_free(r, q);
 		} else {
-			long res = q->prep_err ? q->prep_err : ring_req_issue(r, q);
+			long res = q->prep_err ? q->prep_err
+					       : ring_req_issue(r, q);
 
 			if (res == RING_PARKED) {
 				q->link = next;
-				trace_coro_park(r, q); /* parks again (a TIMEOUT) */
+				trace_coro_park(
+					r, q); /* parks again (a TIMEOUT) */
 				return;
 			}
 			failed = ring_req_failed(q, res);
@@ -236,7 +238,8 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 			trace_ring_take(r, tmp);
 			parked = park(r, tmp, tmp->state);
 			if (tmp->sqe.flags & IOSQE_IO_DRAIN)
-				r->drain = parked; /* nothing after it starts yet */
+				r->drain = parked; /* nothing after it starts
+						      yet */
 		} else {
 			failed = ring_req_failed(tmp, res);
 			post_taken(r, tmp, res);
@@ -272,10 +275,10 @@ bool ring_poll(struct ring *r)
 		n = 0;
 		worked = true;
 	}
-	for (uint32_t i = 0; i < n && i < RING_BATCH && !r->drain &&
-			     ring_has_room(r);
-	     i++) {
-		uint32_t idx = READ_ONCE(r->sq_array[r->sq_head_k & (r->sq_entries - 1)]);
+	for (uint32_t i = 0;
+	     i < n && i < RING_BATCH && !r->drain && ring_has_room(r); i++) {
+		uint32_t idx = READ_ONCE(
+			r->sq_array[r->sq_head_k & (r->sq_entries - 1)]);
 		struct ring_req tmp;
 
 		r->sq_head_k++;
