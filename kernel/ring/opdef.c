@@ -8,7 +8,8 @@
 #include "ring/opdef.h"
 #include "uapi/io_uring.h"
 
-/* clang-format off: one initializer per line, as Linux's opdef.c */
+/* one initializer per line, as Linux's opdef.c */
+/* clang-format off */
 const struct io_op_def io_op_defs[] = {
 	[IORING_OP_NOP] = {
 		.name = "NOP",
