@@ -81,6 +81,12 @@ LUOBJ    := $(patsubst libuser/%,$(B)/libuser/%.o,$(filter-out libuser/crt0.S,$(
 LIBUSER  := $(B)/libuser/libuser.a $(B)/libuser/crt0.o
 PROGS    := $(patsubst programs/%.c,%,$(wildcard programs/*.c))
 PROGBIN  := $(patsubst %,$(B)/bin/%,$(PROGS))
+# programs/linux/: ordinary Linux programs, built as a Linux user would,
+# with Debian's cross compiler against glibc, -static (the kernel's contract)
+LCC      := riscv64-linux-gnu-gcc
+LCFLAGS  := -O2 -g -static -Wall -Werror
+LPROGS   := $(patsubst programs/linux/%.c,%,$(wildcard programs/linux/*.c))
+LPROGBIN := $(patsubst %,$(B)/bin/%,$(LPROGS))
 DATA     := $(wildcard programs/data/*)
 
 DEPS_OK  := $(B)/.deps-ok
@@ -159,12 +165,21 @@ $(B)/bin/%: programs/%.c $(LIBUSER) libuser/user.ld $(UCC)
 	$(quiet) UCC $<
 	$(Q)$(UCC) -O2 -g -Werror -MMD -MP -MF $@.d $< -o $@
 
+$(B)/bin/%: programs/linux/%.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(quiet) LCC $<
+	$(Q)$(LCC) $(LCFLAGS) -MMD -MP -MF $@.d $< -o $@
+
+# pie: a static PIE without a C library (Debian's glibc has no rcrt1.o)
+$(B)/bin/pie: LCFLAGS = -O2 -g -static-pie -nostdlib -ffreestanding -fPIE \
+	-Wl,--no-dynamic-linker -Wall -Werror
+
 # the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
 # cpio "newc" archive made from a fresh staging tree every time
-$(INITRD): $(PROGBIN) $(DATA) $(EXTRA) FORCE
+$(INITRD): $(PROGBIN) $(LPROGBIN) $(DATA) $(EXTRA) FORCE
 	@rm -rf $(B)/stage && mkdir -p $(B)/stage/bin $(B)/stage/data $(B)/stage/tmp
-	@cp $(PROGBIN) $(EXTRA) $(B)/stage/bin/
-	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN)))
+	@cp $(PROGBIN) $(LPROGBIN) $(EXTRA) $(B)/stage/bin/
+	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN) $(LPROGBIN)))
 	@$(if $(DATA),cp $(DATA) $(B)/stage/data/)
 	@(cd $(B)/stage && find . -mindepth 1 | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet -R 0:0) > $@.tmp
@@ -217,4 +232,4 @@ clean:
 	rm -rf $(B)
 
 -include $(KOBJ:.o=.d) $(LUOBJ:.o=.d) $(B)/libuser/crt0.d \
-	$(addsuffix .d,$(PROGBIN))
+	$(addsuffix .d,$(PROGBIN) $(LPROGBIN))

@@ -9,7 +9,7 @@ else
 	pkgs="make cpio qemu-system-misc gcc-riscv64-unknown-elf
 binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3
 python3-pytest python3-pytest-timeout python3-pexpect python3-protobuf
-protobuf-compiler"
+protobuf-compiler gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

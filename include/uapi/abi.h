@@ -142,4 +142,58 @@ struct abi_iovec {
 #define ABI_ARG_MAX 4096 /* argv strings + pointers given to spawn */
 #define ABI_SPAWN_ARGC_MAX 64
 
+/* uname (struct new_utsname) */
+#define ABI_UTSNAME_LEN 65
+struct abi_utsname {
+	char sysname[ABI_UTSNAME_LEN];
+	char nodename[ABI_UTSNAME_LEN];
+	char release[ABI_UTSNAME_LEN];
+	char version[ABI_UTSNAME_LEN];
+	char machine[ABI_UTSNAME_LEN];
+	char domainname[ABI_UTSNAME_LEN];
+};
+
+/* resource limits (asm-generic/resource.h) */
+#define ABI_RLIMIT_CPU 0
+#define ABI_RLIMIT_FSIZE 1
+#define ABI_RLIMIT_DATA 2
+#define ABI_RLIMIT_STACK 3
+#define ABI_RLIMIT_CORE 4
+#define ABI_RLIMIT_RSS 5
+#define ABI_RLIMIT_NPROC 6
+#define ABI_RLIMIT_NOFILE 7
+#define ABI_RLIMIT_MEMLOCK 8
+#define ABI_RLIMIT_AS 9
+#define ABI_RLIMIT_SIGPENDING 11
+#define ABI_RLIMIT_MSGQUEUE 12
+#define ABI_RLIM_NLIMITS 16
+#define ABI_RLIM_INFINITY (~0UL)
+struct abi_rlimit {
+	uint64_t rlim_cur, rlim_max;
+};
+
+struct abi_timeval {
+	int64_t tv_sec, tv_usec;
+};
+
+struct abi_timezone {
+	int32_t tz_minuteswest, tz_dsttime;
+};
+
+/* the robust futex list head glibc registers (set_robust_list) */
+#define ABI_ROBUST_LIST_HEAD_SIZE 24
+
+/* terminal ioctls (asm-generic/ioctls.h, termbits.h) */
+#define ABI_TCGETS 0x5401
+#define ABI_TIOCGWINSZ 0x5413
+#define ABI_NCCS 19
+struct abi_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[ABI_NCCS];
+};
+struct abi_winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
 #endif

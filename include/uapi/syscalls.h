@@ -18,6 +18,10 @@
 #define UAPI_SYSCALLS_H
 
 #define SYSCALL_LIST(SYSCALL)                                                   \
+	SYSCALL(ioctl, 29, 3,                                                   \
+		"fd, request, arg -> 0 or a result; the console: TCGETS "       \
+		"(struct termios), TIOCGWINSZ (24x80); ENOTTY (another "        \
+		"file or request) EBADF EFAULT")                                \
 	SYSCALL(mkdirat, 34, 3,                                                 \
 		"dirfd, path, mode -> 0; EEXIST ENOENT ENOTDIR ENAMETOOLONG "   \
 		"EFAULT ENOSPC EBADF")                                          \
@@ -49,24 +53,59 @@
 		"used; EBADF EISDIR EFAULT EINVAL ESPIPE")                      \
 	SYSCALL(pwrite64, 68, 4,                                                \
 		"fd, buf, len, offset -> bytes; EBADF EFAULT EINVAL ESPIPE")    \
+	SYSCALL(readlinkat, 78, 4,                                              \
+		"dirfd, path, buf, bufsiz -> length; EINVAL (bufsiz <= 0, "     \
+		"or not a symbolic link: the memory FS has none) ENOENT "       \
+		"ENOTDIR ENAMETOOLONG EFAULT EBADF")                            \
 	SYSCALL(newfstatat, 79, 4,                                              \
 		"dirfd, path, struct abi_stat *, flags -> 0; ENOENT ENOTDIR "   \
 		"EINVAL ENAMETOOLONG EFAULT EBADF")                             \
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
 	SYSCALL(exit, 93, 1, "status -> does not return")                      \
 	SYSCALL(exit_group, 94, 1, "status -> does not return (= exit)")       \
+	SYSCALL(set_tid_address, 96, 1,                                         \
+		"tidptr -> tid: recorded for thread exit")                      \
+	SYSCALL(set_robust_list, 99, 2,                                         \
+		"head, len -> 0: recorded; EINVAL (len is not 24)")             \
+	SYSCALL(get_robust_list, 100, 3,                                        \
+		"pid, head *, len * -> 0; ESRCH EFAULT")                        \
 	SYSCALL(nanosleep, 101, 2,                                              \
 		"const struct abi_timespec *req, rem (may be 0) -> 0; EINVAL "  \
 		"EFAULT")                                                       \
 	SYSCALL(clock_gettime, 113, 2,                                          \
 		"clockid (REALTIME/MONOTONIC = time since boot), "              \
 		"struct abi_timespec * -> 0; EINVAL EFAULT")                    \
+	SYSCALL(sched_getaffinity, 123, 3,                                      \
+		"pid, len, mask -> 8 (bytes written): CPU 0, the normal "       \
+		"core; EINVAL (len < 8 or not a multiple of 8) ESRCH "          \
+		"EFAULT")                                                       \
 	SYSCALL(sched_yield, 124, 0, "-> 0; gives the CPU to the next process") \
 	SYSCALL(reboot, 142, 4,                                                 \
 		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART), arg -> does not " \
 		"return; EINVAL")                                               \
+	SYSCALL(uname, 160, 1,                                                  \
+		"struct new_utsname * -> 0: Linux 6.1.0-ioring riscv64; "       \
+		"EFAULT")                                                       \
+	SYSCALL(getrlimit, 163, 2,                                              \
+		"resource, struct rlimit * -> 0; EINVAL EFAULT")                \
+	SYSCALL(setrlimit, 164, 2,                                              \
+		"resource, const struct rlimit * -> 0; EINVAL (resource, "      \
+		"or soft above hard) EPERM (RLIMIT_NOFILE above the fd "        \
+		"table) EFAULT")                                                \
+	SYSCALL(gettimeofday, 169, 2,                                           \
+		"struct timeval *, struct timezone * (zeros) -> 0; EFAULT")     \
 	SYSCALL(getpid, 172, 0, "-> pid")                                       \
 	SYSCALL(getppid, 173, 0, "-> parent pid (0 for init)")                 \
+	SYSCALL(getuid, 174, 0,                                                 \
+		"-> 0 (root)")                                                  \
+	SYSCALL(geteuid, 175, 0,                                                \
+		"-> 0")                                                         \
+	SYSCALL(getgid, 176, 0,                                                 \
+		"-> 0")                                                         \
+	SYSCALL(getegid, 177, 0,                                                \
+		"-> 0")                                                         \
+	SYSCALL(gettid, 178, 0,                                                 \
+		"-> tid (the pid: a process is one thread)")                    \
 	SYSCALL(munmap, 215, 2,                                                 \
 		"addr, len -> 0: a whole region made by mmap; EINVAL")          \
 	SYSCALL(mmap, 222, 6,                                                   \
@@ -84,6 +123,13 @@
 		"pid (-1 = any child), int *status, options(WNOHANG), rusage "  \
 		"(must be 0) -> pid (0 with WNOHANG and none ready); ECHILD "   \
 		"EINVAL EFAULT")                                                \
+	SYSCALL(prlimit64, 261, 4,                                              \
+		"pid (0: self), resource, new, old -> 0; as setrlimit and "     \
+		"getrlimit, ESRCH")                                             \
+	SYSCALL(getrandom, 278, 3,                                              \
+		"buf, len, flags (GRND_NONBLOCK GRND_RANDOM "                   \
+		"GRND_INSECURE) -> len (at most 32 MiB); EINVAL (flags) "       \
+		"EFAULT")                                                       \
 	SYSCALL(io_uring_setup, 425, 2,                                         \
 		"entries, struct io_uring_params * -> ring fd (close-on-exec); " \
 		"EINVAL EFAULT EMFILE ENFILE ENOMEM ENODEV (no IO core)")       \

@@ -1,15 +1,25 @@
 /*
- * Loading a static RISC-V ELF64 executable into a fresh process: each
- * PT_LOAD segment is mapped at p_vaddr with its R/W/X permissions and filled
- * from the file (the rest of p_memsz zeroed), the heap starts at the first
- * page above the highest segment, and the stack gets argv laid out as
- * Linux's initial stack: argc, argv[], NULL, envp[] (empty), auxv (AT_NULL);
- * a0/a1 also hold argc/argv.  Facts from the ELF-64 and RISC-V psABI specs.
+ * Loading a static RISC-V ELF64 executable into a fresh process, as Linux's
+ * binfmt_elf does for a program without an interpreter: each PT_LOAD
+ * segment is mapped at p_vaddr (plus a load bias for a static PIE, ET_DYN)
+ * with its R/W/X permissions and filled from the file (the rest of p_memsz
+ * zeroed), the heap starts at the first page above the highest segment, and
+ * the stack is Linux's initial stack: argc, argv[], NULL, envp[], NULL, the
+ * auxiliary vector (AT_PHDR, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_ENTRY,
+ * AT_BASE 0, AT_HWCAP, AT_CLKTCK, AT_UID..AT_EGID, AT_SECURE, AT_RANDOM
+ * with 16 random bytes, AT_EXECFN, this kernel's AT_TRACE_AREA, AT_NULL),
+ * then the strings.  PT_TLS and tp are the C library's, as on Linux; the
+ * registers start at 0 but sp (a0 = 0 tells glibc's _start there is no
+ * dynamic linker's fini function).  A program with PT_INTERP (dynamically
+ * linked) gives -ENOENT, as Linux when the interpreter does not exist.
+ * Facts from the ELF-64 and RISC-V psABI specs and Linux's ABI.
  * Normal core only.
  */
 #include "arch/riscv/riscv.h"
 #include "core/param.h"
+#include "core/printf.h"
 #include "core/proc.h"
+#include "core/random.h"
 #include "core/string.h"
 #include "core/types.h"
 #include "fs/fs.h"
@@ -22,11 +32,41 @@
 
 #define EM_RISCV 243
 #define ET_EXEC 2
+#define ET_DYN 3
 #define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
 #define MAX_PHDRS 16
+#define PIE_BIAS 0x400000UL /* where a static PIE's address 0 goes */
+
+/* auxiliary vector tags (Linux's include/uapi/linux/auxvec.h) */
+#define AT_NULL 0
+#define AT_PHDR 3
+#define AT_PHENT 4
+#define AT_PHNUM 5
+#define AT_PAGESZ 6
+#define AT_BASE 7
+#define AT_FLAGS 8
+#define AT_ENTRY 9
+#define AT_UID 11
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_HWCAP 16
+#define AT_CLKTCK 17
+#define AT_SECURE 23
+#define AT_RANDOM 25
+#define AT_EXECFN 31
+
+/* AT_HWCAP on riscv: one bit per single-letter extension, 'a' = bit 0 */
+#define HWCAP_ISA(c) (1UL << ((c) - 'a'))
+#define USER_HWCAP                                                             \
+	(HWCAP_ISA('i') | HWCAP_ISA('m') | HWCAP_ISA('a') | HWCAP_ISA('f') |   \
+	 HWCAP_ISA('d') | HWCAP_ISA('c'))
+#define USER_CLKTCK 100 /* Linux's USER_HZ */
 
 struct elf64_ehdr {
 	uint8_t ident[16];
@@ -43,16 +83,17 @@ struct elf64_phdr {
 };
 
 static long load_segment(struct proc *p, struct inode *ip,
-			 const struct elf64_phdr *ph)
+			 const struct elf64_phdr *ph, uint64_t bias)
 {
-	uint64_t perm = 0, start, end;
+	uint64_t perm = 0, start, end, vaddr = ph->vaddr + bias;
 	long err;
 
-	if (ph->memsz < ph->filesz || ph->vaddr < USER_MIN ||
-	    ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > USER_TOP)
+	if (ph->memsz < ph->filesz || vaddr < USER_MIN || vaddr < ph->vaddr ||
+	    vaddr + ph->memsz < vaddr || vaddr + ph->memsz > USER_TOP ||
+	    (ph->offset - ph->vaddr) % PGSIZE)
 		return -ENOEXEC;
 	/* a program lives below the mmap area (its heap too: see sys_brk) */
-	if (ph->vaddr + ph->memsz > MMAP_BASE)
+	if (vaddr + ph->memsz > MMAP_BASE)
 		return -ENOMEM;
 	if (ph->flags & PF_R)
 		perm |= PTE_R;
@@ -60,13 +101,13 @@ static long load_segment(struct proc *p, struct inode *ip,
 		perm |= PTE_W | PTE_R;
 	if (ph->flags & PF_X)
 		perm |= PTE_X;
-	start = ROUNDDOWN(ph->vaddr, PGSIZE);
-	end = ROUNDUP(ph->vaddr + ph->memsz, PGSIZE);
+	start = ROUNDDOWN(vaddr, PGSIZE);
+	end = ROUNDUP(vaddr + ph->memsz, PGSIZE);
 	err = uvm_map_zeroed(p->pagetable, start, end - start, perm);
 	if (err)
 		return err;
 	for (uint64_t done = 0; done < ph->filesz;) {
-		uint64_t va = ph->vaddr + done;
+		uint64_t va = vaddr + done;
 		size_t m = MIN(ph->filesz - done, PGSIZE - va % PGSIZE);
 		void *k = uvm_page(p->pagetable, va, 0);
 
@@ -79,43 +120,122 @@ static long load_segment(struct proc *p, struct inode *ip,
 	return 0;
 }
 
-/* Copy argv onto the new stack; returns the initial sp or -errno. */
-static long push_args(struct proc *p, char *const argv[], int argc)
+/* What the initial stack says about the program (auxv). */
+struct exec_info {
+	uint64_t phdr, phnum, entry;
+	const char *path;
+};
+
+/* Copy a string onto the stack below *sp; returns its address or 0. */
+static uint64_t push_string(struct proc *p, uint64_t *sp, const char *str)
 {
-	uint64_t sp = USTACK_TOP, uargv[ABI_SPAWN_ARGC_MAX + 1];
-	uint64_t words[ABI_SPAWN_ARGC_MAX + 8];
+	size_t len = strlen(str) + 1;
+
+	if (*sp - len < USTACK_TOP - USTACK_PAGES * PGSIZE + PGSIZE)
+		return 0; /* keep a page of stack for the program */
+	*sp -= len;
+	if (copyout(p->pagetable, *sp, str, len) < 0)
+		return 0;
+	return *sp;
+}
+
+/*
+ * Lay out Linux's initial stack (see the top of this file); returns the
+ * initial sp or -E2BIG when it does not fit.
+ */
+static long push_initial_stack(struct proc *p, const struct exec_info *ei,
+			       char *const argv[], int argc, char *const envp[],
+			       int envc)
+{
+	uint64_t sp = USTACK_TOP, uargv[ABI_SPAWN_ARGC_MAX];
+	uint64_t uenvp[ABI_SPAWN_ARGC_MAX];
+	uint64_t words[2 * ABI_SPAWN_ARGC_MAX + 3 + 2 * 20];
+	uint64_t execfn, urandom;
+	uint8_t rnd[16];
 	int n = 0;
 
-	for (int i = argc - 1; i >= 0; i--) {
-		size_t len = strlen(argv[i]) + 1;
-
-		sp -= len;
-		if (copyout(p->pagetable, sp, argv[i], len) < 0)
+	if (argc > ABI_SPAWN_ARGC_MAX || envc > ABI_SPAWN_ARGC_MAX)
+		return -E2BIG;
+	execfn = push_string(p, &sp, ei->path);
+	for (int i = envc - 1; i >= 0; i--)
+		if (!(uenvp[i] = push_string(p, &sp, envp[i])))
 			return -E2BIG;
-		uargv[i] = sp;
-	}
+	for (int i = argc - 1; i >= 0; i--)
+		if (!(uargv[i] = push_string(p, &sp, argv[i])))
+			return -E2BIG;
+	random_bytes(rnd, sizeof(rnd));
+	sp = ROUNDDOWN(sp - sizeof(rnd), 16);
+	if (!execfn || copyout(p->pagetable, sp, rnd, sizeof(rnd)) < 0)
+		return -E2BIG;
+	urandom = sp;
+
 	words[n++] = argc;
 	for (int i = 0; i < argc; i++)
 		words[n++] = uargv[i];
 	words[n++] = 0; /* argv end */
+	for (int i = 0; i < envc; i++)
+		words[n++] = uenvp[i];
 	words[n++] = 0; /* envp end */
-	if (p->utrace) {
-		words[n++] = AT_TRACE_AREA;
-		words[n++] = UTRACE_VA;
-	}
-	words[n++] = 0; /* AT_NULL */
-	words[n++] = 0;
+#define AUX(tag, val)                                                          \
+	do {                                                                   \
+		words[n++] = (tag);                                            \
+		words[n++] = (val);                                            \
+	} while (0)
+	AUX(AT_HWCAP, USER_HWCAP);
+	AUX(AT_PAGESZ, PGSIZE);
+	AUX(AT_CLKTCK, USER_CLKTCK);
+	AUX(AT_PHDR, ei->phdr);
+	AUX(AT_PHENT, sizeof(struct elf64_phdr));
+	AUX(AT_PHNUM, ei->phnum);
+	AUX(AT_BASE, 0); /* no interpreter */
+	AUX(AT_FLAGS, 0);
+	AUX(AT_ENTRY, ei->entry);
+	AUX(AT_UID, 0);
+	AUX(AT_EUID, 0);
+	AUX(AT_GID, 0);
+	AUX(AT_EGID, 0);
+	AUX(AT_SECURE, 0);
+	AUX(AT_RANDOM, urandom);
+	AUX(AT_EXECFN, execfn);
+	if (p->utrace)
+		AUX(AT_TRACE_AREA, UTRACE_VA);
+	AUX(AT_NULL, 0);
+#undef AUX
 	sp = ROUNDDOWN(sp - n * sizeof(uint64_t), 16);
-	if (copyout(p->pagetable, sp, words, n * sizeof(uint64_t)) < 0)
+	if (sp < USTACK_TOP - USTACK_PAGES * PGSIZE + PGSIZE ||
+	    copyout(p->pagetable, sp, words, n * sizeof(uint64_t)) < 0)
 		return -E2BIG;
 	return sp;
 }
 
-long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
+/*
+ * Where the program headers are in memory: PT_PHDR's address, or inside
+ * the PT_LOAD segment that holds them in the file; 0 if none does (glibc
+ * then finds them through __ehdr_start).
+ */
+static uint64_t phdr_address(const struct elf64_ehdr *eh,
+			     const struct elf64_phdr *ph, uint64_t bias)
+{
+	uint64_t size = eh->phnum * sizeof(*ph);
+
+	for (int i = 0; i < eh->phnum; i++)
+		if (ph[i].type == PT_PHDR)
+			return ph[i].vaddr + bias;
+	for (int i = 0; i < eh->phnum; i++)
+		if (ph[i].type == PT_LOAD && ph[i].offset <= eh->phoff &&
+		    eh->phoff + size <= ph[i].offset + ph[i].filesz)
+			return ph[i].vaddr + bias + (eh->phoff - ph[i].offset);
+	return 0;
+}
+
+long elf_load(struct proc *p, struct inode *ip, const char *path,
+	      char *const argv[], int argc, char *const envp[], int envc)
 {
 	struct elf64_ehdr eh;
 	struct elf64_phdr ph[MAX_PHDRS];
 	struct abi_stat st;
+	struct exec_info ei = { .path = path };
+	uint64_t bias = 0;
 	long err, sp;
 
 	inode_stat(ip, &st);
@@ -124,21 +244,34 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
 	if (inode_read(ip, &eh, 0, sizeof(eh)) != sizeof(eh) ||
 	    memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 2 /* 64-bit */ ||
 	    eh.ident[5] != 1 /* little-endian */ || eh.machine != EM_RISCV ||
-	    eh.type != ET_EXEC || eh.phentsize != sizeof(struct elf64_phdr) ||
+	    (eh.type != ET_EXEC && eh.type != ET_DYN) ||
+	    eh.phentsize != sizeof(struct elf64_phdr) ||
 	    eh.phnum == 0 || eh.phnum > MAX_PHDRS)
 		return -ENOEXEC;
 	if (inode_read(ip, ph, eh.phoff, eh.phnum * sizeof(ph[0])) !=
 	    (long)(eh.phnum * sizeof(ph[0])))
 		return -ENOEXEC;
+	for (int i = 0; i < eh.phnum; i++) {
+		if (ph[i].type == PT_INTERP) {
+			kprintf("exec: %s is dynamically linked: no interpreter "
+				"here (link it with -static)\n", path);
+			return -ENOENT;
+		}
+	}
+	if (eh.type == ET_DYN)
+		bias = PIE_BIAS; /* a static PIE: it relocates itself */
 	p->heap_base = 0;
 	for (int i = 0; i < eh.phnum; i++) {
 		if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
 			continue;
-		err = load_segment(p, ip, &ph[i]);
+		err = load_segment(p, ip, &ph[i], bias);
 		if (err)
 			return err;
 	}
-	if (!p->heap_base || eh.entry < USER_MIN || eh.entry >= p->heap_base)
+	ei.entry = eh.entry + bias;
+	ei.phdr = phdr_address(&eh, ph, bias);
+	ei.phnum = eh.phnum;
+	if (!p->heap_base || ei.entry < USER_MIN || ei.entry >= p->heap_base)
 		return -ENOEXEC;
 	p->brk = p->heap_base;
 	err = uvm_map_zeroed(p->pagetable, USTACK_TOP - USTACK_PAGES * PGSIZE,
@@ -158,13 +291,11 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
 			p->utrace_rec[i] = uvm_page(
 				p->pagetable, UTRACE_VA + (1 + i) * PGSIZE, PTE_W);
 	}
-	sp = push_args(p, argv, argc);
+	sp = push_initial_stack(p, &ei, argv, argc, envp, envc);
 	if (sp < 0)
 		return sp;
-	p->tf->epc = eh.entry;
+	/* every register 0 (the caller cleared the frame) but pc and sp */
+	p->tf->epc = ei.entry;
 	p->tf->sp = sp;
-	p->tf->a0 = argc;
-	p->tf->a1 = sp + 8;
-	p->tf->a2 = sp + 8 * (argc + 2);
 	return 0;
 }

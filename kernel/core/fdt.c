@@ -301,6 +301,12 @@ static void parse_node(const struct fdt_node *n, void *arg)
 		if (s)
 			bootinfo.initrd_end = read_cells((const uint8_t *)s,
 							 MIN(len / 4, 2));
+		s = fdt_prop(n, "rng-seed", &len);
+		if (s) {
+			bootinfo.rng_seed_len =
+				MIN(len, (uint32_t)sizeof(bootinfo.rng_seed));
+			memcpy(bootinfo.rng_seed, s, bootinfo.rng_seed_len);
+		}
 	}
 }
 

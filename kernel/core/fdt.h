@@ -55,6 +55,8 @@ struct bootinfo {
 	uint64_t harts[8];
 	int nharts;
 	char bootargs[512];
+	uint8_t rng_seed[64]; /* /chosen's rng-seed (QEMU gives 32 bytes) */
+	int rng_seed_len;
 };
 extern struct bootinfo bootinfo;
 void fdt_parse(uint64_t dtb);

@@ -38,6 +38,7 @@
 #include "core/param.h"
 #include "core/printf.h"
 #include "core/proc.h"
+#include "core/random.h"
 #include "core/string.h"
 #include "drivers/plic.h"
 #include "fs/fs.h"
@@ -339,6 +340,8 @@ void boot_main(uint64_t hartid, uint64_t dtb)
 	if (panic_test("early-trap"))
 		asm volatile("unimp"); /* an illegal instruction: early_trap */
 	timebase_hz = bootinfo.timebase;
+	random_init(bootinfo.rng_seed, bootinfo.rng_seed_len);
+	memset(bootinfo.rng_seed, 0, sizeof(bootinfo.rng_seed));
 	kalloc_init();
 	kvm_init();
 	for (int i = 0; i < bootinfo.nharts; i++) {

@@ -65,6 +65,18 @@ static void proc_first_return(void)
  * inherits parent's open files (parent NULL: the console on fds 0-2).
  * Returns its pid or -errno.
  */
+static char *const init_env[] = { "HOME=/", "TERM=linux" };
+
+/* The live (not zombie) process with this pid, or NULL. */
+struct proc *proc_find(int pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state != P_UNUSED && procs[i].state != P_ZOMBIE &&
+		    procs[i].pid == pid)
+			return &procs[i];
+	return NULL;
+}
+
 int proc_spawn(const char *path, char *const argv[], int argc,
 	       struct proc *parent)
 {
@@ -90,7 +102,9 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		return -ENOMEM;
 	}
 	memset(p->tf, 0, sizeof(*p->tf));
-	err = elf_load(p, ip, argv, argc);
+	/* init gets Linux's initial environment; spawn passes none */
+	err = elf_load(p, ip, path, argv, argc, parent ? NULL : init_env,
+		       parent ? 0 : ARRAY_SIZE(init_env));
 	inode_put(ip);
 	if (err < 0) {
 		uvm_free(p->pagetable);
@@ -126,6 +140,8 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	strlcpy(p->name, base, sizeof(p->name));
 	p->pid = next_pid++;
 	p->parent = parent;
+	p->clear_child_tid = p->robust_list = 0;
+	proc_limits_init(p, parent);
 	p->tf->hart = &harts[normal_hart];
 	memset(&p->ctx, 0, sizeof(p->ctx));
 	p->ctx.ra = (uint64_t)proc_first_return;

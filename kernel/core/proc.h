@@ -21,6 +21,7 @@
 #include "core/types.h"
 #include "mm/mmap.h"
 #include "mm/vm.h"
+#include "uapi/abi.h"
 #include "uapi/trace.h"
 
 /* Registers saved by a trap from user mode; at the top of the kernel stack. */
@@ -107,6 +108,11 @@ struct proc {
 	struct file *ofile[NOFILE];
 	bool cloexec[NOFILE];
 	char name[16];
+
+	/* Linux's per-task state glibc registers (core/sysinfo.c) */
+	uint64_t clear_child_tid; /* set_tid_address */
+	uint64_t robust_list;	  /* set_robust_list: the head, user address */
+	struct abi_rlimit rlim[ABI_RLIM_NLIMITS];
 };
 
 extern struct hart harts[NHART]; /* main.c, indexed by hart id */
@@ -136,9 +142,14 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 void proc_exit(int wait_status) __attribute__((noreturn));
 long proc_wait(int pid, uint64_t ustatus, int options);
 int proc_count(void);
+struct proc *proc_find(int pid);
 void proc_trace_drain_all(void);
 
+/* sysinfo.c */
+void proc_limits_init(struct proc *p, const struct proc *parent);
+
 /* exec.c */
-long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc);
+long elf_load(struct proc *p, struct inode *ip, const char *path,
+	      char *const argv[], int argc, char *const envp[], int envc);
 
 #endif

@@ -34,6 +34,28 @@ static const syscall_fn syscall_table[SYS_MAX_PLUS_ONE] = {
 };
 #undef SYSCALL_ENTRY
 
+/*
+ * A number the table does not have: -ENOSYS, and the console says which
+ * the first time a number is seen (up to 64 numbers), so that a program
+ * that fails on a missing call shows what to build next.
+ */
+static long __attribute__((noinline)) sys_unknown(uint64_t nr)
+{
+	static uint64_t seen[64];
+	static int nseen;
+	struct proc *p = this_proc();
+
+	for (int i = 0; i < nseen; i++)
+		if (seen[i] == nr)
+			return -ENOSYS;
+	if (nseen < (int)ARRAY_SIZE(seen)) {
+		seen[nseen++] = nr;
+		kprintf("pid %d (%s): unknown system call %lu: ENOSYS\n",
+			p->pid, p->name, (unsigned long)nr);
+	}
+	return -ENOSYS;
+}
+
 void syscall(struct trapframe *tf)
 {
 	uint64_t nr = tf->a7;
@@ -42,7 +64,7 @@ void syscall(struct trapframe *tf)
 	if (likely(nr < ARRAY_SIZE(syscall_table) && (fn = syscall_table[nr])))
 		tf->a0 = fn(tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5);
 	else
-		tf->a0 = -ENOSYS;
+		tf->a0 = sys_unknown(nr);
 }
 
 /* syscall() with enter and exit records (user_trap picks it when tracing) */

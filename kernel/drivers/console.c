@@ -150,8 +150,61 @@ static void console_file_stat(struct file *f, struct abi_stat *st)
 	console_stat(st);
 }
 
+/* termios flags (asm-generic/termbits.h) for what the line discipline does */
+#define TERMIOS_ICRNL 0000400
+#define TERMIOS_OPOST 0000001
+#define TERMIOS_ONLCR 0000004
+#define TERMIOS_B115200 0010002
+#define TERMIOS_CS8 0000060
+#define TERMIOS_CREAD 0000200
+#define TERMIOS_ISIG 0000001
+#define TERMIOS_ICANON 0000002
+#define TERMIOS_ECHO 0000010
+#define TERMIOS_ECHOE 0000020
+#define TERMIOS_VERASE 2
+#define TERMIOS_VEOF 4
+#define TERMIOS_VMIN 6
+
+/*
+ * The console is a terminal: TCGETS says what its line discipline does
+ * (canonical input with echo and erase, CR read as NL, NL written as
+ * CR NL), TIOCGWINSZ says 24x80.  Other requests: -ENOTTY (changing the
+ * modes is not supported: a program asking for raw mode is told no).
+ */
+static long console_file_ioctl(struct file *f, unsigned int request,
+			       uint64_t arg)
+{
+	struct proc *p = this_proc();
+
+	if (request == ABI_TCGETS) {
+		struct abi_termios t = {
+			.c_iflag = TERMIOS_ICRNL,
+			.c_oflag = TERMIOS_OPOST | TERMIOS_ONLCR,
+			.c_cflag = TERMIOS_B115200 | TERMIOS_CS8 | TERMIOS_CREAD,
+			.c_lflag = TERMIOS_ISIG | TERMIOS_ICANON | TERMIOS_ECHO |
+				   TERMIOS_ECHOE,
+		};
+
+		t.c_cc[TERMIOS_VERASE] = 0x7f;
+		t.c_cc[TERMIOS_VEOF] = 0x04;
+		t.c_cc[TERMIOS_VMIN] = 1;
+		if (copyout(p->pagetable, arg, &t, sizeof(t)) < 0)
+			return -EFAULT;
+		return 0;
+	}
+	if (request == ABI_TIOCGWINSZ) {
+		struct abi_winsize ws = { .ws_row = 24, .ws_col = 80 };
+
+		if (copyout(p->pagetable, arg, &ws, sizeof(ws)) < 0)
+			return -EFAULT;
+		return 0;
+	}
+	return -ENOTTY;
+}
+
 const struct file_ops console_file_ops = {
 	.read = console_file_read,
 	.write = console_file_write,
 	.stat = console_file_stat,
+	.ioctl = console_file_ioctl,
 };

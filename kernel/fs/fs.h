@@ -56,6 +56,8 @@ struct vma;
  *                fresh zeroed pages), v->ops and v->private (mm/mmap.h).
  *                Normal core; the caller holds a reference to f until
  *                v->ops->open has run.  NULL: -ENODEV.
+ *   ioctl        ioctl(2) request with its argument (a user address for
+ *                the terminal requests).  Normal core.  NULL: -ENOTTY.
  *   release      after the last reference is dropped (file_put): gets the
  *                file's private pointer, not the file, whose slot may
  *                already be reused.  NULL: nothing to do.
@@ -74,6 +76,7 @@ struct file_ops {
 	long (*lseek)(struct file *f, long off, long whence);
 	void (*stat)(struct file *f, struct abi_stat *st);
 	long (*mmap)(struct file *f, struct vma *v, uint64_t off, uint64_t len);
+	long (*ioctl)(struct file *f, unsigned int request, uint64_t arg);
 	void (*release)(void *private);
 };
 

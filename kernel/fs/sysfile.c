@@ -400,3 +400,61 @@ long sys_unlinkat(long dirfd, long upath, long flags, long a3, long a4,
 	kfree(path);
 	return r;
 }
+
+/* ioctl: the file's own requests (file_ops.ioctl), else -ENOTTY. */
+long sys_ioctl(long fd, long request, long arg, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = f->ops->ioctl ? f->ops->ioctl(f, (unsigned int)request, arg)
+			  : -ENOTTY;
+	file_put(f);
+	return r;
+}
+
+/*
+ * readlinkat: the memory FS has no symbolic links, so a path that exists
+ * is not one (-EINVAL, as Linux), and one that does not gives the lookup's
+ * error (so /proc/self/exe, which glibc asks for: -ENOENT).
+ */
+long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
+		    long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *base, *ip;
+	char *path;
+	long r;
+
+	if ((int)bufsiz <= 0)
+		return -EINVAL;
+	r = path_in(p->pagetable, upath, &path, true);
+	if (r < 0)
+		return r;
+	if (!path[0]) {
+		/* an empty path names dirfd itself (AT_EMPTY_PATH is implied) */
+		struct file *f = NULL;
+
+		if ((int)dirfd != ABI_AT_FDCWD && !(f = fd_get(p, dirfd)))
+			r = -EBADF;
+		else
+			r = -EINVAL;
+		if (f)
+			file_put(f);
+		goto out;
+	}
+	r = path_base(p, dirfd, path, &base);
+	if (r < 0)
+		goto out;
+	ip = fs_lookup(base, path, &r);
+	base_put(base);
+	if (ip) {
+		inode_put(ip);
+		r = -EINVAL;
+	}
+out:
+	kfree(path);
+	return r;
+}

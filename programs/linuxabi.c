@@ -1,0 +1,328 @@
+/*
+ * linuxabi: the Linux start-up ABI and the identity, limit and
+ * registration calls a Linux C library makes, checked through raw system
+ * calls (the kernel's exact results, not libuser's translation): the
+ * auxiliary vector on the initial stack, uname, the ids, gettid,
+ * set_tid_address, set_robust_list/get_robust_list, getrlimit/setrlimit/
+ * prlimit64, sched_getaffinity, gettimeofday, getrandom, ioctl on the
+ * console and on files, readlinkat, and -ENOSYS for an unknown number.
+ * A KTAP suite (ktest.h): pytests/test_linux.py runs it.
+ */
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <usys.h>
+#include <uapi/abi.h>
+#include <uapi/errno.h>
+#include <uapi/syscalls.h>
+
+#include "ktest.h"
+
+static char **saved_envp;
+static const char *saved_argv0;
+
+/* the value of an auxiliary vector entry, or def when it is absent */
+static uint64_t aux(uint64_t tag, uint64_t def)
+{
+	char **e = saved_envp;
+
+	while (*e)
+		e++;
+	for (uint64_t *a = (uint64_t *)(e + 1); a[0]; a += 2)
+		if (a[0] == tag)
+			return a[1];
+	return def;
+}
+
+extern char _start[];
+
+static void t_auxv(void)
+{
+	const uint64_t *phdr = (const uint64_t *)aux(3, 0); /* AT_PHDR */
+	const uint8_t *rnd = (const uint8_t *)aux(25, 0);   /* AT_RANDOM */
+	const char *execfn = (const char *)aux(31, 0);	    /* AT_EXECFN */
+	uint64_t phnum = aux(5, 0);
+	bool load_seen = false, any = false;
+
+	expect_eq(aux(6, 0), 4096, "AT_PAGESZ");
+	expect_eq(aux(4, 0), 56, "AT_PHENT (sizeof(Elf64_Phdr))");
+	expect_eq(aux(9, 0), (uint64_t)_start, "AT_ENTRY is _start");
+	expect_eq(aux(7, 1), 0, "AT_BASE (no interpreter)");
+	expect_eq(aux(23, 1), 0, "AT_SECURE");
+	expect_eq(aux(11, 1) | aux(12, 1) | aux(13, 1) | aux(14, 1), 0,
+		  "AT_UID AT_EUID AT_GID AT_EGID");
+	expect_eq(aux(17, 0), 100, "AT_CLKTCK");
+	/* IMAFDC: a, c, d, f, i, m */
+	expect_eq(aux(16, 0), 0x112d, "AT_HWCAP");
+	if (expect_true(execfn != NULL, "AT_EXECFN"))
+		expect_true(!strcmp(execfn, "/bin/linuxabi"),
+			    "AT_EXECFN is %s, want /bin/linuxabi", execfn);
+	if (expect_true(rnd != NULL, "AT_RANDOM")) {
+		for (int i = 0; i < 16; i++)
+			any |= rnd[i] != 0;
+		expect_true(any, "AT_RANDOM's 16 bytes are not all zero");
+	}
+	/* AT_PHNUM is the ELF header's; AT_PHDR, where the headers are in
+	 * memory if a PT_LOAD holds them (else 0, as Linux), shows them */
+	int fd = open("/bin/linuxabi", O_RDONLY);
+	uint8_t eh[64];
+
+	if (expect_true(fd >= 0, "open /bin/linuxabi") &&
+	    expect_eq(read(fd, eh, sizeof(eh)), 64, "its ELF header")) {
+		uint16_t e_phnum = eh[56] | eh[57] << 8;
+
+		expect_eq(phnum, e_phnum, "AT_PHNUM is e_phnum");
+	}
+	if (fd >= 0)
+		close(fd);
+	if (phdr) {
+		for (uint64_t i = 0; i < phnum; i++)
+			load_seen |= (uint32_t)phdr[i * 7] == 1; /* PT_LOAD */
+		expect_true(load_seen,
+			    "a PT_LOAD among the headers at AT_PHDR");
+	}
+	/* argv[0] is the path the program was started with */
+	expect_true(strstr(saved_argv0, "linuxabi") != NULL, "argv[0] %s",
+		    saved_argv0);
+}
+
+static void t_uname(void)
+{
+	struct abi_utsname u;
+
+	memset(&u, 0x55, sizeof(u));
+	expect_eq(__syscall1(SYS_uname, &u), 0, "uname");
+	expect_true(!strcmp(u.sysname, "Linux"), "sysname %s", u.sysname);
+	expect_true(!strcmp(u.machine, "riscv64"), "machine %s", u.machine);
+	expect_true(u.release[0] >= '3' && u.release[1] == '.',
+		    "release %s (glibc wants >= 3.2)", u.release);
+	expect_errno(__syscall1(SYS_uname, (void *)0x10), -EFAULT,
+		     "bad pointer");
+}
+
+static void t_ids(void)
+{
+	expect_eq(__syscall0(SYS_getuid), 0, "getuid");
+	expect_eq(__syscall0(SYS_geteuid), 0, "geteuid");
+	expect_eq(__syscall0(SYS_getgid), 0, "getgid");
+	expect_eq(__syscall0(SYS_getegid), 0, "getegid");
+	expect_eq(__syscall0(SYS_gettid), __syscall0(SYS_getpid),
+		  "gettid is the pid");
+}
+
+static void t_tid_robust(void)
+{
+	int tid_word;
+	uint64_t head[3], got = 0, len = 0;
+
+	expect_eq(__syscall1(SYS_set_tid_address, &tid_word),
+		  __syscall0(SYS_getpid), "set_tid_address returns the tid");
+	expect_errno(__syscall2(SYS_set_robust_list, head, 16), -EINVAL,
+		     "set_robust_list with len 16");
+	expect_eq(__syscall2(SYS_set_robust_list, head, 24), 0,
+		  "set_robust_list");
+	expect_eq(__syscall3(SYS_get_robust_list, 0, &got, &len), 0,
+		  "get_robust_list");
+	expect_eq(got, (uint64_t)head, "the head registered");
+	expect_eq(len, 24, "its length");
+	expect_errno(__syscall3(SYS_get_robust_list, 99999, &got, &len), -ESRCH,
+		     "get_robust_list of no process");
+	expect_errno(__syscall3(SYS_get_robust_list, 0, (void *)0x10, &len),
+		     -EFAULT, "get_robust_list to a bad pointer");
+}
+
+static void t_rlimits(void)
+{
+	struct abi_rlimit r, old, big;
+
+	expect_eq(__syscall2(SYS_getrlimit, ABI_RLIMIT_NOFILE, &r), 0,
+		  "getrlimit(NOFILE)");
+	expect_true(r.rlim_cur > 3 && r.rlim_cur <= r.rlim_max,
+		    "NOFILE %lu/%lu", (unsigned long)r.rlim_cur,
+		    (unsigned long)r.rlim_max);
+	expect_eq(__syscall2(SYS_getrlimit, ABI_RLIMIT_STACK, &r), 0,
+		  "getrlimit(STACK)");
+	expect_true(r.rlim_cur >= 65536, "a stack of at least 64 KiB");
+	expect_errno(__syscall2(SYS_getrlimit, 16, &r), -EINVAL, "resource 16");
+	expect_errno(__syscall2(SYS_getrlimit, ABI_RLIMIT_CORE, (void *)0x10),
+		     -EFAULT, "bad pointer");
+	/* set, read back with prlimit64's old value */
+	r = (struct abi_rlimit){1000, 2000};
+	expect_eq(__syscall2(SYS_setrlimit, ABI_RLIMIT_CPU, &r), 0,
+		  "setrlimit(CPU)");
+	expect_eq(__syscall4(SYS_prlimit64, 0, ABI_RLIMIT_CPU, 0, &old), 0,
+		  "prlimit64 old only");
+	expect_true(old.rlim_cur == 1000 && old.rlim_max == 2000,
+		    "CPU limits read back %lu/%lu", (unsigned long)old.rlim_cur,
+		    (unsigned long)old.rlim_max);
+	r = (struct abi_rlimit){3000, 2000};
+	expect_errno(__syscall2(SYS_setrlimit, ABI_RLIMIT_CPU, &r), -EINVAL,
+		     "soft above hard");
+	big = (struct abi_rlimit){1UL << 20, 1UL << 20};
+	expect_errno(__syscall4(SYS_prlimit64, 0, ABI_RLIMIT_NOFILE, &big, 0),
+		     -EPERM, "NOFILE beyond the fd table");
+	expect_errno(__syscall4(SYS_prlimit64, 99999, ABI_RLIMIT_CPU, 0, &old),
+		     -ESRCH, "prlimit64 of no process");
+	expect_eq(__syscall4(SYS_prlimit64, __syscall0(SYS_getpid),
+			     ABI_RLIMIT_CPU, 0, &old),
+		  0, "prlimit64 of itself by pid");
+}
+
+static void t_affinity(void)
+{
+	uint64_t mask[2] = {0, 0};
+
+	expect_eq(__syscall3(SYS_sched_getaffinity, 0, sizeof(mask), mask), 8,
+		  "sched_getaffinity: 8 bytes");
+	expect_eq(mask[0], 1, "CPU 0 only");
+	expect_errno(__syscall3(SYS_sched_getaffinity, 0, 4, mask), -EINVAL,
+		     "len 4");
+	expect_errno(__syscall3(SYS_sched_getaffinity, 0, 12, mask), -EINVAL,
+		     "len 12");
+	expect_errno(__syscall3(SYS_sched_getaffinity, 99999, 8, mask), -ESRCH,
+		     "no such process");
+	expect_errno(__syscall3(SYS_sched_getaffinity, 0, 8, (void *)0x10),
+		     -EFAULT, "bad pointer");
+}
+
+static void t_gettimeofday(void)
+{
+	struct abi_timeval a, b;
+	struct abi_timezone tz = {7, 7};
+
+	expect_eq(__syscall2(SYS_gettimeofday, &a, &tz), 0, "gettimeofday");
+	expect_true(tz.tz_minuteswest == 0 && tz.tz_dsttime == 0,
+		    "the time zone is zeros");
+	expect_true(a.tv_usec >= 0 && a.tv_usec < 1000000, "tv_usec range");
+	expect_eq(__syscall2(SYS_gettimeofday, &b, 0), 0, "no tz");
+	expect_true(b.tv_sec > a.tv_sec ||
+			    (b.tv_sec == a.tv_sec && b.tv_usec >= a.tv_usec),
+		    "the time does not go back");
+	expect_eq(__syscall2(SYS_gettimeofday, 0, 0), 0, "both NULL");
+	expect_errno(__syscall2(SYS_gettimeofday, (void *)0x10, 0), -EFAULT,
+		     "bad pointer");
+}
+
+static void t_getrandom(void)
+{
+	uint8_t a[64], b[64];
+	static uint8_t big[70000];
+	int same = 0;
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	expect_eq(__syscall3(SYS_getrandom, a, sizeof(a), 0), 64, "64 bytes");
+	expect_eq(__syscall3(SYS_getrandom, b, sizeof(b), 1), 64,
+		  "GRND_NONBLOCK");
+	for (int i = 0; i < 64; i++)
+		same += a[i] == b[i];
+	expect_true(same < 16, "two draws differ (%d bytes alike)", same);
+	expect_eq(__syscall3(SYS_getrandom, big, sizeof(big), 4),
+		  (long)sizeof(big), "GRND_INSECURE, 70000 bytes");
+	expect_eq(__syscall3(SYS_getrandom, a, 0, 0), 0, "length 0");
+	expect_errno(__syscall3(SYS_getrandom, a, 8, 8), -EINVAL,
+		     "an unknown flag");
+	expect_errno(__syscall3(SYS_getrandom, a, 8, 6), -EINVAL,
+		     "GRND_RANDOM | GRND_INSECURE");
+	expect_errno(__syscall3(SYS_getrandom, (void *)0x10, 8, 0), -EFAULT,
+		     "bad pointer");
+}
+
+static void t_ioctl(void)
+{
+	struct abi_termios t;
+	struct abi_winsize ws;
+	int fd;
+
+	expect_eq(__syscall3(SYS_ioctl, 0, ABI_TCGETS, &t), 0,
+		  "TCGETS on the console");
+	expect_true(t.c_lflag & 2, "ICANON set");
+	expect_eq(__syscall3(SYS_ioctl, 1, ABI_TIOCGWINSZ, &ws), 0,
+		  "TIOCGWINSZ on the console");
+	expect_true(ws.ws_row == 24 && ws.ws_col == 80, "24x80");
+	expect_errno(__syscall3(SYS_ioctl, 0, ABI_TCGETS, (void *)0x10),
+		     -EFAULT, "TCGETS to a bad pointer");
+	expect_errno(__syscall3(SYS_ioctl, 0, 0x1234, 0), -ENOTTY,
+		     "an unknown request on the console");
+	fd = open("/data/hello.txt", O_RDONLY);
+	if (expect_true(fd >= 0, "open /data/hello.txt")) {
+		expect_errno(__syscall3(SYS_ioctl, fd, ABI_TCGETS, &t), -ENOTTY,
+			     "TCGETS on a file");
+		close(fd);
+	}
+	expect_errno(__syscall3(SYS_ioctl, 99, ABI_TCGETS, &t), -EBADF,
+		     "a bad fd");
+}
+
+static void t_readlinkat(void)
+{
+	char buf[64];
+
+	expect_errno(__syscall4(SYS_readlinkat, ABI_AT_FDCWD, "/data/hello.txt",
+				buf, sizeof(buf)),
+		     -EINVAL, "a file is not a symbolic link");
+	expect_errno(__syscall4(SYS_readlinkat, ABI_AT_FDCWD, "/proc/self/exe",
+				buf, sizeof(buf)),
+		     -ENOENT, "/proc/self/exe (no /proc)");
+	expect_errno(__syscall4(SYS_readlinkat, ABI_AT_FDCWD, "/data/hello.txt",
+				buf, 0),
+		     -EINVAL, "bufsiz 0");
+	expect_errno(__syscall4(SYS_readlinkat, ABI_AT_FDCWD, (void *)0x10, buf,
+				sizeof(buf)),
+		     -EFAULT, "a bad path pointer");
+	expect_errno(__syscall4(SYS_readlinkat, 99, "x", buf, sizeof(buf)),
+		     -EBADF, "a relative path from a bad dirfd");
+	expect_errno(
+		__syscall4(SYS_readlinkat, ABI_AT_FDCWD, "", buf, sizeof(buf)),
+		-EINVAL, "an empty path: the cwd, not a link");
+}
+
+static void t_enosys(void)
+{
+	expect_errno(__syscall0(1999), -ENOSYS, "syscall 1999");
+	expect_errno(__syscall0(1999), -ENOSYS, "syscall 1999 again");
+	expect_errno(__syscall0(5000000), -ENOSYS, "syscall 5000000");
+}
+
+static long base_pages; /* free pages before the first case */
+
+static int start(void)
+{
+	base_pages = free_pages();
+	return 0;
+}
+
+static void c_leak_check(void)
+{
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	expect_eq(free_pages(), base_pages,
+		  "free pages at the end vs the start");
+}
+
+static const struct ktest_case cases[] = {
+	KTEST_CASE("auxv", t_auxv),
+	KTEST_CASE("uname", t_uname),
+	KTEST_CASE("ids", t_ids),
+	KTEST_CASE("tid-robust-list", t_tid_robust),
+	KTEST_CASE("rlimits", t_rlimits),
+	KTEST_CASE("affinity", t_affinity),
+	KTEST_CASE("gettimeofday", t_gettimeofday),
+	KTEST_CASE("getrandom", t_getrandom),
+	KTEST_CASE("ioctl", t_ioctl),
+	KTEST_CASE("readlinkat", t_readlinkat),
+	KTEST_CASE("enosys", t_enosys),
+	KTEST_ALWAYS("leak-check", c_leak_check),
+};
+
+static const struct ktest_suite suite = KTEST_SUITE("linuxabi", cases, start);
+
+int main(int argc, char **argv, char **envp)
+{
+	saved_envp = envp;
+	saved_argv0 = argv[0];
+	return ktest_main(&suite, argc, argv);
+}
