@@ -5,12 +5,15 @@
  * auxiliary vector on the initial stack, uname, the ids, gettid,
  * set_tid_address, set_robust_list/get_robust_list, getrlimit/setrlimit/
  * prlimit64, sched_getaffinity, gettimeofday, getrandom, ioctl on the
- * console and on files, readlinkat, and -ENOSYS for an unknown number.
+ * console and on files, readlinkat, -ENOSYS for an unknown number; pipes
+ * (pipe2, blocking and not, end of file, EPIPE, atomic writes, a child
+ * reading what the parent writes), dup, dup3 and fcntl.
  * A KTAP suite (ktest.h): pytests/test_linux.py runs it.
  */
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -287,6 +290,172 @@ static void t_enosys(void)
 	expect_errno(__syscall0(5000000), -ENOSYS, "syscall 5000000");
 }
 
+#define PIPE_CAP 65536
+
+/* a child's half of t_pipe: read fd to the end; exit 0 if the bytes are
+ * the pattern and there are want of them */
+static int pipe_reader(int fd, long want)
+{
+	static unsigned char buf[3000];
+	long got = 0;
+	long n;
+
+	while ((n = __syscall3(SYS_read, fd, buf, sizeof(buf))) > 0) {
+		for (long i = 0; i < n; i++)
+			if (buf[i] != (unsigned char)((got + i) * 7))
+				return 2;
+		got += n;
+	}
+	return n == 0 && got == want ? 0 : 3;
+}
+
+static void t_pipe(void)
+{
+	int fds[2], st;
+	char buf[16];
+	static unsigned char big[200000];
+	struct abi_stat ks;
+	int avail = -1;
+	long pid, n;
+
+	expect_errno(__syscall2(SYS_pipe2, fds, 0x40), -EINVAL, "an unknown flag");
+	expect_errno(__syscall2(SYS_pipe2, (void *)0x10, 0), -EFAULT,
+		     "a bad pointer");
+	if (!expect_eq(__syscall2(SYS_pipe2, fds, 0), 0, "pipe2"))
+		return;
+	expect_eq(__syscall3(SYS_write, fds[1], "hello", 5), 5, "write 5");
+	expect_eq(__syscall3(SYS_ioctl, fds[0], ABI_FIONREAD, &avail), 0,
+		  "FIONREAD");
+	expect_eq(avail, 5, "5 bytes to read");
+	expect_eq(__syscall3(SYS_read, fds[0], buf, 3), 3, "read 3 of 5");
+	expect_eq(__syscall3(SYS_read, fds[0], buf + 3, 16), 2, "read the rest");
+	expect_true(!memcmp(buf, "hello", 5), "the bytes");
+	expect_eq(__syscall2(SYS_fstat, fds[0], &ks), 0, "fstat");
+	expect_eq(ks.st_mode & ABI_S_IFMT, ABI_S_IFIFO, "S_IFIFO");
+	expect_errno(__syscall3(SYS_lseek, fds[0], 0, 0), -ESPIPE, "lseek");
+	expect_errno(__syscall4(SYS_pread64, fds[0], buf, 1, 0), -ESPIPE,
+		     "pread64");
+	expect_errno(__syscall3(SYS_read, fds[1], buf, 1), -EBADF,
+		     "read the write end");
+	expect_errno(__syscall3(SYS_write, fds[0], "x", 1), -EBADF,
+		     "write the read end");
+	/* a child reads 200000 bytes while the parent writes them: both wait */
+	for (long i = 0; i < (long)sizeof(big); i++)
+		big[i] = (unsigned char)(i * 7);
+	/* the child must not inherit the write end, or it never sees EOF */
+	expect_eq(__syscall3(SYS_fcntl, fds[1], 2, 1), 0, "F_SETFD FD_CLOEXEC");
+	snprintf(buf, sizeof(buf), "%d", fds[0]);
+	pid = spawn("/bin/linuxabi",
+		    (char *const[]){ "linuxabi", "pipe-reader", buf, NULL });
+	if (!expect_true(pid > 0, "spawn the reader"))
+		return;
+	close(fds[0]);
+	n = __syscall3(SYS_write, fds[1], big, sizeof(big));
+	expect_eq(n, sizeof(big), "one write of 200000 bytes, in pieces");
+	close(fds[1]);
+	expect_eq(waitpid(pid, &st, 0), pid, "wait for the reader");
+	expect_true(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "the reader saw every byte (status %#x)", st);
+
+	/* end of file, EPIPE, O_NONBLOCK */
+	if (!expect_eq(__syscall2(SYS_pipe2, fds, ABI_O_NONBLOCK), 0,
+		       "pipe2(O_NONBLOCK)"))
+		return;
+	expect_errno(__syscall3(SYS_read, fds[0], buf, 1), -EAGAIN,
+		     "reading an empty non-blocking pipe");
+	n = __syscall3(SYS_write, fds[1], big, sizeof(big));
+	expect_eq(n, PIPE_CAP, "a non-blocking write fills 64 KiB");
+	expect_errno(__syscall3(SYS_write, fds[1], "x", 1), -EAGAIN,
+		     "writing a full non-blocking pipe");
+	expect_eq(__syscall3(SYS_read, fds[0], big, 100), 100, "read 100");
+	expect_errno(__syscall3(SYS_write, fds[1], big, 4096), -EAGAIN,
+		     "4096 bytes (PIPE_BUF) go in whole or not at all");
+	expect_eq(__syscall3(SYS_write, fds[1], big, 100), 100,
+		  "100 bytes fit");
+	close(fds[1]);
+	n = 0;
+	while (__syscall3(SYS_read, fds[0], big, sizeof(big)) > 0)
+		n++;
+	expect_eq(__syscall3(SYS_read, fds[0], buf, 1), 0,
+		  "end of file once the writer is gone");
+	close(fds[0]);
+	if (!expect_eq(__syscall2(SYS_pipe2, fds, ABI_O_CLOEXEC), 0,
+		       "pipe2(O_CLOEXEC)"))
+		return;
+	expect_eq(__syscall3(SYS_fcntl, fds[0], 1, 0), 1, "FD_CLOEXEC set");
+	close(fds[0]);
+	expect_errno(__syscall3(SYS_write, fds[1], "x", 1), -EPIPE,
+		     "writing with no reader");
+	close(fds[1]);
+}
+
+static void t_dup(void)
+{
+	int fd = open("/data/hello.txt", O_RDONLY), d, d2;
+	char a[4], b[4];
+
+	if (!expect_true(fd >= 0, "open"))
+		return;
+	d = __syscall1(SYS_dup, fd);
+	expect_true(d > fd, "dup gives the lowest free fd (%d)", d);
+	expect_eq(read(fd, a, 4), 4, "read 4 from the original");
+	expect_eq(read(d, b, 4), 4, "read 4 from the duplicate");
+	expect_true(!memcmp(b, "o fr", 4), "the offset is shared");
+	expect_errno(__syscall1(SYS_dup, 99), -EBADF, "dup of a bad fd");
+	d2 = 20;
+	expect_eq(__syscall3(SYS_dup3, fd, d2, ABI_O_CLOEXEC), d2, "dup3 to 20");
+	expect_eq(__syscall3(SYS_fcntl, d2, 1, 0), 1, "dup3's O_CLOEXEC");
+	expect_eq(__syscall3(SYS_dup3, d, d2, 0), d2, "dup3 over an open fd");
+	expect_eq(__syscall3(SYS_fcntl, d2, 1, 0), 0, "no FD_CLOEXEC now");
+	expect_errno(__syscall3(SYS_dup3, fd, fd, 0), -EINVAL,
+		     "dup3 to itself");
+	expect_errno(__syscall3(SYS_dup3, fd, 21, 1), -EINVAL, "a bad flag");
+	expect_errno(__syscall3(SYS_dup3, fd, 9999, 0), -EBADF,
+		     "newfd beyond the table");
+	expect_errno(__syscall3(SYS_dup3, 99, 22, 0), -EBADF, "a bad oldfd");
+	close(d2);
+	close(d);
+	close(fd);
+}
+
+static void t_fcntl(void)
+{
+	int fd = open("/tmp/fcntl.txt", O_CREAT | O_RDWR | O_APPEND, 0644), d;
+	long fl;
+
+	if (!expect_true(fd >= 0, "open"))
+		return;
+	fl = __syscall3(SYS_fcntl, fd, 3, 0);
+	expect_eq(fl & (ABI_O_ACCMODE | ABI_O_APPEND | ABI_O_NONBLOCK),
+		  ABI_O_RDWR | ABI_O_APPEND, "F_GETFL");
+	expect_eq(__syscall3(SYS_fcntl, fd, 4, ABI_O_NONBLOCK | ABI_O_RDONLY),
+		  0, "F_SETFL O_NONBLOCK");
+	fl = __syscall3(SYS_fcntl, fd, 3, 0);
+	expect_eq(fl & (ABI_O_ACCMODE | ABI_O_APPEND | ABI_O_NONBLOCK),
+		  ABI_O_RDWR | ABI_O_NONBLOCK,
+		  "O_NONBLOCK on, O_APPEND off, the access mode kept");
+	d = __syscall3(SYS_fcntl, fd, 0, 10);
+	expect_true(d >= 10, "F_DUPFD >= 10 (%d)", d);
+	expect_eq(__syscall3(SYS_fcntl, d, 3, 0) & ABI_O_NONBLOCK,
+		  ABI_O_NONBLOCK, "the duplicate shares the status flags");
+	expect_eq(__syscall3(SYS_fcntl, d, 1, 0), 0, "F_DUPFD: no FD_CLOEXEC");
+	close(d);
+	d = __syscall3(SYS_fcntl, fd, 1030, 0);
+	expect_eq(__syscall3(SYS_fcntl, d, 1, 0), 1, "F_DUPFD_CLOEXEC");
+	expect_eq(__syscall3(SYS_fcntl, d, 2, 0), 0, "F_SETFD 0");
+	expect_eq(__syscall3(SYS_fcntl, d, 1, 0), 0, "F_GETFD after it");
+	close(d);
+	expect_errno(__syscall3(SYS_fcntl, fd, 0, 9999), -EINVAL,
+		     "F_DUPFD beyond the table");
+	expect_errno(__syscall3(SYS_fcntl, fd, 12345, 0), -EINVAL,
+		     "an unknown command");
+	expect_errno(__syscall3(SYS_fcntl, 99, 3, 0), -EBADF, "a bad fd");
+	expect_errno(__syscall3(SYS_fcntl, 99, 1, 0), -EBADF,
+		     "F_GETFD of a bad fd");
+	close(fd);
+	unlink("/tmp/fcntl.txt");
+}
+
 static long base_pages; /* free pages before the first case */
 
 static int start(void)
@@ -315,6 +484,9 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("ioctl", t_ioctl),
 	KTEST_CASE("readlinkat", t_readlinkat),
 	KTEST_CASE("enosys", t_enosys),
+	KTEST_CASE("pipe", t_pipe),
+	KTEST_CASE("dup", t_dup),
+	KTEST_CASE("fcntl", t_fcntl),
 	KTEST_ALWAYS("leak-check", c_leak_check),
 };
 
@@ -324,5 +496,7 @@ int main(int argc, char **argv, char **envp)
 {
 	saved_envp = envp;
 	saved_argv0 = argv[0];
+	if (argc == 3 && !strcmp(argv[1], "pipe-reader"))
+		return pipe_reader(atoi(argv[2]), 200000);
 	return ktest_main(&suite, argc, argv);
 }

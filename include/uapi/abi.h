@@ -39,6 +39,7 @@
 #define ABI_S_IFDIR 0040000
 #define ABI_S_IFCHR 0020000
 #define ABI_S_IFREG 0100000
+#define ABI_S_IFIFO 0010000
 
 /* asm-generic/stat.h: struct stat, 128 bytes */
 struct abi_stat {
@@ -186,6 +187,7 @@ struct abi_timezone {
 /* terminal ioctls (asm-generic/ioctls.h, termbits.h) */
 #define ABI_TCGETS 0x5401
 #define ABI_TIOCGWINSZ 0x5413
+#define ABI_FIONREAD 0x541B
 #define ABI_NCCS 19
 struct abi_termios {
 	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;

@@ -18,6 +18,17 @@
 #define UAPI_SYSCALLS_H
 
 #define SYSCALL_LIST(SYSCALL)                                                   \
+	SYSCALL(dup, 23, 1,                                                     \
+		"oldfd -> the lowest free fd, sharing the file; EBADF "         \
+		"EMFILE")                                                       \
+	SYSCALL(dup3, 24, 3,                                                    \
+		"oldfd, newfd, flags (O_CLOEXEC) -> newfd (what was there "     \
+		"is closed); EINVAL (flags, or oldfd == newfd) EBADF")          \
+	SYSCALL(fcntl, 25, 3,                                                   \
+		"fd, cmd, arg -> F_DUPFD/F_DUPFD_CLOEXEC: a new fd >= "         \
+		"arg; F_GETFD/F_SETFD: FD_CLOEXEC; F_GETFL: access mode | "     \
+		"O_APPEND | O_NONBLOCK; F_SETFL: O_APPEND O_NONBLOCK; "         \
+		"EBADF EINVAL (cmd, or arg beyond the table) EMFILE")           \
 	SYSCALL(ioctl, 29, 3,                                                   \
 		"fd, request, arg -> 0 or a result; the console: TCGETS "       \
 		"(struct termios), TIOCGWINSZ (24x80); ENOTTY (another "        \
@@ -32,6 +43,10 @@
 		"dirfd, path, flags, mode -> fd; ENOENT EEXIST EISDIR ENOTDIR " \
 		"EINVAL EMFILE ENFILE ENOSPC ENAMETOOLONG EFAULT EBADF")        \
 	SYSCALL(close, 57, 1, "fd -> 0; EBADF")                                 \
+	SYSCALL(pipe2, 59, 2,                                                   \
+		"int fds[2], flags (O_CLOEXEC O_NONBLOCK) -> 0: fds[0] "        \
+		"reads, fds[1] writes, 64 KiB; EINVAL EFAULT EMFILE "           \
+		"ENFILE ENOMEM")                                                \
 	SYSCALL(getdents64, 61, 3,                                              \
 		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR EINVAL "       \
 		"EFAULT")                                                       \

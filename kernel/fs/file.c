@@ -125,6 +125,31 @@ struct file *fd_get(struct proc *p, int fd)
 }
 
 /*
+ * fd_get for the IO core (a ring operation): NULL with *err -EBADF for no
+ * file, -EAGAIN for one whose operations may sleep (normal_core_only),
+ * without taking a reference, so that its last reference is never the IO
+ * core's.
+ */
+struct file *fd_get_ring(struct proc *p, int fd, long *err)
+{
+	struct file *f = NULL;
+
+	*err = -EBADF;
+	if (fd < 0 || fd >= NOFILE)
+		return NULL;
+	spin_lock(&p->fd_lock);
+	f = p->ofile[fd];
+	if (f && f->ops->normal_core_only) {
+		*err = -EAGAIN;
+		f = NULL;
+	} else if (f) {
+		file_dup(f);
+	}
+	spin_unlock(&p->fd_lock);
+	return f;
+}
+
+/*
  * Take fd out of p's table; returns its file (the table's reference), or
  * NULL if there is none -- or if it is a ring and keep_ring (a ring's fd is
  * not closed through the ring itself): checked and removed under one lock.

@@ -58,6 +58,9 @@ struct vma;
  *                v->ops->open has run.  NULL: -ENODEV.
  *   ioctl        ioctl(2) request with its argument (a user address for
  *                the terminal requests).  Normal core.  NULL: -ENOTTY.
+ *   normal_core_only  its operations may sleep (a pipe): the IO core never
+ *                takes a reference (fd_get_ring), so a ring operation on it
+ *                gives -EAGAIN and its release always runs on the normal core.
  *   release      after the last reference is dropped (file_put): gets the
  *                file's private pointer, not the file, whose slot may
  *                already be reused.  NULL: nothing to do.
@@ -78,16 +81,19 @@ struct file_ops {
 	long (*mmap)(struct file *f, struct vma *v, uint64_t off, uint64_t len);
 	long (*ioctl)(struct file *f, unsigned int request, uint64_t arg);
 	void (*release)(void *private);
+	bool normal_core_only;
 };
 
 extern const struct file_ops inode_file_ops;
 extern const struct file_ops console_file_ops;
 extern const struct file_ops ring_file_ops;
+extern const struct file_ops pipe_file_ops;
 
 struct file {
 	int ref; /* atomic */
 	const struct file_ops *ops; /* set once, before it is installed */
 	bool readable, writable, append;
+	bool nonblock; /* O_NONBLOCK: set at open, by fcntl(F_SETFL) */
 	uint64_t off; /* under fs_lock */
 	union {	      /* the private pointer, given to ops->release */
 		void *private;
@@ -126,6 +132,7 @@ struct file *console_file(void);
 int fd_free_slot(struct proc *p);
 int fd_install(struct proc *p, struct file *f, bool cloexec);
 struct file *fd_get(struct proc *p, int fd);
+struct file *fd_get_ring(struct proc *p, int fd, long *err);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 struct inode *file_dir(struct file *f);
 long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,

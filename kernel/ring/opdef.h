@@ -79,9 +79,9 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
 	long res;
 
 	if (def->needs_file) {
-		req->file = fd_get(r->owner, req->sqe.fd);
+		req->file = fd_get_ring(r->owner, req->sqe.fd, &res);
 		if (!req->file)
-			return -EBADF;
+			return res;
 	}
 	res = def->issue(r, req);
 	if (req->file && res != RING_PARKED) {

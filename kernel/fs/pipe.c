@@ -1,0 +1,228 @@
+/*
+ * Pipes (pipe(7)): pipe2 makes a read end and a write end sharing a ring
+ * buffer of PIPE_PAGES pages.  As Linux: a read returns what is there (at
+ * most what was asked), waits while the pipe is empty and has writers, and
+ * returns 0 (end of file) once it has none; a write waits for room while
+ * there are readers, a write of at most PIPE_BUF bytes goes in whole (never
+ * interleaved with another), a bigger one may be split and returns when all
+ * is written; with no readers left a write is -EPIPE.  O_NONBLOCK: -EAGAIN
+ * instead of waiting (a big write then writes what fits).
+ *
+ * The IO core may not sleep: pipe_file_ops is normal_core_only, so a ring
+ * operation on a pipe gives -EAGAIN without the IO core ever holding a
+ * reference (waiting ring reads and writes on pipes come with the liburing
+ * issue).
+ *
+ * Locking: the normal core only (interrupts off, not preemptible), so a
+ * check followed by sleep_on() cannot miss the wakeup (core/proc.c); the
+ * end counts change at open (pipe2, fork) and release.
+ */
+#include "arch/riscv/riscv.h"
+#include "core/param.h"
+#include "core/proc.h"
+#include "core/string.h"
+#include "fs/fs.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
+#include "uapi/abi.h"
+#include "uapi/errno.h"
+
+#define PIPE_PAGES 16 /* 64 KiB, Linux's default capacity */
+#define PIPE_SIZE (PIPE_PAGES * PGSIZE)
+#define PIPE_BUF 4096 /* writes up to this size are atomic (limits.h) */
+
+struct pipe {
+	uint8_t *page[PIPE_PAGES];
+	uint64_t head, tail; /* free-running: bytes written, bytes read */
+	int readers, writers; /* open ends (file references hold them) */
+};
+
+/* a file's pipe: its private pointer, tagged with the end (pipe_release) */
+static struct pipe *pipe_of(const struct file *f)
+{
+	return (struct pipe *)((uint64_t)f->private & ~1UL);
+}
+
+static long pipe_read(struct file *f, const struct uview *v, uint64_t udst,
+		      size_t n, int64_t off)
+{
+	struct pipe *pp = pipe_of(f);
+	size_t done = 0;
+
+	while (pp->head == pp->tail) {
+		if (!pp->writers)
+			return 0;
+		if (f->nonblock)
+			return -EAGAIN;
+		sleep_on(&pp->head, 0);
+	}
+	while (done < n && pp->tail != pp->head) {
+		uint64_t at = pp->tail % PIPE_SIZE;
+		size_t m = MIN(n - done, pp->head - pp->tail);
+
+		m = MIN(m, PGSIZE - at % PGSIZE);
+		if (uview_copyout(v, udst + done, pp->page[at / PGSIZE] +
+						  at % PGSIZE, m) < 0) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+		pp->tail += m;
+		done += m;
+	}
+	wakeup(&pp->tail); /* room for writers */
+	return done;
+}
+
+static long pipe_write(struct file *f, const struct uview *v, uint64_t usrc,
+		       size_t n, int64_t off)
+{
+	struct pipe *pp = pipe_of(f);
+	size_t done = 0;
+
+	while (done < n) {
+		size_t room = PIPE_SIZE - (pp->head - pp->tail);
+		size_t want = n - done;
+
+		if (!pp->readers)
+			return done ? (long)done : -EPIPE;
+		/* a small write goes in whole or waits; a big one in pieces */
+		if (room == 0 || (n <= PIPE_BUF && room < n)) {
+			if (f->nonblock)
+				return done ? (long)done : -EAGAIN;
+			sleep_on(&pp->tail, 0);
+			continue;
+		}
+		while (want && room) {
+			uint64_t at = pp->head % PIPE_SIZE;
+			size_t m = MIN(MIN(want, room), PGSIZE - at % PGSIZE);
+
+			if (uview_copyin(v, pp->page[at / PGSIZE] + at % PGSIZE,
+					 usrc + done, m) < 0) {
+				wakeup(&pp->head);
+				return done ? (long)done : -EFAULT;
+			}
+			pp->head += m;
+			done += m;
+			want -= m;
+			room -= m;
+		}
+		wakeup(&pp->head); /* data for readers */
+	}
+	return done;
+}
+
+static void pipe_stat(struct file *f, struct abi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = ABI_S_IFIFO | 0600;
+	st->st_nlink = 1;
+	st->st_blksize = PGSIZE;
+}
+
+static long pipe_ioctl(struct file *f, unsigned int request, uint64_t arg)
+{
+	struct pipe *pp = pipe_of(f);
+	int avail = pp->head - pp->tail;
+
+	if (request != ABI_FIONREAD)
+		return -ENOTTY;
+	if (copyout(this_proc()->pagetable, arg, &avail, sizeof(avail)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+static void pipe_free(struct pipe *pp)
+{
+	for (int i = 0; i < PIPE_PAGES; i++)
+		if (pp->page[i])
+			kfree(pp->page[i]);
+	kfree(pp);
+}
+
+/*
+ * The last reference to one end went: the other side sees end of file or
+ * -EPIPE; the pipe goes with its last end.  The private pointer is tagged
+ * with the end (bit 0: write end) because release gets only that.
+ */
+static void pipe_release(void *private)
+{
+	struct pipe *pp = (struct pipe *)((uint64_t)private & ~1UL);
+
+	if ((uint64_t)private & 1)
+		pp->writers--;
+	else
+		pp->readers--;
+	wakeup(&pp->head);
+	wakeup(&pp->tail);
+	if (!pp->readers && !pp->writers)
+		pipe_free(pp);
+}
+
+const struct file_ops pipe_file_ops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.stat = pipe_stat,
+	.ioctl = pipe_ioctl,
+	.release = pipe_release,
+	.normal_core_only = true,
+};
+
+long sys_pipe2(long ufds, long flags, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct file *rf = NULL, *wf = NULL;
+	struct pipe *pp;
+	int fds[2] = { -1, -1 };
+	long err = -ENFILE;
+
+	/* O_DIRECT (packet mode) is not built: -EINVAL as an unknown flag */
+	if (flags & ~(ABI_O_CLOEXEC | ABI_O_NONBLOCK))
+		return -EINVAL;
+	pp = kalloc();
+	if (!pp)
+		return -ENOMEM;
+	memset(pp, 0, sizeof(*pp));
+	for (int i = 0; i < PIPE_PAGES; i++) {
+		if (!(pp->page[i] = kalloc())) {
+			pipe_free(pp);
+			return -ENOMEM;
+		}
+	}
+	rf = file_alloc();
+	wf = rf ? file_alloc() : NULL;
+	if (!wf)
+		goto fail;
+	rf->ops = wf->ops = &pipe_file_ops;
+	rf->readable = wf->writable = true;
+	rf->nonblock = wf->nonblock = flags & ABI_O_NONBLOCK;
+	rf->private = pp;
+	wf->private = (void *)((uint64_t)pp | 1);
+	pp->readers = pp->writers = 1;
+	fds[0] = fd_install(p, rf, flags & ABI_O_CLOEXEC);
+	fds[1] = fds[0] < 0 ? -1 : fd_install(p, wf, flags & ABI_O_CLOEXEC);
+	if (fds[1] < 0) {
+		err = -EMFILE;
+		goto fail_fds;
+	}
+	if (copyout(p->pagetable, ufds, fds, sizeof(fds)) < 0) {
+		err = -EFAULT;
+		goto fail_fds;
+	}
+	return 0;
+
+fail_fds:
+	/* the files hold the pipe now: putting them frees it */
+	if (fds[0] >= 0)
+		fd_remove(p, fds[0], false);
+	if (fds[1] >= 0)
+		fd_remove(p, fds[1], false);
+	file_put(rf);
+	file_put(wf);
+	return err;
+fail:
+	if (rf)
+		file_put(rf);
+	pipe_free(pp);
+	return err;
+}
