@@ -7,6 +7,7 @@
  * a0/a1 also hold argc/argv.  Facts from the ELF-64 and RISC-V psABI specs.
  * Normal core only.
  */
+#include "arch/riscv/fpu.h"
 #include "arch/riscv/riscv.h"
 #include "core/param.h"
 #include "core/proc.h"
@@ -166,5 +167,6 @@ long elf_load(struct proc *p, struct inode *ip, char *const argv[], int argc)
 	p->tf->a0 = argc;
 	p->tf->a1 = sp + 8;
 	p->tf->a2 = sp + 8 * (argc + 2);
+	fpu_exec(p); /* FP state Initial (sstatus.FS), registers zero */
 	return 0;
 }
