@@ -45,25 +45,25 @@
 
 #include "ktest.h"
 
-#define SELF "/bin/fptest"
-#define NWORKER 3
-#define STEPS 600000 /* per worker: some 0.5 s of QEMU time, 50 slices */
-#define CHUNK 100   /* steps per asm call */
-#define ONE 0x3ff0000000000000ULL
-#define R 0x400f333333333333ULL /* 3.9 */
+#define SELF	  "/bin/fptest"
+#define NWORKER	  3
+#define STEPS	  600000 /* per worker: some 0.5 s of QEMU time, 50 slices */
+#define CHUNK	  100	 /* steps per asm call */
+#define ONE	  0x3ff0000000000000ULL
+#define R	  0x400f333333333333ULL /* 3.9 */
 #define FFLAGS_NX 0x01
 #define FFLAGS_DZ 0x08
 #define FFLAGS_NV 0x10
 
 static const struct {
 	const char *name;
-	unsigned int rm;     /* frm */
-	unsigned int flag;   /* raised once at the start */
-	uint64_t want;	     /* hash of the registers after STEPS steps */
+	unsigned int rm;   /* frm */
+	unsigned int flag; /* raised once at the start */
+	uint64_t want;	   /* hash of the registers after STEPS steps */
 } workers[NWORKER] = {
-	{ "rtz", 1, 0, 0x973ad9c9da0c619aULL },
-	{ "rdn", 2, FFLAGS_DZ, 0x0b24de3b4e24846cULL },
-	{ "rup", 3, FFLAGS_NV, 0xe1b89f9002ebeb10ULL },
+	{"rtz", 1, 0, 0x973ad9c9da0c619aULL},
+	{"rdn", 2, FFLAGS_DZ, 0x0b24de3b4e24846cULL},
+	{"rup", 3, FFLAGS_NV, 0xe1b89f9002ebeb10ULL},
 };
 
 /* all 32 FP registers to / from r[0..31] */
@@ -225,7 +225,7 @@ static void t_three_preempted(void)
 
 	for (int k = 0; k < NWORKER; k++) {
 		char kbuf[4];
-		char *argv[] = { SELF, "worker", kbuf, NULL };
+		char *argv[] = {SELF, "worker", kbuf, NULL};
 
 		snprintf(kbuf, sizeof(kbuf), "%d", k);
 		pid[k] = spawn(SELF, argv);
@@ -245,7 +245,7 @@ static void t_three_preempted(void)
 static void t_kept_in_syscalls(void)
 {
 	uint64_t r[32], got[32];
-	struct timespec ts = { 0, 2000000 }; /* 2 ms */
+	struct timespec ts = {0, 2000000}; /* 2 ms */
 
 	for (int i = 0; i < 32; i++)
 		r[i] = 0x4000000000000000ULL + (uint64_t)i * 0x0123456789abcULL;

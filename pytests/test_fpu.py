@@ -202,8 +202,8 @@ def test_fptest_expected_results_match_the_host(tmp_path):
         pytest.skip("no host C compiler")
     with open(os.path.join(ROOT, FPTEST)) as f:
         src = f.read()
-    steps = re.search(r"#define STEPS (\d+)", src).group(1)
-    want = re.findall(r'\{ "r\w\w", \d, \w+, (0x[0-9a-f]{16})ULL \}', src)
+    steps = re.search(r"#define\s+STEPS\s+(\d+)", src).group(1)
+    want = re.findall(r'\{\s*"r\w\w", \d, \w+, (0x[0-9a-f]{16})ULL\s*\}', src)
     assert len(want) == 3, want
     (tmp_path / "ref.c").write_text(REFERENCE_C)
     subprocess.run([cc, "-O0", "-frounding-math", "-ffp-contract=off",

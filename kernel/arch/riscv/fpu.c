@@ -170,7 +170,7 @@ void fpu_switch_out(struct proc *p)
 	fs_set(FS_OFF);
 }
 
-static const char *const fs_names[] = { "off", "initial", "clean", "dirty" };
+static const char *const fs_names[] = {"off", "initial", "clean", "dirty"};
 
 /* The running process p is exiting: its counts, if fpustat. */
 void fpu_exit(struct proc *p)

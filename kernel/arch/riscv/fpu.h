@@ -24,16 +24,16 @@
 #include "core/types.h"
 
 /* sstatus.FS values (bits 14:13) */
-#define FS_OFF 0
+#define FS_OFF	   0
 #define FS_INITIAL 1
-#define FS_CLEAN 2
-#define FS_DIRTY 3
+#define FS_CLEAN   2
+#define FS_DIRTY   3
 
 struct fpu {
 	uint64_t f[32]; /* f0..f31, all 64 bits (fsd/fld) */
 	uint64_t fcsr;	/* frm and fflags */
 	uint8_t fs;	/* FS_*: the process's sstatus.FS while not running */
-	uint32_t saves;	   /* registers -> f[] (fpustat) */
+	uint32_t saves; /* registers -> f[] (fpustat) */
 	uint32_t restores; /* f[] -> registers (fpustat) */
 };
 _Static_assert(__builtin_offsetof(struct fpu, fcsr) == FPU_FCSR, "FPU_FCSR");
