@@ -15,6 +15,7 @@
  * Facts from the ELF-64 and RISC-V psABI specs and Linux's ABI.
  * Normal core only.
  */
+#include "arch/riscv/fpu.h"
 #include "arch/riscv/riscv.h"
 #include "core/param.h"
 #include "core/printf.h"
@@ -297,5 +298,6 @@ long elf_load(struct proc *p, struct inode *ip, const char *path,
 	/* every register 0 (the caller cleared the frame) but pc and sp */
 	p->tf->epc = ei.entry;
 	p->tf->sp = sp;
+	fpu_exec(p); /* FP state Initial (sstatus.FS), registers zero */
 	return 0;
 }

@@ -16,6 +16,10 @@
  *                                 (set by make ICOUNT=1; see iocore.c)
  *   ringxlate=walk                the IO core walks the page table for every
  *                                 user page, without its translation cache
+ *   fpu=off                       user processes start with sstatus.FS Off
+ *                                 (arch/riscv/fpu.c)
+ *   fpustat                       each process's FP saves and restores,
+ *                                 printed when it exits
  *   boot_entry=start              start the other harts at _start, the boot
  *                                 hart's entry, as firmware was seen to do
  *                                 by mistake (tests entry.S's lottery)

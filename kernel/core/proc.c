@@ -6,6 +6,7 @@
  * (see proc.h); the normal-core kernel is not preemptible, so a check
  * followed by sleep_on() cannot miss a wakeup from an interrupt handler.
  */
+#include "arch/riscv/fpu.h"
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/trap.h"
 #include "core/boot.h"
@@ -257,7 +258,9 @@ void scheduler(void)
 		sfence_vma();
 		h->stack_lo = p->kstack_lo;
 		timer_program();
+		fpu_switch_in(p);
 		swtch(&h->sched_ctx, &p->ctx);
+		fpu_switch_out(p);
 		if (p->state != P_ZOMBIE)
 			trace_user_drain_full(p);
 		trace_switch(p->pid, 0);
@@ -285,6 +288,7 @@ void proc_exit(int wait_status)
 {
 	struct proc *p = this_proc();
 
+	fpu_exit(p);
 	/* a ring's OPENAT may still be running: no new fds from here on */
 	spin_lock(&p->fd_lock);
 	p->exiting = true;

@@ -16,6 +16,7 @@
 #define KERNEL_PROC_H
 
 #include "arch/riscv/asm-offsets.h"
+#include "arch/riscv/fpu.h"
 #include "core/param.h"
 #include "core/spinlock.h"
 #include "core/types.h"
@@ -98,6 +99,7 @@ struct proc {
 	uint64_t kstack_lo;
 	struct context ctx;
 	uint64_t slice_end; /* time at which the process is preempted */
+	struct fpu fpu; /* F/D state (arch/riscv/fpu.c); fork: fpu_copy() */
 
 	/* tracing: the user trace area's header and record pages (kernel VAs) */
 	struct utrace_area *utrace;

@@ -11,6 +11,7 @@
 #define HART_OVERFLOW_SP 16  /* struct hart.overflow_sp */
 #define HART_SIZE 176	     /* sizeof(struct hart): harts[] in entry.S */
 #define KFRAME_SIZE (34 * 8) /* struct kframe */
+#define FPU_FCSR (32 * 8)     /* struct fpu.fcsr (fpu.S) */
 #define SSTATUS_SPP_BIT 0x100
 #define SSTATUS_SPIE_BIT 0x20
 

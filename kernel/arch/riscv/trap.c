@@ -15,6 +15,7 @@
  *
  * Locking: normal-core state only, with interrupts off (proc.h).
  */
+#include "arch/riscv/fpu.h"
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/trap.h"
@@ -46,6 +47,7 @@ void trap_init_hart(void)
 	csr_write(stvec, (uint64_t)trap_vector);
 	csr_write(sscratch, 0);
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+	fpu_init_hart(); /* FS Off; the normal core's FP registers zeroed */
 	csr_clear(sip, SIE_SSIE);
 	if (h->role == HART_NORMAL)
 		csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
