@@ -456,6 +456,11 @@ int munmap(void *addr, size_t len)
 	return __syscall_ret(__syscall2(SYS_munmap, addr, len));
 }
 
+int mprotect(void *addr, size_t len, int prot)
+{
+	return __syscall_ret(__syscall3(SYS_mprotect, addr, len, prot));
+}
+
 ssize_t readv(int fd, const struct iovec *iov, int iovcnt)
 {
 	return __syscall_ret(__syscall3(SYS_readv, fd, iov, iovcnt));

@@ -1059,29 +1059,51 @@ static void t_overflow_sleeping(void)
 	io_uring_queue_exit(&ring);
 }
 
+static void *exhaust_maps[65536];
+
 static void t_exhaust(void)
 {
 	struct io_uring ring;
-	int n = 0;
+	int n = 0, bad = 0;
 	void *m;
 
 	if (!expect_eq(io_uring_queue_init(4, &ring, 0), 0, "queue_init(4)"))
 		return;
-	/* map and unmap until the mmap area is used up: ENOMEM, no crash */
-	for (;;) {
+	/* map and unmap many times: the address is reused, never ENOMEM */
+	for (int i = 0; i < 20000; i++) {
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 ring.ring_fd, IORING_OFF_SQES);
+		if (m == MAP_FAILED || munmap(m, 4096) || (n && m != exhaust_maps[0]))
+			bad++;
+		exhaust_maps[0] = m;
+		n++;
+	}
+	expect_eq(bad, 0, "20000 maps and unmaps, each at the same address");
+	/* map without unmapping until the map is full (vm.max_map_count):
+	 * ENOMEM, no crash; the ring's pages take no memory per mapping */
+	for (n = 0; n < 65536; n++) {
 		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 ring.ring_fd, IORING_OFF_SQES);
 		if (m == MAP_FAILED)
 			break;
-		munmap(m, 4096);
-		n++;
+		exhaust_maps[n] = m;
 	}
 	expect_eq(errno, ENOMEM, "errno when mmap stops (after %d maps)", n);
-	expect_ge(n, 1000, "maps before ENOMEM");
+	expect_range(n, 65000, 65530, "maps before ENOMEM");
 	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	expect_true(m == MAP_FAILED && errno == ENOMEM,
 		    "anonymous mmap fails with ENOMEM too");
+	bad = 0;
+	for (int i = 0; i < n; i++)
+		if (munmap(exhaust_maps[i], 4096))
+			bad++;
+	expect_eq(bad, 0, "every mapping unmapped");
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect_true(m != MAP_FAILED, "anonymous mmap works again");
+	if (m != MAP_FAILED)
+		munmap(m, 4096);
 	/* a brk the memory cannot hold fails, and maps nothing */
 	char *top = sbrk(0);
 

@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <liburing.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -1704,6 +1706,405 @@ static void t_time(void)
 	expect_eq(res(usleep(1000)), 0, "usleep(1000)");
 }
 
+/* ---- mmap, munmap, mprotect: the address-space map ---- */
+
+#define RW    (PROT_READ | PROT_WRITE)
+#define ANON  (MAP_PRIVATE | MAP_ANONYMOUS)
+#define NMANY 1000
+
+static char *map_anon(void *hint, long len, int prot, int flags)
+{
+	void *m = mmap(hint, len, prot, ANON | flags, -1, 0);
+
+	return m == MAP_FAILED ? NULL : m;
+}
+
+/* A child that must die of SIGSEGV doing `mode` (child_fault). */
+static void expect_segv(const char *mode)
+{
+	long pid = spawn_self("child-fault", mode, NULL);
+
+	expect_status(pid < 0 ? pid : reap(pid), ABI_W_EXITCODE(0, ABI_SIGSEGV),
+		      "child-fault %s is killed by SIGSEGV", mode);
+}
+
+static char *many[NMANY];
+
+static void t_mmap_many(void)
+{
+	long f0 = free_pages();
+	int bad = 0;
+
+	/* alternating permissions: 1000 VMAs, none merged */
+	for (int i = 0; i < NMANY; i++) {
+		many[i] = map_anon(NULL, PAGE, i & 1 ? PROT_READ : RW, 0);
+		if (!many[i]) {
+			expect_true(false, "mmap %d of %d: %s", i, NMANY,
+				    strerror(errno));
+			return;
+		}
+		if (!(i & 1))
+			many[i][0] = (char)i;
+	}
+	for (int i = 0; i < NMANY; i++) {
+		if ((uintptr_t)many[i] < MMAP_BASE ||
+		    (uintptr_t)many[i] >= MMAP_TOP ||
+		    many[i][0] != (i & 1 ? 0 : (char)i))
+			bad++;
+		for (int j = 0; j < i; j++)
+			if (many[j] == many[i])
+				bad++;
+	}
+	expect_eq(bad, 0, "1000 distinct pages in the mmap area, contents kept");
+	for (int i = 0; i < NMANY; i++)
+		if (munmap(many[i], PAGE))
+			bad++;
+	expect_eq(bad, 0, "munmap of each");
+	expect_eq(free_pages(), f0, "free pages after unmapping all");
+}
+
+static void t_mmap_reuse(void)
+{
+	long f0 = free_pages(), bad = 0;
+	char *a, *b, *c, *m, *first = NULL;
+
+	for (long i = 0; i < 100000; i++) {
+		m = map_anon(NULL, PAGE, RW, 0);
+		if (!m || (first && m != first) || munmap(m, PAGE)) {
+			bad++;
+			break;
+		}
+		first = m;
+	}
+	expect_eq(bad, 0, "100000 map/unmap cycles, always the same page");
+	/* a freed range in the middle is the first fit for its size */
+	a = map_anon(NULL, 2 * PAGE, RW, 0);
+	b = map_anon(NULL, 3 * PAGE, RW, 0);
+	c = map_anon(NULL, 2 * PAGE, RW, 0);
+	if (!expect_true(a && b && c, "three mappings"))
+		return;
+	expect_eq((long)b, (long)a + 2 * PAGE, "placed bottom-up, adjacent");
+	expect_eq(munmap(b, 3 * PAGE), 0, "munmap the middle one");
+	m = map_anon(NULL, 4 * PAGE, RW, 0);
+	expect_true(m && m != b, "4 pages do not fit the 3-page hole");
+	expect_eq((long)map_anon(NULL, 3 * PAGE, RW, 0), (long)b,
+		  "3 pages go into it");
+	munmap(a, 7 * PAGE); /* a, b and c in one call */
+	munmap(m, 4 * PAGE);
+	expect_eq(free_pages(), f0, "free pages at the end");
+}
+
+static void t_ring_cycles(void)
+{
+	struct io_uring ring;
+	long f0, bad = 0, n = 40000;
+	struct io_uring_cqe *cqe;
+
+	if (io_uring_queue_init(4, &ring, 0) == -ENODEV)
+		return; /* no IO core */
+	io_uring_queue_exit(&ring);
+	f0 = free_pages();
+	for (long i = 0; i < n; i++) {
+		if (io_uring_queue_init(4, &ring, 0)) {
+			bad++;
+			break;
+		}
+		io_uring_queue_exit(&ring);
+	}
+	expect_eq(bad, 0, "%ld ring set-ups and tear-downs", n);
+	expect_eq(free_pages(), f0, "free pages after them");
+	/* and the ring still works after that many */
+	if (expect_eq(io_uring_queue_init(4, &ring, 0), 0, "one more ring")) {
+		io_uring_prep_nop(io_uring_get_sqe(&ring));
+		io_uring_submit(&ring);
+		expect_eq(io_uring_wait_cqe(&ring, &cqe), 0, "a NOP completes");
+		io_uring_queue_exit(&ring);
+	}
+}
+
+static void t_munmap_partial(void)
+{
+	long f0 = free_pages();
+	char *m = map_anon(NULL, 8 * PAGE, RW, 0);
+	int fd = open(HELLO, O_RDONLY);
+
+	if (!expect_true(m != NULL, "mmap 8 pages"))
+		return;
+	for (int i = 0; i < 8; i++)
+		memset(m + i * PAGE, 'a' + i, PAGE);
+	expect_eq(munmap(m + 3 * PAGE, 2 * PAGE), 0, "munmap pages 3-4");
+	expect_eq(m[0] + m[3 * PAGE - 1], 'a' + 'c', "the lower part kept");
+	expect_eq(m[5 * PAGE] + m[8 * PAGE - 1], 'f' + 'h', "the upper part kept");
+	expect_errno(read_at(fd, m + 3 * PAGE, 10, 0), -EFAULT,
+		     "read(2) into the hole");
+	close(fd);
+	expect_eq(munmap(m, PAGE), 0, "munmap the first page");
+	expect_eq(munmap(m + 7 * PAGE, PAGE), 0, "munmap the last page");
+	expect_eq(m[PAGE] + m[7 * PAGE - 1], 'b' + 'g', "the rest kept");
+	expect_eq(munmap(m + 3 * PAGE, 2 * PAGE), 0, "munmap the hole again");
+	expect_eq(munmap((void *)UNMAPPED, PAGE), 0, "munmap of nothing");
+	expect_eq(munmap(m, 8 * PAGE), 0,
+		  "munmap over pieces and holes at once");
+	expect_eq(free_pages(), f0, "free pages after");
+	expect_errno(res(munmap(m + 1, PAGE)), -EINVAL, "munmap unaligned");
+	expect_errno(res(munmap(m, 0)), -EINVAL, "munmap of 0 bytes");
+	expect_errno(res(munmap((void *)(MMAP_BASE), -PAGE)), -EINVAL,
+		     "munmap that wraps around");
+	expect_errno(res(munmap((void *)KADDR, PAGE)), -EINVAL,
+		     "munmap of kernel space");
+	expect_segv("mmap-hole");
+}
+
+static void t_mmap_fixed(void)
+{
+	long f0 = free_pages();
+	char *m = map_anon(NULL, 4 * PAGE, RW, 0), *r, *hint;
+
+	if (!expect_true(m != NULL, "mmap 4 pages"))
+		return;
+	memset(m, 'x', 4 * PAGE);
+	r = map_anon(m + PAGE, PAGE, RW, MAP_FIXED);
+	expect_eq((long)r, (long)(m + PAGE), "MAP_FIXED over page 1");
+	expect_eq(m[PAGE] + m[2 * PAGE - 1], 0, "its new page is zeroed");
+	expect_eq(m[0] + m[2 * PAGE], 'x' + 'x', "its neighbours kept");
+	expect_errno(res((long)mmap(m + 2 * PAGE, PAGE, RW,
+				    ANON | MAP_FIXED_NOREPLACE, -1, 0)),
+		     -EEXIST, "MAP_FIXED_NOREPLACE over a mapping");
+	expect_errno(res((long)mmap(m + 3 * PAGE, 2 * PAGE, RW,
+				    ANON | MAP_FIXED_NOREPLACE, -1, 0)),
+		     -EEXIST, "MAP_FIXED_NOREPLACE half over one");
+	expect_eq(m[2 * PAGE], 'x', "left alone");
+	expect_eq(munmap(m, 4 * PAGE), 0, "munmap");
+	r = map_anon(m + 2 * PAGE, PAGE, RW, MAP_FIXED_NOREPLACE);
+	expect_eq((long)r, (long)(m + 2 * PAGE),
+		  "MAP_FIXED_NOREPLACE where nothing is");
+	munmap(r, PAGE);
+	expect_errno(res((long)mmap(m + 1, PAGE, RW, ANON | MAP_FIXED, -1, 0)),
+		     -EINVAL, "MAP_FIXED unaligned");
+	expect_errno(res((long)mmap(NULL, PAGE, RW, ANON | MAP_FIXED, -1, 0)),
+		     -EPERM, "MAP_FIXED at 0");
+	expect_errno(res((long)mmap((void *)(USER_TOP - PAGE), 2 * PAGE, RW,
+				    ANON | MAP_FIXED, -1, 0)),
+		     -ENOMEM, "MAP_FIXED beyond user space");
+	/* hints: taken when free, else somewhere else */
+	hint = (char *)MMAP_BASE + 256 * MIB;
+	r = map_anon(hint, 2 * PAGE, RW, 0);
+	expect_eq((long)r, (long)hint, "a free hint is honoured");
+	m = map_anon(hint + PAGE, PAGE, RW, 0);
+	expect_true(m && m != hint + PAGE &&
+			    (m + PAGE <= hint || m >= hint + 2 * PAGE),
+		    "a busy hint is not");
+	m[0] = 1;
+	munmap(m, PAGE);
+	m = map_anon(hint + PAGE + 1, PAGE, RW, 0);
+	expect_eq((long)m, (long)(hint + 2 * PAGE),
+		  "an unaligned hint is rounded up");
+	munmap(m, PAGE);
+	munmap(r, 2 * PAGE);
+	expect_eq(free_pages(), f0, "free pages after");
+}
+
+static void t_mprotect(void)
+{
+	long f0 = free_pages();
+	char *m = map_anon(NULL, 3 * PAGE, RW, 0);
+	int fd = open(HELLO, O_RDONLY);
+
+	if (!expect_true(m != NULL, "mmap 3 pages"))
+		return;
+	memset(m, 'm', 3 * PAGE);
+	expect_eq(mprotect(m + PAGE, PAGE, PROT_READ), 0,
+		  "mprotect the middle page read-only");
+	expect_eq(m[PAGE], 'm', "still readable");
+	expect_errno(read_at(fd, m + PAGE, 5, 0), -EFAULT,
+		     "read(2) into it: EFAULT");
+	expect_eq(read_at(fd, m, 5, 0), 5, "read(2) into the page before");
+	expect_eq(read_at(fd, m + 2 * PAGE, 5, 0), 5,
+		  "read(2) into the page after");
+	expect_eq(mprotect(m + PAGE, PAGE, RW), 0, "mprotect it back");
+	m[PAGE] = 'w';
+	expect_eq(read_at(fd, m + PAGE, 5, 0), 5, "read(2) into it again");
+	expect_eq(mprotect(m, 3 * PAGE, PROT_NONE), 0, "mprotect PROT_NONE");
+	expect_errno(res(write(1, m, 1)), -EFAULT, "write(2) from it: EFAULT");
+	expect_eq(mprotect(m, 3 * PAGE, PROT_READ | PROT_EXEC), 0,
+		  "mprotect R-X");
+	expect_eq(m[0], 'H', "the contents survived");
+	expect_eq(mprotect(m, 3 * PAGE, RW), 0, "mprotect RW");
+	expect_eq(mprotect(m, 0, PROT_READ), 0, "mprotect of 0 bytes");
+	expect_errno(res(mprotect(m + 1, PAGE, PROT_READ)), -EINVAL,
+		     "mprotect unaligned");
+	expect_errno(res(mprotect(m, PAGE, 8)), -EINVAL, "mprotect bad prot");
+	expect_eq(munmap(m + PAGE, PAGE), 0, "munmap the middle");
+	expect_errno(res(mprotect(m, 3 * PAGE, PROT_READ)), -ENOMEM,
+		     "mprotect over a hole");
+	m[2 * PAGE] = 1;
+	expect_errno(res(mprotect((void *)UNMAPPED, PAGE, PROT_READ)), -ENOMEM,
+		     "mprotect of nothing");
+	munmap(m, 3 * PAGE);
+	close(fd);
+	expect_eq(free_pages(), f0, "free pages after");
+	expect_segv("mprotect-ro");
+	expect_segv("mprotect-none");
+	expect_segv("mprotect-exec");
+}
+
+static char data_pages[3 * PAGE] __attribute__((aligned(PAGE)));
+static char data_init[2 * PAGE] __attribute__((aligned(PAGE))) = {1};
+
+static void t_mprotect_data(void)
+{
+	int fd = open(HELLO, O_RDONLY);
+	char *brk0 = sbrk(3 * PAGE), *stack = (char *)&fd;
+	char *heap = (char *)(((uintptr_t)brk0 + PAGE - 1) & -PAGE);
+
+	data_pages[PAGE] = 'd';
+	expect_eq(mprotect(data_pages + PAGE, PAGE, PROT_READ), 0,
+		  "mprotect a .bss page read-only");
+	expect_eq(data_pages[PAGE], 'd', "readable");
+	expect_errno(read_at(fd, data_pages + PAGE, 5, 0), -EFAULT,
+		     "read(2) into it: EFAULT");
+	expect_eq(read_at(fd, data_pages, 5, 0), 5, "the page before writable");
+	expect_eq(mprotect(data_pages + PAGE, PAGE, RW), 0, "and back");
+	data_pages[PAGE] = 'e';
+	expect_eq(mprotect(data_init, 2 * PAGE, PROT_READ), 0,
+		  "mprotect .data read-only (as RELRO)");
+	expect_eq(data_init[0], 1, "readable");
+	expect_errno(read_at(fd, data_init + PAGE, 5, 0), -EFAULT,
+		     "read(2) into it: EFAULT");
+	expect_eq(mprotect(data_init, 2 * PAGE, RW), 0, "and back");
+	data_init[PAGE] = 2;
+	expect_eq(mprotect((void *)((uintptr_t)main & -PAGE), PAGE,
+			   PROT_READ | PROT_EXEC),
+		  0, "mprotect our text R-X");
+	expect_eq(mprotect((void *)((uintptr_t)stack & -PAGE), PAGE, RW), 0,
+		  "mprotect the stack RW");
+	if (expect_true(brk0 != (void *)-1, "sbrk 3 pages")) {
+		expect_eq(mprotect(heap, 2 * PAGE, PROT_READ), 0,
+			  "mprotect the heap read-only");
+		expect_errno(read_at(fd, heap, 5, 0), -EFAULT, "EFAULT there");
+		expect_eq(mprotect(heap, 2 * PAGE, RW), 0, "and back");
+		heap[0] = 1;
+		sbrk(-3 * PAGE);
+		expect_eq((long)sbrk(0), (long)brk0, "brk shrinks over it");
+	}
+	close(fd);
+	expect_segv("mprotect-data");
+}
+
+static void t_mmap_file(void)
+{
+	static char buf[10000], got[PAGE];
+	long f0 = free_pages();
+	char *m;
+	int fd, wfd, dfd;
+
+	for (int i = 0; i < (int)sizeof(buf); i++)
+		buf[i] = 'A' + i % 23;
+	if (!expect_eq(file_put("/tmp/ut-mmap", buf, sizeof(buf)),
+		       sizeof(buf), "make a 10000-byte file"))
+		return;
+	fd = open("/tmp/ut-mmap", O_RDONLY);
+	m = mmap(NULL, sizeof(buf), PROT_READ, MAP_PRIVATE, fd, 0);
+	if (expect_true(m != MAP_FAILED, "mmap it MAP_PRIVATE, read-only")) {
+		expect_mem(m, buf, sizeof(buf), "the file's bytes");
+		expect_eq(m[sizeof(buf)] + m[3 * PAGE - 1], 0,
+			  "zeros after its end");
+		munmap(m, sizeof(buf));
+	}
+	m = mmap(NULL, PAGE, RW, MAP_PRIVATE, fd, 2 * PAGE);
+	if (expect_true(m != MAP_FAILED, "mmap its third page, writable")) {
+		expect_mem(m, buf + 2 * PAGE, sizeof(buf) - 2 * PAGE,
+			   "the bytes at offset 8192");
+		memset(m, '!', PAGE);
+		expect_eq(read_at(fd, got, PAGE, 2 * PAGE),
+			  sizeof(buf) - 2 * PAGE, "read the file");
+		expect_mem(got, buf + 2 * PAGE, sizeof(buf) - 2 * PAGE,
+			   "writes to a private mapping do not reach the file");
+		munmap(m, PAGE);
+	}
+	m = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 4 * PAGE);
+	expect_true(m != MAP_FAILED && m[0] == 0 && m[PAGE - 1] == 0,
+		    "mmap past the end: zeros");
+	munmap(m, PAGE);
+	wfd = open("/tmp/ut-mmap", O_WRONLY);
+	dfd = open("/tmp", O_RDONLY);
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0)),
+		     -ENODEV, "MAP_SHARED of a file");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, wfd, 0)),
+		     -EACCES, "a file opened write-only");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, dfd, 0)),
+		     -ENODEV, "a directory");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 1, 0)),
+		     -ENODEV, "the console");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 99, 0)),
+		     -EBADF, "a bad fd");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 1)),
+		     -EINVAL, "an unaligned offset");
+	expect_errno(res((long)mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0)),
+		     -EINVAL, "0 bytes");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, 0, fd, 0)), -EINVAL,
+		     "neither MAP_SHARED nor MAP_PRIVATE");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ, 0x0f, -1, 0)),
+		     -EINVAL, "a bad mapping type");
+	expect_errno(res((long)mmap(NULL, PAGE, 0x10, ANON, -1, 0)), -EINVAL,
+		     "a bad prot");
+	expect_errno(res((long)mmap(NULL, PAGE, PROT_READ,
+				    MAP_SHARED_VALIDATE | 0x400000, fd, 0)),
+		     -EOPNOTSUPP, "MAP_SHARED_VALIDATE with an unknown flag");
+	expect_errno(res((long)mmap(NULL, -PAGE, PROT_READ, ANON, -1, 0)),
+		     -ENOMEM, "a size that wraps around");
+	close(fd);
+	close(wfd);
+	close(dfd);
+	expect_segv("file-ro");
+	unlink("/tmp/ut-mmap");
+	expect_eq(free_pages(), f0, "free pages after");
+}
+
+/* A ring's mapping cut in pieces keeps its count: the ring dies at the end. */
+static void t_ring_split(void)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	long f0 = free_pages(), f1;
+	char *m;
+	long sz;
+
+	if (io_uring_queue_init(256, &ring, 0) == -ENODEV)
+		return;
+	sz = (ring.sq.ring_sz + PAGE - 1) & -PAGE;
+	if (!expect_ge(sz, 3 * PAGE, "the SQ/CQ region has 3 pages or more"))
+		goto out;
+	m = mmap(NULL, sz, RW, MAP_SHARED, ring.ring_fd, IORING_OFF_SQ_RING);
+	if (!expect_true(m != MAP_FAILED, "a second mapping of it"))
+		goto out;
+	expect_eq(*(unsigned *)(m + ((char *)ring.sq.kring_entries -
+				     (char *)ring.sq.ring_ptr)),
+		  256, "it shows the SQ entries");
+	expect_eq(munmap(m + PAGE, PAGE), 0, "munmap its second page");
+	expect_eq(mprotect(m + 2 * PAGE, PAGE, PROT_READ), 0,
+		  "mprotect its third page read-only");
+	expect_eq(mprotect(m, PAGE, PROT_NONE), 0, "its first PROT_NONE");
+	io_uring_prep_nop(io_uring_get_sqe(&ring));
+	io_uring_submit(&ring);
+	expect_eq(io_uring_wait_cqe(&ring, &cqe), 0, "the ring still works");
+	io_uring_cqe_seen(&ring, cqe);
+	/* the fd and liburing's mappings go; our pieces keep the ring (its
+	 * memory, 7 pages or more, is not freed) */
+	f1 = free_pages();
+	io_uring_queue_exit(&ring);
+	expect_range(free_pages() - f1, 0, 2,
+		     "the ring lives while a piece is mapped");
+	expect_eq(*(volatile unsigned *)(m + 2 * PAGE), *(unsigned *)(m + 2 * PAGE),
+		  "its read-only piece is readable");
+	expect_eq(munmap(m, PAGE), 0, "munmap the first piece");
+	expect_eq(munmap(m + 2 * PAGE, sz - 2 * PAGE), 0, "and the rest");
+	expect_eq(free_pages(), f0, "the ring is gone with the last piece");
+	return;
+out:
+	io_uring_queue_exit(&ring);
+}
+
 /* ---- brk / sbrk / malloc ---- */
 
 static void t_brk(void)
@@ -2087,6 +2488,40 @@ static int child_fault(const char *mode)
 		((volatile char *)p)[2 * PAGE - 1] = 2;
 	} else if (!strcmp(mode, "stack")) {
 		return recurse(0);
+	} else if (!strcmp(mode, "mmap-hole")) {
+		p = mmap(NULL, 3 * PAGE, RW, ANON, -1, 0);
+		munmap(p + PAGE, PAGE);
+		p[0] = p[2 * PAGE] = 1;
+		fault_addr = (uintptr_t)p + PAGE;
+		return *(volatile char *)fault_addr;
+	} else if (!strcmp(mode, "mprotect-ro")) {
+		p = mmap(NULL, PAGE, RW, ANON, -1, 0);
+		p[0] = 1;
+		mprotect(p, PAGE, PROT_READ);
+		if (*(volatile char *)p != 1)
+			return 101;
+		*(volatile char *)p = 2;
+	} else if (!strcmp(mode, "mprotect-none")) {
+		p = mmap(NULL, PAGE, RW, ANON, -1, 0);
+		p[0] = 1;
+		mprotect(p, PAGE, PROT_NONE);
+		return *(volatile char *)p;
+	} else if (!strcmp(mode, "mprotect-exec")) {
+		/* a page of code made read-only: no longer executable */
+		p = (char *)((uintptr_t)child_fault & -PAGE);
+		mprotect(p, PAGE, PROT_READ);
+		return child_fault("none");
+	} else if (!strcmp(mode, "mprotect-data")) {
+		mprotect(data_pages + PAGE, PAGE, PROT_READ);
+		data_pages[0] = 1;
+		((volatile char *)data_pages)[PAGE] = 1;
+	} else if (!strcmp(mode, "file-ro")) {
+		int fd = open(HELLO, O_RDONLY);
+
+		p = mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED || p[0] != 'H')
+			return 101;
+		*(volatile char *)p = 'h';
 	} else if (!strcmp(mode, "illegal")) {
 		__asm__ volatile(".word 0");
 	} else if (!strcmp(mode, "ebreak")) {
@@ -2274,6 +2709,15 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("sched", t_sched),
 	KTEST_CASE("time", t_time),
 	KTEST_CASE("brk", t_brk),
+	KTEST_CASE("mmap-many", t_mmap_many),
+	KTEST_CASE("mmap-reuse", t_mmap_reuse),
+	KTEST_CASE("munmap-partial", t_munmap_partial),
+	KTEST_CASE("mmap-fixed", t_mmap_fixed),
+	KTEST_CASE("mprotect", t_mprotect),
+	KTEST_CASE("mprotect-data", t_mprotect_data),
+	KTEST_CASE("mmap-file", t_mmap_file),
+	KTEST_CASE("ring-split", t_ring_split),
+	KTEST_CASE("ring-cycles", t_ring_cycles),
 	KTEST_CASE("sysinfo", t_sysinfo),
 	KTEST_CASE("iocore", t_iocore),
 	KTEST_CASE("ring", t_ring),

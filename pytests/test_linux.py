@@ -38,6 +38,44 @@ def test_unknown_syscall_is_reported_once_per_number(linuxabi_run):
     assert said == ["1999", "5000000"], said
 
 
+def test_glibc_static_program_runs_unchanged(boot):
+    """programs/linux/hello.c, built with riscv64-linux-gnu-gcc -static
+    against glibc: arguments, the initial environment, the auxiliary vector,
+    uname, file I/O, malloc from brk and from mmap, floating point through
+    printf, and its exit status."""
+    text, status = run(boot, "/bin/hello one two")
+    want = [
+        "hello: argv[0] = /bin/hello",
+        "hello: argv[1] = one",
+        "hello: argv[2] = two",
+        "hello: env HOME=/",
+        "hello: env TERM=linux",
+        "hello: AT_PAGESZ 4096 AT_HWCAP 0x112d AT_EXECFN /bin/hello",
+        "hello: AT_RANDOM set",
+        "hello: uname Linux 6.1.0-ioring riscv64",
+        "hello: read 35 bytes: Hello from the memory file system.",
+        "hello: malloc ok and kept",
+        "hello: 3.125",
+    ]
+    got = [line.rstrip("\r") for line in text.split("\n")
+           if line.startswith("hello: ")]
+    assert got == want, text[-3000:]
+    assert status == 3
+
+
+def test_glibc_program_from_the_shell(boot):
+    """The project's shell starts a glibc program like any other; it gets
+    no environment (spawn passes none) and its status comes back."""
+    c = boot(init="/bin/sh")
+    c.expect(r"\$ ")
+    c.send("hello x")
+    c.expect(r"hello: argv\[1\] = x")
+    c.expect(r"hello: 2\.125")
+    c.expect(r"\$ ")
+    c.send("poweroff")
+    assert c.wait_exit() == 0
+
+
 def test_static_pie_runs_at_a_bias_with_linux_auxv(boot):
     """programs/linux/pie.c: no C library, checks its own auxv (AT_ENTRY is
     where it runs, AT_PHDR its headers) and exits 0 only if all holds."""

@@ -111,14 +111,27 @@ struct abi_iovec {
 #define ABI_UIO_MAXIOV 1024
 
 /* mmap (asm-generic/mman-common.h) */
+#define ABI_PROT_NONE 0x0
 #define ABI_PROT_READ 0x1
 #define ABI_PROT_WRITE 0x2
 #define ABI_PROT_EXEC 0x4
 #define ABI_MAP_SHARED 0x01
 #define ABI_MAP_PRIVATE 0x02
+#define ABI_MAP_SHARED_VALIDATE 0x03
+#define ABI_MAP_TYPE 0x0f
 #define ABI_MAP_FIXED 0x10
 #define ABI_MAP_ANONYMOUS 0x20
+#define ABI_MAP_GROWSDOWN 0x0100
+#define ABI_MAP_DENYWRITE 0x0800
+#define ABI_MAP_EXECUTABLE 0x1000
+#define ABI_MAP_LOCKED 0x2000
+#define ABI_MAP_NORESERVE 0x4000
 #define ABI_MAP_POPULATE 0x8000
+#define ABI_MAP_NONBLOCK 0x10000
+#define ABI_MAP_STACK 0x20000
+#define ABI_MAP_HUGETLB 0x40000
+#define ABI_MAP_SYNC 0x80000
+#define ABI_MAP_FIXED_NOREPLACE 0x100000
 
 /* wait4 */
 #define ABI_WNOHANG 1

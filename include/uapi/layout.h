@@ -6,8 +6,9 @@
  *   [0, USER_MIN)                 never mapped (page 0)
  *   USER_MIN ..                   the program, then its heap (brk), which
  *                                 stays below MMAP_BASE
- *   [MMAP_BASE, MMAP_TOP)         mmap'd regions, placed upwards by the
- *                                 kernel, a guard page after each
+ *   [MMAP_BASE, MMAP_TOP)         mmap'd regions the kernel places (first
+ *                                 fit upwards; MAP_FIXED and hints may
+ *                                 put them anywhere free)
  *   UTRACE_VA                     the user trace area, when tracing (its
  *                                 address is also in the auxiliary vector,
  *                                 AT_TRACE_AREA: uapi/trace.h)

@@ -122,12 +122,18 @@
 	SYSCALL(gettid, 178, 0,                                                 \
 		"-> tid (the pid: a process is one thread)")                    \
 	SYSCALL(munmap, 215, 2,                                                 \
-		"addr, len -> 0: a whole region made by mmap; EINVAL")          \
+		"addr, len -> 0: any page range (a mapping cut is split; "      \
+		"nothing mapped is fine); EINVAL ENOMEM")                       \
 	SYSCALL(mmap, 222, 6,                                                   \
-		"addr (hint, ignored), len, prot, flags (MAP_SHARED/PRIVATE, "  \
-		"MAP_ANONYMOUS; not MAP_FIXED), fd, offset (a ring fd: "        \
-		"IORING_OFF_SQ_RING/CQ_RING/SQES) -> address; EINVAL EBADF "    \
-		"ENODEV ENOMEM")                                                \
+		"addr (hint; exact with MAP_FIXED, MAP_FIXED_NOREPLACE), len, " \
+		"prot, flags (MAP_SHARED/PRIVATE/SHARED_VALIDATE, "             \
+		"MAP_ANONYMOUS), fd, offset (a ring fd: IORING_OFF_SQ_RING/"    \
+		"CQ_RING/SQES; a memory-FS file: MAP_PRIVATE only, a copy) -> " \
+		"address; EINVAL EBADF EACCES ENODEV ENOMEM EEXIST EPERM "      \
+		"EOPNOTSUPP")                                                   \
+	SYSCALL(mprotect, 226, 3,                                               \
+		"addr, len, prot (PROT_NONE/READ/WRITE/EXEC) -> 0; EINVAL "     \
+		"ENOMEM (part of the range unmapped)")                          \
 	SYSCALL(sysinfo, 179, 1,                                                \
 		"struct abi_sysinfo * -> 0 (freeram = free physical pages * "   \
 		"mem_unit); EFAULT")                                            \

@@ -112,7 +112,8 @@ static long load_segment(struct proc *p, struct inode *ip,
 		size_t m = MIN(ph->filesz - done, PGSIZE - va % PGSIZE);
 		void *k = uvm_page(p->pagetable, va, 0);
 
-		if (inode_read(ip, k, ph->offset + done, m) != (long)m)
+		/* NULL: a segment with no permission (PROT_NONE) and bytes */
+		if (!k || inode_read(ip, k, ph->offset + done, m) != (long)m)
 			return -ENOEXEC; /* segment beyond the end of the file */
 		done += m;
 	}

@@ -25,7 +25,6 @@
 #include "trace/trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
-#include "uapi/layout.h"
 
 static struct proc procs[NPROC];
 static struct proc *init_proc;
@@ -107,6 +106,8 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	err = elf_load(p, ip, path, argv, argc, parent ? NULL : init_env,
 		       parent ? 0 : ARRAY_SIZE(init_env));
 	inode_put(ip);
+	if (!err)
+		err = mmap_exec(p); /* its VMAs, from what exec mapped */
 	if (err < 0) {
 		uvm_free(p->pagetable);
 		p->pagetable = NULL;
@@ -131,7 +132,6 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	}
 	if (parent)
 		spin_unlock(&parent->fd_lock);
-	p->mmap_next = MMAP_BASE;
 	memset(&p->xlate, 0, sizeof(p->xlate));
 	p->mm_gen = 0;
 	base = path;

@@ -7,7 +7,7 @@
  * so they need no lock -- except two things the IO core uses for the rings a
  * process owns: the fd table (under fd_lock) and the user page table (the
  * IO core walks it under mm_lock; the normal core changes it under mm_lock,
- * through mm/vm.c's mm_map_zeroed/mm_map_shared/mm_unmap).
+ * through mm/vm.c's mm_map_zeroed/mm_map_shared/mm_protect/mm_unmap).
  * The IO core never changes process state: it sends an IPI, and the normal
  * core's IPI handler does the wakeup.  Lock order: mm_lock, fd_lock, then
  * the file-system locks (fs.h).
@@ -89,11 +89,10 @@ struct proc {
 	uint64_t mm_gen;	 /* under mm_lock: +1 at every unmap (vm.c) */
 	struct xlate_cache xlate; /* under mm_lock: the IO core's cache */
 	pagetable_t pagetable;
-	/* mm/mmap.c's: the heap and the mmap'd regions */
+	/* mm/mmap.c's: the heap and the address-space map */
 	uint64_t heap_base; /* brk cannot go below this */
 	uint64_t brk;
-	uint64_t mmap_next; /* where the next mmap goes */
-	struct vma vmas[NVMA];
+	struct vmmap vmmap; /* every mapping: mmap_exec .. mmap_exit */
 
 	struct trapframe *tf; /* top of the kernel stack */
 	uint64_t kstack_lo;

@@ -16,6 +16,7 @@
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "fs/fs.h"
+#include "mm/mmap.h"
 #include "mm/vm.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
@@ -288,8 +289,27 @@ static void inode_file_release(void *private)
 	inode_put(private);
 }
 
+/*
+ * inode_file_ops.mmap: a regular file, opened for reading, MAP_PRIVATE only:
+ * mm fills fresh pages with the file's bytes from off (VMA_COPY), a copy
+ * made at mmap time.  MAP_SHARED would need the mapping to be the file's
+ * own pages, kept while mapped and unlinked or truncated: -ENODEV.  The
+ * type of an open inode does not change, so no fs_lock.
+ */
+static long inode_file_mmap(struct file *f, struct vma *v, uint64_t off,
+			    uint64_t len)
+{
+	if (!f->readable)
+		return -EACCES;
+	if (f->ip->type != I_FILE || (v->flags & VMA_SHARED))
+		return -ENODEV;
+	v->flags |= VMA_COPY;
+	return 0;
+}
+
 /* Files and directories of the memory FS (f->ip, the file's reference). */
 const struct file_ops inode_file_ops = {
+	.mmap = inode_file_mmap,
 	.read = inode_file_read,
 	.write = inode_file_write,
 	.lseek = inode_file_lseek,

@@ -50,12 +50,14 @@ struct vma;
  *                pwrite64 give -ESPIPE, a ring operation's offset is ignored.
  *   stat         fills *st for fstat.  NULL: all zeros (an anonymous inode).
  *   mmap         mmap(2) of len bytes (> 0, page-aligned) from offset off
- *                (page-aligned), before an address is picked: checks that
- *                they can be mapped (-errno if not) and fills in v->pages
- *                (len / PGSIZE physical pages, which stay the file's; NULL:
- *                fresh zeroed pages), v->ops and v->private (mm/mmap.h).
- *                Normal core; the caller holds a reference to f until
- *                v->ops->open has run.  NULL: -ENODEV.
+ *                (page-aligned), before an address is picked (v->flags
+ *                has VMA_SHARED for MAP_SHARED, v->perm the permission):
+ *                checks that they can be mapped (-errno if not) and fills
+ *                in v->pages (len / PGSIZE physical pages, which stay the
+ *                file's; NULL: fresh zeroed pages, which mm fills from the
+ *                file with read if the op sets VMA_COPY), v->ops and
+ *                v->private (mm/mmap.h).  Normal core; the caller holds a
+ *                reference to f until v->ops->open has run.  NULL: -ENODEV.
  *   ioctl        ioctl(2) request with its argument (a user address for
  *                the terminal requests).  Normal core.  NULL: -ENOTTY.
  *   normal_core_only  its operations may sleep (a pipe): the IO core never

@@ -1,22 +1,32 @@
 /*
- * A process's mappings (normal core): brk, mmap, munmap and the VMA table.
+ * A process's mappings (normal core): brk, mmap, munmap, mprotect, with
+ * Linux's semantics and errors, over the address-space map of vma.c.
  *
- * The heap runs from heap_base (above the program, exec.c) up to at most
- * MMAP_BASE.  mmap places each region at mmap_next, which only moves up
- * through [MMAP_BASE, MMAP_TOP), with an unmapped guard page after each
- * region; the kernel picks the address (no MAP_FIXED), and munmap takes a
- * whole region only.  A region is anonymous memory (fresh zeroed pages,
- * the process's) or a file's pages, which the file's file_ops.mmap hands
- * over with the vm_ops to tell at map and unmap time (mm/mmap.h): a ring's
- * fd is the one such file today, and mm does not know it.
+ * Every mapped user page is in exactly one VMA: exec's segments, stack and
+ * trace area (mmap_exec() records them from the page table exec built),
+ * the heap (brk: VMA_HEAP, from heap_base above the program up to at most
+ * MMAP_BASE), and mmap's regions.  mmap puts a region at the hint if that
+ * range is free, else at the lowest hole of [MMAP_BASE, MMAP_TOP) that
+ * holds it (first fit, bottom-up: freed ranges are reused), or exactly at
+ * addr with MAP_FIXED (what was there is unmapped first) or
+ * MAP_FIXED_NOREPLACE (-EEXIST if anything is there).  A region is
+ * anonymous memory (fresh zeroed pages, the process's), a private copy of
+ * a file's bytes (VMA_COPY: the memory FS's files; the copy is made at
+ * mmap time, so later writes on either side are not seen by the other), or
+ * a file's own pages, which its file_ops.mmap hands over with the vm_ops to
+ * tell (mm/mmap.h): a ring's fd.  munmap and mprotect work on any page
+ * range: a VMA is split where the range cuts it (a file's new piece gets
+ * vm_ops.open, each piece unmapped gets vm_ops.close), and neighbouring
+ * anonymous VMAs with the same permission and kind are merged again.  At
+ * most VMA_MAX VMAs per process.
  *
- * Interface: sys_brk, sys_mmap, sys_munmap (the syscall table), and
- * mmap_exit() for proc_exit().
+ * Interface: sys_brk, sys_mmap, sys_munmap, sys_mprotect (the syscall
+ * table); mmap_exec() for proc_spawn, mmap_exit() for proc_exit().
  *
- * Locking: the VMA table, brk and mmap_next are used by the normal core
- * only, with interrupts off.  The page table is changed through vm.c's
- * mm_map_zeroed/mm_map_shared/mm_unmap, which take mm_lock and keep the IO
- * core's translation cache right (mm_gen).
+ * Locking: the map, heap_base and brk are used by the normal core only,
+ * with interrupts off.  The page table is changed through vm.c's
+ * mm_map_zeroed/mm_map_shared/mm_protect/mm_unmap, which take mm_lock and
+ * keep the IO core's translation cache right (mm_gen).
  */
 #include "arch/riscv/riscv.h"
 #include "core/param.h"
@@ -25,137 +35,365 @@
 #include "core/types.h"
 #include "fs/fs.h"
 #include "mm/mmap.h"
+#include "mm/vm.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 #include "uapi/layout.h"
+
+#define PROT_ALL (ABI_PROT_READ | ABI_PROT_WRITE | ABI_PROT_EXEC)
+
+/* the flags Linux knows (mman.h's LEGACY_MAP_MASK): MAP_SHARED_VALIDATE
+ * refuses the others for a file */
+#define MAP_KNOWN                                                             \
+	(ABI_MAP_TYPE | ABI_MAP_FIXED | ABI_MAP_ANONYMOUS | ABI_MAP_GROWSDOWN | \
+	 ABI_MAP_DENYWRITE | ABI_MAP_EXECUTABLE | ABI_MAP_LOCKED |             \
+	 ABI_MAP_NORESERVE | ABI_MAP_POPULATE | ABI_MAP_NONBLOCK |             \
+	 ABI_MAP_STACK | ABI_MAP_HUGETLB)
+
+static uint64_t prot_perm(long prot)
+{
+	uint64_t perm = 0;
+
+	if (prot & ABI_PROT_READ)
+		perm |= PTE_R;
+	if (prot & ABI_PROT_WRITE)
+		perm |= PTE_R | PTE_W; /* RISC-V has no write-only pages */
+	if (prot & ABI_PROT_EXEC)
+		perm |= PTE_X;
+	return perm;
+}
+
+static bool can_merge(const struct vma *a, const struct vma *b)
+{
+	return b && a->end == b->start && a->perm == b->perm &&
+	       a->flags == b->flags && !a->ops && !b->ops &&
+	       !(a->flags & (VMA_FILE | VMA_KEEP));
+}
+
+/* Merge what can be merged among the VMAs around [start, end). */
+static void merge_range(struct vmmap *m, uint64_t start, uint64_t end)
+{
+	struct vma *v = vma_find(m, start ? start - 1 : 0);
+
+	if (v && v->prev)
+		v = v->prev;
+	while (v && v->start <= end) {
+		if (can_merge(v, v->next))
+			vma_merge_next(m, v);
+		else
+			v = v->next;
+	}
+}
+
+/* v is unmapped already: out of the map, tell its owner, free it. */
+static void vma_drop(struct proc *p, struct vma *v)
+{
+	vma_erase(&p->vmmap, v);
+	if (v->ops && v->ops->close)
+		v->ops->close(v); /* may sleep (a ring's last mapping) */
+	vma_free(v);
+}
+
+/*
+ * Unmap [start, end) (page-aligned): 0 (nothing there is fine), -EINVAL
+ * over the kernel's trace area, -ENOMEM if a VMA cannot be split.
+ */
+static long do_munmap(struct proc *p, uint64_t start, uint64_t end)
+{
+	struct vmmap *m = &p->vmmap;
+	struct vma *v = vma_find(m, start), *w, *next;
+
+	if (!v || v->start >= end)
+		return 0;
+	for (w = v; w && w->start < end; w = w->next)
+		if (w->flags & VMA_KEEP)
+			return -EINVAL;
+	if (v->start < start && v->end > end && m->count >= VMA_MAX)
+		return -ENOMEM; /* a hole in the middle: one VMA more */
+	if (v->start < start) {
+		v = vma_split(m, v, start);
+		if (!v)
+			return -ENOMEM;
+	}
+	w = vma_find(m, end - 1);
+	if (w && w->start < end && w->end > end && !vma_split(m, w, end))
+		return -ENOMEM;
+	while (v && v->start < end) {
+		next = v->next;
+		mm_unmap(p, v->start, v->end - v->start);
+		vma_drop(p, v);
+		v = next;
+	}
+	return 0;
+}
+
+/*
+ * Map [va, va + size) (free) as described by t (perm, flags, and from a
+ * file's mmap: pages, ops, private), filling a VMA_COPY from f at off.
+ */
+static long map_region(struct proc *p, const struct vma *t, uint64_t va,
+		       uint64_t size, struct file *f, uint64_t off)
+{
+	struct vma *v = vma_alloc();
+	long err;
+
+	if (!v)
+		return -ENOMEM;
+	*v = *t;
+	v->start = va;
+	v->end = va + size;
+	if (v->pages) {
+		err = mm_map_shared(p, va, v->pages, size / PGSIZE, v->perm);
+	} else if (v->flags & VMA_COPY) {
+		struct uview uv = { .pt = p->pagetable };
+
+		err = mm_map_zeroed(p, va, size, PTE_R | PTE_W);
+		if (!err) {
+			/* the file's bytes; past its end, zeros */
+			err = file_read(f, &uv, va, size, off);
+			if (err >= 0) {
+				err = 0;
+				if (v->perm != (PTE_R | PTE_W))
+					mm_protect(p, va, size, v->perm);
+			} else {
+				mm_unmap(p, va, size);
+			}
+		}
+	} else {
+		err = mm_map_zeroed(p, va, size, v->perm);
+	}
+	if (err) {
+		vma_free(v);
+		return err;
+	}
+	vma_insert(&p->vmmap, v);
+	if (v->ops && v->ops->open)
+		v->ops->open(v);
+	merge_range(&p->vmmap, va, va + size);
+	return 0;
+}
 
 long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
 {
 	struct proc *p = this_proc();
 	uint64_t old_end = ROUNDUP(p->brk, PGSIZE);
 	uint64_t new_end = ROUNDUP((uint64_t)addr, PGSIZE);
+	struct vma t = { .perm = PTE_R | PTE_W, .flags = VMA_HEAP };
 
 	/* the heap stays below the mmap area */
 	if ((uint64_t)addr < p->heap_base || (uint64_t)addr > MMAP_BASE)
 		return p->brk;
 	if (new_end > old_end) {
-		if (mm_map_zeroed(p, old_end, new_end - old_end, PTE_R | PTE_W))
+		/* as Linux: not over another mapping */
+		if (p->vmmap.count >= VMA_MAX ||
+		    vma_busy(&p->vmmap, old_end, new_end) ||
+		    map_region(p, &t, old_end, new_end - old_end, NULL, 0))
 			return p->brk;
 	} else if (new_end < old_end) {
-		mm_unmap(p, new_end, old_end - new_end);
+		if (do_munmap(p, new_end, old_end))
+			return p->brk;
 	}
 	p->brk = addr;
 	return p->brk;
 }
 
-static struct vma *vma_find(struct proc *p, uint64_t start)
+/* Where a non-fixed mapping of size goes: the hint if free, else a hole. */
+static uint64_t pick_addr(struct proc *p, uint64_t hint, uint64_t size)
 {
-	for (int i = 0; i < NVMA; i++)
-		if (p->vmas[i].end && p->vmas[i].start == start)
-			return &p->vmas[i];
-	return NULL;
-}
-
-static struct vma *vma_free_slot(struct proc *p)
-{
-	for (int i = 0; i < NVMA; i++)
-		if (!p->vmas[i].end)
-			return &p->vmas[i];
-	return NULL;
+	hint = ROUNDUP(hint, PGSIZE);
+	if (hint >= USER_MIN && hint < USER_TOP && size <= USER_TOP - hint &&
+	    !vma_busy(&p->vmmap, hint, hint + size))
+		return hint;
+	return vma_gap(&p->vmmap, MMAP_BASE, MMAP_TOP, size);
 }
 
 /*
  * mmap: anonymous memory (MAP_ANONYMOUS: fd and off are ignored), or what a
- * file's file_ops.mmap offers at off.  The kernel picks the address;
- * MAP_FIXED is not supported.
+ * file's file_ops.mmap offers at off; at a hint, or MAP_FIXED /
+ * MAP_FIXED_NOREPLACE at addr.
  */
 long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 {
 	struct proc *p = this_proc();
-	struct vma *slot, v = { 0 };
-	uint64_t perm = 0, size = ROUNDUP((uint64_t)len, PGSIZE), va;
+	struct vma t = { 0 };
+	uint64_t size = ROUNDUP((uint64_t)len, PGSIZE), va = addr;
+	long type = flags & ABI_MAP_TYPE;
+	bool fixed = flags & (ABI_MAP_FIXED | ABI_MAP_FIXED_NOREPLACE);
 	struct file *f = NULL;
 	long err;
 
-	if (len <= 0 || (off & (PGSIZE - 1)) || (flags & ABI_MAP_FIXED) ||
-	    !(flags & (ABI_MAP_SHARED | ABI_MAP_PRIVATE)))
+	if ((off & (PGSIZE - 1)) || (prot & ~PROT_ALL) ||
+	    (type != ABI_MAP_SHARED && type != ABI_MAP_PRIVATE &&
+	     type != ABI_MAP_SHARED_VALIDATE))
 		return -EINVAL;
-	slot = vma_free_slot(p);
-	if (!slot)
-		return -ENOMEM;
-	if (prot & ABI_PROT_READ)
-		perm |= PTE_R;
-	if (prot & ABI_PROT_WRITE)
-		perm |= PTE_R | PTE_W;
-	if (prot & ABI_PROT_EXEC)
-		perm |= PTE_X;
 	if (!(flags & ABI_MAP_ANONYMOUS)) {
 		f = fd_get(p, fd);
 		if (!f)
 			return -EBADF;
+	}
+	err = -EINVAL;
+	if (len == 0 || (fixed && (va & (PGSIZE - 1))))
+		goto out;
+	err = -ENOMEM;
+	if (size == 0 || size > USER_TOP || p->vmmap.count >= VMA_MAX)
+		goto out;
+	t.perm = prot_perm(prot);
+	if (type != ABI_MAP_PRIVATE)
+		t.flags |= VMA_SHARED;
+	if (f) {
+		err = -EOPNOTSUPP;
+		if (type == ABI_MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
+			goto out;
 		err = -ENODEV;
 		if (!f->ops->mmap)
 			goto out;
-		err = f->ops->mmap(f, &v, off, size);
+		t.flags |= VMA_FILE;
+		err = f->ops->mmap(f, &t, off, size);
 		if (err)
 			goto out;
 	}
-	va = p->mmap_next;
-	err = -ENOMEM;
-	if (va >= MMAP_TOP || size > MMAP_TOP - va)
-		goto out;
-	if (v.pages)
-		err = mm_map_shared(p, va, v.pages, size / PGSIZE, perm);
-	else
-		err = mm_map_zeroed(p, va, size, perm);
-	if (err)
-		goto out;
-	p->mmap_next = va + size + PGSIZE; /* a guard page between regions */
-	v.start = va;
-	v.end = va + size;
-	*slot = v;
-	if (slot->ops && slot->ops->open)
-		slot->ops->open(slot);
-	err = va;
+	if (fixed) {
+		err = -EPERM;
+		if (va < USER_MIN)
+			goto out;
+		err = -ENOMEM;
+		if (va >= USER_TOP || size > USER_TOP - va)
+			goto out;
+		err = -EEXIST;
+		if ((flags & ABI_MAP_FIXED_NOREPLACE) &&
+		    vma_busy(&p->vmmap, va, va + size))
+			goto out;
+		err = do_munmap(p, va, va + size);
+		if (err)
+			goto out;
+	} else {
+		va = pick_addr(p, va, size);
+		err = -ENOMEM;
+		if (!va)
+			goto out;
+	}
+	err = map_region(p, &t, va, size, f, off);
+	if (!err)
+		err = va;
 out:
 	if (f)
 		file_put(f);
 	return err;
 }
 
-/* Unmap region v, free its slot, then tell its owner (which may sleep). */
-static void vma_unmap(struct proc *p, struct vma *v)
-{
-	struct vma gone = *v;
-
-	mm_unmap(p, v->start, v->end - v->start);
-	memset(v, 0, sizeof(*v));
-	if (gone.ops && gone.ops->close)
-		gone.ops->close(&gone);
-}
-
-/* munmap: whole regions made by mmap only. */
+/* munmap: any page range; nothing mapped there is not an error. */
 long sys_munmap(long addr, long len, long a2, long a3, long a4, long a5)
 {
 	struct proc *p = this_proc();
+	uint64_t start = addr, size = ROUNDUP((uint64_t)len, PGSIZE);
+
+	if ((start & (PGSIZE - 1)) || len == 0 || size == 0 ||
+	    size > USER_TOP || start > USER_TOP - size)
+		return -EINVAL;
+	return do_munmap(p, start, start + size);
+}
+
+/*
+ * mprotect: the pages of [addr, addr + len) get prot.  As Linux: -ENOMEM if
+ * part of the range is not mapped, the VMAs before the hole changed.
+ */
+long sys_mprotect(long addr, long len, long prot, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct vmmap *m = &p->vmmap;
+	uint64_t start = addr, end, perm = prot_perm(prot);
+	struct vma *v;
+	long err = 0;
+
+	if ((start & (PGSIZE - 1)) || (prot & ~PROT_ALL))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	end = start + ROUNDUP((uint64_t)len, PGSIZE);
+	if (end <= start)
+		return -ENOMEM;
+	v = vma_find(m, start);
+	if (!v || v->start > start)
+		return -ENOMEM;
+	if (v->start < start) {
+		if (v->perm == perm && v->end >= end)
+			return 0; /* nothing changes */
+		if (m->count >= VMA_MAX || !(v = vma_split(m, v, start)))
+			return -ENOMEM;
+	}
+	for (;;) {
+		if (v->end > end && v->perm != perm) {
+			if (m->count >= VMA_MAX || !vma_split(m, v, end)) {
+				err = -ENOMEM;
+				break;
+			}
+		}
+		if (v->perm != perm) {
+			v->perm = perm;
+			mm_protect(p, v->start, v->end - v->start, perm);
+		}
+		if (v->end >= end)
+			break;
+		if (!v->next || v->next->start != v->end) {
+			err = -ENOMEM; /* a hole */
+			break;
+		}
+		v = v->next;
+	}
+	merge_range(m, start, end);
+	return err;
+}
+
+/*
+ * A new process's map, from what exec mapped into its page table: every
+ * run of pages with one permission becomes a VMA (VMA_EXEC: a segment,
+ * the stack; VMA_KEEP: the trace area, whose pages the kernel writes).
+ * 0 or -ENOMEM (then no VMA is left).
+ */
+int mmap_exec(struct proc *p)
+{
+	uint64_t va = USER_MIN, start, perm, perm2;
 	struct vma *v;
 
-	if ((addr & (PGSIZE - 1)) || len <= 0)
-		return -EINVAL;
-	v = vma_find(p, addr);
-	if (!v || v->end - v->start != ROUNDUP((uint64_t)len, PGSIZE))
-		return -EINVAL;
-	vma_unmap(p, v);
+	memset(&p->vmmap, 0, sizeof(p->vmmap));
+	while ((va = uvm_next_page(p->pagetable, va, &perm)) < USER_TOP) {
+		start = va;
+		do {
+			va += PGSIZE;
+		} while (uvm_next_page(p->pagetable, va, &perm2) == va &&
+			 perm2 == perm);
+		v = vma_alloc();
+		if (!v) {
+			mmap_exit(p);
+			return -ENOMEM;
+		}
+		v->start = start;
+		v->end = va;
+		v->perm = perm;
+		v->flags = p->utrace && start == UTRACE_VA ? VMA_KEEP : VMA_EXEC;
+		vma_insert(&p->vmmap, v);
+	}
 	return 0;
 }
 
 /*
- * Process exit (its fds already closed): unmap every region, so that the
- * files behind them (a ring) hear of it before the page table goes.
+ * Process exit (its fds already closed), or a spawn that failed: every VMA
+ * goes; a file's are unmapped first, so that the files behind them (a ring)
+ * hear of it before the page table goes.  The process's own pages go with
+ * the page table (uvm_free).
  */
 void mmap_exit(struct proc *p)
 {
-	for (int i = 0; i < NVMA; i++)
-		if (p->vmas[i].end)
-			vma_unmap(p, &p->vmas[i]);
+	struct vma *v = vma_first(&p->vmmap), *next;
+
+	for (; v; v = next) {
+		next = v->next;
+		if (v->ops) {
+			mm_unmap(p, v->start, v->end - v->start);
+			if (v->ops->close)
+				v->ops->close(v);
+		}
+		vma_free(v);
+	}
+	memset(&p->vmmap, 0, sizeof(p->vmmap));
 }

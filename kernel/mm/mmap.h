@@ -1,19 +1,23 @@
 /*
- * A process's memory mappings: the VMA table (struct proc.vmas, filled by
- * mmap), the heap (brk), and the calls that change a live process's page
- * table.
+ * A process's address-space map: its VMAs (struct vma, one per mapped
+ * range with one permission and one owner), the heap (brk), and the calls
+ * that change a live process's page table.
  *
- * Interface: sys_mmap, sys_munmap and sys_brk (mmap.c, through the syscall
- * table); mmap_exit() unmaps everything at process exit; mm_map_zeroed(),
- * mm_map_shared() and mm_unmap() (vm.c) are the only ways to change the
- * page table of a process that runs.  A file is mapped through its
- * file_ops.mmap (fs/fs.h), which fills in the VMA: the pages to map and the
+ * Interface: sys_mmap, sys_munmap, sys_mprotect and sys_brk (mmap.c,
+ * through the syscall table); mmap_exec() records what exec mapped (the
+ * segments, the stack, the trace area) as VMAs, mmap_exit() takes every
+ * mapping down at process exit; vma.c keeps the map itself (vma_* below);
+ * mm_map_zeroed(), mm_map_shared(), mm_protect() and mm_unmap() (vm.c) are
+ * the only ways to change the page table of a process that runs.  A file is
+ * mapped through its file_ops.mmap (fs/fs.h), which fills in the VMA: the
+ * pages to map (or VMA_COPY: a private copy of the file's bytes), and the
  * vm_ops that hear about the mapping (a ring's fd: ring/ring.c).  mm knows
  * nothing else about what it maps.
  *
- * Locking: the VMA table, heap_base, brk and mmap_next are the normal
- * core's (interrupts off); the page table changes under mm_lock, with mm_gen
- * incremented when pages go away (vm.c's locking note).
+ * Locking: the map (struct vmmap), heap_base and brk are the normal core's
+ * (interrupts off), and so is vma.c's allocator; the page table changes
+ * under mm_lock, with mm_gen incremented whenever a translation the IO core
+ * may have cached changes (vm.c's locking note).
  */
 #ifndef KERNEL_MM_MMAP_H
 #define KERNEL_MM_MMAP_H
@@ -23,27 +27,74 @@
 struct proc;
 struct vma;
 
-/* What the owner of a file's mapping is told (normal core). */
+/*
+ * What the owner of a file's mapping is told (normal core).  open is also
+ * called for the new piece when a mapping is split (a partial munmap or
+ * mprotect), as Linux's vm_operations_struct.open: every VMA that refers
+ * to the file had an open and will have a close.
+ */
 struct vm_ops {
 	void (*open)(struct vma *v);  /* mapped: at v->start .. v->end */
 	void (*close)(struct vma *v); /* unmapped (the pages are gone) */
 };
 
-/* An mmap'd region: anonymous memory, or a file's pages (ops != NULL). */
+/* vma.flags */
+#define VMA_SHARED 0x01 /* MAP_SHARED (set before file_ops.mmap runs) */
+#define VMA_FILE 0x02	/* a file's mapping (never merged) */
+#define VMA_COPY 0x04	/* file_ops.mmap: fill fresh pages from the file */
+#define VMA_HEAP 0x08	/* made by brk */
+#define VMA_EXEC 0x10	/* made by exec: a segment or the stack */
+#define VMA_KEEP 0x20	/* the kernel holds its pages (the trace area):
+			 * munmap and MAP_FIXED over it are refused */
+
+/* Linux's vm.max_map_count default: VMAs per process */
+#define VMA_MAX 65530
+
+/*
+ * A mapped range [start, end) (page-aligned, never empty) with one
+ * permission: anonymous memory (the process's pages) or a file's.
+ */
 struct vma {
-	uint64_t start, end;	  /* end == 0: unused */
-	const struct vm_ops *ops; /* NULL: anonymous memory */
+	uint64_t start, end;
+	uint64_t perm;		  /* PTE_R/W/X; 0: PROT_NONE */
+	uint32_t flags;		  /* VMA_* */
+	uint32_t prio;		  /* vma.c: the treap's heap priority */
+	const struct vm_ops *ops; /* NULL: no one to tell */
 	void *private;		  /* the ops' (a ring's mapping: the ring) */
-	const uint64_t *pages;	  /* a file's: its pages, not the process's */
+	const uint64_t *pages;	  /* a file's pages for start.. (mmap time) */
+	/* vma.c: address order, and the tree over it */
+	struct vma *prev, *next;
+	struct vma *left, *right;
+	uint64_t max_gap; /* largest hole before a VMA of this subtree */
 };
 
+/* A process's map (struct proc.vmmap). */
+struct vmmap {
+	struct vma *root; /* a treap keyed by start */
+	int count;	  /* VMAs, at most VMA_MAX */
+};
+
+/* vma.c: the map; normal core */
+struct vma *vma_alloc(void);
+void vma_free(struct vma *v);
+struct vma *vma_find(struct vmmap *m, uint64_t addr);
+struct vma *vma_first(struct vmmap *m);
+bool vma_busy(struct vmmap *m, uint64_t start, uint64_t end);
+void vma_insert(struct vmmap *m, struct vma *v);
+void vma_erase(struct vmmap *m, struct vma *v);
+struct vma *vma_split(struct vmmap *m, struct vma *v, uint64_t addr);
+void vma_merge_next(struct vmmap *m, struct vma *v);
+uint64_t vma_gap(struct vmmap *m, uint64_t lo, uint64_t hi, uint64_t len);
+
 /* mmap.c */
+int mmap_exec(struct proc *p);
 void mmap_exit(struct proc *p);
 
 /* vm.c */
 int mm_map_zeroed(struct proc *p, uint64_t va, uint64_t len, uint64_t perm);
 int mm_map_shared(struct proc *p, uint64_t va, const uint64_t *pa, int n,
 		  uint64_t perm);
+void mm_protect(struct proc *p, uint64_t va, uint64_t len, uint64_t perm);
 void mm_unmap(struct proc *p, uint64_t va, uint64_t len);
 
 #endif

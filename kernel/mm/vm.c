@@ -15,8 +15,9 @@
  * a bad user pointer is an -EFAULT, never a kernel page fault.
  *
  * Interface: kvm_* build and change the kernel page table; uvm_* make, walk,
- * fill and free a process's table; mm_map_zeroed/mm_map_shared/mm_unmap
- * change a live process's address space (brk, mmap, munmap: mm/mmap.c);
+ * fill and free a process's table; mm_map_zeroed/mm_map_shared/mm_protect/
+ * mm_unmap change a live process's address space (brk, mmap, munmap,
+ * mprotect: mm/mmap.c);
  * uview_* and copyin/copyout/copyinstr copy to and from user memory.
  *
  * Locking: the kernel page table is built at boot; after that kstack_alloc()
@@ -28,10 +29,14 @@
  * the process is being made (elf_load) nothing else sees it; once it runs,
  * the IO core may walk it for a ring operation and cache what it found
  * (under the process's mm_lock, proc.h), so every change goes through
- * mm_map_zeroed/mm_map_shared/mm_unmap, which take mm_lock and, when pages
- * went away, increment mm_gen in the same critical section: the IO core
- * reads mm_gen under mm_lock too (uview_page), so it either finishes before
- * the pages are freed or sees the new generation and forgets its cache.
+ * mm_map_zeroed/mm_map_shared/mm_protect/mm_unmap, which take mm_lock and,
+ * when pages went away or a permission changed, increment mm_gen in the
+ * same critical section: the IO core reads mm_gen under mm_lock too
+ * (uview_page), so it either finishes before the pages are freed or sees
+ * the new generation and forgets its cache.
+ *
+ * A PROT_NONE page (PTE_PROTNONE, vm.h) is present but not valid: the
+ * walks for access (uvm_pte) do not see it, unmapping and freeing do.
  */
 #include "arch/riscv/riscv.h"
 #include "core/fdt.h"
@@ -52,6 +57,19 @@
 static pagetable_t kernel_pt;
 
 extern char etext[];
+
+/* A user leaf that holds a page: valid, or PROT_NONE. */
+static bool pte_present(pte_t pte)
+{
+	return pte & (PTE_V | PTE_PROTNONE);
+}
+
+/* A user leaf for page pa with perm (PTE_R/W/X; 0: PROT_NONE). */
+static pte_t user_leaf(uint64_t pa, uint64_t perm)
+{
+	return PA2PTE(pa) | PTE_U | PTE_A | PTE_D |
+	       (perm ? perm | PTE_V : PTE_PROTNONE);
+}
 
 static pte_t *walk(pagetable_t pt, uint64_t va, bool alloc)
 {
@@ -191,7 +209,7 @@ static void free_user_level(pagetable_t pt, int level)
 	for (int i = 0; i < 512; i++) {
 		pte_t pte = pt[i];
 
-		if (!(pte & PTE_V))
+		if (!pte_present(pte)) /* PROT_NONE: level 0 only */
 			continue;
 		if (level > 0 && !(pte & PTE_LEAF))
 			free_user_level((pagetable_t)PTE2PA(pte), level - 1);
@@ -257,7 +275,7 @@ static void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
 	for (uint64_t a = va; a < va + len; a += PGSIZE) {
 		pte_t *pte = walk(pt, a, false);
 
-		if (pte && (*pte & PTE_V)) {
+		if (pte && pte_present(*pte)) {
 			if (!(*pte & PTE_SHARED))
 				kfree((void *)PTE2PA(*pte));
 			*pte = 0;
@@ -269,7 +287,7 @@ static void uvm_unmap(pagetable_t pt, uint64_t va, uint64_t len)
 
 /*
  * Map fresh zeroed pages over [va, va + len) (page-aligned) with `perm`
- * (PTE_R/W/X; PTE_U is added).  Pages already mapped are kept, with perm
+ * (PTE_R/W/X, 0: PROT_NONE; PTE_U is added).  Pages already mapped are kept, with perm
  * added.  Returns 0 or -ENOMEM (then the new pages are unmapped again).
  */
 int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm)
@@ -284,14 +302,15 @@ int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm)
 
 		if (!pte)
 			goto fail;
-		if (*pte & PTE_V) {
-			*pte |= perm;
+		if (pte_present(*pte)) {
+			/* exec: two segments share a page */
+			*pte = user_leaf(PTE2PA(*pte), (*pte & PTE_LEAF) | perm);
 			continue;
 		}
 		page = kalloc();
 		if (!page)
 			goto fail;
-		*pte = PA2PTE(page) | perm | PTE_U | PTE_V | PTE_A | PTE_D;
+		*pte = user_leaf((uint64_t)page, perm);
 	}
 	return 0;
 fail:
@@ -311,13 +330,12 @@ static int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa,
 	for (int i = 0; i < n; i++) {
 		pte_t *pte = walk(pt, va + i * PGSIZE, true);
 
-		if (!pte || (*pte & PTE_V)) {
+		if (!pte || pte_present(*pte)) {
 			/* out of memory, or a page is there: never map over it */
 			uvm_unmap(pt, va, i * PGSIZE + (pte ? 0 : PGSIZE));
 			return -ENOMEM;
 		}
-		*pte = PA2PTE(pa[i]) | perm | PTE_SHARED | PTE_U | PTE_V | PTE_A |
-		       PTE_D;
+		*pte = user_leaf(pa[i], perm) | PTE_SHARED;
 	}
 	return 0;
 }
@@ -367,6 +385,55 @@ int mm_map_shared(struct proc *p, uint64_t va, const uint64_t *pa, int n,
 		p->mm_gen++; /* the failure unmapped what it had mapped */
 	spin_unlock(&p->mm_lock);
 	return err;
+}
+
+/*
+ * Set the permission of p's pages in [va, va + len) (page-aligned) to perm
+ * (PTE_R/W/X, or 0: PROT_NONE); holes are skipped.
+ */
+void mm_protect(struct proc *p, uint64_t va, uint64_t len, uint64_t perm)
+{
+	spin_lock(&p->mm_lock);
+	for (uint64_t a = va; a < va + len; a += PGSIZE) {
+		pte_t *pte = walk(p->pagetable, a, false);
+
+		if (!pte || !pte_present(*pte))
+			continue;
+		*pte = user_leaf(PTE2PA(*pte), perm) | (*pte & PTE_SHARED);
+	}
+	sfence_vma();
+	p->mm_gen++; /* cached PTEs carry the old permission */
+	spin_unlock(&p->mm_lock);
+}
+
+/*
+ * The first user page at or above va (page-aligned) that is mapped (PROT_NONE
+ * included), with its permission in *perm (PTE_R/W/X; 0: PROT_NONE), or
+ * USER_TOP if there is none.  Skips absent tables a gigapage or a megapage
+ * at a time.
+ */
+uint64_t uvm_next_page(pagetable_t pt, uint64_t va, uint64_t *perm)
+{
+	while (va < USER_TOP) {
+		pte_t l2 = pt[PX(2, va)], l1, l0;
+
+		if (!(l2 & PTE_V)) {
+			va = ROUNDDOWN(va, 512 * MEGAPAGE) + 512 * MEGAPAGE;
+			continue;
+		}
+		l1 = ((pagetable_t)PTE2PA(l2))[PX(1, va)];
+		if (!(l1 & PTE_V)) {
+			va = ROUNDDOWN(va, MEGAPAGE) + MEGAPAGE;
+			continue;
+		}
+		l0 = ((pagetable_t)PTE2PA(l1))[PX(0, va)];
+		if (pte_present(l0)) {
+			*perm = l0 & PTE_LEAF;
+			return va;
+		}
+		va += PGSIZE;
+	}
+	return USER_TOP;
 }
 
 /* The leaf PTE of user address va if it is a valid user page, else 0. */

@@ -3,14 +3,22 @@
  * device map, per-process Sv39 page tables, and the ways the kernel reaches
  * user memory (copyin/copyout through a page table; struct uview for a
  * ring's owner, with a translation cache or a registered buffer).  The
- * live-process mapping changes are mm_map_zeroed, mm_map_shared and
- * mm_unmap (mm/mmap.h).
+ * live-process mapping changes are mm_map_zeroed, mm_map_shared,
+ * mm_protect and mm_unmap (mm/mmap.h).
  */
 #ifndef KERNEL_MM_VM_H
 #define KERNEL_MM_VM_H
 
 #include "core/types.h"
 #include "mm/memlayout.h"
+
+/*
+ * A user page mprotect'ed to PROT_NONE: still the process's, but not valid
+ * for the hardware (a valid PTE without R, W and X would be a pointer to
+ * the next level), so any access faults; its PTE keeps the page number,
+ * with this software bit and without PTE_V.
+ */
+#define PTE_PROTNONE (1UL << 9)
 
 /*
  * How the kernel reaches a user buffer: by walking the process's page table
@@ -54,6 +62,7 @@ pagetable_t uvm_create(void);
 void uvm_free(pagetable_t pt);
 int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm);
 void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need);
+uint64_t uvm_next_page(pagetable_t pt, uint64_t va, uint64_t *perm);
 int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n);
 int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n);
 long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max);

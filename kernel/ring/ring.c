@@ -284,7 +284,11 @@ static void ring_file_released(void *private)
 		ring_request_destroy(r);
 }
 
-/* A mapping of the ring is in place (normal core, the fd still held). */
+/*
+ * A mapping of the ring is in place (normal core): a new one (the fd still
+ * held), or a piece of one that munmap or mprotect split (the piece it came
+ * from keeps the ring alive).  One count per VMA.
+ */
 static void ring_vm_open(struct vma *v)
 {
 	struct ring *r = v->private;

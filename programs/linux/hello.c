@@ -18,7 +18,7 @@ int main(int argc, char **argv, char **envp)
 	const unsigned char *rnd = (const unsigned char *)getauxval(AT_RANDOM);
 	struct utsname u;
 	char buf[128];
-	char *p;
+	char *p, *q;
 	ssize_t n;
 	int fd;
 
@@ -44,12 +44,18 @@ int main(int argc, char **argv, char **envp)
 	} else {
 		perror("hello: /data/hello.txt");
 	}
+	/* 100 KB comes from brk, 4 MiB from mmap (glibc's threshold: 128 KiB) */
 	p = malloc(100000);
-	if (p) {
+	q = malloc(4 << 20);
+	if (p && q) {
 		memset(p, 'x', 100000);
-		printf("hello: malloc ok\n");
-		free(p);
+		memset(q, 'y', 4 << 20);
+		printf("hello: malloc ok %s\n",
+		       p[99999] == 'x' && q[(4 << 20) - 1] == 'y' ? "and kept" :
+								  "but lost");
 	}
+	free(q);
+	free(p);
 	printf("hello: %.3f\n", 1.0 / 8.0 + argc);
 	return 3;
 }
