@@ -41,8 +41,10 @@ struct vma;
  * recognised).  A NULL entry is what the call gives on Linux for a file
  * without it:
  *
- *   read, write  f is readable/writable and n > 0 (checked by file_read/
- *                file_write); off is a position or -1, the file offset.
+ *   read, write  f is readable/writable, the buffer in user space and
+ *                0 < n <= MAX_RW_COUNT (checked by file_read/file_write;
+ *                n == 0 reaches read only for a directory); off is a
+ *                position or -1, the file offset.
  *                NULL: -EINVAL.  Called on either core, with the caller's
  *                uview (the owner's mm_lock held on the IO core); may not
  *                sleep on the IO core.
@@ -125,12 +127,13 @@ int fd_install(struct proc *p, struct file *f, bool cloexec);
 struct file *fd_get(struct proc *p, int fd);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 struct inode *file_dir(struct file *f);
+long file_rw_ok(struct file *f, bool write);
 long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
 	       int64_t off);
 long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
 		int64_t off);
 long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
-		 uint32_t cnt, int64_t off, bool write, bool *short_io);
+		 uint64_t cnt, int64_t off, bool write, bool *short_io);
 
 /* sysfile.c: shared with the ring operations */
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);

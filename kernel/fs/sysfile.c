@@ -155,8 +155,14 @@ long sys_close(long fd, long a1, long a2, long a3, long a4, long a5)
 	return file_close_fd(this_proc(), fd, false);
 }
 
-/* read, write, pread64, pwrite64 (off >= 0, or -1: the file position) */
-static long rw(long fd, long ubuf, long n, long off, bool write)
+/*
+ * read, write, pread64, pwrite64 (off >= 0, or -1: the file position), in
+ * Linux's order: the fd (-EBADF), a position on what cannot seek
+ * (-ESPIPE), then file_read/file_write's checks (-EBADF, -EINVAL, -EFAULT
+ * for a buffer outside user space or a count no buffer can have, as
+ * (size_t)-1).
+ */
+static long rw(long fd, long ubuf, size_t n, long off, bool write)
 {
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
@@ -165,9 +171,7 @@ static long rw(long fd, long ubuf, long n, long off, bool write)
 
 	if (!f)
 		return -EBADF;
-	if (n < 0 || off < -1)
-		r = -EINVAL;
-	else if (off != -1 && !f->ops->lseek)
+	if (off != -1 && !f->ops->lseek)
 		r = -ESPIPE;
 	else if (write)
 		r = file_write(f, &v, ubuf, n, off);
@@ -187,6 +191,7 @@ long sys_write(long fd, long ubuf, long n, long a3, long a4, long a5)
 	return rw(fd, ubuf, n, -1, true);
 }
 
+/* as Linux: a negative position is -EINVAL before the fd is looked at */
 long sys_pread64(long fd, long ubuf, long n, long off, long a4, long a5)
 {
 	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, false);
@@ -197,17 +202,23 @@ long sys_pwrite64(long fd, long ubuf, long n, long off, long a4, long a5)
 	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, true);
 }
 
-static long rwv(long fd, long uiov, long cnt, bool write)
+/*
+ * readv, writev: the fd (-EBADF), the file's mode (-EBADF, -EINVAL), then
+ * the iovec array as a whole (file_rw_iov).  cnt is an unsigned long, as
+ * Linux's: anything above UIO_MAXIOV is -EINVAL.
+ */
+static long rwv(long fd, long uiov, unsigned long cnt, bool write)
 {
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
+	struct uview v = { .pt = p->pagetable };
 	long r;
 
 	if (!f)
 		return -EBADF;
-	struct uview v = { .pt = p->pagetable };
-
-	r = cnt < 0 ? -EINVAL : file_rw_iov(f, &v, uiov, cnt, -1, write, NULL);
+	r = file_rw_ok(f, write);
+	if (!r)
+		r = file_rw_iov(f, &v, uiov, cnt, -1, write, NULL);
 	file_put(f);
 	return r;
 }
