@@ -25,33 +25,41 @@
 		"dirfd, path, flags(AT_REMOVEDIR) -> 0; ENOENT EISDIR ENOTDIR " \
 		"ENOTEMPTY EBUSY EINVAL ENAMETOOLONG EFAULT EBADF")             \
 	SYSCALL(openat, 56, 4,                                                  \
-		"dirfd, path, flags, mode -> fd; ENOENT EEXIST EISDIR ENOTDIR " \
-		"EINVAL EMFILE ENFILE ENOSPC ENAMETOOLONG EFAULT EBADF")        \
+		"dirfd, path, flags, mode -> fd; EINVAL (O_CREAT|O_DIRECTORY, " \
+		"O_TMPFILE read-only) ENOENT EEXIST EISDIR ENOTDIR EMFILE "     \
+		"ENFILE ENOSPC ENAMETOOLONG EFAULT EBADF EOPNOTSUPP "           \
+		"(O_TMPFILE)")                                                  \
 	SYSCALL(close, 57, 1, "fd -> 0; EBADF")                                 \
 	SYSCALL(getdents64, 61, 3,                                              \
-		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR EINVAL "       \
-		"EFAULT")                                                       \
+		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR ENOENT "       \
+		"(removed) EINVAL EFAULT")                                      \
 	SYSCALL(lseek, 62, 3,                                                   \
-		"fd, offset, whence(SET/CUR/END) -> new offset; EBADF EINVAL "  \
-		"ESPIPE")                                                       \
+		"fd, offset, whence(SET/CUR/END/DATA/HOLE) -> new offset; "     \
+		"EBADF EINVAL ENXIO ESPIPE")                                    \
 	SYSCALL(read, 63, 3,                                                    \
-		"fd, buf, len -> bytes (0 at EOF); EBADF EISDIR EFAULT")        \
+		"fd, buf, len (at most MAX_RW_COUNT moved) -> bytes (0 at "     \
+		"EOF); EBADF EINVAL EFAULT (buf not in user space, even for "   \
+		"len 0; len (size_t)-1) EISDIR")                                \
 	SYSCALL(write, 64, 3,                                                   \
-		"fd, buf, len -> bytes; EBADF EISDIR EFAULT EFBIG ENOSPC")      \
+		"fd, buf, len (at most MAX_RW_COUNT moved) -> bytes; EBADF "    \
+		"EINVAL EFAULT (as read) EFBIG ENOSPC")                         \
 	SYSCALL(readv, 65, 3,                                                   \
-		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; EBADF "   \
-		"EINVAL EFAULT EISDIR")                                         \
+		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; the "     \
+		"whole array is checked first: EBADF EINVAL EFAULT EISDIR "     \
+		"ENOMEM, nothing moved")                                        \
 	SYSCALL(writev, 66, 3,                                                  \
-		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; EBADF "   \
-		"EINVAL EFAULT")                                                \
+		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; as "      \
+		"readv: EBADF EINVAL EFAULT ENOMEM, nothing written")           \
 	SYSCALL(pread64, 67, 4,                                                 \
 		"fd, buf, len, offset -> bytes; the file position is not "      \
-		"used; EBADF EISDIR EFAULT EINVAL ESPIPE")                      \
+		"used; EINVAL (offset < 0, offset + len overflows) EBADF "      \
+		"ESPIPE EISDIR EFAULT")                                         \
 	SYSCALL(pwrite64, 68, 4,                                                \
-		"fd, buf, len, offset -> bytes; EBADF EFAULT EINVAL ESPIPE")    \
+		"fd, buf, len, offset -> bytes; EINVAL EBADF ESPIPE EFAULT")    \
 	SYSCALL(newfstatat, 79, 4,                                              \
-		"dirfd, path, struct abi_stat *, flags -> 0; ENOENT ENOTDIR "   \
-		"EINVAL ENAMETOOLONG EFAULT EBADF")                             \
+		"dirfd, path, struct abi_stat *, flags (AT_EMPTY_PATH, "        \
+		"AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_*) -> 0; "      \
+		"EINVAL ENOENT ENOTDIR ENAMETOOLONG EFAULT EBADF")              \
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
 	SYSCALL(exit, 93, 1, "status -> does not return")                      \
 	SYSCALL(exit_group, 94, 1, "status -> does not return (= exit)")       \
