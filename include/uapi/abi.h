@@ -128,6 +128,11 @@ struct abi_iovec {
 
 /* wait4 */
 #define ABI_WNOHANG 1
+#define ABI_WUNTRACED 2
+#define ABI_WCONTINUED 8
+#define ABI___WNOTHREAD 0x20000000
+#define ABI___WALL 0x40000000
+#define ABI___WCLONE 0x80000000
 #define ABI_W_EXITCODE(code, sig) (((code) & 0xff) << 8 | ((sig) & 0x7f))
 /* signal numbers used to report a process killed for a fault */
 #define ABI_SIGILL 4

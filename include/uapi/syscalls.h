@@ -89,9 +89,10 @@
 		"new break (0 = query) -> current break (unchanged on "         \
 		"failure, as Linux)")                                           \
 	SYSCALL(wait4, 260, 4,                                                  \
-		"pid (-1 = any child), int *status, options(WNOHANG), rusage "  \
-		"(must be 0) -> pid (0 with WNOHANG and none ready); ECHILD "   \
-		"EINVAL EFAULT")                                                \
+		"pid (-1 = any child), int *status, options (WNOHANG, "         \
+		"WUNTRACED, WCONTINUED, __WALL, __WCLONE, __WNOTHREAD), "       \
+		"rusage (zeroed) -> pid (0 with WNOHANG and none ready); "      \
+		"EINVAL ESRCH ECHILD EFAULT")                                   \
 	SYSCALL(io_uring_setup, 425, 2,                                         \
 		"entries, struct io_uring_params * -> ring fd (close-on-exec); " \
 		"EINVAL EFAULT EMFILE ENFILE ENOMEM ENODEV (no IO core)")       \

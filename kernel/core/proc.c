@@ -312,12 +312,27 @@ void proc_exit(int wait_status)
 	panic("zombie ran");
 }
 
+/*
+ * wait4's options as Linux takes them: WNOHANG; WUNTRACED and WCONTINUED
+ * (no process stops here, so they add nothing); __WNOTHREAD (one thread
+ * per process); __WALL and __WCLONE (every child is a SIGCHLD child, so
+ * __WCLONE alone matches none: -ECHILD).  Any other bit is -EINVAL, and
+ * pid INT_MIN -ESRCH, as Linux.
+ */
+#define WAIT_OPTIONS                                                           \
+	(ABI_WNOHANG | ABI_WUNTRACED | ABI_WCONTINUED | ABI___WNOTHREAD |      \
+	 ABI___WALL | ABI___WCLONE)
+
 long proc_wait(int pid, uint64_t ustatus, int options)
 {
 	struct proc *me = this_proc();
 
-	if (options & ~ABI_WNOHANG)
+	if ((unsigned int)options & ~(unsigned int)WAIT_OPTIONS)
 		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	if ((options & ABI___WCLONE) && !(options & ABI___WALL))
+		return -ECHILD;
 	for (;;) {
 		bool have_child = false;
 
