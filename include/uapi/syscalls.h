@@ -67,12 +67,16 @@
 		"const struct abi_timespec *req, rem (may be 0) -> 0; EINVAL "  \
 		"EFAULT")                                                       \
 	SYSCALL(clock_gettime, 113, 2,                                          \
-		"clockid (REALTIME/MONOTONIC = time since boot), "              \
-		"struct abi_timespec * -> 0; EINVAL EFAULT")                    \
+		"clockid (REALTIME*, MONOTONIC*, BOOTTIME, TAI = time since "   \
+		"boot; PROCESS/THREAD_CPUTIME_ID = time run), struct "          \
+		"abi_timespec * -> 0; EINVAL EFAULT")                           \
+	SYSCALL(clock_getres, 114, 2,                                           \
+		"clockid, struct abi_timespec * (may be 0) -> 0: the time "     \
+		"CSR's tick; EINVAL EFAULT")                                    \
 	SYSCALL(sched_yield, 124, 0, "-> 0; gives the CPU to the next process") \
 	SYSCALL(reboot, 142, 4,                                                 \
-		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART), arg -> does not " \
-		"return; EINVAL")                                               \
+		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART/RESTART2), arg -> " \
+		"does not return; CAD_ON/CAD_OFF -> 0; EINVAL EFAULT")          \
 	SYSCALL(getpid, 172, 0, "-> pid")                                       \
 	SYSCALL(getppid, 173, 0, "-> parent pid (0 for init)")                 \
 	SYSCALL(munmap, 215, 2,                                                 \

@@ -119,6 +119,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	p->mmap_next = MMAP_BASE;
 	memset(&p->xlate, 0, sizeof(p->xlate));
 	p->mm_gen = 0;
+	p->run_ticks = 0;
 	base = path;
 	for (const char *s = path; *s; s++)
 		if (*s == '/' && s[1])
@@ -235,13 +236,15 @@ void scheduler(void)
 		}
 		p->state = P_RUNNING;
 		trace_switch(0, p->pid);
-		p->slice_end = rdtime() + slice;
+		p->run_start = rdtime();
+		p->slice_end = p->run_start + slice;
 		h->proc = p;
 		csr_write(satp, MAKE_SATP(p->pagetable));
 		sfence_vma();
 		h->stack_lo = p->kstack_lo;
 		timer_program();
 		swtch(&h->sched_ctx, &p->ctx);
+		p->run_ticks += rdtime() - p->run_start;
 		if (p->state != P_ZOMBIE)
 			trace_user_drain_full(p);
 		trace_switch(p->pid, 0);

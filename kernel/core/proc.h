@@ -97,6 +97,8 @@ struct proc {
 	uint64_t kstack_lo;
 	struct context ctx;
 	uint64_t slice_end; /* time at which the process is preempted */
+	uint64_t run_start; /* time it was last switched to */
+	uint64_t run_ticks; /* time run before that (CLOCK_*_CPUTIME_ID) */
 
 	/* tracing: the user trace area's header and record pages (kernel VAs) */
 	struct utrace_area *utrace;
