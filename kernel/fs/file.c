@@ -9,7 +9,8 @@
  * finding a free slot.  A process's fd table is guarded by its fd_lock
  * (proc.h), taken before ftable_lock and fs_lock.  fd_get() returns a
  * counted reference: release it with file_put().  What a file does is in its
- * ops table (fs.h); inode_file_ops, the memory FS's, is here.
+ * ops table (fs.h); inode_file_ops and dir_file_ops, the memory FS's, are
+ * here.
  */
 #include "arch/riscv/riscv.h"
 #include "core/param.h"
@@ -151,9 +152,7 @@ struct file *fd_remove(struct proc *p, int fd, bool keep_ring)
 /* The memory-FS directory f is open on, or NULL if it is not one. */
 struct inode *file_dir(struct file *f)
 {
-	if (f->ops != &inode_file_ops || f->ip->type != I_DIR)
-		return NULL;
-	return f->ip;
+	return f->ops == &dir_file_ops ? f->ip : NULL;
 }
 
 /*
@@ -163,13 +162,19 @@ struct inode *file_dir(struct file *f)
  *   the fd is not open for it                 -EBADF
  *   the file has no such operation            -EINVAL
  *   the buffer fails access_ok() below        -EFAULT (even for 0 bytes)
- *   a position plus the count overflows       -EINVAL
+ *   a position plus the count overflows       -EINVAL (rw_verify_area;
+ *                                             file_pos_ok, fs.h)
  *
- * then the count is clamped to MAX_RW_COUNT and the copy goes as far as the
- * buffer is mapped (a fault after some bytes is a short count, at the first
- * byte -EFAULT).
+ * then the copy goes as far as the buffer is mapped (a fault after some
+ * bytes is a short count, at the first byte -EFAULT).  Linux clamps the
+ * count to MAX_RW_COUNT; one buffer here cannot be longer, since user
+ * space is no bigger (asserted below), so only readv's total, which can
+ * name the same memory many times, needs the clamp.
  */
 #define MAX_RW_COUNT (0x7fffffffUL & ~(PGSIZE - 1)) /* INT_MAX & PAGE_MASK */
+_Static_assert(USER_TOP - USER_MIN <= MAX_RW_COUNT,
+	       "a user buffer could exceed MAX_RW_COUNT: clamp in file_read");
+_Static_assert(FILE_RW_FAST_LIMIT == MAX_RW_COUNT, "fs.h's copy");
 /* Linux's TASK_SIZE on Sv39 (256 GiB): access_ok's bound on a count */
 #define LINUX_TASK_SIZE (1UL << 38)
 
@@ -182,8 +187,9 @@ struct inode *file_dir(struct file *f)
  */
 static bool access_ok(uint64_t addr, uint64_t n)
 {
-	return addr < USER_TOP && n <= LINUX_TASK_SIZE &&
-	       addr <= LINUX_TASK_SIZE - n;
+	_Static_assert(FILE_RW_FAST_LIMIT <= USER_TOP, "file_read's fast test");
+
+	return addr < USER_TOP && n <= LINUX_TASK_SIZE - addr;
 }
 
 /* f open for reading (writing) and able to: 0, -EBADF or -EINVAL */
@@ -196,20 +202,12 @@ long file_rw_ok(struct file *f, bool write)
 	return 0;
 }
 
-/* rw_verify_area's position check: off (>= 0) + n must fit in an off_t */
-static bool pos_ok(int64_t off, uint64_t n)
-{
-	return off == -1 || (uint64_t)off + n <= (uint64_t)INT64_MAX;
-}
-
 /*
- * read(2) and write(2) on a file into or from user memory reached through v
- * (the caller's page table, or a ring owner's, or a registered buffer): the
- * common part of the system calls and the ring operations.  off == -1 means
- * the file position.
+ * read(2) and write(2) when file_read/file_write's inline test (fs.h) did
+ * not pass at once: every check, in the order above.
  */
-long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
-	       int64_t off)
+long file_read_checked(struct file *f, const struct uview *v, uint64_t udst,
+		       size_t n, int64_t off)
 {
 	long r = file_rw_ok(f, false);
 
@@ -217,15 +215,15 @@ long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
 		return r;
 	if (!access_ok(udst, n))
 		return -EFAULT;
-	if (!pos_ok(off, n))
+	if (!file_pos_ok(off, n))
 		return -EINVAL;
 	if (n == 0 && !file_dir(f))
 		return 0; /* a directory says -EISDIR even for 0 bytes */
-	return f->ops->read(f, v, udst, MIN(n, MAX_RW_COUNT), off);
+	return f->ops->read(f, v, udst, n, off);
 }
 
-long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
-		int64_t off)
+long file_write_checked(struct file *f, const struct uview *v, uint64_t usrc,
+			size_t n, int64_t off)
 {
 	long r = file_rw_ok(f, true);
 
@@ -233,11 +231,11 @@ long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
 		return r;
 	if (!access_ok(usrc, n))
 		return -EFAULT;
-	if (!pos_ok(off, n))
+	if (!file_pos_ok(off, n))
 		return -EINVAL;
 	if (n == 0)
 		return 0; /* nothing moves, not even an O_APPEND offset */
-	return f->ops->write(f, v, usrc, MIN(n, MAX_RW_COUNT), off);
+	return f->ops->write(f, v, usrc, n, off);
 }
 
 /*
@@ -348,7 +346,7 @@ long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
 	total = iov_import(v, uiov, cnt, &im);
 	if (total >= 0)
 		res = file_rw_ok(f, write);
-	if (total > 0 && !res && !pos_ok(off, total))
+	if (total > 0 && !res && !file_pos_ok(off, total))
 		res = -EINVAL;
 	if (total < 0)
 		res = total;
@@ -382,9 +380,14 @@ static long inode_file_read(struct file *f, const struct uview *v,
 {
 	uint64_t pos = off;
 
-	if (f->ip->type == I_DIR)
-		return -EISDIR;
 	return inode_read_user(f->ip, v, off == -1 ? &f->off : &pos, udst, n);
+}
+
+/* dir_file_ops: a directory reads as -EISDIR, as Linux's generic_read_dir */
+static long dir_file_read(struct file *f, const struct uview *v,
+			  uint64_t udst, size_t n, int64_t off)
+{
+	return -EISDIR;
 }
 
 static long inode_file_write(struct file *f, const struct uview *v,
@@ -411,10 +414,18 @@ static void inode_file_release(void *private)
 	inode_put(private);
 }
 
-/* Files and directories of the memory FS (f->ip, the file's reference). */
+/* Files of the memory FS (f->ip, the file's reference). */
 const struct file_ops inode_file_ops = {
 	.read = inode_file_read,
 	.write = inode_file_write,
+	.lseek = inode_file_lseek,
+	.stat = inode_file_stat,
+	.release = inode_file_release,
+};
+
+/* Its directories (never open for writing): getdents64 reads them. */
+const struct file_ops dir_file_ops = {
+	.read = dir_file_read,
 	.lseek = inode_file_lseek,
 	.stat = inode_file_stat,
 	.release = inode_file_release,

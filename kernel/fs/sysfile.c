@@ -158,7 +158,7 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 		f->ops = &console_file_ops; /* the only device */
 		inode_put(ip);
 	} else {
-		f->ops = &inode_file_ops;
+		f->ops = ip->type == I_DIR ? &dir_file_ops : &inode_file_ops;
 		f->ip = ip; /* the file owns the reference now */
 		if ((flags & ABI_O_TRUNC) && ip->type == I_FILE)
 			inode_truncate(ip);
