@@ -456,20 +456,11 @@ static void t_fcntl(void)
 	unlink("/tmp/fcntl.txt");
 }
 
-static long base_pages; /* free pages before the first case */
 
 static int start(void)
 {
-	base_pages = free_pages();
+	ktest_leak_baseline();
 	return 0;
-}
-
-static void c_leak_check(void)
-{
-	while (waitpid(-1, NULL, 0) > 0)
-		;
-	expect_eq(free_pages(), base_pages,
-		  "free pages at the end vs the start");
 }
 
 static const struct ktest_case cases[] = {
@@ -487,7 +478,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("pipe", t_pipe),
 	KTEST_CASE("dup", t_dup),
 	KTEST_CASE("fcntl", t_fcntl),
-	KTEST_ALWAYS("leak-check", c_leak_check),
+	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 
 static const struct ktest_suite suite = KTEST_SUITE("linuxabi", cases, start);

@@ -3313,7 +3313,6 @@ static void rm_rf(const char *path)
 
 /* ---- the suite-wide cases, in the runner's own process ---- */
 
-static long base_pages; /* free pages before the first case */
 
 static int start(void)
 {
@@ -3323,7 +3322,7 @@ static int start(void)
 	d = opendir("/tmp");
 	if (d)
 		closedir(d);
-	base_pages = free_pages();
+	ktest_leak_baseline();
 	return 0;
 }
 
@@ -3358,15 +3357,6 @@ static void c_cleanup(void)
 		if (n > 1000)
 			break;
 	}
-}
-
-static void c_leak_check(void)
-{
-	/* reap orphans given to us (when we are init) */
-	while (waitpid(-1, NULL, 0) > 0)
-		;
-	expect_eq(free_pages(), base_pages,
-		  "free pages at the end vs the start");
 }
 
 /*
@@ -3423,7 +3413,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("clocks", t_clocks),
 	KTEST_CASE("args-linux", t_args_linux),
 	KTEST_ALWAYS("cleanup", c_cleanup),
-	KTEST_ALWAYS("leak-check", c_leak_check),
+	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 
 static const struct ktest_suite suite = KTEST_SUITE("utests", cases, start);
