@@ -383,7 +383,6 @@ long proc_execve(const char *path, char *const argv[], int argc,
 	struct proc *p = this_proc();
 	struct old_image o;
 	struct inode *ip;
-	const char *base;
 	pagetable_t pt;
 	long err;
 
@@ -435,11 +434,8 @@ long proc_execve(const char *path, char *const argv[], int argc,
 	image_swap(p, &o); /* o: the old image again */
 	uvm_free(o.pagetable);
 	signal_exec_reset(p);
-	base = path;
-	for (const char *s = path; *s; s++)
-		if (*s == '/' && s[1])
-			base = s + 1;
-	strlcpy(p->name, base, sizeof(p->name));
+	p->clear_child_tid = p->robust_list = 0; /* Linux's exec_mm_release */
+	proc_set_name(p, path);
 	proc_exec_done(p);
 	if (mmap_exec(p) < 0)
 		proc_exit(ABI_W_EXITCODE(0, ABI_SIGKILL));

@@ -1,6 +1,8 @@
 /*
- * Processes on the normal core: the process table, spawn/exit/wait4, the
- * round-robin scheduler, sleep and wakeup.
+ * Processes on the normal core: the process table, spawn, fork (clone),
+ * exit, wait4/waitid, the round-robin scheduler, sleep and wakeup.  exec
+ * is exec.c's (elf_load, shared by spawn and execve; proc_execve); the
+ * system calls around fork, execve and waitid are fork.c's.
  *
  * Locking: everything here is normal-core state used with interrupts off
  * (see proc.h); the normal-core kernel is not preemptible, so a check
@@ -78,6 +80,17 @@ struct proc *proc_find(int pid)
 	return NULL;
 }
 
+/* The name of a process running the program at path: its last component. */
+void proc_set_name(struct proc *p, const char *path)
+{
+	const char *base = path;
+
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	strlcpy(p->name, base, sizeof(p->name));
+}
+
 /* A free slot, or NULL. */
 static struct proc *proc_slot(void)
 {
@@ -107,7 +120,6 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 {
 	struct proc *p = NULL;
 	struct inode *ip;
-	const char *base;
 	long err;
 
 	p = proc_slot();
@@ -154,11 +166,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		spin_unlock(&parent->fd_lock);
 	memset(&p->xlate, 0, sizeof(p->xlate));
 	p->mm_gen = 0;
-	base = path;
-	for (const char *s = path; *s; s++)
-		if (*s == '/' && s[1])
-			base = s + 1;
-	strlcpy(p->name, base, sizeof(p->name));
+	proc_set_name(p, path);
 	p->pid = next_pid++;
 	p->parent = parent;
 	p->clear_child_tid = p->robust_list = 0;

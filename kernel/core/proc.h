@@ -148,6 +148,7 @@ long proc_waitid(int idtype, int id, uint64_t uinfo, int options);
 long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
 	       uint64_t ctid);
 void proc_exec_done(struct proc *p);
+void proc_set_name(struct proc *p, const char *path);
 int proc_count(void);
 struct proc *proc_find(int pid);
 void proc_trace_drain_all(void);

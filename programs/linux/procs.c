@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/io_uring.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
@@ -301,7 +303,7 @@ static void t_execve_cloexec(void)
 	fcntl(c, F_SETFD, FD_CLOEXEC);
 	pid = fork();
 	if (pid == 0) {
-		char sa[8], sb[8], sc[8];
+		char sa[16], sb[16], sc[16];
 		char *argv[] = { "showargs", "fds", sa, sb, sc, NULL };
 
 		snprintf(sa, sizeof(sa), "%d", a);
@@ -567,6 +569,126 @@ static void t_cwd(void)
 	rmdir("/tmp/cwd1");
 }
 
+/* ---- a process with a ring: fork, exec, and the cwd for OPENAT ---- */
+
+static void t_ring(void)
+{
+	struct io_uring_params pr;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqe;
+	unsigned *sq_tail, *sq_array, *cq_head, *cq_tail, *cq_mask;
+	char *rings, buf[64];
+	size_t len;
+	int fd, st, got = -1000;
+	pid_t pid;
+
+	memset(&pr, 0, sizeof(pr));
+	fd = syscall(SYS_io_uring_setup, 4, &pr);
+	expect_eq(fd >= 0, 1, "io_uring_setup");
+	if (fd < 0)
+		return;
+	len = pr.cq_off.cqes + pr.cq_entries * sizeof(struct io_uring_cqe);
+	if (len < pr.sq_off.array + pr.sq_entries * sizeof(unsigned))
+		len = pr.sq_off.array + pr.sq_entries * sizeof(unsigned);
+	rings = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		     IORING_OFF_SQ_RING);
+	sqes = mmap(NULL, pr.sq_entries * sizeof(*sqes),
+		    PROT_READ | PROT_WRITE, MAP_SHARED, fd, IORING_OFF_SQES);
+	expect_eq(rings != MAP_FAILED && sqes != MAP_FAILED, 1, "ring mmap");
+	if (rings == MAP_FAILED || sqes == MAP_FAILED)
+		return;
+	sq_tail = (unsigned *)(rings + pr.sq_off.tail);
+	sq_array = (unsigned *)(rings + pr.sq_off.array);
+	cq_head = (unsigned *)(rings + pr.cq_off.head);
+	cq_tail = (unsigned *)(rings + pr.cq_off.tail);
+	cq_mask = (unsigned *)(rings + pr.cq_off.ring_mask);
+
+	/* OPENAT of a relative path starts at the cwd */
+	chdir("/data");
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_OPENAT;
+	sqes[0].fd = AT_FDCWD;
+	sqes[0].addr = (unsigned long)"hello.txt";
+	sqes[0].open_flags = O_RDONLY;
+	sq_array[0] = 0;
+	__atomic_store_n(sq_tail, 1, __ATOMIC_RELEASE);
+	syscall(SYS_io_uring_enter, fd, 1, 1,
+		IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP, NULL, 0);
+	if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) != *cq_head) {
+		cqe = (struct io_uring_cqe *)(rings + pr.cq_off.cqes) +
+		      (*cq_head & *cq_mask);
+		got = cqe->res;
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+	expect_eq(got >= 0, 1, "a ring OPENAT of a relative path after chdir");
+	if (got >= 0) {
+		memset(buf, 0, sizeof(buf));
+		read(got, buf, 5);
+		expect_str(buf, "Hello", "read from the ring-opened file");
+		close(got);
+	}
+	chdir("/");
+
+	/* the ring's mappings are not inherited (as MADV_DONTFORK) */
+	pid = fork();
+	if (pid == 0) {
+		(void)*(volatile unsigned *)sq_tail;
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	expect_eq(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV, 1,
+		  "the child has no ring mapping");
+	/* exec closes the ring fd (the rings go as at exit) */
+	pid = fork();
+	if (pid == 0) {
+		char arg[16];
+		char *argv[] = { "showargs", "fds", arg, "0", NULL };
+
+		snprintf(arg, sizeof(arg), "%d", fd);
+		execve("/bin/showargs", argv, environ);
+		_exit(100 + errno);
+	}
+	waitpid(pid, &st, 0);
+	expect_eq(WEXITSTATUS(st), 2, "after exec: the ring fd closed, fd 0 not");
+	/* an exec'ing process with a ring mapped: the rings go */
+	pid = fork();
+	if (pid == 0) {
+		struct io_uring_params p2;
+		int rfd;
+
+		memset(&p2, 0, sizeof(p2));
+		rfd = syscall(SYS_io_uring_setup, 4, &p2);
+		if (rfd < 0 || mmap(NULL, 4096, PROT_READ, MAP_SHARED, rfd,
+				    IORING_OFF_SQ_RING) == MAP_FAILED)
+			_exit(99);
+		char *argv[] = { "showargs", "fds", "0", NULL };
+
+		execve("/bin/showargs", argv, environ);
+		_exit(100 + errno);
+	}
+	waitpid(pid, &st, 0);
+	expect_eq(WEXITSTATUS(st), 1, "exec with a ring of its own");
+	/* the parent's ring still works */
+	memset(&sqes[0], 0, sizeof(sqes[0]));
+	sqes[0].opcode = IORING_OP_NOP;
+	sqes[0].user_data = 77;
+	sq_array[1 & (pr.sq_entries - 1)] = 0;
+	__atomic_store_n(sq_tail, 2, __ATOMIC_RELEASE);
+	syscall(SYS_io_uring_enter, fd, 1, 1,
+		IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP, NULL, 0);
+	got = -1;
+	if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) != *cq_head) {
+		cqe = (struct io_uring_cqe *)(rings + pr.cq_off.cqes) +
+		      (*cq_head & *cq_mask);
+		got = cqe->user_data;
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+	expect_eq(got, 77, "the parent's ring after its children forked");
+	munmap(rings, len);
+	munmap(sqes, pr.sq_entries * sizeof(*sqes));
+	close(fd);
+}
+
 /* ---- no leak ---- */
 
 static long free_pages(void)
@@ -617,6 +739,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("posix-spawn", t_posix_spawn),
 	KTEST_CASE("clone-raw", t_clone_raw),
 	KTEST_CASE("cwd", t_cwd),
+	KTEST_CASE("ring", t_ring),
 	KTEST_ALWAYS("leak-check", t_leak_check),
 };
 
