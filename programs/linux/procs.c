@@ -496,6 +496,42 @@ static void t_clone_raw(void)
 	waitpid(pid, &st, 0);
 }
 
+/* fork until the process table (or memory) runs out, then reap them all */
+static void t_fork_many(void)
+{
+	pid_t pids[80];
+	int pfd[2], n = 0, err = 0, reaped = 0;
+	char c;
+
+	if (pipe(pfd) < 0) {
+		fail("pipe");
+		return;
+	}
+	while (n < 80) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			close(pfd[1]);
+			read(pfd[0], &c, 1);
+			_exit(0);
+		}
+		if (pid < 0) {
+			err = errno;
+			break;
+		}
+		pids[n++] = pid;
+	}
+	expect_eq(err == EAGAIN || err == ENOMEM, 1,
+		  "fork fails with EAGAIN (no slot) or ENOMEM at the end");
+	expect_eq(n > 10, 1, "more than 10 children at once");
+	close(pfd[0]);
+	close(pfd[1]); /* EOF: they all exit */
+	for (int i = 0; i < n; i++)
+		reaped += waitpid(pids[i], NULL, 0) == pids[i];
+	expect_eq(reaped, n, "every child reaped");
+	printf("# %d children at once, then errno %d\n", n, err);
+}
+
 /* ---- the current directory ---- */
 
 /* 0 if path exists (faccessat is not built: stat instead of access) */
@@ -738,6 +774,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("vfork", t_vfork),
 	KTEST_CASE("posix-spawn", t_posix_spawn),
 	KTEST_CASE("clone-raw", t_clone_raw),
+	KTEST_CASE("fork-many", t_fork_many),
 	KTEST_CASE("cwd", t_cwd),
 	KTEST_CASE("ring", t_ring),
 	KTEST_ALWAYS("leak-check", t_leak_check),
