@@ -278,6 +278,7 @@ long elf_load(struct proc *p, struct inode *ip, const char *path,
 	p->brk = p->heap_base;
 	err = uvm_map_zeroed(p->pagetable, USTACK_TOP - USTACK_PAGES * PGSIZE,
 			     USTACK_PAGES * PGSIZE, PTE_R | PTE_W);
+	err = err ? err : sigtramp_map(p); /* core/signal.c */
 	if (err)
 		return err;
 	p->utrace = NULL;

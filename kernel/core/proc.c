@@ -14,6 +14,7 @@
 #include "core/param.h"
 #include "core/printf.h"
 #include "core/proc.h"
+#include "core/signal.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "fs/fs.h"
@@ -77,6 +78,15 @@ struct proc *proc_find(int pid)
 	return NULL;
 }
 
+/* The live process after prev in the table (NULL: the first), or NULL. */
+struct proc *proc_next_live(struct proc *prev)
+{
+	for (int i = prev ? prev - procs + 1 : 0; i < NPROC; i++)
+		if (procs[i].state != P_UNUSED && procs[i].state != P_ZOMBIE)
+			return &procs[i];
+	return NULL;
+}
+
 int proc_spawn(const char *path, char *const argv[], int argc,
 	       struct proc *parent)
 {
@@ -102,6 +112,8 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		return -ENOMEM;
 	}
 	memset(p->tf, 0, sizeof(*p->tf));
+	signals_fork(p, parent); /* spawn = fork + exec */
+	signals_exec(p);
 	/* init gets Linux's initial environment; spawn passes none */
 	err = elf_load(p, ip, path, argv, argc, parent ? NULL : init_env,
 		       parent ? 0 : ARRAY_SIZE(init_env));
@@ -368,6 +380,9 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 			return -ECHILD;
 		if (options & ABI_WNOHANG)
 			return 0;
-		sleep_on(me, 0);
+		long r = sleep_on_intr(me, 0);
+
+		if (r)
+			return r;
 	}
 }
