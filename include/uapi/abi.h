@@ -260,6 +260,7 @@ struct abi_winsize {
 #define ABI_BUS_ADRALN 1
 #define ABI_TRAP_BRKPT 1
 #define ABI_WCOREFLAG 0x80
+#define ABI_ITIMER_REAL 0
 
 /* the kernel's struct sigaction on riscv64 (no sa_restorer) */
 struct abi_sigaction {

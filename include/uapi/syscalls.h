@@ -85,8 +85,14 @@
 	SYSCALL(get_robust_list, 100, 3,                                        \
 		"pid, head *, len * -> 0; ESRCH EFAULT")                        \
 	SYSCALL(nanosleep, 101, 2,                                              \
-		"const struct abi_timespec *req, rem (may be 0) -> 0; EINVAL "  \
+		"const struct abi_timespec *req, rem -> 0; EINTR (rem: the "   \
+		"rest) EINVAL "                                                 \
 		"EFAULT")                                                       \
+	SYSCALL(getitimer, 102, 2,                                              \
+		"which (ITIMER_REAL), struct itimerval * -> 0; EINVAL EFAULT")  \
+	SYSCALL(setitimer, 103, 3,                                              \
+		"which (ITIMER_REAL: SIGALRM), const struct itimerval *, "      \
+		"struct itimerval *old -> 0; EINVAL (which, tv_usec) EFAULT")   \
 	SYSCALL(clock_gettime, 113, 2,                                          \
 		"clockid (REALTIME/MONOTONIC = time since boot), "              \
 		"struct abi_timespec * -> 0; EINVAL EFAULT")                    \

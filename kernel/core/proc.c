@@ -209,6 +209,9 @@ void wakeup_timers(uint64_t now)
 
 		if (p->state == P_SLEEPING && p->wake_time && p->wake_time <= now)
 			p->state = P_RUNNABLE;
+		if (p->sig.alarm_at && p->sig.alarm_at <= now &&
+		    p->state != P_UNUSED && p->state != P_ZOMBIE)
+			signal_timer(p, now); /* setitimer's SIGALRM */
 	}
 }
 
@@ -221,6 +224,9 @@ uint64_t next_wake_time(void)
 
 		if (p->state == P_SLEEPING && p->wake_time && p->wake_time < t)
 			t = p->wake_time;
+		if (p->sig.alarm_at && p->sig.alarm_at < t &&
+		    p->state != P_UNUSED && p->state != P_ZOMBIE)
+			t = p->sig.alarm_at;
 	}
 	return t;
 }

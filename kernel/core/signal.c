@@ -26,6 +26,7 @@
  */
 #include "arch/riscv/fpu.h"
 #include "arch/riscv/riscv.h"
+#include "arch/riscv/trap.h"
 #include "core/printf.h"
 #include "core/proc.h"
 #include "core/signal.h"
@@ -145,6 +146,7 @@ void signals_fork(struct proc *child, const struct proc *parent)
 		child->sig.altstack.ss_flags = ABI_SS_DISABLE;
 	}
 	child->sig.intr_sleep = child->sig.restart = false;
+	child->sig.alarm_at = child->sig.alarm_every = 0; /* not inherited */
 	child->sig.have_saved_mask = false;
 	recalc(child);
 }
@@ -570,5 +572,88 @@ long sys_tkill(long tid, long sig, long a2, long a3, long a4, long a5)
 	if (!p)
 		return -ESRCH;
 	kill_one(p, sig, ABI_SI_TKILL);
+	return 0;
+}
+
+/* ITIMER_REAL: p's alarm time has come (the timer scan, proc.c). */
+void signal_timer(struct proc *p, uint64_t now)
+{
+	if (p->sig.alarm_every) {
+		uint64_t late = now - p->sig.alarm_at;
+
+		p->sig.alarm_at += (late / p->sig.alarm_every + 1) *
+				   p->sig.alarm_every;
+	} else {
+		p->sig.alarm_at = 0;
+	}
+	signal_send(p, ABI_SIGALRM, ABI_SI_KERNEL, 0, 0);
+}
+
+static uint64_t tv_ticks(const struct abi_timeval *tv)
+{
+	uint64_t us = (uint64_t)MIN(tv->tv_sec, 1L << 30) * 1000000 +
+		      tv->tv_usec;
+
+	return us ? MAX(time_us_to_ticks(us), 1UL) : 0;
+}
+
+static void ticks_tv(uint64_t t, struct abi_timeval *tv)
+{
+	tv->tv_sec = t / timebase_hz;
+	tv->tv_usec = (t % timebase_hz) * 1000000 / timebase_hz;
+	if (t && !tv->tv_sec && !tv->tv_usec)
+		tv->tv_usec = 1; /* still armed: never reads as off */
+}
+
+static void get_itimer(const struct proc *p, struct abi_timeval out[2])
+{
+	uint64_t now = rdtime();
+
+	ticks_tv(p->sig.alarm_every, &out[0]);
+	ticks_tv(p->sig.alarm_at ? p->sig.alarm_at - MIN(now, p->sig.alarm_at)
+				 : 0, &out[1]);
+	if (p->sig.alarm_at && p->sig.alarm_at <= now)
+		out[1].tv_usec = 1;
+}
+
+long sys_getitimer(long which, long uval, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_timeval v[2];
+
+	if (which != ABI_ITIMER_REAL)
+		return -EINVAL; /* ITIMER_VIRTUAL, ITIMER_PROF: not built */
+	get_itimer(p, v);
+	if (copyout(p->pagetable, uval, v, sizeof(v)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_setitimer(long which, long unew, long uold, long a3, long a4,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_timeval v[2], old[2];
+
+	if (which != ABI_ITIMER_REAL)
+		return -EINVAL;
+	if (unew) {
+		if (copyin(p->pagetable, v, unew, sizeof(v)) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++)
+			if (v[i].tv_sec < 0 || v[i].tv_usec < 0 ||
+			    v[i].tv_usec >= 1000000)
+				return -EINVAL;
+	} else {
+		memset(v, 0, sizeof(v)); /* Linux: NULL disarms */
+	}
+	get_itimer(p, old);
+	if (uold && copyout(p->pagetable, uold, old, sizeof(old)) < 0)
+		return -EFAULT;
+	p->sig.alarm_at = tv_ticks(&v[1]);
+	if (p->sig.alarm_at)
+		p->sig.alarm_at += rdtime();
+	p->sig.alarm_every = p->sig.alarm_at ? tv_ticks(&v[0]) : 0;
+	timer_program();
 	return 0;
 }

@@ -8,7 +8,8 @@
  * SIGPIPE); trapvec.S calls signal_deliver() when tf->sigwork is set;
  * sleep_on_intr() is sleep_on() that a signal ends (-ERESTARTSYS);
  * signal_fault() hands a user fault to a handler; signals_fork() and
- * signals_exec() for process creation and exec; sigtramp_map() for exec.
+ * signals_exec() for process creation and exec; sigtramp_map() for exec;
+ * signal_timer() from the timer scan when p->sig.alarm_at has come.
  *
  * Locking: normal-core state, interrupts off (core/proc.h).
  */
@@ -43,6 +44,8 @@ struct sigstate {
 	bool intr_sleep;  /* in sleep_on_intr: a signal wakes it */
 	bool restart;	  /* the call returning now was interrupted */
 	uint64_t restart_a0; /* its first argument, for a restart */
+	uint64_t alarm_at;   /* ITIMER_REAL: SIGALRM at this time (0: off) */
+	uint64_t alarm_every; /* and then every so many ticks (0: once) */
 };
 
 struct proc;
@@ -56,5 +59,6 @@ bool signal_pending(const struct proc *p);
 void signals_fork(struct proc *child, const struct proc *parent);
 void signals_exec(struct proc *p);
 int sigtramp_map(struct proc *p);
+void signal_timer(struct proc *p, uint64_t now);
 
 #endif

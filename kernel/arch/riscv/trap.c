@@ -195,7 +195,7 @@ static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 	kprintf("pid %d (%s): killed: %s (scause %ld) sepc 0x%lx stval 0x%lx\n",
 		p->pid, p->name, trap_cause_name(scause), (long)scause, tf->epc,
 		stval);
-	proc_exit(ABI_W_EXITCODE(0, cause_signal(scause)) | ABI_WCOREFLAG);
+	proc_exit(ABI_W_EXITCODE(0, cause_signal(scause)));
 }
 
 void user_trap(struct trapframe *tf)
