@@ -259,6 +259,9 @@ struct abi_winsize {
 #define ABI_SEGV_ACCERR 2
 #define ABI_BUS_ADRALN 1
 #define ABI_TRAP_BRKPT 1
+#define ABI_CLD_EXITED 1
+#define ABI_CLD_KILLED 2
+#define ABI_CLD_DUMPED 3
 #define ABI_WCOREFLAG 0x80
 #define ABI_ITIMER_REAL 0
 
@@ -290,7 +293,8 @@ struct abi_siginfo {
 		};
 		uint64_t si_addr; /* faults */
 	};
-	uint8_t rest[128 - 24];
+	int32_t si_status; /* SIGCHLD */
+	uint8_t rest[128 - 28];
 };
 
 /* struct sigcontext: user_regs_struct (pc, x1..x31) and the D state of

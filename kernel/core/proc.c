@@ -209,10 +209,9 @@ void wakeup_timers(uint64_t now)
 
 		if (p->state == P_SLEEPING && p->wake_time && p->wake_time <= now)
 			p->state = P_RUNNABLE;
-		if (p->sig.alarm_at && p->sig.alarm_at <= now &&
-		    p->state != P_UNUSED && p->state != P_ZOMBIE)
-			signal_timer(p, now); /* setitimer's SIGALRM */
 	}
+	if (unlikely(itimer_maybe))
+		signal_timers(now); /* setitimer's SIGALRMs */
 }
 
 uint64_t next_wake_time(void)
@@ -224,10 +223,9 @@ uint64_t next_wake_time(void)
 
 		if (p->state == P_SLEEPING && p->wake_time && p->wake_time < t)
 			t = p->wake_time;
-		if (p->sig.alarm_at && p->sig.alarm_at < t &&
-		    p->state != P_UNUSED && p->state != P_ZOMBIE)
-			t = p->sig.alarm_at;
 	}
+	if (unlikely(itimer_maybe))
+		t = MIN(t, signal_next_alarm());
 	return t;
 }
 
@@ -345,6 +343,8 @@ void proc_exit(int wait_status)
 	}
 	p->wait_status = wait_status;
 	p->state = P_ZOMBIE;
+	if (p->parent)
+		signal_child_exit(p->parent, p->pid, wait_status);
 	wakeup(p->parent);
 	sched();
 	panic("zombie ran");

@@ -118,9 +118,12 @@ static long interrupted(struct proc *p, long err)
 }
 
 /*
- * sleep_on(), but a signal the process does not block wakes it: returns 0
- * after an ordinary wakeup, -ERESTARTSYS if a signal is pending (before or
- * after sleeping); the caller returns that from its system call.
+ * sleep_on(), but a signal the process does not block wakes it.  Returns
+ * -ERESTARTSYS at once if such a signal is pending (the caller returns it
+ * from its system call), else 0 after sleeping, whatever woke it: callers
+ * loop, testing their condition before calling again, so that what they
+ * waited for wins over a signal that came with it (a wait4 woken by a
+ * child's exit reaps it even though SIGCHLD arrived too), as on Linux.
  */
 long sleep_on_intr(const void *chan, uint64_t wake_time)
 {
@@ -131,8 +134,6 @@ long sleep_on_intr(const void *chan, uint64_t wake_time)
 	p->sig.intr_sleep = true;
 	sleep_on(chan, wake_time);
 	p->sig.intr_sleep = false;
-	if (signal_pending(p))
-		return interrupted(p, ERESTARTSYS);
 	return 0;
 }
 
@@ -241,6 +242,8 @@ static void setup_frame(struct proc *p, struct trapframe *tf, int sig,
 			f->info.si_pid = si->pid;
 	} else {
 		f->info.si_pid = si->pid;
+		if (sig == ABI_SIGCHLD)
+			f->info.si_status = (int)si->addr;
 	}
 	fill_stack_t(p, sp, &f->uc.uc_stack);
 	f->uc.uc_sigmask = oldmask;
@@ -575,8 +578,30 @@ long sys_tkill(long tid, long sig, long a2, long a3, long a4, long a5)
 	return 0;
 }
 
-/* ITIMER_REAL: p's alarm time has come (the timer scan, proc.c). */
-void signal_timer(struct proc *p, uint64_t now)
+/* A child of p's has exited with wait_status (proc_exit): SIGCHLD. */
+void signal_child_exit(struct proc *parent, int pid, int wait_status)
+{
+	int sig = wait_status & 0x7f, code = ABI_CLD_EXITED;
+	uint64_t status = (wait_status >> 8) & 0xff;
+
+	if (sig) {
+		code = wait_status & ABI_WCOREFLAG ? ABI_CLD_DUMPED
+						   : ABI_CLD_KILLED;
+		status = sig;
+	}
+	signal_send(parent, ABI_SIGCHLD, code, pid, status);
+}
+
+/* the execve hook of a fork/execve branch (weak there): signals_exec() */
+void signal_exec_reset(struct proc *p)
+{
+	signals_exec(p);
+}
+
+bool itimer_maybe; /* cleared by a scan that finds no timer armed */
+
+/* ITIMER_REAL: p's alarm time has come. */
+static void alarm_fire(struct proc *p, uint64_t now)
 {
 	if (p->sig.alarm_every) {
 		uint64_t late = now - p->sig.alarm_at;
@@ -587,6 +612,30 @@ void signal_timer(struct proc *p, uint64_t now)
 		p->sig.alarm_at = 0;
 	}
 	signal_send(p, ABI_SIGALRM, ABI_SI_KERNEL, 0, 0);
+}
+
+/* The timer scan (wakeup_timers): every alarm that has come. */
+void signal_timers(uint64_t now)
+{
+	bool any = false;
+
+	for (struct proc *p = proc_next_live(NULL); p; p = proc_next_live(p)) {
+		if (p->sig.alarm_at && p->sig.alarm_at <= now)
+			alarm_fire(p, now);
+		any |= p->sig.alarm_at != 0;
+	}
+	itimer_maybe = any;
+}
+
+/* The earliest armed alarm (next_wake_time), or ~0. */
+uint64_t signal_next_alarm(void)
+{
+	uint64_t t = ~0UL;
+
+	for (struct proc *p = proc_next_live(NULL); p; p = proc_next_live(p))
+		if (p->sig.alarm_at && p->sig.alarm_at < t)
+			t = p->sig.alarm_at;
+	return t;
 }
 
 static uint64_t tv_ticks(const struct abi_timeval *tv)
@@ -654,6 +703,8 @@ long sys_setitimer(long which, long unew, long uold, long a3, long a4,
 	if (p->sig.alarm_at)
 		p->sig.alarm_at += rdtime();
 	p->sig.alarm_every = p->sig.alarm_at ? tv_ticks(&v[0]) : 0;
+	if (p->sig.alarm_at)
+		itimer_maybe = true;
 	timer_program();
 	return 0;
 }

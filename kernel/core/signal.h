@@ -9,7 +9,8 @@
  * sleep_on_intr() is sleep_on() that a signal ends (-ERESTARTSYS);
  * signal_fault() hands a user fault to a handler; signals_fork() and
  * signals_exec() for process creation and exec; sigtramp_map() for exec;
- * signal_timer() from the timer scan when p->sig.alarm_at has come.
+ * signal_timers() and signal_next_alarm() for the timer scan (proc.c),
+ * only while itimer_maybe; signal_child_exit() (SIGCHLD) from proc_exit().
  *
  * Locking: normal-core state, interrupts off (core/proc.h).
  */
@@ -59,6 +60,10 @@ bool signal_pending(const struct proc *p);
 void signals_fork(struct proc *child, const struct proc *parent);
 void signals_exec(struct proc *p);
 int sigtramp_map(struct proc *p);
-void signal_timer(struct proc *p, uint64_t now);
+void signal_child_exit(struct proc *parent, int pid, int wait_status);
+void signal_exec_reset(struct proc *p);
+extern bool itimer_maybe; /* some process may have ITIMER_REAL armed */
+void signal_timers(uint64_t now);
+uint64_t signal_next_alarm(void);
 
 #endif

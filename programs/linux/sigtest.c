@@ -453,6 +453,16 @@ static void test_itimer(void)
 	signal(SIGALRM, SIG_DFL);
 }
 
+static volatile int chld_pid, chld_code, chld_status;
+
+static void on_chld(int sig, siginfo_t *si, void *uc)
+{
+	hits++;
+	chld_pid = si->si_pid;
+	chld_code = si->si_code;
+	chld_status = si->si_status;
+}
+
 static void test_defaults(void)
 {
 	int st;
@@ -476,6 +486,27 @@ static void test_defaults(void)
 	st = run_child("usr1", NULL, NULL);
 	CHECK("default-usr1", WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1,
 	      "status %#x", st);
+
+	struct sigaction sa;
+	long pid;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_chld;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGCHLD, &sa, NULL);
+	hits = 0;
+	pid = spawn((char *[]){ "/bin/sigtest", "exit7", NULL });
+	waitpid(pid, &st, 0);
+	CHECK("sigchld", hits == 1 && chld_pid == pid &&
+				 chld_code == CLD_EXITED && chld_status == 7,
+	      "hits %d pid %d/%ld code %d status %d", hits, chld_pid, pid,
+	      chld_code, chld_status);
+	hits = 0;
+	st = run_child("term", NULL, NULL);
+	CHECK("sigchld-killed", hits == 1 && chld_code == CLD_KILLED &&
+					chld_status == SIGTERM,
+	      "hits %d code %d status %d", hits, chld_code, chld_status);
+	signal(SIGCHLD, SIG_DFL);
 }
 
 static void test_errors(void)
@@ -554,6 +585,8 @@ static int child(int argc, char **argv)
 		abort();
 	else if (!strcmp(mode, "kill9"))
 		kill(getpid(), SIGKILL);
+	else if (!strcmp(mode, "exit7"))
+		return 7;
 	else if (!strcmp(mode, "usr1"))
 		kill(getpid(), SIGUSR1);
 	else if (!strcmp(mode, "segv"))
