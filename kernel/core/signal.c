@@ -436,12 +436,12 @@ long sys_rt_sigprocmask(long how, long uset, long uold, long size, long a4,
 			return -EINVAL;
 		}
 	}
-	if (uold && copyout(p->pagetable, uold, &old, 8) < 0)
-		return -EFAULT;
-	if (uset) {
+	if (uset) { /* changed even if old cannot be stored, as Linux */
 		p->sig.blocked = set & ~UNBLOCKABLE;
 		recalc(p);
 	}
+	if (uold && copyout(p->pagetable, uold, &old, 8) < 0)
+		return -EFAULT;
 	return 0;
 }
 

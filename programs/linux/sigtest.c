@@ -557,6 +557,10 @@ static void test_errors(void)
 	      "errno %d", errno);
 	CHECK("kill-exists", kill(getpid(), 0) == 0, "errno %d", errno);
 	CHECK("kill-0-self", kill(0, 0) == 0, "errno %d", errno);
+	CHECK("kill-group-self", kill(-getpid(), 0) == 0, "errno %d", errno);
+	/* no process but init and this one now: nobody to signal */
+	CHECK("kill-minus-1-none", kill(-1, 0) == -1 && errno == ESRCH,
+	      "errno %d", errno);
 	CHECK("tgkill-esrch", syscall(SYS_tgkill, getpid(), getpid() + 1000,
 				      0) == -1 && errno == ESRCH,
 	      "errno %d", errno);
