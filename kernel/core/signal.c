@@ -2,7 +2,8 @@
  * Signals with Linux's semantics (signal(7)): dispositions, the blocked
  * mask, the pending set; kill, tkill, tgkill, rt_sigaction,
  * rt_sigprocmask, rt_sigpending, rt_sigsuspend, sigaltstack and
- * rt_sigreturn; delivery on the way back to user mode.
+ * rt_sigreturn, setitimer/getitimer (ITIMER_REAL: SIGALRM); SIGCHLD at a
+ * child's exit; delivery on the way back to user mode.
  *
  * A standard signal is pending at most once (a second one while pending is
  * merged, as Linux does for signals below SIGRTMIN; real-time signals are
