@@ -263,5 +263,112 @@ struct abi_siginfo_chld {
 #define ABI_SIGINFO_SIZE 128
 /* execve: argv and envp each up to ABI_SPAWN_ARGC_MAX strings in
  * ABI_ARG_MAX bytes (more: E2BIG; Linux allows far more) */
+/* signals (signal(7), asm-generic/signal.h; riscv64 has no SA_RESTORER) */
+#define ABI_NSIG 64
+#define ABI_SIGHUP 1
+#define ABI_SIGINT 2
+#define ABI_SIGQUIT 3
+#define ABI_SIGABRT 6
+#define ABI_SIGFPE 8
+#define ABI_SIGUSR1 10
+#define ABI_SIGUSR2 12
+#define ABI_SIGPIPE 13
+#define ABI_SIGALRM 14
+#define ABI_SIGTERM 15
+#define ABI_SIGCONT 18
+#define ABI_SIGSTOP 19
+#define ABI_SIGTSTP 20
+#define ABI_SIGTTIN 21
+#define ABI_SIGTTOU 22
+#define ABI_SIGURG 23
+#define ABI_SIGXCPU 24
+#define ABI_SIGXFSZ 25
+#define ABI_SIGWINCH 28
+#define ABI_SIGSYS 31
+#define ABI_SIG_DFL 0
+#define ABI_SIG_IGN 1
+#define ABI_SIG_BLOCK 0
+#define ABI_SIG_UNBLOCK 1
+#define ABI_SIG_SETMASK 2
+#define ABI_SA_NOCLDSTOP 0x00000001
+#define ABI_SA_NOCLDWAIT 0x00000002
+#define ABI_SA_SIGINFO 0x00000004
+#define ABI_SA_ONSTACK 0x08000000
+#define ABI_SA_RESTART 0x10000000
+#define ABI_SA_NODEFER 0x40000000
+#define ABI_SA_RESETHAND 0x80000000UL
+#define ABI_SS_ONSTACK 1
+#define ABI_SS_DISABLE 2
+#define ABI_SS_AUTODISARM (1U << 31)
+#define ABI_MINSIGSTKSZ 2048
+/* si_code */
+#define ABI_SI_USER 0
+#define ABI_SI_KERNEL 0x80
+#define ABI_SI_TKILL (-6)
+#define ABI_ILL_ILLOPC 1
+#define ABI_SEGV_MAPERR 1
+#define ABI_SEGV_ACCERR 2
+#define ABI_BUS_ADRALN 1
+#define ABI_TRAP_BRKPT 1
+#define ABI_CLD_DUMPED 3
+#define ABI_WCOREFLAG 0x80
+#define ABI_ITIMER_REAL 0
+
+/* the kernel's struct sigaction on riscv64 (no sa_restorer) */
+struct abi_sigaction {
+	uint64_t sa_handler;
+	uint64_t sa_flags;
+	uint64_t sa_mask;
+};
+
+/* stack_t */
+struct abi_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags;
+	int32_t pad;
+	uint64_t ss_size;
+};
+
+/* siginfo_t: 128 bytes; the fields this kernel fills */
+struct abi_siginfo {
+	int32_t si_signo;
+	int32_t si_errno;
+	int32_t si_code;
+	int32_t pad;
+	union {
+		struct {
+			int32_t si_pid; /* kill, tkill */
+			uint32_t si_uid;
+		};
+		uint64_t si_addr; /* faults */
+	};
+	int32_t si_status; /* SIGCHLD */
+	uint8_t rest[128 - 28];
+};
+
+/* struct sigcontext: user_regs_struct (pc, x1..x31) and the D state of
+ * union __riscv_fp_state (whose Q member makes it 528 bytes, 16-aligned) */
+struct abi_sigcontext {
+	uint64_t regs[32];
+	uint64_t fpregs[32];
+	uint32_t fcsr;
+	uint8_t fp_rest[528 - 32 * 8 - 4];
+} __attribute__((aligned(16)));
+
+/* riscv64's struct ucontext */
+struct abi_ucontext {
+	uint64_t uc_flags;
+	uint64_t uc_link;
+	struct abi_stack uc_stack;
+	uint64_t uc_sigmask;
+	uint8_t unused[1024 / 8 - 8];
+	struct abi_sigcontext uc_mcontext;
+};
+
+/* what a handler's sp points at */
+struct abi_rt_sigframe {
+	struct abi_siginfo info;
+	struct abi_ucontext uc;
+};
 
 #endif

@@ -104,8 +104,14 @@
 	SYSCALL(get_robust_list, 100, 3,                                        \
 		"pid, head *, len * -> 0; ESRCH EFAULT")                        \
 	SYSCALL(nanosleep, 101, 2,                                              \
-		"const struct abi_timespec *req, rem (may be 0) -> 0; EINVAL "  \
+		"const struct abi_timespec *req, rem -> 0; EINTR (rem: the "   \
+		"rest) EINVAL "                                                 \
 		"EFAULT")                                                       \
+	SYSCALL(getitimer, 102, 2,                                              \
+		"which (ITIMER_REAL), struct itimerval * -> 0; EINVAL EFAULT")  \
+	SYSCALL(setitimer, 103, 3,                                              \
+		"which (ITIMER_REAL: SIGALRM), const struct itimerval *, "      \
+		"struct itimerval *old -> 0; EINVAL (which, tv_usec) EFAULT")   \
 	SYSCALL(clock_gettime, 113, 2,                                          \
 		"clockid (REALTIME*, MONOTONIC*, BOOTTIME, TAI = time since "   \
 		"boot; PROCESS/THREAD_CPUTIME_ID = time run), struct "          \
@@ -118,6 +124,31 @@
 		"core; EINVAL (len < 8 or not a multiple of 8) ESRCH "          \
 		"EFAULT")                                                       \
 	SYSCALL(sched_yield, 124, 0, "-> 0; gives the CPU to the next process") \
+	SYSCALL(kill, 129, 2,                                                   \
+		"pid (> 0; 0: the caller; -1: all but init and the caller; "    \
+		"< -1: process -pid), sig (0: existence) -> 0; EINVAL ESRCH")   \
+	SYSCALL(tkill, 130, 2,                                                  \
+		"tid (= pid), sig -> 0; EINVAL ESRCH")                          \
+	SYSCALL(tgkill, 131, 3,                                                 \
+		"tgid, tid (= tgid), sig -> 0; EINVAL ESRCH")                   \
+	SYSCALL(sigaltstack, 132, 2,                                            \
+		"const stack_t *ss, stack_t *old -> 0; EINVAL ENOMEM "          \
+		"(< MINSIGSTKSZ) EPERM (on it) EFAULT")                         \
+	SYSCALL(rt_sigsuspend, 133, 2,                                          \
+		"const sigset_t *, sigsetsize (8) -> -EINTR once a handler "    \
+		"ran; EINVAL EFAULT")                                           \
+	SYSCALL(rt_sigaction, 134, 4,                                           \
+		"sig, const struct sigaction *, struct sigaction *old, "        \
+		"sigsetsize (8) -> 0; EINVAL (sig, SIGKILL/SIGSTOP, size) "     \
+		"EFAULT")                                                       \
+	SYSCALL(rt_sigprocmask, 135, 4,                                         \
+		"how (SIG_BLOCK/UNBLOCK/SETMASK), const sigset_t *, sigset_t "  \
+		"*old, sigsetsize (8) -> 0; EINVAL EFAULT")                     \
+	SYSCALL(rt_sigpending, 136, 2,                                          \
+		"sigset_t *, sigsetsize (8) -> 0; EINVAL EFAULT")               \
+	SYSCALL(rt_sigreturn, 139, 0,                                           \
+		"-> the interrupted a0: registers, FP state, mask and "         \
+		"altstack from the rt_sigframe at sp (bad frame: SIGSEGV)")     \
 	SYSCALL(reboot, 142, 4,                                                 \
 		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART/RESTART2), arg -> " \
 		"does not return; CAD_ON/CAD_OFF -> 0; EINVAL EFAULT")          \

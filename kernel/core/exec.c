@@ -21,6 +21,7 @@
 #include "core/printf.h"
 #include "core/proc.h"
 #include "core/random.h"
+#include "core/signal.h"
 #include "core/string.h"
 #include "core/types.h"
 #include "fs/fs.h"
@@ -280,6 +281,7 @@ long elf_load(struct proc *p, struct inode *ip, const char *path,
 	p->brk = p->heap_base;
 	err = uvm_map_zeroed(p->pagetable, USTACK_TOP - USTACK_PAGES * PGSIZE,
 			     USTACK_PAGES * PGSIZE, PTE_R | PTE_W);
+	err = err ? err : sigtramp_map(p); /* core/signal.c */
 	if (err)
 		return err;
 	p->utrace = NULL;
@@ -357,15 +359,6 @@ static void image_swap(struct proc *p, struct old_image *o)
 }
 
 /*
- * Hook for signals (not built here): at exec, caught signals go back to
- * their default action; ignored ones stay ignored; the mask and pending
- * set are kept.  Nothing to do until signals exist.
- */
-void __attribute__((weak)) signal_exec_reset(struct proc *p)
-{
-}
-
-/*
  * execve for the running process: the program at path (looked up from the
  * cwd) replaces the image.  Until the new image is fully built in a new
  * page table the old one is untouched, and an error returns -errno to it.
@@ -433,7 +426,7 @@ long proc_execve(const char *path, char *const argv[], int argc,
 		trace_user_drain(p);
 	image_swap(p, &o); /* o: the old image again */
 	uvm_free(o.pagetable);
-	signal_exec_reset(p);
+	signals_exec(p); /* handlers to SIG_DFL; the mask, ignored, pending stay */
 	p->clear_child_tid = p->robust_list = 0; /* Linux's exec_mm_release */
 	proc_set_name(p, path);
 	proc_exec_done(p);

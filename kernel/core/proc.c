@@ -16,6 +16,7 @@
 #include "core/param.h"
 #include "core/printf.h"
 #include "core/proc.h"
+#include "core/signal.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "fs/fs.h"
@@ -100,6 +101,15 @@ static struct proc *proc_slot(void)
 	return NULL;
 }
 
+/* The live process after prev in the table (NULL: the first), or NULL. */
+struct proc *proc_next_live(struct proc *prev)
+{
+	for (int i = prev ? prev - procs + 1 : 0; i < NPROC; i++)
+		if (procs[i].state != P_UNUSED && procs[i].state != P_ZOMBIE)
+			return &procs[i];
+	return NULL;
+}
+
 /* A new process's current directory: its parent's (a new reference). */
 static struct inode *cwd_dup(struct proc *parent)
 {
@@ -134,6 +144,8 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		return -ENOMEM;
 	}
 	memset(p->tf, 0, sizeof(*p->tf));
+	signals_fork(p, parent); /* spawn = fork + exec */
+	signals_exec(p);
 	/* init gets Linux's initial environment; spawn passes none */
 	err = elf_load(p, ip, path, argv, argc, parent ? NULL : init_env,
 		       parent ? 0 : ARRAY_SIZE(init_env));
@@ -229,6 +241,8 @@ void wakeup_timers(uint64_t now)
 		if (p->state == P_SLEEPING && p->wake_time && p->wake_time <= now)
 			p->state = P_RUNNABLE;
 	}
+	if (unlikely(itimer_maybe))
+		signal_timers(now); /* setitimer's SIGALRMs */
 }
 
 uint64_t next_wake_time(void)
@@ -241,6 +255,8 @@ uint64_t next_wake_time(void)
 		if (p->state == P_SLEEPING && p->wake_time && p->wake_time < t)
 			t = p->wake_time;
 	}
+	if (unlikely(itimer_maybe))
+		t = MIN(t, signal_next_alarm());
 	return t;
 }
 
@@ -368,6 +384,8 @@ void proc_exit(int wait_status)
 	}
 	p->wait_status = wait_status;
 	p->state = P_ZOMBIE;
+	if (p->parent)
+		signal_child_exit(p->parent, p->pid, wait_status);
 	wakeup(p->parent);
 	sched();
 	panic("zombie ran");
@@ -454,6 +472,7 @@ long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
 	fpu_copy(p, me);
 	*p->tf = *me->tf;
 	p->tf->a0 = 0;
+	signals_fork(p, me); /* handlers, mask, altstack; nothing pending */
 	if (newsp)
 		p->tf->sp = newsp;
 	if (flags & ABI_CLONE_SETTLS)
@@ -545,7 +564,10 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 			return -ECHILD;
 		if (options & ABI_WNOHANG)
 			return 0;
-		sleep_on(me, 0);
+		long r = sleep_on_intr(me, 0);
+
+		if (r)
+			return r;
 	}
 }
 

@@ -18,6 +18,7 @@
 #include "arch/riscv/asm-offsets.h"
 #include "arch/riscv/fpu.h"
 #include "core/param.h"
+#include "core/signal.h"
 #include "core/spinlock.h"
 #include "core/types.h"
 #include "mm/mmap.h"
@@ -33,9 +34,10 @@ struct trapframe {
 	uint64_t s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
 	uint64_t t3, t4, t5, t6;
 	struct hart *hart; /* loaded into tp on entry */
-	uint64_t pad;
+	uint64_t sigwork; /* nonzero: an unblocked signal is pending (signal.c) */
 };
 _Static_assert(__builtin_offsetof(struct trapframe, hart) == TF_HART, "TF_HART");
+_Static_assert(__builtin_offsetof(struct trapframe, sigwork) == TF_SIGWORK, "");
 
 /* Registers saved by a trap taken in the kernel (on the kernel stack). */
 struct kframe {
@@ -118,6 +120,7 @@ struct proc {
 	uint64_t clear_child_tid; /* set_tid_address */
 	uint64_t robust_list;	  /* set_robust_list: the head, user address */
 	struct abi_rlimit rlim[ABI_RLIM_NLIMITS];
+	struct sigstate sig; /* core/signal.c */
 };
 
 extern struct hart harts[NHART]; /* main.c, indexed by hart id */
@@ -153,6 +156,7 @@ void proc_exec_done(struct proc *p);
 void proc_set_name(struct proc *p, const char *path);
 int proc_count(void);
 struct proc *proc_find(int pid);
+struct proc *proc_next_live(struct proc *prev);
 void proc_trace_drain_all(void);
 
 /* sysinfo.c */

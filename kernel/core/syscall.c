@@ -140,9 +140,20 @@ long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
 	until = rdtime() + ns_to_ticks(ts.tv_sec, ts.tv_nsec);
-	/* rem is written only when a signal interrupts: never, here */
-	while (rdtime() < until)
-		sleep_on(&sleep_chan, until);
+	while (rdtime() < until) {
+		if (sleep_on_intr(&sleep_chan, until)) {
+			/* a handler interrupts: -EINTR and the rest in rem */
+			uint64_t left = until - MIN(rdtime(), until);
+
+			p->sig.restart = false;
+			ts.tv_sec = left / timebase_hz;
+			ts.tv_nsec = left % timebase_hz * 1000000000 / timebase_hz;
+			if (urem && copyout(p->pagetable, urem, &ts,
+					    sizeof(ts)) < 0)
+				return -EFAULT;
+			return -EINTR;
+		}
+	}
 	return 0;
 }
 

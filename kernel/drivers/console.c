@@ -84,7 +84,10 @@ static long console_read(const struct uview *v, uint64_t udst, size_t n)
 		while (cons.r == cons.w) {
 			if (got)
 				return got;
-			sleep_on(&cons, 0);
+			long r = sleep_on_intr(&cons, 0);
+
+			if (r)
+				return r;
 		}
 		char c = cons.buf[cons.r % CONSOLE_BUF];
 

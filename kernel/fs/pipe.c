@@ -54,7 +54,10 @@ static long pipe_read(struct file *f, const struct uview *v, uint64_t udst,
 			return 0;
 		if (f->nonblock)
 			return -EAGAIN;
-		sleep_on(&pp->head, 0);
+		long r = sleep_on_intr(&pp->head, 0);
+
+		if (r)
+			return r;
 	}
 	while (done < n && pp->tail != pp->head) {
 		uint64_t at = pp->tail % PIPE_SIZE;
@@ -84,13 +87,21 @@ static long pipe_write(struct file *f, const struct uview *v, uint64_t usrc,
 		size_t room = PIPE_SIZE - (pp->head - pp->tail);
 		size_t want = n - done;
 
-		if (!pp->readers)
-			return done ? (long)done : -EPIPE;
+		if (!pp->readers) {
+			if (done)
+				return done;
+			signal_send(this_proc(), ABI_SIGPIPE, ABI_SI_USER,
+				    this_proc()->pid, 0); /* as Linux */
+			return -EPIPE;
+		}
 		/* a small write goes in whole or waits; a big one in pieces */
 		if (room == 0 || (n <= PIPE_BUF && room < n)) {
 			if (f->nonblock)
 				return done ? (long)done : -EAGAIN;
-			sleep_on(&pp->tail, 0);
+			long r = sleep_on_intr(&pp->tail, 0);
+
+			if (r)
+				return done ? (long)done : r;
 			continue;
 		}
 		while (want && room) {

@@ -485,7 +485,11 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (cq_ready(r) >= want)
 			break;
-		sleep_on(&iocore_event, 0);
+		if (sleep_on_intr(&iocore_event, 0)) { /* a signal: as Linux */
+			if (!ret)
+				ret = -EINTR;
+			break;
+		}
 	}
 	__atomic_store_n(&r->cq_waiting, 0, __ATOMIC_RELAXED);
 out:

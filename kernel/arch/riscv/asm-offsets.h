@@ -6,6 +6,7 @@
 #define KERNEL_ASM_OFFSETS_H
 
 #define TF_HART (32 * 8)     /* struct trapframe.hart */
+#define TF_SIGWORK (33 * 8)  /* struct trapframe.sigwork */
 #define HART_STACK_LO 0	     /* struct hart.stack_lo */
 #define HART_EMERG_SP 8	     /* struct hart.emerg_sp */
 #define HART_OVERFLOW_SP 16  /* struct hart.overflow_sp */

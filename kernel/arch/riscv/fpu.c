@@ -180,3 +180,35 @@ void fpu_exit(struct proc *p)
 			p->pid, p->name, fs_names[fs_get()], p->fpu.saves,
 			p->fpu.restores);
 }
+
+/* The running process p's registers and fcsr (signal frames). */
+void fpu_get(struct proc *p, struct fpu *out)
+{
+	uint64_t fs = fs_get();
+
+	memset(out, 0, sizeof(*out));
+	if (fs == FS_DIRTY) {
+		fpu_flush(p);
+		fs = FS_CLEAN;
+	}
+	if (fs == FS_CLEAN) {
+		memcpy(out->f, p->fpu.f, sizeof(out->f));
+		out->fcsr = p->fpu.fcsr;
+	}
+}
+
+/* Load in's registers and fcsr into the running process p (sigreturn);
+ * with FS Off (fpu=off, never used) nothing changes. */
+void fpu_set(struct proc *p, const struct fpu *in)
+{
+	if (fs_get() == FS_OFF)
+		return;
+	memcpy(p->fpu.f, in->f, sizeof(p->fpu.f));
+	p->fpu.fcsr = in->fcsr;
+	fs_set(FS_DIRTY);
+	fpu_restore(&p->fpu);
+	p->fpu.restores++;
+	fs_set(FS_CLEAN);
+	fpu_live = p;
+	fpu_zero_live = false;
+}

@@ -46,6 +46,8 @@ void fpu_copy(struct proc *dst, struct proc *src);
 void fpu_switch_in(struct proc *p);
 void fpu_switch_out(struct proc *p);
 void fpu_exit(struct proc *p);
+void fpu_get(struct proc *p, struct fpu *out);
+void fpu_set(struct proc *p, const struct fpu *in);
 
 /* fpu.S: sstatus.FS must not be Off */
 void fpu_save(struct fpu *f);

@@ -3,8 +3,10 @@
  *
  * user_trap(): system calls (the hot path: straight to the syscall table),
  * interrupts, and user faults, which kill only the faulting process with a
- * one-line reason.  kernel_trap(): interrupts taken in the scheduler's idle
- * loop; anything else is a kernel fault and panics.  Traced: TRAP_ENTER and
+ * one-line reason unless it has a handler for the fault's signal; on the
+ * way out, pending signals are delivered (signal_deliver, one load and a
+ * branch in trapvec.S when there are none).  kernel_trap(): interrupts taken in the
+ * scheduler's idle loop; anything else is a kernel fault and panics.  Traced: TRAP_ENTER and
  * TRAP_EXIT around interrupts and user faults (a fault's process exits in
  * between); system calls have their own SYSCALL_ENTER/EXIT instead.
  *
@@ -22,9 +24,11 @@
 #include "core/panic.h"
 #include "core/printf.h"
 #include "core/proc.h"
+#include "core/signal.h"
 #include "core/syscall.h"
 #include "core/types.h"
 #include "drivers/plic.h"
+#include "mm/vm.h"
 #include "ring/iocore.h"
 #include "trace/events.h"
 #include "trace/trace.h"
@@ -137,6 +141,39 @@ static int cause_signal(uint64_t c)
 	}
 }
 
+/* A user fault to the process's handler for its signal, if it has one. */
+static bool fault_to_handler(struct proc *p, struct trapframe *tf,
+			     uint64_t scause, uint64_t stval)
+{
+	int sig = cause_signal(scause), code;
+	uint64_t addr = stval;
+
+	switch (scause) {
+	case EXC_ILLEGAL_INST:
+		code = ABI_ILL_ILLOPC;
+		addr = tf->epc;
+		break;
+	case EXC_BREAKPOINT:
+		code = ABI_TRAP_BRKPT;
+		addr = tf->epc;
+		break;
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
+		code = ABI_BUS_ADRALN;
+		break;
+	case EXC_INST_PAGE_FAULT:
+	case EXC_LOAD_PAGE_FAULT:
+	case EXC_STORE_PAGE_FAULT:
+		code = uvm_page(p->pagetable, stval, PTE_U) ? ABI_SEGV_ACCERR
+							    : ABI_SEGV_MAPERR;
+		break;
+	default:
+		code = ABI_SEGV_ACCERR;
+	}
+	return signal_fault(p, sig, code, addr);
+}
+
 /* An interrupt or a fault from user mode: off the system call path. */
 static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 						     uint64_t scause)
@@ -151,6 +188,10 @@ static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 		return;
 	}
 	stval = csr_read(stval);
+	if (fault_to_handler(p, tf, scause, stval)) {
+		trace_trap_exit(traced, scause);
+		return;
+	}
 	kprintf("pid %d (%s): killed: %s (scause %ld) sepc 0x%lx stval 0x%lx\n",
 		p->pid, p->name, trap_cause_name(scause), (long)scause, tf->epc,
 		stval);
@@ -170,6 +211,7 @@ void user_trap(struct trapframe *tf)
 	} else {
 		user_trap_slow(tf, scause);
 	}
+	/* trapvec.S then tests tf->sigwork: signal_deliver() */
 }
 
 void kernel_trap(struct kframe *kf)

@@ -9,6 +9,7 @@
  * trapframe at the top of the process's kernel stack, tp is loaded with the
  * hart pointer, and user_trap(tf) runs on the kernel stack below the
  * trapframe.  satp is not switched: every process page table maps the kernel.
+ * On the way back, a set tf->sigwork sends it through signal_deliver(tf).
  *
  * From kernel mode: the registers are saved on the current kernel stack
  * (after checking that it has not overflowed into its guard page: if so the
@@ -101,6 +102,8 @@ trap_vector:
 	mv fp, zero			/* backtraces stop at the trap */
 	mv a0, sp
 	call user_trap
+	ld t0, TF_SIGWORK(sp)		/* a signal to deliver? */
+	bnez t0, deliver
 	mv a0, sp
 	/* fall through */
 
@@ -118,6 +121,12 @@ user_return:
 	LOAD_REGS
 	ld sp, 2*8(sp)
 	sret
+
+deliver:
+	mv a0, sp
+	call signal_deliver		/* core/signal.c: may not return */
+	mv a0, sp
+	j user_return
 
 from_kernel:
 	csrrw sp, sscratch, sp		/* sp back; sscratch = 0 again */
