@@ -18,6 +18,9 @@
 #define UAPI_SYSCALLS_H
 
 #define SYSCALL_LIST(SYSCALL)                                                   \
+	SYSCALL(eventfd2, 19, 2,                                                \
+		"initval, flags (EFD_SEMAPHORE EFD_NONBLOCK EFD_CLOEXEC) -> "   \
+		"fd; EINVAL EMFILE ENFILE ENOMEM")                              \
 	SYSCALL(dup, 23, 1,                                                     \
 		"oldfd -> the lowest free fd, sharing the file; EBADF "         \
 		"EMFILE")                                                       \
@@ -68,6 +71,15 @@
 		"used; EBADF EISDIR EFAULT EINVAL ESPIPE")                      \
 	SYSCALL(pwrite64, 68, 4,                                                \
 		"fd, buf, len, offset -> bytes; EBADF EFAULT EINVAL ESPIPE")    \
+	SYSCALL(pselect6, 72, 6,                                                \
+		"nfds, readfds, writefds, exceptfds, const struct "             \
+		"abi_timespec * (0: forever; time left written back), "         \
+		"{sigmask, 8} * (not applied) -> fds ready; EINVAL EBADF "     \
+		"EFAULT")                                                       \
+	SYSCALL(ppoll, 73, 5,                                                   \
+		"struct abi_pollfd *, nfds, const struct abi_timespec * (0: "   \
+		"forever; time left written back), sigmask (not applied), "     \
+		"sigsetsize 8 -> entries with revents; EINVAL EFAULT")         \
 	SYSCALL(readlinkat, 78, 4,                                              \
 		"dirfd, path, buf, bufsiz -> length; EINVAL (bufsiz <= 0, "     \
 		"or not a symbolic link: the memory FS has none) ENOENT "       \
@@ -90,6 +102,10 @@
 	SYSCALL(clock_gettime, 113, 2,                                          \
 		"clockid (REALTIME/MONOTONIC = time since boot), "              \
 		"struct abi_timespec * -> 0; EINVAL EFAULT")                    \
+	SYSCALL(clock_nanosleep, 115, 4,                                        \
+		"clockid (REALTIME MONOTONIC BOOTTIME), flags "                 \
+		"(TIMER_ABSTIME), const struct abi_timespec *req, rem -> 0; "   \
+		"EINVAL EFAULT EOPNOTSUPP (CPU-time clocks)")                   \
 	SYSCALL(sched_getaffinity, 123, 3,                                      \
 		"pid, len, mask -> 8 (bytes written): CPU 0, the normal "       \
 		"core; EINVAL (len < 8 or not a multiple of 8) ESRCH "          \

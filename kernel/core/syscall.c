@@ -129,7 +129,12 @@ static uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
 	return MIN(sec, 1UL << 30) * timebase_hz + nsec * timebase_hz / 1000000000;
 }
 
-long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
+/*
+ * nanosleep and clock_nanosleep: sleep for *ureq (abs: until the clock
+ * reads *ureq; every clock here counts from boot).  rem would be written
+ * only when a signal interrupts: never, yet.
+ */
+static long sleep_req(long ureq, bool abs)
 {
 	struct proc *p = this_proc();
 	struct abi_timespec ts;
@@ -139,11 +144,33 @@ long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	until = rdtime() + ns_to_ticks(ts.tv_sec, ts.tv_nsec);
-	/* rem is written only when a signal interrupts: never, here */
+	until = ns_to_ticks(ts.tv_sec, ts.tv_nsec);
+	if (!abs)
+		until += rdtime();
 	while (rdtime() < until)
 		sleep_on(&sleep_chan, until);
 	return 0;
+}
+
+long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
+{
+	return sleep_req(ureq, false);
+}
+
+/*
+ * As Linux: the process and thread CPU-time clocks and the coarse and raw
+ * ones cannot be slept on here (-EOPNOTSUPP), an unknown clock is -EINVAL;
+ * flags other than TIMER_ABSTIME are ignored.
+ */
+long sys_clock_nanosleep(long clk, long flags, long ureq, long urem, long a4,
+			 long a5)
+{
+	if (clk == 2 || (clk >= 4 && clk <= 6))
+		return -EOPNOTSUPP;
+	if (clk != ABI_CLOCK_REALTIME && clk != ABI_CLOCK_MONOTONIC &&
+	    clk != ABI_CLOCK_BOOTTIME)
+		return -EINVAL;
+	return sleep_req(ureq, flags & ABI_TIMER_ABSTIME);
 }
 
 long sys_clock_gettime(long clk, long uts, long a2, long a3, long a4, long a5)
