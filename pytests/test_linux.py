@@ -98,3 +98,16 @@ def test_dynamically_linked_program_is_refused_clearly(boot, tmp_path):
     assert re.search(r"^init: /bin/dyn: No such file or directory", text,
                      re.M), text[-2000:]
     assert status == 127
+
+
+def test_glibc_poll_select_eventfd_devices_clock_nanosleep(boot):
+    """programs/linux/pollfd.c through glibc: poll (a 50 ms timeout,
+    POLLOUT, POLLIN, POLLHUP), select, eventfd (semaphore), /dev/urandom,
+    /dev/null, /dev/zero's device number, clock_nanosleep relative and
+    TIMER_ABSTIME, usleep."""
+    text, status = run(boot, "/bin/pollfd")
+    lines = [line.rstrip("\r") for line in text.split("\n")
+             if line.startswith("pollfd: ")]
+    assert lines and lines[-1] == "pollfd: all ok", text[-3000:]
+    assert not [line for line in lines if "FAILED" in line], text[-3000:]
+    assert status == 0

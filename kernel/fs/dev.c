@@ -114,7 +114,7 @@ static const struct {
 	{ "/dev/random", ABI_MKDEV(1, 8), 0666, &random_file_ops },
 	{ "/dev/urandom", ABI_MKDEV(1, 9), 0666, &random_file_ops },
 	{ "/dev/tty", ABI_MKDEV(5, 0), 0666, &tty_file_ops },
-	{ "/dev/console", ABI_MKDEV(5, 1), 0600, &console_file_ops },
+	{ "/dev/console", ABI_MKDEV(5, 1), 0620, &console_file_ops },
 };
 
 void dev_init(void)
@@ -140,13 +140,19 @@ const struct file_ops *dev_file_ops(uint32_t rdev)
 	return NULL;
 }
 
+/* a device node's st_mode: S_IFCHR and its permissions */
+uint32_t dev_mode(uint32_t rdev)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(devs); i++)
+		if (devs[i].rdev == rdev)
+			return ABI_S_IFCHR | devs[i].mode;
+	return ABI_S_IFCHR | 0600;
+}
+
 void dev_stat(uint32_t rdev, struct abi_stat *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->st_mode = ABI_S_IFCHR | 0666;
-	for (size_t i = 0; i < ARRAY_SIZE(devs); i++)
-		if (devs[i].rdev == rdev)
-			st->st_mode = ABI_S_IFCHR | devs[i].mode;
+	st->st_mode = dev_mode(rdev);
 	st->st_dev = 1;
 	st->st_rdev = rdev;
 	st->st_nlink = 1;

@@ -524,7 +524,7 @@ void inode_stat(struct inode *ip, struct abi_stat *st)
 	st->st_dev = 1;
 	st->st_ino = ip->ino;
 	st->st_mode = (ip->type == I_DIR   ? ABI_S_IFDIR | 0755
-		       : ip->type == I_DEV ? ABI_S_IFCHR | 0666
+		       : ip->type == I_DEV ? dev_mode(ip->rdev)
 					   : ABI_S_IFREG | 0644);
 	st->st_nlink = ip->nlink ? 1 : 0;
 	st->st_size = ip->type == I_FILE ? ip->size : 0;

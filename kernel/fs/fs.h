@@ -37,7 +37,9 @@ struct vma;
 /*
  * What an open file does, one table per kind of file (as xv6's devsw and
  * Linux's file_operations): the memory FS's inodes (inode_file_ops,
- * file.c), the console (console_file_ops, drivers/console.c), a ring's fd
+ * file.c), the console (console_file_ops and tty_file_ops,
+ * drivers/console.c), the devices under /dev (dev.c), pipes (pipe.c),
+ * eventfds (eventfd.c), a ring's fd
  * (ring_file_ops, ring/ring.c; f->ops == &ring_file_ops is how a ring fd is
  * recognised).  A NULL entry is what the call gives on Linux for a file
  * without it:
@@ -162,6 +164,7 @@ long file_close_fd(struct proc *p, long fd, bool from_ring);
 void dev_init(void);
 const struct file_ops *dev_file_ops(uint32_t rdev);
 void dev_stat(uint32_t rdev, struct abi_stat *st);
+uint32_t dev_mode(uint32_t rdev);
 
 /* poll.c: what ppoll waits on; every file state change calls poll_wake() */
 void poll_wake(void);
