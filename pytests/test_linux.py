@@ -111,3 +111,15 @@ def test_glibc_poll_select_eventfd_devices_clock_nanosleep(boot):
     assert lines and lines[-1] == "pollfd: all ok", text[-3000:]
     assert not [line for line in lines if "FAILED" in line], text[-3000:]
     assert status == 0
+
+
+def test_glibc_poll_wakes_on_a_console_line(boot):
+    """pollfd stdin: poll(stdin) finds nothing at once, then sleeps until a
+    line is typed (the console's input wakes pollers) and reads it."""
+    c = boot(init="/bin/pollfd stdin")
+    c.expect(r"pollfd: stdin empty ok")
+    c.expect(r"pollfd: waiting")
+    c.send("typed line")
+    c.expect(r"pollfd: stdin POLLIN ok")
+    c.expect(r'pollfd: read "typed line"')
+    assert c.wait_exit() == 0

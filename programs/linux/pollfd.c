@@ -3,6 +3,8 @@
  * clock_nanosleep(2) through glibc, as a Linux program uses them (built
  * with riscv64-linux-gnu-gcc -static; pytests/test_linux.py runs it).
  * Prints one "pollfd: " line per check and exits 0 when all held, else 1.
+ * "pollfd stdin": poll the console for a line (first with a 0 timeout,
+ * which must find nothing), then read and print it.
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -34,7 +36,25 @@ static long ms_since(const struct timespec *t0)
 	       (t.tv_nsec - t0->tv_nsec) / 1000000;
 }
 
-int main(void)
+static int poll_stdin(void)
+{
+	struct pollfd p = { .fd = 0, .events = POLLIN };
+	char line[80];
+	ssize_t n;
+
+	check(poll(&p, 1, 0) == 0, "stdin empty");
+	printf("pollfd: waiting\n");
+	fflush(stdout);
+	check(poll(&p, 1, -1) == 1 && p.revents == POLLIN, "stdin POLLIN");
+	n = read(0, line, sizeof(line) - 1);
+	line[n > 0 ? n : 0] = 0;
+	if (n > 0 && line[n - 1] == '\n')
+		line[n - 1] = 0;
+	printf("pollfd: read \"%s\"\n", line);
+	return failed;
+}
+
+int main(int argc, char **argv)
 {
 	int fds[2], efd, fd;
 	struct pollfd p[2];
@@ -46,6 +66,8 @@ int main(void)
 	unsigned char buf[64];
 	int nz = 0;
 
+	if (argc > 1 && !strcmp(argv[1], "stdin"))
+		return poll_stdin();
 	check(pipe(fds) == 0, "pipe");
 	p[0] = (struct pollfd){ .fd = fds[0], .events = POLLIN };
 	p[1] = (struct pollfd){ .fd = fds[1], .events = POLLOUT };
