@@ -268,18 +268,11 @@ static void t_initial_again(void)
 	check_initial();
 }
 
-static long base_pages;
 
 static int start(void)
 {
-	base_pages = free_pages();
+	ktest_leak_baseline();
 	return 0;
-}
-
-static void c_leak_check(void)
-{
-	expect_eq(free_pages(), base_pages,
-		  "free pages at the end vs the start");
 }
 
 /* clang-format off */
@@ -288,7 +281,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("three-preempted", t_three_preempted),
 	KTEST_CASE("kept-in-syscalls", t_kept_in_syscalls),
 	KTEST_CASE("initial-again", t_initial_again),
-	KTEST_ALWAYS("leak-check", c_leak_check),
+	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 /* clang-format on */
 

@@ -451,6 +451,27 @@ static inline int ktest_usage(const struct ktest_suite *s, const char *why)
 }
 
 /* The suite's main: see the top of this file. */
+/*
+ * The no-leak check every suite ends with: ktest_leak_baseline() in the
+ * suite's init (before the first case), and a KTEST_ALWAYS("leak-check",
+ * ktest_leak_check) case last, which reaps the orphans given to it (when
+ * it is init) and compares the kernel's free pages with the baseline.
+ */
+static long ktest_base_pages;
+
+static inline void ktest_leak_baseline(void)
+{
+	ktest_base_pages = free_pages();
+}
+
+static inline void ktest_leak_check(void)
+{
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	expect_eq(free_pages(), ktest_base_pages,
+		  "free pages at the end vs the start");
+}
+
 static inline int ktest_main(const struct ktest_suite *s, int argc, char **argv)
 {
 	const struct ktest_case *c;

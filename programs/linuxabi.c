@@ -893,22 +893,16 @@ static void t_clock_nanosleep(void)
 		     "an unknown clock");
 	expect_errno(__syscall4(SYS_clock_nanosleep, 4, 0, &ts, NULL),
 		     -EOPNOTSUPP, "CLOCK_MONOTONIC_RAW");
+	ts = (struct abi_timespec){ 0, 1000 };
+	expect_eq(__syscall4(SYS_clock_nanosleep, ABI_CLOCK_TAI, 0, &ts, NULL),
+		  0, "CLOCK_TAI");
 }
 
-static long base_pages; /* free pages before the first case */
 
 static int start(void)
 {
-	base_pages = free_pages();
+	ktest_leak_baseline();
 	return 0;
-}
-
-static void c_leak_check(void)
-{
-	while (waitpid(-1, NULL, 0) > 0)
-		;
-	expect_eq(free_pages(), base_pages,
-		  "free pages at the end vs the start");
 }
 
 static const struct ktest_case cases[] = {
@@ -933,7 +927,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("devices", t_devices),
 	KTEST_CASE("eventfd", t_eventfd),
 	KTEST_CASE("clock-nanosleep", t_clock_nanosleep),
-	KTEST_ALWAYS("leak-check", c_leak_check),
+	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 
 static const struct ktest_suite suite = KTEST_SUITE("linuxabi", cases, start);

@@ -1260,14 +1260,13 @@ ON_RING(t_vectored)
 ON_RING(t_fixed)
 ON_RING(t_xlate)
 
-static long base_pages; /* free pages before the first case */
 
 static int start(void)
 {
 	struct io_uring ring;
 	int r;
 
-	base_pages = free_pages();
+	ktest_leak_baseline();
 	r = io_uring_queue_init(8, &ring, 0);
 	if (r) {
 		printf("ringtest: cannot set up a ring: %s\n", strerror(-r));
@@ -1275,15 +1274,6 @@ static int start(void)
 	}
 	io_uring_queue_exit(&ring);
 	return 0;
-}
-
-static void c_leak_check(void)
-{
-	/* reap orphans given to us (when we are init) */
-	while (waitpid(-1, NULL, 0) > 0)
-		;
-	expect_eq(free_pages(), base_pages,
-		  "free pages at the end vs the start");
 }
 
 /*
@@ -1313,7 +1303,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("processes", t_processes),
 	KTEST_CASE("exit-with-rings", t_exit_with_ring),
 	KTEST_CASE("exhaust", t_exhaust),
-	KTEST_ALWAYS("leak-check", c_leak_check),
+	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 
 static const struct ktest_suite suite = KTEST_SUITE("ringtest", cases, start);

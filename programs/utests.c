@@ -24,6 +24,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <liburing.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -988,10 +989,8 @@ out:
 static void t_rmdir_open(void)
 {
 	char buf[512] __attribute__((aligned(8)));
-	struct abi_dirent64 *de;
 	struct stat st;
-	int fd, pfd, n;
-	long r;
+	int fd, pfd;
 
 	expect_eq(res(mkdir("/tmp/ut-ro", 0755)), 0, "mkdir ut-ro");
 	expect_eq(res(mkdir("/tmp/ut-ro/sub", 0755)), 0, "mkdir ut-ro/sub");
@@ -1006,19 +1005,9 @@ static void t_rmdir_open(void)
 	expect_eq(res(fstat(fd, &st)), 0, "fstat the removed directory");
 	expect_eq(st.st_mode & S_IFMT, S_IFDIR, "removed directory type");
 	expect_eq(st.st_nlink, 0, "removed directory st_nlink");
-	r = __syscall3(SYS_getdents64, fd, buf, sizeof(buf));
-	n = 0;
-	for (long off = 0; off < r; off += de->d_reclen) {
-		de = (struct abi_dirent64 *)(buf + off);
-		if (de->d_reclen == 0)
-			break;
-		expect_true(!strcmp(de->d_name, ".") ||
-				    !strcmp(de->d_name, ".."),
-			    "entry \"%s\" of the removed directory is . or ..",
-			    de->d_name);
-		n++;
-	}
-	expect_eq(n, 2, "entries of the removed directory");
+	/* as Linux (IS_DEADDIR): a removed directory cannot be listed */
+	expect_errno(__syscall3(SYS_getdents64, fd, buf, sizeof(buf)), -ENOENT,
+		     "getdents64 of the removed directory");
 	/* remove the parent too; ".." of the open directory still names it
 	 * (Linux keeps a directory's parent alive while the child lives) */
 	expect_eq(res(rmdir("/tmp/ut-ro")), 0, "rmdir ut-ro");
@@ -2285,6 +2274,31 @@ static void t_reboot(void)
 	expect_errno(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1,
 				ABI_REBOOT_MAGIC2, 0x0badc0de, 0),
 		     -EINVAL, "reboot with a bad command");
+	/* Linux's other commands and magic2 values */
+	static const long magic2[] = {ABI_REBOOT_MAGIC2, ABI_REBOOT_MAGIC2A,
+				      ABI_REBOOT_MAGIC2B, ABI_REBOOT_MAGIC2C};
+
+	for (int i = 0; i < 4; i++) {
+		expect_eq(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1, magic2[i],
+				     ABI_REBOOT_CMD_CAD_OFF, 0),
+			  0, "reboot(CAD_OFF) with magic2 %ld", magic2[i]);
+		expect_eq(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1, magic2[i],
+				     ABI_REBOOT_CMD_CAD_ON, 0),
+			  0, "reboot(CAD_ON) with magic2 %ld", magic2[i]);
+	}
+	expect_errno(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1,
+				ABI_REBOOT_MAGIC2, ABI_REBOOT_CMD_RESTART2, 0),
+		     -EFAULT, "reboot(RESTART2) with a NULL command");
+	expect_errno(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1,
+				ABI_REBOOT_MAGIC2, ABI_REBOOT_CMD_RESTART2,
+				KADDR),
+		     -EFAULT, "reboot(RESTART2) with a kernel-address command");
+	expect_errno(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1,
+				ABI_REBOOT_MAGIC2, 0x45584543, 0),
+		     -EINVAL, "reboot(KEXEC): nothing loaded");
+	expect_errno(__syscall4(SYS_reboot, ABI_REBOOT_MAGIC1, 0x12345678,
+				ABI_REBOOT_CMD_CAD_ON, 0),
+		     -EINVAL, "reboot(CAD_ON) with a bad magic2");
 }
 
 static void t_nosys(void)
@@ -2449,6 +2463,682 @@ static void t_efault(void)
 	close(dfd);
 	close(wfd);
 	expect_eq(res(unlink("/tmp/ut-efault")), 0, "unlink");
+}
+
+/* ---- Linux's errors, in Linux's order (issue 10) ---- */
+
+#define BIG_COUNT (1L << 31) /* a count a buffer could have */
+#define MAX_RW	  0x7ffff000L /* Linux's MAX_RW_COUNT */
+#define TMP_RWL	  "/tmp/ut-rwl"
+
+/* read/write: a count no buffer can have, a kernel address even for 0 bytes */
+static void t_rw_linux(void)
+{
+	static char big[2 * PAGE];
+	long n = strlen(HELLO_TEXT);
+	struct io_uring ring;
+	int fd, wfd, wo, dfd;
+	char buf[64];
+
+	fd = open(HELLO, O_RDONLY);
+	wfd = open(TMP_RWL, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	wo = open(TMP_RWL, O_WRONLY);
+	dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
+	if (!expect_ge(res(fd), 3, "open hello") ||
+	    !expect_ge(res(wfd), 3, "open " TMP_RWL) ||
+	    !expect_ge(res(wo), 3, "open " TMP_RWL " write-only") ||
+	    !expect_ge(res(dfd), 3, "open /tmp"))
+		return;
+
+	/* (size_t)-1 and other counts beyond any buffer: -EFAULT */
+	expect_errno(__syscall3(SYS_read, fd, buf, -1L), -EFAULT,
+		     "read of (size_t)-1 bytes");
+	expect_errno(__syscall3(SYS_write, wfd, buf, -1L), -EFAULT,
+		     "write of (size_t)-1 bytes");
+	expect_errno(__syscall3(SYS_write, 1, buf, -1L), -EFAULT,
+		     "console write of (size_t)-1 bytes");
+	expect_errno(__syscall4(SYS_pread64, fd, buf, -1L, 0), -EFAULT,
+		     "pread64 of (size_t)-1 bytes");
+	expect_errno(__syscall4(SYS_pwrite64, wfd, buf, -1L, 0), -EFAULT,
+		     "pwrite64 of (size_t)-1 bytes");
+	expect_errno(__syscall3(SYS_read, fd, buf, 1L << 62), -EFAULT,
+		     "read of 2^62 bytes");
+	expect_errno(__syscall3(SYS_read, fd, buf, LONG_MIN), -EFAULT,
+		     "read of 2^63 bytes");
+	/* a count a buffer could have is clamped and goes as far as the file */
+	expect_eq(__syscall3(SYS_read, fd, big, BIG_COUNT), n,
+		  "read of 2^31 bytes from a small file");
+	expect_mem(big, HELLO_TEXT, n, "read of 2^31 bytes: content");
+	expect_eq(__syscall4(SYS_pread64, fd, big, BIG_COUNT, 1), n - 1,
+		  "pread64 of 2^31 bytes");
+	lseek(fd, 0, SEEK_SET);
+
+	/* the fd's mode is checked before the buffer */
+	expect_errno(__syscall3(SYS_read, wo, KADDR, 16), -EBADF,
+		     "read of a write-only fd into a kernel address");
+	expect_errno(__syscall3(SYS_write, fd, KADDR, -1L), -EBADF,
+		     "write of a read-only fd from a kernel address");
+	expect_errno(__syscall3(SYS_read, 99, KADDR, -1L), -EBADF,
+		     "read of a closed fd");
+
+	/* a kernel address is -EFAULT even for 0 bytes */
+	expect_errno(__syscall3(SYS_read, fd, KADDR, 0), -EFAULT,
+		     "read of 0 bytes into a kernel address");
+	expect_errno(__syscall3(SYS_write, wfd, KADDR, 0), -EFAULT,
+		     "write of 0 bytes from a kernel address");
+	expect_errno(__syscall3(SYS_write, 1, KADDR, 0), -EFAULT,
+		     "console write of 0 bytes from a kernel address");
+	expect_errno(__syscall4(SYS_pread64, fd, KADDR, 0, 0), -EFAULT,
+		     "pread64 of 0 bytes into a kernel address");
+	expect_errno(__syscall4(SYS_pwrite64, wfd, KADDR, 0, 0), -EFAULT,
+		     "pwrite64 of 0 bytes from a kernel address");
+	expect_errno(__syscall3(SYS_read, fd, -4096L, 0), -EFAULT,
+		     "read of 0 bytes at the top of the address space");
+	expect_errno(__syscall3(SYS_read, dfd, KADDR, 0), -EFAULT,
+		     "read of 0 bytes from a directory into a kernel address");
+	/* a user address passes for 0 bytes, mapped or not */
+	expect_eq(__syscall3(SYS_read, fd, 0, 0), 0, "read of 0 bytes into NULL");
+	expect_eq(__syscall3(SYS_read, fd, UNMAPPED, 0), 0,
+		  "read of 0 bytes into an unmapped user address");
+	expect_eq(__syscall3(SYS_write, wfd, 0, 0), 0,
+		  "write of 0 bytes from NULL");
+	expect_eq(__syscall3(SYS_write, wfd, RO_ADDR, 0), 0,
+		  "write of 0 bytes from a read-only page");
+	/* a directory says -EISDIR even for 0 bytes */
+	expect_errno(__syscall3(SYS_read, dfd, buf, 0), -EISDIR,
+		     "read of 0 bytes from a directory");
+	/* a position plus the count past the largest off_t */
+	expect_errno(__syscall4(SYS_pread64, fd, buf, 16, LONG_MAX - 8),
+		     -EINVAL, "pread64 with offset + count past 2^63");
+	expect_errno(__syscall4(SYS_pwrite64, wfd, buf, 16, LONG_MAX - 8),
+		     -EINVAL, "pwrite64 with offset + count past 2^63");
+	expect_eq(__syscall4(SYS_pread64, fd, buf, 8, LONG_MAX - 8), 0,
+		  "pread64 ending at 2^63 - 1 (past EOF)");
+
+	/* a file without read or write (a ring's fd): -EINVAL, before EFAULT */
+	if (io_uring_queue_init(4, &ring, 0) == 0) {
+		expect_errno(__syscall3(SYS_read, ring.ring_fd, buf, 0), -EINVAL,
+			     "read of 0 bytes from a ring fd");
+		expect_errno(__syscall3(SYS_write, ring.ring_fd, KADDR, 16),
+			     -EINVAL, "write to a ring fd from a kernel address");
+		io_uring_queue_exit(&ring);
+	}
+
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 0,
+		  "the failed reads left the offset");
+	expect_eq(fd_size(wfd), 0, "the failed writes wrote nothing");
+	close(fd);
+	close(wfd);
+	close(wo);
+	close(dfd);
+	expect_eq(res(unlink(TMP_RWL)), 0, "unlink");
+}
+
+#define IOV(b, n) ((struct iovec){(void *)(b), (size_t)(n)})
+
+/* readv/writev of iov[cnt] on fd and wfd: both must fail with err, no move */
+static void iov_fails(int fd, int wfd, const struct iovec *iov, long cnt,
+		      long err, const char *what)
+{
+	expect_errno(__syscall3(SYS_readv, fd, iov, cnt), err, "readv, %s",
+		     what);
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 0, "readv, %s: offset", what);
+	expect_errno(__syscall3(SYS_writev, wfd, iov, cnt), err, "writev, %s",
+		     what);
+	expect_eq(fd_size(wfd), 0, "writev, %s: nothing written", what);
+}
+
+/* readv/writev check the whole iovec array before anything moves */
+static void t_iov_linux(void)
+{
+	static struct iovec many[ABI_UIO_MAXIOV];
+	static char big[2 * PAGE], src[ABI_UIO_MAXIOV];
+	long n = strlen(HELLO_TEXT), undo;
+	struct iovec iov[3], *e;
+	char a[8], b[8], *edge;
+	int fd, wfd, wo, dfd;
+
+	fd = open(HELLO, O_RDONLY);
+	wfd = open(TMP_RWL, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	wo = open(TMP_RWL, O_WRONLY);
+	dfd = open("/tmp", O_RDONLY | O_DIRECTORY);
+	if (!expect_ge(res(fd), 3, "open hello") ||
+	    !expect_ge(res(wfd), 3, "open " TMP_RWL) ||
+	    !expect_ge(res(wo), 3, "open " TMP_RWL " write-only") ||
+	    !expect_ge(res(dfd), 3, "open /tmp"))
+		return;
+
+	iov[0] = IOV(a, 5);
+	iov[1] = IOV(KADDR, 5);
+	iov_fails(fd, wfd, iov, 2, -EFAULT, "second iovec in kernel memory");
+	iov[1] = IOV(KADDR, 0);
+	iov_fails(fd, wfd, iov, 2, -EFAULT,
+		  "second iovec in kernel memory, 0 bytes");
+	iov[1] = IOV(b, -1L);
+	iov_fails(fd, wfd, iov, 2, -EINVAL, "second iovec's length -1");
+	iov[1] = IOV(b, LONG_MIN);
+	iov_fails(fd, wfd, iov, 2, -EINVAL, "second iovec's length 2^63");
+	iov[1] = IOV(b, 1L << 62);
+	iov_fails(fd, wfd, iov, 2, -EFAULT, "second iovec's length 2^62");
+	iov[1] = IOV(b, 5);
+	iov[2] = IOV(b, -1L);
+	iov_fails(fd, wfd, iov, 3, -EINVAL, "third iovec's length -1");
+	iov[0] = IOV(KADDR, 5);
+	iov_fails(fd, wfd, iov, 3, -EINVAL,
+		  "a bad length after a kernel address: the lengths first");
+	iov[0] = IOV(a, -1L);
+	iov_fails(fd, wfd, iov, 1, -EINVAL, "one iovec of length -1");
+	iov[0] = IOV(KADDR, 0);
+	iov_fails(fd, wfd, iov, 1, -EFAULT, "one iovec in kernel memory");
+
+	/* an array whose second entry is on an unmapped page */
+	edge = heap_edge(&undo);
+	if (expect_true(edge != NULL, "heap edge")) {
+		e = (struct iovec *)(edge - sizeof(*e));
+		e[0] = IOV(a, 5);
+		iov_fails(fd, wfd, e, 2, -EFAULT, "second entry unmapped");
+		e = (struct iovec *)(edge - 2 * sizeof(*e));
+		e[0] = IOV(a, 5);
+		e[1] = IOV(b, -1L);
+		iov_fails(fd, wfd, e, 3, -EINVAL,
+			  "a bad length before an unmapped entry");
+		sbrk(-undo);
+	}
+	iov_fails(fd, wfd, (struct iovec *)KADDR, 2, -EFAULT,
+		  "the array in kernel memory");
+	iov_fails(fd, wfd, (struct iovec *)(USER_TOP - 16), 2, -EFAULT,
+		  "the array running into kernel memory");
+
+	/* counts: an unsigned long, at most UIO_MAXIOV */
+	iov[0] = IOV(a, 5);
+	iov[1] = IOV(b, 5);
+	iov_fails(fd, wfd, iov, ABI_UIO_MAXIOV + 1, -EINVAL, "1025 iovecs");
+	iov_fails(fd, wfd, iov, -1L, -EINVAL, "-1 iovecs");
+	iov_fails(fd, wfd, iov, (1L << 32) + 1, -EINVAL, "2^32 + 1 iovecs");
+	expect_eq(__syscall3(SYS_readv, fd, KADDR, 0), 0,
+		  "readv of 0 iovecs (the array is not read)");
+	expect_eq(__syscall3(SYS_writev, wfd, KADDR, 0), 0,
+		  "writev of 0 iovecs");
+
+	/* the fd and its mode come first */
+	iov[1] = IOV(KADDR, 5);
+	expect_errno(__syscall3(SYS_readv, 99, iov, 2), -EBADF,
+		     "readv of a closed fd");
+	expect_errno(__syscall3(SYS_readv, wo, iov, 2000), -EBADF,
+		     "readv of a write-only fd, bad count");
+	expect_errno(__syscall3(SYS_writev, fd, KADDR, 2), -EBADF,
+		     "writev of a read-only fd, bad array");
+
+	/* after the checks, a fault while copying is a short count */
+	iov[0] = IOV(a, 5);
+	iov[1] = IOV(UNMAPPED, 5);
+	expect_eq(__syscall3(SYS_readv, fd, iov, 2), 5,
+		  "readv into an unmapped user page after 5 bytes");
+	expect_mem(a, HELLO_TEXT, 5, "readv short: content");
+	lseek(fd, 0, SEEK_SET);
+	/* the total is clamped to MAX_RW_COUNT, not refused */
+	iov[0] = IOV(big, MAX_RW);
+	iov[1] = IOV(big, MAX_RW);
+	expect_eq(__syscall3(SYS_readv, fd, iov, 2), n,
+		  "readv of 2 x MAX_RW_COUNT from a small file");
+	lseek(fd, 0, SEEK_SET);
+	/* one iovec is clamped before it is checked, several after */
+	iov[0] = IOV(big, 1L << 40);
+	expect_eq(__syscall3(SYS_readv, fd, iov, 1), n,
+		  "readv of one 2^40-byte iovec");
+	lseek(fd, 0, SEEK_SET);
+	iov[1] = IOV(big, 1);
+	expect_errno(__syscall3(SYS_readv, fd, iov, 2), -EFAULT,
+		     "readv of a 2^40-byte iovec and another");
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 0, "offset");
+
+	/* a directory: nothing to move is 0, else -EISDIR */
+	iov[0] = IOV(a, 0);
+	iov[1] = IOV(b, 0);
+	expect_eq(__syscall3(SYS_readv, dfd, iov, 2), 0,
+		  "readv of a directory, 0 bytes");
+	iov[1] = IOV(b, 5);
+	expect_errno(__syscall3(SYS_readv, dfd, iov, 2), -EISDIR,
+		     "readv of a directory");
+
+	/* UIO_MAXIOV entries (more than fit on the kernel's stack) */
+	for (int i = 0; i < ABI_UIO_MAXIOV; i++) {
+		many[i] = IOV(big + i, 1);
+		src[i] = 'a' + i % 26;
+	}
+	expect_eq(__syscall3(SYS_readv, fd, many, ABI_UIO_MAXIOV), n,
+		  "readv of 1024 one-byte iovecs");
+	expect_mem(big, HELLO_TEXT, n, "readv of 1024 iovecs: content");
+	lseek(fd, 0, SEEK_SET);
+	many[ABI_UIO_MAXIOV - 1] = IOV(KADDR, 1);
+	iov_fails(fd, wfd, many, ABI_UIO_MAXIOV, -EFAULT,
+		  "the last of 1024 iovecs in kernel memory");
+	many[1000] = IOV(big, -1L);
+	iov_fails(fd, wfd, many, ABI_UIO_MAXIOV, -EINVAL,
+		  "the 1001st of 1024 iovecs of length -1");
+	for (int i = 0; i < ABI_UIO_MAXIOV; i++)
+		many[i] = IOV(src + i, 1);
+	expect_eq(__syscall3(SYS_writev, wfd, many, ABI_UIO_MAXIOV),
+		  ABI_UIO_MAXIOV, "writev of 1024 one-byte iovecs");
+	expect_eq(__syscall4(SYS_pread64, wfd, big, sizeof(src), 0),
+		  sizeof(src), "read back");
+	expect_mem(big, src, sizeof(src), "writev of 1024 iovecs: content");
+
+	close(fd);
+	close(wfd);
+	close(wo);
+	close(dfd);
+	expect_eq(res(unlink(TMP_RWL)), 0, "unlink");
+}
+
+/* one SQE through the ring: its CQE's result */
+static int ring_one(struct io_uring *ring)
+{
+	struct io_uring_cqe *cqe = NULL;
+	int r;
+
+	if (!expect_eq(io_uring_submit(ring), 1, "submit") ||
+	    !expect_eq(io_uring_wait_cqe(ring, &cqe), 0, "wait_cqe") ||
+	    !expect_true(cqe != NULL, "a CQE"))
+		return -9999;
+	r = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return r;
+}
+
+static int ring_rwv(struct io_uring *ring, int fd, const struct iovec *iov,
+		    unsigned int cnt, bool write)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+
+	if (write)
+		io_uring_prep_writev(sqe, fd, iov, cnt, -1);
+	else
+		io_uring_prep_readv(sqe, fd, iov, cnt, -1);
+	return ring_one(ring);
+}
+
+/* the ring's READV/WRITEV import the array as Linux's io_uring does */
+static void ring_iov_fails(struct io_uring *ring, int fd, int wfd,
+			   const struct iovec *iov, unsigned int cnt, long err,
+			   const char *what)
+{
+	expect_errno(ring_rwv(ring, fd, iov, cnt, false), err, "READV, %s",
+		     what);
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), 0, "READV, %s: offset", what);
+	expect_errno(ring_rwv(ring, wfd, iov, cnt, true), err, "WRITEV, %s",
+		     what);
+	expect_eq(fd_size(wfd), 0, "WRITEV, %s: nothing written", what);
+}
+
+static void t_iov_ring(void)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct iovec iov[2], *e;
+	char a[8], b[16], *edge;
+	int fd, wfd, wo;
+	long undo;
+
+	if (!expect_eq(io_uring_queue_init(8, &ring, 0), 0, "a ring"))
+		return;
+	fd = open(HELLO, O_RDONLY);
+	wfd = open(TMP_RWL, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	wo = open(TMP_RWL, O_WRONLY);
+	if (!expect_ge(res(fd), 3, "open hello") ||
+	    !expect_ge(res(wfd), 3, "open " TMP_RWL) ||
+	    !expect_ge(res(wo), 3, "open " TMP_RWL " write-only"))
+		return;
+	iov[0] = IOV(a, 5);
+	iov[1] = IOV(KADDR, 5);
+	ring_iov_fails(&ring, fd, wfd, iov, 2, -EFAULT,
+		       "second iovec in kernel memory");
+	iov[1] = IOV(KADDR, 0);
+	ring_iov_fails(&ring, fd, wfd, iov, 2, -EFAULT,
+		       "second iovec in kernel memory, 0 bytes");
+	iov[1] = IOV(b, -1L);
+	ring_iov_fails(&ring, fd, wfd, iov, 2, -EINVAL,
+		       "second iovec's length -1");
+	edge = heap_edge(&undo);
+	if (expect_true(edge != NULL, "heap edge")) {
+		e = (struct iovec *)(edge - sizeof(*e));
+		e[0] = IOV(a, 5);
+		ring_iov_fails(&ring, fd, wfd, e, 2, -EFAULT,
+			       "second entry unmapped");
+		sbrk(-undo);
+	}
+	ring_iov_fails(&ring, fd, wfd, iov, ABI_UIO_MAXIOV + 1, -EINVAL,
+		       "1025 iovecs");
+	/* io_uring imports before it looks at the file's mode */
+	iov[1] = IOV(KADDR, 5);
+	expect_errno(ring_rwv(&ring, wo, iov, 2, false), -EFAULT,
+		     "READV of a write-only fd, bad iovec");
+	iov[1] = IOV(b, 11);
+	expect_errno(ring_rwv(&ring, wo, iov, 2, false), -EBADF,
+		     "READV of a write-only fd");
+	/* good arrays still work */
+	expect_eq(ring_rwv(&ring, fd, iov, 2, false), 16, "READV");
+	expect_mem(a, HELLO_TEXT, 5, "READV: content");
+	expect_eq(ring_rwv(&ring, wfd, iov, 2, true), 16, "WRITEV");
+	/* READ: a kernel address is -EFAULT even for 0 bytes */
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, fd, (void *)KADDR, 0, 0);
+	expect_errno(ring_one(&ring), -EFAULT, "READ of 0 bytes, kernel address");
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_write(sqe, wfd, (void *)KADDR, 0, 0);
+	expect_errno(ring_one(&ring), -EFAULT,
+		     "WRITE of 0 bytes, kernel address");
+	io_uring_queue_exit(&ring);
+	close(fd);
+	close(wfd);
+	close(wo);
+	expect_eq(res(unlink(TMP_RWL)), 0, "unlink");
+}
+
+/* openat: Linux's flag checks before the path */
+static void t_open_linux(void)
+{
+	const char *p = "/tmp/ut-ocd";
+	const long cd = ABI_O_CREAT | ABI_O_DIRECTORY;
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	long ntmp = dir_count("/tmp", NULL, NULL);
+
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, p, cd, 0644),
+		     -EINVAL, "openat(O_CREAT | O_DIRECTORY) of a new name");
+	expect_errno(stat_type(p), -ENOENT, "nothing was created");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, p,
+				cd | ABI_O_EXCL | ABI_O_RDWR, 0644),
+		     -EINVAL, "openat(O_CREAT | O_DIRECTORY | O_EXCL)");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, "/tmp", cd, 0),
+		     -EINVAL, "openat(O_CREAT | O_DIRECTORY) of a directory");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, HELLO, cd, 0),
+		     -EINVAL, "openat(O_CREAT | O_DIRECTORY) of a file");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, KADDR, cd, 0),
+		     -EINVAL, "the flags before the path");
+	expect_errno(__syscall4(SYS_openat, 99, "x", cd, 0), -EINVAL,
+		     "the flags before the dirfd");
+	/* the ring's OPENAT is the same */
+	if (expect_eq(io_uring_queue_init(4, &ring, 0), 0, "a ring")) {
+		sqe = io_uring_get_sqe(&ring);
+		io_uring_prep_openat(sqe, AT_FDCWD, p, O_RDONLY, 0644);
+		sqe->open_flags = cd; /* Linux's flags, untranslated */
+		expect_errno(ring_one(&ring), -EINVAL,
+			     "ring OPENAT(O_CREAT | O_DIRECTORY)");
+		expect_errno(stat_type(p), -ENOENT,
+			     "nothing was created by the ring");
+		io_uring_queue_exit(&ring);
+	}
+
+	/* O_TMPFILE: Linux's checks, then the memory FS cannot */
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, "/tmp",
+				ABI_O_TMPFILE | ABI_O_RDWR, 0600),
+		     -EOPNOTSUPP, "O_TMPFILE in /tmp");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, HELLO,
+				ABI_O_TMPFILE | ABI_O_WRONLY, 0600),
+		     -ENOTDIR, "O_TMPFILE in a file");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, "/nonexistent",
+				ABI_O_TMPFILE | ABI_O_RDWR, 0600),
+		     -ENOENT, "O_TMPFILE in a missing directory");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, "/tmp",
+				ABI_O_TMPFILE | ABI_O_RDONLY, 0600),
+		     -EINVAL, "O_TMPFILE read-only");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, "/tmp",
+				ABI___O_TMPFILE | ABI_O_RDWR, 0600),
+		     -EINVAL, "__O_TMPFILE without O_DIRECTORY");
+	expect_errno(__syscall4(SYS_openat, ABI_AT_FDCWD, "/tmp",
+				ABI_O_TMPFILE | ABI_O_CREAT | ABI_O_RDWR, 0600),
+		     -EINVAL, "O_TMPFILE | O_CREAT");
+	expect_eq(dir_count("/tmp", NULL, NULL), ntmp,
+		  "nothing was made in /tmp");
+}
+
+/* newfstatat: the flags Linux accepts */
+static void t_stat_linux(void)
+{
+	static const long ok[] = {ABI_AT_NO_AUTOMOUNT, 0x2000, 0x4000, 0x6000,
+				  ABI_AT_NO_AUTOMOUNT | ABI_AT_SYMLINK_NOFOLLOW |
+					  ABI_AT_EMPTY_PATH};
+	static const long bad[] = {0x1, 0x200, 0x400, 0x8000, 0x10000};
+	struct abi_stat st, root;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		memset(&st, 0, sizeof(st));
+		expect_eq(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, HELLO, &st,
+				     ok[i]),
+			  0, "newfstatat with flags %#lx", ok[i]);
+		expect_eq(st.st_size, strlen(HELLO_TEXT),
+			  "newfstatat with flags %#lx: size", ok[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect_errno(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, HELLO,
+					&st, bad[i]),
+			     -EINVAL, "newfstatat with flags %#lx", bad[i]);
+		expect_errno(__syscall4(SYS_newfstatat, 99, KADDR, KADDR,
+					bad[i]),
+			     -EINVAL, "flags %#lx before the rest", bad[i]);
+	}
+	/* AT_EMPTY_PATH at AT_FDCWD: the directory itself */
+	memset(&st, 0, sizeof(st));
+	expect_eq(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, "", &st,
+			     ABI_AT_EMPTY_PATH),
+		  0, "newfstatat(AT_FDCWD, \"\", AT_EMPTY_PATH)");
+	expect_eq(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, "/", &root, 0), 0,
+		  "newfstatat of /");
+	expect_eq(st.st_mode & ABI_S_IFMT, ABI_S_IFDIR,
+		  "AT_FDCWD with AT_EMPTY_PATH is a directory");
+	expect_eq(st.st_ino, root.st_ino, "and it is / (no current directory)");
+	expect_errno(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, "", &st, 0),
+		     -ENOENT, "an empty path without AT_EMPTY_PATH");
+	expect_errno(__syscall4(SYS_newfstatat, 99, "", &st,
+				ABI_AT_EMPTY_PATH),
+		     -EBADF, "AT_EMPTY_PATH at a closed fd");
+}
+
+/* wait4: Linux's options; without children -ECHILD */
+static void t_wait_linux(void)
+{
+	static const long ok[] = {
+		ABI_WUNTRACED,
+		ABI_WCONTINUED,
+		ABI___WALL | ABI_WNOHANG,
+		ABI___WALL,
+		ABI___WCLONE,
+		ABI___WNOTHREAD,
+		ABI_WNOHANG | ABI_WUNTRACED | ABI_WCONTINUED | ABI___WALL |
+			ABI___WNOTHREAD,
+	};
+	/* WEXITED, WNOWAIT and unknown bits are waitid's or nobody's */
+	static const long bad[] = {0x4, 0x10, 0x01000000, 0x10000,
+				   ABI___WALL | 0x4};
+	long pid;
+	int st;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		expect_errno(__syscall4(SYS_wait4, -1, &st, ok[i], 0), -ECHILD,
+			     "wait4(-1, %#lx) without children", ok[i]);
+		expect_errno(__syscall4(SYS_wait4, 12345, &st, ok[i], 0),
+			     -ECHILD, "wait4(12345, %#lx) without children",
+			     ok[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		expect_errno(__syscall4(SYS_wait4, -1, &st, bad[i], 0), -EINVAL,
+			     "wait4(-1, %#lx)", bad[i]);
+	expect_errno(__syscall4(SYS_wait4, INT_MIN, &st, 0, 0), -ESRCH,
+		     "wait4(INT_MIN)");
+	expect_errno(__syscall4(SYS_wait4, INT_MIN, &st, 0x4, 0), -EINVAL,
+		     "wait4(INT_MIN) with bad options: the options first");
+
+	/* with a child: __WCLONE alone matches no SIGCHLD child */
+	pid = spawn_self("child-exit", "7", NULL);
+	if (expect_ge(pid, 1, "spawn a child")) {
+		expect_errno(__syscall4(SYS_wait4, pid, &st, ABI___WCLONE, 0),
+			     -ECHILD, "wait4(child, __WCLONE)");
+		st = -1;
+		expect_eq(__syscall4(SYS_wait4, pid, &st,
+				     ABI___WALL | ABI___WCLONE | ABI_WUNTRACED,
+				     0),
+			  pid, "wait4(child, __WALL | __WCLONE | WUNTRACED)");
+		expect_status(st, ABI_W_EXITCODE(7, 0), "its status");
+	}
+	pid = spawn_self("child-exit", "3", NULL);
+	if (expect_ge(pid, 1, "spawn a child")) {
+		st = -1;
+		expect_eq(__syscall4(SYS_wait4, -1, &st,
+				     ABI_WUNTRACED | ABI_WCONTINUED |
+					     ABI___WNOTHREAD,
+				     0),
+			  pid, "wait4(-1, WUNTRACED | WCONTINUED | __WNOTHREAD)");
+		expect_status(st, ABI_W_EXITCODE(3, 0), "its status");
+	}
+}
+
+static long cpu_ns(long clk)
+{
+	struct abi_timespec ts;
+
+	if (__syscall2(SYS_clock_gettime, clk, &ts) < 0)
+		return -1;
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Linux's CPU clock ids (clock_getcpuclockid, pthread_getcpuclockid) */
+#define PROCESS_CPUCLOCK(pid, which) ((long)(~(pid) * 8 + (which)))
+#define THREAD_CPUCLOCK(pid, which)  ((long)(~(pid) * 8 + 4 + (which)))
+
+/* clock_gettime and clock_getres of every clock Linux has */
+static void t_clocks(void)
+{
+	const long ok[] = {
+		ABI_CLOCK_REALTIME,
+		ABI_CLOCK_MONOTONIC,
+		ABI_CLOCK_PROCESS_CPUTIME_ID,
+		ABI_CLOCK_THREAD_CPUTIME_ID,
+		ABI_CLOCK_MONOTONIC_RAW,
+		ABI_CLOCK_REALTIME_COARSE,
+		ABI_CLOCK_MONOTONIC_COARSE,
+		ABI_CLOCK_BOOTTIME,
+		ABI_CLOCK_TAI,
+		(1L << 32) | ABI_CLOCK_MONOTONIC, /* clockid_t is an int */
+		PROCESS_CPUCLOCK(0, 2),
+		PROCESS_CPUCLOCK(0, 0),
+		THREAD_CPUCLOCK(0, 1),
+		PROCESS_CPUCLOCK(getpid(), 2),
+		THREAD_CPUCLOCK(getpid(), 2),
+	};
+	/* the alarm clocks need an RTC; -1 and -5 are no CPU clock's */
+	static const long bad[] = {ABI_CLOCK_REALTIME_ALARM,
+				   ABI_CLOCK_BOOTTIME_ALARM,
+				   10,
+				   12,
+				   16,
+				   1000,
+				   -1,
+				   -5,
+				   INT_MIN};
+	struct abi_timespec ts, rs;
+	long m0, m1, c0, c1, t0;
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		ts.tv_nsec = -1;
+		expect_eq(__syscall2(SYS_clock_gettime, ok[i], &ts), 0,
+			  "clock_gettime(%ld)", ok[i]);
+		expect_range(ts.tv_nsec, 0, 999999999,
+			     "clock_gettime(%ld): tv_nsec", ok[i]);
+		expect_ge(ts.tv_sec, 0, "clock_gettime(%ld): tv_sec", ok[i]);
+		rs.tv_sec = rs.tv_nsec = -1;
+		expect_eq(__syscall2(SYS_clock_getres, ok[i], &rs), 0,
+			  "clock_getres(%ld)", ok[i]);
+		expect_true(rs.tv_sec == 0 && rs.tv_nsec >= 1 &&
+				    rs.tv_nsec <= 1000000,
+			    "clock_getres(%ld): %ld.%09ld s", ok[i],
+			    (long)rs.tv_sec, (long)rs.tv_nsec);
+		expect_eq(__syscall2(SYS_clock_getres, ok[i], 0), 0,
+			  "clock_getres(%ld, NULL)", ok[i]);
+		expect_errno(__syscall2(SYS_clock_getres, ok[i], KADDR),
+			     -EFAULT, "clock_getres(%ld) into a kernel address",
+			     ok[i]);
+		expect_errno(__syscall2(SYS_clock_getres, ok[i], RO_ADDR),
+			     -EFAULT, "clock_getres(%ld) into a read-only page",
+			     ok[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		expect_errno(__syscall2(SYS_clock_gettime, bad[i], &ts),
+			     -EINVAL, "clock_gettime(%ld)", bad[i]);
+		expect_errno(__syscall2(SYS_clock_getres, bad[i], &rs),
+			     -EINVAL, "clock_getres(%ld)", bad[i]);
+		expect_errno(__syscall2(SYS_clock_getres, bad[i], 0), -EINVAL,
+			     "clock_getres(%ld, NULL)", bad[i]);
+		expect_errno(__syscall2(SYS_clock_gettime, bad[i], KADDR),
+			     -EINVAL, "clock_gettime(%ld): the id first",
+			     bad[i]);
+	}
+	expect_errno(__syscall2(SYS_clock_gettime,
+				PROCESS_CPUCLOCK(getpid() + 1000, 2), &ts),
+		     -EINVAL, "the CPU clock of no process");
+
+	/* the monotonic clocks are one count */
+	m0 = cpu_ns(ABI_CLOCK_MONOTONIC);
+	t0 = cpu_ns(ABI_CLOCK_BOOTTIME);
+	m1 = cpu_ns(ABI_CLOCK_MONOTONIC_RAW);
+	expect_true(m0 <= t0 && t0 <= m1, "MONOTONIC %ld <= BOOTTIME %ld <= "
+		    "MONOTONIC_RAW %ld", m0, t0, m1);
+
+	/* the CPU clocks count the time this process runs, not sleeps */
+	c0 = cpu_ns(ABI_CLOCK_PROCESS_CPUTIME_ID);
+	expect_range(c0, 0, m1, "CPU time so far, at most the uptime");
+	m0 = mono_ns();
+	while (mono_ns() - m0 < 30 * 1000000L)
+		;
+	m1 = mono_ns();
+	c1 = cpu_ns(ABI_CLOCK_PROCESS_CPUTIME_ID);
+	expect_ge(c1 - c0, 15 * 1000000L, "CPU time over a 30 ms spin (ns)");
+	expect_ge(m1 - m0 + 1000000L, c1 - c0,
+		  "CPU time over the spin, at most the time it took");
+	expect_ge(cpu_ns(ABI_CLOCK_THREAD_CPUTIME_ID), c1,
+		  "THREAD_CPUTIME_ID: the process's");
+	c0 = cpu_ns(ABI_CLOCK_PROCESS_CPUTIME_ID);
+	sleep_ms(50);
+	c1 = cpu_ns(ABI_CLOCK_PROCESS_CPUTIME_ID);
+	expect_range(c1 - c0, 0, 25 * 1000000L,
+		     "CPU time over a 50 ms sleep (ns)");
+}
+
+/* int and unsigned int arguments, lseek's SEEK_DATA and SEEK_HOLE */
+static void t_args_linux(void)
+{
+	const long hi = 1L << 32; /* above what Linux's int argument sees */
+	struct abi_stat st;
+	long n = strlen(HELLO_TEXT);
+	int fd;
+
+	fd = __syscall4(SYS_openat, ABI_AT_FDCWD, HELLO, hi | ABI_O_RDONLY, 0);
+	if (!expect_ge(fd, 3, "openat with flags 2^32 | O_RDONLY"))
+		return;
+	expect_eq(__syscall4(SYS_newfstatat, ABI_AT_FDCWD, HELLO, &st, hi), 0,
+		  "newfstatat with flags 2^32");
+	expect_eq(__syscall3(SYS_lseek, fd, 5, hi | ABI_SEEK_SET), 5,
+		  "lseek with whence 2^32 | SEEK_SET");
+	expect_errno(__syscall3(SYS_lseek, fd, 0, 5), -EINVAL, "whence 5");
+	/* the whole file is data, with a hole at its end */
+	expect_eq(__syscall3(SYS_lseek, fd, 0, ABI_SEEK_DATA), 0,
+		  "SEEK_DATA from 0");
+	expect_eq(__syscall3(SYS_lseek, fd, 7, ABI_SEEK_DATA), 7,
+		  "SEEK_DATA from 7");
+	expect_eq(__syscall3(SYS_lseek, fd, 7, ABI_SEEK_HOLE), n,
+		  "SEEK_HOLE from 7: the end");
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), n, "the offset moved there");
+	expect_errno(__syscall3(SYS_lseek, fd, n, ABI_SEEK_DATA), -ENXIO,
+		     "SEEK_DATA from the end");
+	expect_errno(__syscall3(SYS_lseek, fd, n, ABI_SEEK_HOLE), -ENXIO,
+		     "SEEK_HOLE from the end");
+	expect_errno(__syscall3(SYS_lseek, fd, -1, ABI_SEEK_DATA), -ENXIO,
+		     "SEEK_DATA from -1");
+	expect_eq(res(lseek(fd, 0, SEEK_CUR)), n, "failures left the offset");
+	close(fd);
+	expect_eq(file_put("/tmp/ut-args", "x", 1), 1, "make a file");
+	expect_eq(__syscall3(SYS_unlinkat, ABI_AT_FDCWD, "/tmp/ut-args", hi),
+		  0, "unlinkat with flags 2^32");
 }
 
 /* ---- helper children ---- */
@@ -2623,7 +3313,6 @@ static void rm_rf(const char *path)
 
 /* ---- the suite-wide cases, in the runner's own process ---- */
 
-static long base_pages; /* free pages before the first case */
 
 static int start(void)
 {
@@ -2633,7 +3322,7 @@ static int start(void)
 	d = opendir("/tmp");
 	if (d)
 		closedir(d);
-	base_pages = free_pages();
+	ktest_leak_baseline();
 	return 0;
 }
 
@@ -2668,15 +3357,6 @@ static void c_cleanup(void)
 		if (n > 1000)
 			break;
 	}
-}
-
-static void c_leak_check(void)
-{
-	/* reap orphans given to us (when we are init) */
-	while (waitpid(-1, NULL, 0) > 0)
-		;
-	expect_eq(free_pages(), base_pages,
-		  "free pages at the end vs the start");
 }
 
 /*
@@ -2724,8 +3404,16 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("reboot", t_reboot),
 	KTEST_CASE("nosys", t_nosys),
 	KTEST_CASE("efault", t_efault),
+	KTEST_CASE("rw-linux", t_rw_linux),
+	KTEST_CASE("iov-linux", t_iov_linux),
+	KTEST_CASE("iov-ring", t_iov_ring),
+	KTEST_CASE("open-linux", t_open_linux),
+	KTEST_CASE("stat-linux", t_stat_linux),
+	KTEST_CASE("wait-linux", t_wait_linux),
+	KTEST_CASE("clocks", t_clocks),
+	KTEST_CASE("args-linux", t_args_linux),
 	KTEST_ALWAYS("cleanup", c_cleanup),
-	KTEST_ALWAYS("leak-check", c_leak_check),
+	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 
 static const struct ktest_suite suite = KTEST_SUITE("utests", cases, start);

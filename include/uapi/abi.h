@@ -24,15 +24,22 @@
 #define ABI_O_DIRECTORY 0200000
 #define ABI_O_NOFOLLOW 0400000
 #define ABI_O_CLOEXEC 02000000
+#define ABI_O_PATH 010000000
+#define ABI___O_TMPFILE 020000000
+#define ABI_O_TMPFILE (ABI___O_TMPFILE | ABI_O_DIRECTORY)
 
 #define ABI_AT_FDCWD (-100)
 #define ABI_AT_REMOVEDIR 0x200
 #define ABI_AT_SYMLINK_NOFOLLOW 0x100
+#define ABI_AT_NO_AUTOMOUNT 0x800
 #define ABI_AT_EMPTY_PATH 0x1000
+#define ABI_AT_STATX_SYNC_TYPE 0x6000 /* FORCE_SYNC 0x2000, DONT_SYNC 0x4000 */
 
 #define ABI_SEEK_SET 0
 #define ABI_SEEK_CUR 1
 #define ABI_SEEK_END 2
+#define ABI_SEEK_DATA 3
+#define ABI_SEEK_HOLE 4
 
 /* st_mode */
 #define ABI_S_IFMT 0170000
@@ -83,6 +90,15 @@ struct abi_timespec {
 };
 #define ABI_CLOCK_REALTIME 0
 #define ABI_CLOCK_MONOTONIC 1
+#define ABI_CLOCK_PROCESS_CPUTIME_ID 2
+#define ABI_CLOCK_THREAD_CPUTIME_ID 3
+#define ABI_CLOCK_MONOTONIC_RAW 4
+#define ABI_CLOCK_REALTIME_COARSE 5
+#define ABI_CLOCK_MONOTONIC_COARSE 6
+#define ABI_CLOCK_BOOTTIME 7
+#define ABI_CLOCK_REALTIME_ALARM 8
+#define ABI_CLOCK_BOOTTIME_ALARM 9
+#define ABI_CLOCK_TAI 11
 
 /* linux/sysinfo.h on a 64-bit target: 112 bytes */
 struct abi_sysinfo {
@@ -135,6 +151,11 @@ struct abi_iovec {
 
 /* wait4 */
 #define ABI_WNOHANG 1
+#define ABI_WUNTRACED 2
+#define ABI_WCONTINUED 8
+#define ABI___WNOTHREAD 0x20000000
+#define ABI___WALL 0x40000000
+#define ABI___WCLONE 0x80000000
 #define ABI_W_EXITCODE(code, sig) (((code) & 0xff) << 8 | ((sig) & 0x7f))
 /* signal numbers used to report a process killed for a fault */
 #define ABI_SIGILL 4
@@ -146,9 +167,15 @@ struct abi_iovec {
 /* reboot (linux/reboot.h) */
 #define ABI_REBOOT_MAGIC1 0xfee1dead
 #define ABI_REBOOT_MAGIC2 672274793
+#define ABI_REBOOT_MAGIC2A 85072278
+#define ABI_REBOOT_MAGIC2B 369367448
+#define ABI_REBOOT_MAGIC2C 537993216
 #define ABI_REBOOT_CMD_RESTART 0x01234567
 #define ABI_REBOOT_CMD_HALT 0xCDEF0123
 #define ABI_REBOOT_CMD_POWER_OFF 0x4321FEDC
+#define ABI_REBOOT_CMD_RESTART2 0xA1B2C3D4
+#define ABI_REBOOT_CMD_CAD_ON 0x89ABCDEF
+#define ABI_REBOOT_CMD_CAD_OFF 0x00000000
 
 /* limits */
 #define ABI_PATH_MAX 4096 /* including the NUL */
@@ -233,7 +260,6 @@ struct abi_pollfd {
 #define ABI_EFD_CLOEXEC 02000000
 
 /* clock_nanosleep */
-#define ABI_CLOCK_BOOTTIME 7
 #define ABI_TIMER_ABSTIME 1
 
 /* device numbers (st_rdev = major << 8 | minor for these small ones) */

@@ -43,34 +43,41 @@
 		"dirfd, path, flags(AT_REMOVEDIR) -> 0; ENOENT EISDIR ENOTDIR " \
 		"ENOTEMPTY EBUSY EINVAL ENAMETOOLONG EFAULT EBADF")             \
 	SYSCALL(openat, 56, 4,                                                  \
-		"dirfd, path, flags, mode -> fd; ENOENT EEXIST EISDIR ENOTDIR " \
-		"EINVAL EMFILE ENFILE ENOSPC ENAMETOOLONG EFAULT EBADF")        \
+		"dirfd, path, flags, mode -> fd; EINVAL (O_CREAT|O_DIRECTORY, " \
+		"O_TMPFILE read-only) ENOENT EEXIST EISDIR ENOTDIR EMFILE "     \
+		"ENFILE ENOSPC ENAMETOOLONG EFAULT EBADF EOPNOTSUPP "           \
+		"(O_TMPFILE)")                                                  \
 	SYSCALL(close, 57, 1, "fd -> 0; EBADF")                                 \
 	SYSCALL(pipe2, 59, 2,                                                   \
 		"int fds[2], flags (O_CLOEXEC O_NONBLOCK) -> 0: fds[0] "        \
 		"reads, fds[1] writes, 64 KiB; EINVAL EFAULT EMFILE "           \
 		"ENFILE ENOMEM")                                                \
 	SYSCALL(getdents64, 61, 3,                                              \
-		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR EINVAL "       \
-		"EFAULT")                                                       \
+		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR ENOENT "       \
+		"(removed) EINVAL EFAULT")                                      \
 	SYSCALL(lseek, 62, 3,                                                   \
-		"fd, offset, whence(SET/CUR/END) -> new offset; EBADF EINVAL "  \
-		"ESPIPE")                                                       \
+		"fd, offset, whence(SET/CUR/END/DATA/HOLE) -> new offset; "     \
+		"EBADF EINVAL ENXIO ESPIPE")                                    \
 	SYSCALL(read, 63, 3,                                                    \
-		"fd, buf, len -> bytes (0 at EOF); EBADF EISDIR EFAULT")        \
+		"fd, buf, len (at most MAX_RW_COUNT moved) -> bytes (0 at "     \
+		"EOF); EBADF EINVAL EFAULT (buf not in user space, even for "   \
+		"len 0; len (size_t)-1) EISDIR")                                \
 	SYSCALL(write, 64, 3,                                                   \
-		"fd, buf, len -> bytes; EBADF EISDIR EFAULT EFBIG ENOSPC")      \
+		"fd, buf, len (at most MAX_RW_COUNT moved) -> bytes; EBADF "    \
+		"EINVAL EFAULT (as read) EFBIG ENOSPC")                         \
 	SYSCALL(readv, 65, 3,                                                   \
-		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; EBADF "   \
-		"EINVAL EFAULT EISDIR")                                         \
+		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; the "     \
+		"whole array is checked first: EBADF EINVAL EFAULT EISDIR "     \
+		"ENOMEM, nothing moved")                                        \
 	SYSCALL(writev, 66, 3,                                                  \
-		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; EBADF "   \
-		"EINVAL EFAULT")                                                \
+		"fd, const struct iovec *, iovcnt (<= 1024) -> bytes; as "      \
+		"readv: EBADF EINVAL EFAULT ENOMEM, nothing written")           \
 	SYSCALL(pread64, 67, 4,                                                 \
 		"fd, buf, len, offset -> bytes; the file position is not "      \
-		"used; EBADF EISDIR EFAULT EINVAL ESPIPE")                      \
+		"used; EINVAL (offset < 0, offset + len overflows) EBADF "      \
+		"ESPIPE EISDIR EFAULT")                                         \
 	SYSCALL(pwrite64, 68, 4,                                                \
-		"fd, buf, len, offset -> bytes; EBADF EFAULT EINVAL ESPIPE")    \
+		"fd, buf, len, offset -> bytes; EINVAL EBADF ESPIPE EFAULT")    \
 	SYSCALL(pselect6, 72, 6,                                                \
 		"nfds, readfds, writefds, exceptfds, const struct "             \
 		"abi_timespec * (0: forever; time left written back), "         \
@@ -85,8 +92,9 @@
 		"or not a symbolic link: the memory FS has none) ENOENT "       \
 		"ENOTDIR ENAMETOOLONG EFAULT EBADF")                            \
 	SYSCALL(newfstatat, 79, 4,                                              \
-		"dirfd, path, struct abi_stat *, flags -> 0; ENOENT ENOTDIR "   \
-		"EINVAL ENAMETOOLONG EFAULT EBADF")                             \
+		"dirfd, path, struct abi_stat *, flags (AT_EMPTY_PATH, "        \
+		"AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_*) -> 0; "      \
+		"EINVAL ENOENT ENOTDIR ENAMETOOLONG EFAULT EBADF")              \
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
 	SYSCALL(exit, 93, 1, "status -> does not return")                      \
 	SYSCALL(exit_group, 94, 1, "status -> does not return (= exit)")       \
@@ -100,20 +108,24 @@
 		"const struct abi_timespec *req, rem (may be 0) -> 0; EINVAL "  \
 		"EFAULT")                                                       \
 	SYSCALL(clock_gettime, 113, 2,                                          \
-		"clockid (REALTIME/MONOTONIC = time since boot), "              \
-		"struct abi_timespec * -> 0; EINVAL EFAULT")                    \
+		"clockid (REALTIME*, MONOTONIC*, BOOTTIME, TAI = time since "   \
+		"boot; PROCESS/THREAD_CPUTIME_ID = time run), struct "          \
+		"abi_timespec * -> 0; EINVAL EFAULT")                           \
+	SYSCALL(clock_getres, 114, 2,                                           \
+		"clockid, struct abi_timespec * (may be 0) -> 0: the time "     \
+		"CSR's tick; EINVAL EFAULT")                                    \
 	SYSCALL(clock_nanosleep, 115, 4,                                        \
-		"clockid (REALTIME MONOTONIC BOOTTIME), flags "                 \
+		"clockid (REALTIME MONOTONIC BOOTTIME TAI), flags "             \
 		"(TIMER_ABSTIME), const struct abi_timespec *req, rem -> 0; "   \
-		"EINVAL EFAULT EOPNOTSUPP (CPU-time clocks)")                   \
+		"EINVAL EFAULT EOPNOTSUPP (raw, coarse, process CPU time)")     \
 	SYSCALL(sched_getaffinity, 123, 3,                                      \
 		"pid, len, mask -> 8 (bytes written): CPU 0, the normal "       \
 		"core; EINVAL (len < 8 or not a multiple of 8) ESRCH "          \
 		"EFAULT")                                                       \
 	SYSCALL(sched_yield, 124, 0, "-> 0; gives the CPU to the next process") \
 	SYSCALL(reboot, 142, 4,                                                 \
-		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART), arg -> does not " \
-		"return; EINVAL")                                               \
+		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART/RESTART2), arg -> " \
+		"does not return; CAD_ON/CAD_OFF -> 0; EINVAL EFAULT")          \
 	SYSCALL(uname, 160, 1,                                                  \
 		"struct new_utsname * -> 0: Linux 6.1.0-ioring riscv64; "       \
 		"EFAULT")                                                       \
@@ -157,9 +169,10 @@
 		"new break (0 = query) -> current break (unchanged on "         \
 		"failure, as Linux)")                                           \
 	SYSCALL(wait4, 260, 4,                                                  \
-		"pid (-1 = any child), int *status, options(WNOHANG), rusage "  \
-		"(must be 0) -> pid (0 with WNOHANG and none ready); ECHILD "   \
-		"EINVAL EFAULT")                                                \
+		"pid (-1 = any child), int *status, options (WNOHANG, "         \
+		"WUNTRACED, WCONTINUED, __WALL, __WCLONE, __WNOTHREAD), "       \
+		"rusage (zeroed) -> pid (0 with WNOHANG and none ready); "      \
+		"EINVAL ESRCH ECHILD EFAULT")                                   \
 	SYSCALL(prlimit64, 261, 4,                                              \
 		"pid (0: self), resource, new, old -> 0; as setrlimit and "     \
 		"getrlimit, ESRCH")                                             \

@@ -134,6 +134,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 		spin_unlock(&parent->fd_lock);
 	memset(&p->xlate, 0, sizeof(p->xlate));
 	p->mm_gen = 0;
+	p->run_ticks = 0;
 	base = path;
 	for (const char *s = path; *s; s++)
 		if (*s == '/' && s[1])
@@ -252,7 +253,8 @@ void scheduler(void)
 		}
 		p->state = P_RUNNING;
 		trace_switch(0, p->pid);
-		p->slice_end = rdtime() + slice;
+		p->run_start = rdtime();
+		p->slice_end = p->run_start + slice;
 		h->proc = p;
 		csr_write(satp, MAKE_SATP(p->pagetable));
 		sfence_vma();
@@ -260,6 +262,7 @@ void scheduler(void)
 		timer_program();
 		fpu_switch_in(p);
 		swtch(&h->sched_ctx, &p->ctx);
+		p->run_ticks += rdtime() - p->run_start;
 		fpu_switch_out(p);
 		if (p->state != P_ZOMBIE)
 			trace_user_drain_full(p);
@@ -332,12 +335,27 @@ void proc_exit(int wait_status)
 	panic("zombie ran");
 }
 
+/*
+ * wait4's options as Linux takes them: WNOHANG; WUNTRACED and WCONTINUED
+ * (no process stops here, so they add nothing); __WNOTHREAD (one thread
+ * per process); __WALL and __WCLONE (every child is a SIGCHLD child, so
+ * __WCLONE alone matches none: -ECHILD).  Any other bit is -EINVAL, and
+ * pid INT_MIN -ESRCH, as Linux.
+ */
+#define WAIT_OPTIONS                                                           \
+	(ABI_WNOHANG | ABI_WUNTRACED | ABI_WCONTINUED | ABI___WNOTHREAD |      \
+	 ABI___WALL | ABI___WCLONE)
+
 long proc_wait(int pid, uint64_t ustatus, int options)
 {
 	struct proc *me = this_proc();
 
-	if (options & ~ABI_WNOHANG)
+	if ((unsigned int)options & ~(unsigned int)WAIT_OPTIONS)
 		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	if ((options & ABI___WCLONE) && !(options & ABI___WALL))
+		return -ECHILD;
 	for (;;) {
 		bool have_child = false;
 

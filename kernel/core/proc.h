@@ -99,6 +99,8 @@ struct proc {
 	struct context ctx;
 	uint64_t slice_end; /* time at which the process is preempted */
 	struct fpu fpu; /* F/D state (arch/riscv/fpu.c); fork: fpu_copy() */
+	uint64_t run_start; /* time it was last switched to */
+	uint64_t run_ticks; /* time run before that (CLOCK_*_CPUTIME_ID) */
 
 	/* tracing: the user trace area's header and record pages (kernel VAs) */
 	struct utrace_area *utrace;

@@ -158,32 +158,109 @@ long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
 }
 
 /*
- * As Linux: the process and thread CPU-time clocks and the coarse and raw
- * ones cannot be slept on here (-EOPNOTSUPP), an unknown clock is -EINVAL;
- * flags other than TIMER_ABSTIME are ignored.
+ * REALTIME, MONOTONIC, BOOTTIME and TAI (all the time since boot here) can
+ * be slept on.  As Linux: the coarse and raw clocks have no sleep
+ * (-EOPNOTSUPP), the thread CPU-time clock is -EINVAL; sleeping on the
+ * process CPU-time clock is not built (-EOPNOTSUPP); anything else,
+ * -EINVAL.  Flags other than TIMER_ABSTIME are ignored, as Linux.
  */
 long sys_clock_nanosleep(long clk, long flags, long ureq, long urem, long a4,
 			 long a5)
 {
-	if (clk == 2 || (clk >= 4 && clk <= 6))
+	switch ((int)clk) {
+	case ABI_CLOCK_REALTIME:
+	case ABI_CLOCK_MONOTONIC:
+	case ABI_CLOCK_BOOTTIME:
+	case ABI_CLOCK_TAI:
+		return sleep_req(ureq, flags & ABI_TIMER_ABSTIME);
+	case ABI_CLOCK_PROCESS_CPUTIME_ID:
+	case ABI_CLOCK_MONOTONIC_RAW:
+	case ABI_CLOCK_REALTIME_COARSE:
+	case ABI_CLOCK_MONOTONIC_COARSE:
 		return -EOPNOTSUPP;
-	if (clk != ABI_CLOCK_REALTIME && clk != ABI_CLOCK_MONOTONIC &&
-	    clk != ABI_CLOCK_BOOTTIME)
+	default:
 		return -EINVAL;
-	return sleep_req(ureq, flags & ABI_TIMER_ABSTIME);
+	}
 }
 
+/*
+ * The clocks.  There is one time source, the time CSR (ticks since boot at
+ * timebase_hz), so: REALTIME, REALTIME_COARSE and TAI are the time since
+ * boot (no RTC is read, and TAI - UTC is 0 as on a Linux never told
+ * otherwise); MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE and BOOTTIME
+ * (nothing suspends) are the same count; PROCESS_CPUTIME_ID and
+ * THREAD_CPUTIME_ID (a process is one thread) are the time the caller has
+ * been running, as the scheduler accounts it (its system calls included).
+ * A negative id is Linux's CPU clock of a process or thread, ~pid << 3 |
+ * per-thread (4) | PROF, VIRT or SCHED (0-2; all three are the run time
+ * here), as clock_getcpuclockid and pthread_getcpuclockid make them: pid 0
+ * or the caller's own is the caller's run time; another process's is not
+ * looked up (-EINVAL); low bits 3 (a clock fd) or 7: -EINVAL.  The alarm
+ * clocks need an RTC, which this kernel does not drive: -EINVAL, as on
+ * Linux without one; unknown ids -EINVAL.  clockid_t is an int.
+ */
+static long clock_ticks(long clk, uint64_t *ticks)
+{
+	struct proc *p = this_proc();
+	int id = clk;
+
+	if (id < 0) {
+		int pid = ~(id >> 3);
+
+		if ((id & 3) == 3 || (pid != 0 && pid != p->pid))
+			return -EINVAL;
+		id = ABI_CLOCK_PROCESS_CPUTIME_ID;
+	}
+	switch (id) {
+	case ABI_CLOCK_REALTIME:
+	case ABI_CLOCK_MONOTONIC:
+	case ABI_CLOCK_MONOTONIC_RAW:
+	case ABI_CLOCK_REALTIME_COARSE:
+	case ABI_CLOCK_MONOTONIC_COARSE:
+	case ABI_CLOCK_BOOTTIME:
+	case ABI_CLOCK_TAI:
+		*ticks = rdtime();
+		return 0;
+	case ABI_CLOCK_PROCESS_CPUTIME_ID:
+	case ABI_CLOCK_THREAD_CPUTIME_ID:
+		*ticks = p->run_ticks + (rdtime() - p->run_start);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* the clock id first (-EINVAL), then the pointer (-EFAULT), as Linux */
 long sys_clock_gettime(long clk, long uts, long a2, long a3, long a4, long a5)
 {
-	uint64_t t = rdtime();
-	struct abi_timespec ts = {
-		.tv_sec = t / timebase_hz,
-		.tv_nsec = t % timebase_hz * 1000000000 / timebase_hz,
-	};
+	struct abi_timespec ts;
+	uint64_t t;
 
-	if (clk != ABI_CLOCK_REALTIME && clk != ABI_CLOCK_MONOTONIC)
+	if (clock_ticks(clk, &t) < 0)
 		return -EINVAL;
+	ts.tv_sec = t / timebase_hz;
+	ts.tv_nsec = t % timebase_hz * 1000000000 / timebase_hz;
 	if (copyout(this_proc()->pagetable, uts, &ts, sizeof(ts)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * clock_getres: every clock has the time CSR's resolution, one tick
+ * rounded up to whole nanoseconds (100 ns at QEMU virt's 10 MHz).  res may
+ * be NULL (only the id is checked), as Linux.
+ */
+long sys_clock_getres(long clk, long ures, long a2, long a3, long a4, long a5)
+{
+	struct abi_timespec ts = {
+		.tv_sec = 0,
+		.tv_nsec = (1000000000 + timebase_hz - 1) / timebase_hz,
+	};
+	uint64_t t;
+
+	if (clock_ticks(clk, &t) < 0)
+		return -EINVAL;
+	if (ures && copyout(this_proc()->pagetable, ures, &ts, sizeof(ts)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -203,12 +280,38 @@ long sys_sysinfo(long uinfo, long a1, long a2, long a3, long a4, long a5)
 	return 0;
 }
 
+/*
+ * reboot, with Linux's checks: magic1 and one of Linux's four magic2
+ * values, else -EINVAL; CAD_ON/CAD_OFF (what Ctrl-Alt-Del does: nothing
+ * here) 0; RESTART2's command string must be readable (-EFAULT); the
+ * power-off, halt and restart commands end QEMU alike; any other command
+ * (KEXEC, SW_SUSPEND: not built) -EINVAL.
+ */
 long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
 {
-	if ((uint32_t)magic1 != ABI_REBOOT_MAGIC1 ||
-	    (uint32_t)magic2 != ABI_REBOOT_MAGIC2)
+	char how[256];
+
+	if ((uint32_t)magic1 != ABI_REBOOT_MAGIC1)
 		return -EINVAL;
+	switch ((uint32_t)magic2) {
+	case ABI_REBOOT_MAGIC2:
+	case ABI_REBOOT_MAGIC2A:
+	case ABI_REBOOT_MAGIC2B:
+	case ABI_REBOOT_MAGIC2C:
+		break;
+	default:
+		return -EINVAL;
+	}
 	switch ((uint32_t)cmd) {
+	case ABI_REBOOT_CMD_CAD_ON:
+	case ABI_REBOOT_CMD_CAD_OFF:
+		return 0;
+	case ABI_REBOOT_CMD_RESTART2:
+		/* as strncpy_from_user: a string cut at 255 bytes is fine */
+		if (copyinstr(this_proc()->pagetable, how, arg,
+			      sizeof(how) - 1) == -EFAULT)
+			return -EFAULT;
+		/* fall through */
 	case ABI_REBOOT_CMD_POWER_OFF:
 	case ABI_REBOOT_CMD_HALT:
 	case ABI_REBOOT_CMD_RESTART: /* QEMU: ends the same way */

@@ -9,17 +9,21 @@
  * finding a free slot.  A process's fd table is guarded by its fd_lock
  * (proc.h), taken before ftable_lock and fs_lock.  fd_get() returns a
  * counted reference: release it with file_put().  What a file does is in its
- * ops table (fs.h); inode_file_ops, the memory FS's, is here.
+ * ops table (fs.h); inode_file_ops and dir_file_ops, the memory FS's, are
+ * here.
  */
+#include "arch/riscv/riscv.h"
 #include "core/param.h"
 #include "core/proc.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "fs/fs.h"
 #include "mm/mmap.h"
+#include "mm/kalloc.h"
 #include "mm/vm.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
+#include "uapi/layout.h"
 
 static struct spinlock ftable_lock = SPINLOCK_INIT("ftable");
 static struct file files[NFILE];
@@ -174,84 +178,226 @@ struct file *fd_remove(struct proc *p, int fd, bool keep_ring)
 /* The memory-FS directory f is open on, or NULL if it is not one. */
 struct inode *file_dir(struct file *f)
 {
-	if (f->ops != &inode_file_ops || f->ip->type != I_DIR)
-		return NULL;
-	return f->ip;
+	return f->ops == &dir_file_ops ? f->ip : NULL;
 }
 
 /*
- * read(2) and write(2) on a file into or from user memory reached through v
- * (the caller's page table, or a ring owner's, or a registered buffer): the
- * common part of the system calls and the ring operations.  off == -1 means
- * the file position.
+ * Linux's checks before a read or write moves anything (vfs_read,
+ * vfs_write, rw_verify_area, import_ubuf), in Linux's order:
+ *
+ *   the fd is not open for it                 -EBADF
+ *   the file has no such operation            -EINVAL
+ *   the buffer fails access_ok() below        -EFAULT (even for 0 bytes)
+ *   a position plus the count overflows       -EINVAL (rw_verify_area;
+ *                                             file_pos_ok, fs.h)
+ *
+ * then the copy goes as far as the buffer is mapped (a fault after some
+ * bytes is a short count, at the first byte -EFAULT).  Linux clamps the
+ * count to MAX_RW_COUNT; one buffer here cannot be longer, since user
+ * space is no bigger (asserted below), so only readv's total, which can
+ * name the same memory many times, needs the clamp.
  */
-long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
-	       int64_t off)
+#define MAX_RW_COUNT (0x7fffffffUL & ~(PGSIZE - 1)) /* INT_MAX & PAGE_MASK */
+_Static_assert(USER_TOP - USER_MIN <= MAX_RW_COUNT,
+	       "a user buffer could exceed MAX_RW_COUNT: clamp in file_read");
+_Static_assert(FILE_RW_FAST_LIMIT == MAX_RW_COUNT, "fs.h's copy");
+/* Linux's TASK_SIZE on Sv39 (256 GiB): access_ok's bound on a count */
+#define LINUX_TASK_SIZE (1UL << 38)
+
+/*
+ * Linux's access_ok(addr, n), with this kernel's user space: an address at
+ * or above USER_TOP is the kernel's, refused even for n == 0; a count is
+ * bounded as on Linux (so (size_t)-1 is refused), and a range that starts
+ * in user space but runs past its mappings passes here and stops where
+ * they do, as it does on Linux.
+ */
+static bool access_ok(uint64_t addr, uint64_t n)
 {
-	if (!f->readable)
+	_Static_assert(FILE_RW_FAST_LIMIT <= USER_TOP, "file_read's fast test");
+
+	return addr < USER_TOP && n <= LINUX_TASK_SIZE - addr;
+}
+
+/* f open for reading (writing) and able to: 0, -EBADF or -EINVAL */
+long file_rw_ok(struct file *f, bool write)
+{
+	if (!(write ? f->writable : f->readable))
 		return -EBADF;
-	if (n == 0)
-		return 0;
-	if (!f->ops->read)
+	if (!(write ? f->ops->write : f->ops->read))
 		return -EINVAL;
+	return 0;
+}
+
+/*
+ * read(2) and write(2) when file_read/file_write's inline test (fs.h) did
+ * not pass at once: every check, in the order above.
+ */
+long file_read_checked(struct file *f, const struct uview *v, uint64_t udst,
+		       size_t n, int64_t off)
+{
+	long r = file_rw_ok(f, false);
+
+	if (r)
+		return r;
+	if (!access_ok(udst, n))
+		return -EFAULT;
+	if (!file_pos_ok(off, n))
+		return -EINVAL;
+	if (n == 0 && !file_dir(f))
+		return 0; /* a directory says -EISDIR even for 0 bytes */
 	return f->ops->read(f, v, udst, n, off);
 }
 
-/*
- * readv/writev: the iovec array at uiov is read from user memory one entry
- * at a time, each once; a short transfer ends the call.
- */
-long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
-		 uint32_t cnt, int64_t off, bool write, bool *short_io)
+long file_write_checked(struct file *f, const struct uview *v, uint64_t usrc,
+			size_t n, int64_t off)
 {
-	long done = 0, res = 0;
+	long r = file_rw_ok(f, true);
 
-	if (short_io)
-		*short_io = false;
+	if (r)
+		return r;
+	if (!access_ok(usrc, n))
+		return -EFAULT;
+	if (!file_pos_ok(off, n))
+		return -EINVAL;
+	if (n == 0)
+		return 0; /* nothing moves, not even an O_APPEND offset */
+	return f->ops->write(f, v, usrc, n, off);
+}
 
+/*
+ * An iovec array imported as Linux's import_iovec does it, before anything
+ * is transferred: up to IOV_FAST entries on the stack, more in kalloc'd
+ * pages (UIO_MAXIOV entries are 16 KiB, as big as a kernel stack).
+ */
+#define IOV_FAST 8
+#define IOV_PER_PAGE (PGSIZE / sizeof(struct abi_iovec))
+#define IOV_PAGES ((ABI_UIO_MAXIOV + IOV_PER_PAGE - 1) / IOV_PER_PAGE)
+
+struct iov_import {
+	uint32_t cnt;
+	struct abi_iovec fast[IOV_FAST];
+	struct abi_iovec *page[IOV_PAGES];
+};
+
+static struct abi_iovec *iov_at(struct iov_import *im, uint32_t i)
+{
+	if (im->cnt <= IOV_FAST)
+		return &im->fast[i];
+	return &im->page[i / IOV_PER_PAGE][i % IOV_PER_PAGE];
+}
+
+static void iov_release(struct iov_import *im)
+{
+	for (uint32_t i = 0; i < IOV_PAGES; i++) {
+		if (im->page[i])
+			kfree(im->page[i]);
+	}
+}
+
+/*
+ * Import cnt iovecs from uiov into im (iov_release it, whatever the
+ * result); returns the total length, or in Linux's order: more than
+ * UIO_MAXIOV entries -EINVAL; the array not in user space, or an entry
+ * that cannot be read, -EFAULT; an entry's length negative as an ssize_t
+ * -EINVAL (the first of these two in array order); then a base failing
+ * access_ok -EFAULT.  The total is clamped to MAX_RW_COUNT by shortening
+ * the entries.  Each entry is read from user memory exactly once.
+ */
+static long iov_import(const struct uview *v, uint64_t uiov, uint64_t cnt,
+		       struct iov_import *im)
+{
+	uint64_t total = 0;
+
+	memset(im->page, 0, sizeof(im->page));
+	im->cnt = 0;
 	if (cnt > ABI_UIO_MAXIOV)
 		return -EINVAL;
+	if (cnt == 0)
+		return 0;
+	if (!access_ok(uiov, cnt * sizeof(struct abi_iovec)))
+		return -EFAULT;
+	im->cnt = cnt;
+	if (cnt > IOV_FAST) {
+		for (uint32_t i = 0;
+		     i < (cnt + IOV_PER_PAGE - 1) / IOV_PER_PAGE; i++) {
+			im->page[i] = kalloc();
+			if (!im->page[i])
+				return -ENOMEM;
+		}
+	}
 	for (uint32_t i = 0; i < cnt; i++) {
-		struct abi_iovec iov;
+		struct abi_iovec *iov = iov_at(im, i);
 
-		if (uview_copyin(v, &iov, uiov + i * sizeof(iov), sizeof(iov)) < 0) {
-			res = -EFAULT;
-			break;
-		}
-		if ((int64_t)iov.iov_len < 0) {
-			res = -EINVAL;
-			break;
-		}
-		if (iov.iov_len == 0)
+		if (uview_copyin(v, iov, uiov + i * sizeof(*iov), sizeof(*iov)))
+			return -EFAULT;
+		if ((int64_t)iov->iov_len < 0)
+			return -EINVAL;
+	}
+	if (cnt == 1) {
+		/* one entry is a plain buffer: clamped, then checked */
+		struct abi_iovec *iov = iov_at(im, 0);
+
+		iov->iov_len = MIN(iov->iov_len, MAX_RW_COUNT);
+		if (!access_ok(iov->iov_base, iov->iov_len))
+			return -EFAULT;
+		return iov->iov_len;
+	}
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct abi_iovec *iov = iov_at(im, i);
+
+		if (!access_ok(iov->iov_base, iov->iov_len))
+			return -EFAULT;
+		iov->iov_len = MIN(iov->iov_len, MAX_RW_COUNT - total);
+		total += iov->iov_len;
+	}
+	return total;
+}
+
+/*
+ * readv/writev, the system calls' and the ring's READV/WRITEV: the whole
+ * array is imported and checked first (iov_import), so that a bad entry
+ * anywhere fails the call with nothing moved; then the file is checked
+ * (file_rw_ok: the system calls have checked it before the import too, as
+ * Linux's vfs_readv does, and the ring's, as io_uring's, only after); then
+ * the entries are transferred in order, a short transfer or a fault
+ * ending the call with what was done (or the error, if nothing was).
+ * *short_io (if given): less than the whole was moved, or an error.
+ */
+long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
+		 uint64_t cnt, int64_t off, bool write, bool *short_io)
+{
+	struct iov_import im;
+	long total, done = 0, res = 0;
+
+	total = iov_import(v, uiov, cnt, &im);
+	if (total >= 0)
+		res = file_rw_ok(f, write);
+	if (total > 0 && !res && !file_pos_ok(off, total))
+		res = -EINVAL;
+	if (total < 0)
+		res = total;
+	for (uint32_t i = 0; total > 0 && !res && i < im.cnt; i++) {
+		struct abi_iovec *iov = iov_at(&im, i);
+
+		if (iov->iov_len == 0)
 			continue;
-		res = write ? file_write(f, v, iov.iov_base, iov.iov_len, off)
-			    : file_read(f, v, iov.iov_base, iov.iov_len, off);
+		res = write ? f->ops->write(f, v, iov->iov_base, iov->iov_len,
+					    off)
+			    : f->ops->read(f, v, iov->iov_base, iov->iov_len,
+					   off);
 		if (res < 0)
 			break;
 		done += res;
 		if (off != -1)
 			off += res;
-		if ((uint64_t)res < iov.iov_len) {
-			if (short_io)
-				*short_io = true; /* less than asked for */
+		if ((uint64_t)res < iov->iov_len)
 			break;
-		}
+		res = 0;
 	}
-	if (res < 0 && short_io)
-		*short_io = true;
+	iov_release(&im);
+	if (short_io)
+		*short_io = res < 0 || done != total;
 	return done ? done : res;
-}
-
-long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
-		int64_t off)
-{
-	if (!f->writable)
-		return -EBADF;
-	if (n == 0)
-		return 0;
-	if (!f->ops->write)
-		return -EINVAL;
-	return f->ops->write(f, v, usrc, n, off);
 }
 
 /* inode_file_ops: off == -1 is the file offset, else a position */
@@ -260,9 +406,14 @@ static long inode_file_read(struct file *f, const struct uview *v,
 {
 	uint64_t pos = off;
 
-	if (f->ip->type == I_DIR)
-		return -EISDIR;
 	return inode_read_user(f->ip, v, off == -1 ? &f->off : &pos, udst, n);
+}
+
+/* dir_file_ops: a directory reads as -EISDIR, as Linux's generic_read_dir */
+static long dir_file_read(struct file *f, const struct uview *v,
+			  uint64_t udst, size_t n, int64_t off)
+{
+	return -EISDIR;
 }
 
 static long inode_file_write(struct file *f, const struct uview *v,
@@ -307,11 +458,19 @@ static long inode_file_mmap(struct file *f, struct vma *v, uint64_t off,
 	return 0;
 }
 
-/* Files and directories of the memory FS (f->ip, the file's reference). */
+/* Files of the memory FS (f->ip, the file's reference). */
 const struct file_ops inode_file_ops = {
 	.mmap = inode_file_mmap,
 	.read = inode_file_read,
 	.write = inode_file_write,
+	.lseek = inode_file_lseek,
+	.stat = inode_file_stat,
+	.release = inode_file_release,
+};
+
+/* Its directories (never open for writing): getdents64 reads them. */
+const struct file_ops dir_file_ops = {
+	.read = dir_file_read,
 	.lseek = inode_file_lseek,
 	.stat = inode_file_stat,
 	.release = inode_file_release,

@@ -492,6 +492,15 @@ long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence)
 	case ABI_SEEK_END:
 		r = ip->size + off;
 		break;
+	case ABI_SEEK_DATA:
+	case ABI_SEEK_HOLE:
+		/* as Linux's generic llseek: all data, a hole at the end */
+		if ((uint64_t)off >= ip->size) {
+			r = -ENXIO;
+			goto out;
+		}
+		r = whence == ABI_SEEK_DATA ? off : (long)ip->size;
+		break;
 	default:
 		r = -EINVAL;
 		goto out;

@@ -36,16 +36,19 @@ struct vma;
 
 /*
  * What an open file does, one table per kind of file (as xv6's devsw and
- * Linux's file_operations): the memory FS's inodes (inode_file_ops,
- * file.c), the console (console_file_ops and tty_file_ops,
- * drivers/console.c), the devices under /dev (dev.c), pipes (pipe.c),
- * eventfds (eventfd.c), a ring's fd
- * (ring_file_ops, ring/ring.c; f->ops == &ring_file_ops is how a ring fd is
- * recognised).  A NULL entry is what the call gives on Linux for a file
+ * Linux's file_operations): the memory FS's files and directories
+ * (inode_file_ops, dir_file_ops, file.c; f->ops == &dir_file_ops is how a
+ * directory is recognised), the console (console_file_ops and
+ * tty_file_ops, drivers/console.c), the devices under /dev (dev.c), pipes
+ * (pipe.c), eventfds (eventfd.c), a ring's fd (ring_file_ops, ring/ring.c;
+ * f->ops == &ring_file_ops is how a ring fd is recognised).  A NULL entry
+ * is what the call gives on Linux for a file
  * without it:
  *
- *   read, write  f is readable/writable and n > 0 (checked by file_read/
- *                file_write); off is a position or -1, the file offset.
+ *   read, write  f is readable/writable, the buffer passed access_ok and
+ *                n > 0 (checked by file_read/file_write; n == 0 reaches
+ *                read only for a directory); the copy stops at the first
+ *                fault; off is a position or -1, the file offset.
  *                NULL: -EINVAL.  Called on either core, with the caller's
  *                uview (the owner's mm_lock held on the IO core); may not
  *                sleep on the IO core.
@@ -96,6 +99,7 @@ struct file_ops {
 };
 
 extern const struct file_ops inode_file_ops;
+extern const struct file_ops dir_file_ops;
 extern const struct file_ops console_file_ops;
 extern const struct file_ops ring_file_ops;
 extern const struct file_ops pipe_file_ops;
@@ -110,7 +114,7 @@ struct file {
 	uint64_t off; /* under fs_lock */
 	union {	      /* the private pointer, given to ops->release */
 		void *private;
-		struct inode *ip;  /* inode_file_ops */
+		struct inode *ip;  /* inode_file_ops, dir_file_ops */
 		struct ring *ring; /* ring_file_ops */
 	};
 };
@@ -148,12 +152,55 @@ struct file *fd_get(struct proc *p, int fd);
 struct file *fd_get_ring(struct proc *p, int fd, long *err);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 struct inode *file_dir(struct file *f);
-long file_read(struct file *f, const struct uview *v, uint64_t udst, size_t n,
-	       int64_t off);
-long file_write(struct file *f, const struct uview *v, uint64_t usrc, size_t n,
-		int64_t off);
+long file_rw_ok(struct file *f, bool write);
+long file_read_checked(struct file *f, const struct uview *v, uint64_t udst,
+		       size_t n, int64_t off);
+long file_write_checked(struct file *f, const struct uview *v, uint64_t usrc,
+			size_t n, int64_t off);
+
+/* off + n fits in an off_t (off == -1, the file position, passes) */
+static inline bool file_pos_ok(int64_t off, uint64_t n)
+{
+	return (int64_t)((uint64_t)off + n) >= off;
+}
+
+/*
+ * read(2) and write(2) on a file into or from user memory reached through v
+ * (the caller's page table, or a ring owner's, or a registered buffer): the
+ * common part of the system calls and the ring operations.  off == -1 means
+ * the file position.  The usual case is tested inline at once: the file
+ * open for it and able to, 0 < n, buffer and count both below
+ * FILE_RW_FAST_LIMIT (so that Linux's access_ok holds), the position not
+ * overflowing; anything else goes to file_read_checked/file_write_checked
+ * (file.c), which check in Linux's order and give Linux's error.
+ */
+#define FILE_RW_FAST_LIMIT 0x7ffff000UL /* Linux's MAX_RW_COUNT */
+
+static inline long file_read(struct file *f, const struct uview *v,
+			     uint64_t udst, size_t n, int64_t off)
+{
+	long (*read)(struct file *, const struct uview *, uint64_t, size_t,
+		     int64_t) = f->ops->read;
+
+	if (likely(f->readable && read && n &&
+		   (udst | n) < FILE_RW_FAST_LIMIT && file_pos_ok(off, n)))
+		return read(f, v, udst, n, off);
+	return file_read_checked(f, v, udst, n, off);
+}
+
+static inline long file_write(struct file *f, const struct uview *v,
+			      uint64_t usrc, size_t n, int64_t off)
+{
+	long (*write)(struct file *, const struct uview *, uint64_t, size_t,
+		      int64_t) = f->ops->write;
+
+	if (likely(f->writable && write && n &&
+		   (usrc | n) < FILE_RW_FAST_LIMIT && file_pos_ok(off, n)))
+		return write(f, v, usrc, n, off);
+	return file_write_checked(f, v, usrc, n, off);
+}
 long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
-		 uint32_t cnt, int64_t off, bool write, bool *short_io);
+		 uint64_t cnt, int64_t off, bool write, bool *short_io);
 
 /* sysfile.c: shared with the ring operations */
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);

@@ -69,7 +69,46 @@ static void base_put(struct inode *base)
 		inode_put(base);
 }
 
-/* openat for process p with a kernel copy of the path; returns the fd. */
+/*
+ * The flag combinations Linux's build_open_flags refuses, before the path
+ * is looked at (unknown bits are ignored, as open and openat do):
+ * O_CREAT with O_DIRECTORY (Linux >= 6.4), O_TMPFILE without write access.
+ */
+static long open_flags_check(long flags)
+{
+	int acc = flags & ABI_O_ACCMODE;
+
+	if ((flags & (ABI_O_CREAT | ABI_O_DIRECTORY)) ==
+	    (ABI_O_CREAT | ABI_O_DIRECTORY))
+		return -EINVAL;
+	if ((flags & ABI___O_TMPFILE) &&
+	    (!(flags & ABI_O_DIRECTORY) || acc == ABI_O_RDONLY))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * O_TMPFILE: the memory FS cannot make an unnamed file; as Linux on a file
+ * system without tmpfile, the directory is looked up and the answer is
+ * -EOPNOTSUPP.
+ */
+static long open_tmpfile(struct inode *base, const char *path)
+{
+	long r;
+	struct inode *ip = fs_lookup(base, path, &r);
+
+	if (!ip)
+		return r;
+	r = ip->type == I_DIR ? -EOPNOTSUPP : -ENOTDIR;
+	inode_put(ip);
+	return r;
+}
+
+/*
+ * openat for process p with a kernel copy of the path; returns the fd.
+ * Checks in Linux's order: the flags (-EINVAL), a free fd (-EMFILE), the
+ * directory fd (-EBADF, -ENOTDIR), the path.
+ */
 long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 {
 	int acc = flags & ABI_O_ACCMODE;
@@ -77,12 +116,19 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 	struct file *f;
 	long r, fd;
 
-	/* as Linux's open: unknown flag bits are ignored */
+	r = open_flags_check(flags);
+	if (r < 0)
+		return r;
 	if (fd_free_slot(p) < 0)
 		return -EMFILE; /* before creating anything */
 	r = path_base(p, dirfd, path, &base);
 	if (r < 0)
 		return r;
+	if (flags & ABI___O_TMPFILE) {
+		r = open_tmpfile(base, path);
+		base_put(base);
+		return r;
+	}
 	if (flags & ABI_O_CREAT)
 		ip = fs_create(base, path, I_FILE, flags & ABI_O_EXCL, &r);
 	else
@@ -112,12 +158,13 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 	f->readable = acc == ABI_O_RDONLY || acc == ABI_O_RDWR;
 	f->writable = acc == ABI_O_WRONLY || acc == ABI_O_RDWR;
 	f->append = flags & ABI_O_APPEND;
+	f->nonblock = flags & ABI_O_NONBLOCK;
 	if (ip->type == I_DEV) {
 		f->ops = dev_file_ops(ip->rdev); /* dev.c; checked above */
 		f->private = (void *)(uint64_t)ip->rdev;
 		inode_put(ip);
 	} else {
-		f->ops = &inode_file_ops;
+		f->ops = ip->type == I_DIR ? &dir_file_ops : &inode_file_ops;
 		f->ip = ip; /* the file owns the reference now */
 		if ((flags & ABI_O_TRUNC) && ip->type == I_FILE)
 			inode_truncate(ip);
@@ -142,15 +189,19 @@ long file_close_fd(struct proc *p, long fd, bool from_ring)
 	return 0;
 }
 
+/* flags is an int, as Linux's: the upper half of the register is ignored */
 long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
 {
 	struct proc *p = this_proc();
 	char *path;
-	long r = path_in(p->pagetable, upath, &path, false);
+	long r = open_flags_check((int)flags); /* before the path, as Linux */
 
 	if (r < 0)
 		return r;
-	r = file_openat(p, dirfd, path, flags);
+	r = path_in(p->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	r = file_openat(p, dirfd, path, (int)flags);
 	kfree(path);
 	return r;
 }
@@ -160,8 +211,14 @@ long sys_close(long fd, long a1, long a2, long a3, long a4, long a5)
 	return file_close_fd(this_proc(), fd, false);
 }
 
-/* read, write, pread64, pwrite64 (off >= 0, or -1: the file position) */
-static long rw(long fd, long ubuf, long n, long off, bool write)
+/*
+ * read, write, pread64, pwrite64 (off >= 0, or -1: the file position), in
+ * Linux's order: the fd (-EBADF), a position on what cannot seek
+ * (-ESPIPE), then file_read/file_write's checks (-EBADF, -EINVAL, -EFAULT
+ * for a buffer outside user space or a count no buffer can have, as
+ * (size_t)-1).
+ */
+static long rw(long fd, long ubuf, size_t n, long off, bool write)
 {
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
@@ -170,9 +227,7 @@ static long rw(long fd, long ubuf, long n, long off, bool write)
 
 	if (!f)
 		return -EBADF;
-	if (n < 0 || off < -1)
-		r = -EINVAL;
-	else if (off != -1 && !f->ops->lseek)
+	if (off != -1 && !f->ops->lseek)
 		r = -ESPIPE;
 	else if (write)
 		r = file_write(f, &v, ubuf, n, off);
@@ -192,6 +247,7 @@ long sys_write(long fd, long ubuf, long n, long a3, long a4, long a5)
 	return rw(fd, ubuf, n, -1, true);
 }
 
+/* as Linux: a negative position is -EINVAL before the fd is looked at */
 long sys_pread64(long fd, long ubuf, long n, long off, long a4, long a5)
 {
 	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, false);
@@ -202,17 +258,23 @@ long sys_pwrite64(long fd, long ubuf, long n, long off, long a4, long a5)
 	return off < 0 ? -EINVAL : rw(fd, ubuf, n, off, true);
 }
 
-static long rwv(long fd, long uiov, long cnt, bool write)
+/*
+ * readv, writev: the fd (-EBADF), the file's mode (-EBADF, -EINVAL), then
+ * the iovec array as a whole (file_rw_iov).  cnt is an unsigned long, as
+ * Linux's: anything above UIO_MAXIOV is -EINVAL.
+ */
+static long rwv(long fd, long uiov, unsigned long cnt, bool write)
 {
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
+	struct uview v = { .pt = p->pagetable };
 	long r;
 
 	if (!f)
 		return -EBADF;
-	struct uview v = { .pt = p->pagetable };
-
-	r = cnt < 0 ? -EINVAL : file_rw_iov(f, &v, uiov, cnt, -1, write, NULL);
+	r = file_rw_ok(f, write);
+	if (!r)
+		r = file_rw_iov(f, &v, uiov, cnt, -1, write, NULL);
 	file_put(f);
 	return r;
 }
@@ -241,7 +303,7 @@ long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)
 
 	if (!f)
 		return -EBADF;
-	r = seek(f, off, whence);
+	r = seek(f, off, (unsigned int)whence); /* unsigned int, as Linux */
 	file_put(f);
 	return r;
 }
@@ -280,15 +342,23 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	char *path;
 	long r;
 
-	if (flags & ~(ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW))
+	/*
+	 * As Linux's vfs_statx: these flags are accepted (no symlinks, no
+	 * automounts, nothing to sync here), any other bit is -EINVAL.
+	 */
+	flags = (int)flags; /* an int, as Linux's */
+	if (flags & ~(ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW |
+		      ABI_AT_NO_AUTOMOUNT | ABI_AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	r = path_in(p->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
 	if (r < 0)
 		return r;
-	if (!path[0]) {
+	if (!path[0] && (int)dirfd != ABI_AT_FDCWD) {
 		kfree(path);
 		return sys_fstat(dirfd, ust, 0, 0, 0, 0);
 	}
+	if (!path[0])
+		strlcpy(path, ".", 2); /* AT_FDCWD itself (AT_EMPTY_PATH) */
 	r = path_base(p, dirfd, path, &base);
 	if (r < 0)
 		goto out;
@@ -312,9 +382,13 @@ static long getdents(struct file *f, uint64_t ubuf, uint32_t len)
 	char rec[sizeof(struct abi_dirent64) + ABI_NAME_MAX + 1 + 8];
 	struct abi_dirent64 *d = (struct abi_dirent64 *)rec;
 	uint32_t done = 0;
+	struct abi_stat st;
 
 	if (!file_dir(f))
 		return -ENOTDIR;
+	inode_stat(f->ip, &st);
+	if (st.st_nlink == 0)
+		return -ENOENT; /* removed: Linux's IS_DEADDIR */
 	for (;;) {
 		uint64_t ino;
 		int dtype;
@@ -389,7 +463,7 @@ long sys_unlinkat(long dirfd, long upath, long flags, long a3, long a4,
 	char *path;
 	long r;
 
-	if (flags & ~ABI_AT_REMOVEDIR)
+	if ((int)flags & ~ABI_AT_REMOVEDIR) /* an int, as Linux's */
 		return -EINVAL;
 	r = path_in(p->pagetable, upath, &path, false);
 	if (r < 0)
