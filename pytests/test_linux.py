@@ -100,6 +100,38 @@ def test_dynamically_linked_program_is_refused_clearly(boot, tmp_path):
     assert status == 127
 
 
+# ---- processes as Linux has them (programs/linux/procs.c) ----
+
+PROCS_CASES = ktap_cases("programs/linux/procs.c")
+
+
+@pytest.fixture(scope="module")
+def procs_run(built):
+    """One boot running every case of the glibc process suite."""
+    return KtapSuite("/bin/procs")
+
+
+@pytest.mark.parametrize("case", PROCS_CASES)
+def test_procs(procs_run, case):
+    """fork (clone), execve, wait4/waitid, vfork, posix_spawn and the cwd,
+    from a glibc program: one item per case of procs.c's table."""
+    procs_run.check_case(case)
+
+
+@ktap_timeout
+def test_procs_suite_and_no_leaks(procs_run):
+    """The plan, every case, exit status 0 and the leak check (free pages
+    the same after every case and 200 fork/exit cycles)."""
+    procs_run.check_suite(PROCS_CASES)
+
+
+def test_fault_in_forked_child_is_reported(procs_run):
+    """A forked child killed by a fault is reported by the kernel as any
+    other process's fault (and its parent sees WTERMSIG 11: fork-wait)."""
+    assert re.search(r"pid \d+ \(procs\): killed: store page fault",
+                     procs_run.text), procs_run.text[-2000:]
+
+
 def test_glibc_poll_select_eventfd_devices_clock_nanosleep(boot):
     """programs/linux/pollfd.c through glibc: poll (a 50 ms timeout,
     POLLOUT, POLLIN, POLLHUP), select, eventfd (semaphore), /dev/urandom,

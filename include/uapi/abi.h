@@ -238,6 +238,31 @@ struct abi_winsize {
 	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
 };
 
+/* processes: clone, execve, wait4/waitid (linux/sched.h, linux/wait.h) */
+#define ABI_CSIGNAL 0x000000ff /* clone: the exit signal */
+#define ABI_CLONE_VM 0x00000100
+#define ABI_CLONE_VFORK 0x00004000
+#define ABI_CLONE_SETTLS 0x00080000
+#define ABI_CLONE_PARENT_SETTID 0x00100000
+#define ABI_CLONE_CHILD_CLEARTID 0x00200000
+#define ABI_CLONE_CHILD_SETTID 0x01000000
+#define ABI_SIGCHLD 17
+#define ABI_WEXITED 0x00000004
+#define ABI_WNOWAIT 0x01000000
+#define ABI_P_ALL 0
+#define ABI_P_PID 1
+#define ABI_P_PGID 2
+#define ABI_CLD_EXITED 1
+#define ABI_CLD_KILLED 2
+/* the part of siginfo_t waitid fills (128 bytes in all) */
+struct abi_siginfo_chld {
+	int32_t si_signo, si_errno, si_code, pad;
+	int32_t si_pid, si_uid, si_status;
+};
+#define ABI_SIGINFO_SIZE 128
+/* execve: argv and envp each up to ABI_SPAWN_ARGC_MAX strings in
+ * ABI_ARG_MAX bytes (more: E2BIG; Linux allows far more) */
+
 /* poll(2), ppoll (asm-generic/poll.h) */
 struct abi_pollfd {
 	int32_t fd;

@@ -18,6 +18,9 @@
 #define UAPI_SYSCALLS_H
 
 #define SYSCALL_LIST(SYSCALL)                                                   \
+	SYSCALL(getcwd, 17, 2,                                                  \
+		"buf, size -> length with the NUL; ERANGE (size too small) "    \
+		"EFAULT ENOENT (the cwd was removed)")                          \
 	SYSCALL(eventfd2, 19, 2,                                                \
 		"initval, flags (EFD_SEMAPHORE EFD_NONBLOCK EFD_CLOEXEC) -> "   \
 		"fd; EINVAL EMFILE ENFILE ENOMEM")                              \
@@ -52,6 +55,10 @@
 		"int fds[2], flags (O_CLOEXEC O_NONBLOCK) -> 0: fds[0] "        \
 		"reads, fds[1] writes, 64 KiB; EINVAL EFAULT EMFILE "           \
 		"ENFILE ENOMEM")                                                \
+	SYSCALL(chdir, 49, 1,                                                   \
+		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
+		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
+	SYSCALL(fchdir, 50, 1, "fd -> 0; EBADF ENOTDIR")                        \
 	SYSCALL(getdents64, 61, 3,                                              \
 		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR ENOENT "       \
 		"(removed) EINVAL EFAULT")                                      \
@@ -98,6 +105,10 @@
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
 	SYSCALL(exit, 93, 1, "status -> does not return")                      \
 	SYSCALL(exit_group, 94, 1, "status -> does not return (= exit)")       \
+	SYSCALL(waitid, 95, 5,                                                  \
+		"idtype (P_ALL P_PID P_PGID), id, siginfo_t *, options "        \
+		"(WEXITED required; WNOHANG WNOWAIT), rusage -> 0; ECHILD "     \
+		"EINVAL EFAULT")                                                \
 	SYSCALL(set_tid_address, 96, 1,                                         \
 		"tidptr -> tid: recorded for thread exit")                      \
 	SYSCALL(set_robust_list, 99, 2,                                         \
@@ -152,6 +163,15 @@
 	SYSCALL(munmap, 215, 2,                                                 \
 		"addr, len -> 0: any page range (a mapping cut is split; "      \
 		"nothing mapped is fine); EINVAL ENOMEM")                       \
+	SYSCALL(clone, 220, 5,                                                  \
+		"flags (exit signal, CLONE_PARENT_SETTID CHILD_SETTID "         \
+		"CHILD_CLEARTID SETTLS VFORK; VM only with VFORK), newsp, "     \
+		"ptid, tls, ctid -> child pid (0 in the child); a copy of the " \
+		"address space; EINVAL (threads: not yet) EAGAIN ENOMEM")       \
+	SYSCALL(execve, 221, 3,                                                 \
+		"path, argv, envp -> does not return (0 in the new image); "    \
+		"ENOENT EACCES ENOEXEC E2BIG EFAULT ENOMEM ENOTDIR "            \
+		"ENAMETOOLONG")                                                 \
 	SYSCALL(mmap, 222, 6,                                                   \
 		"addr (hint; exact with MAP_FIXED, MAP_FIXED_NOREPLACE), len, " \
 		"prot, flags (MAP_SHARED/PRIVATE/SHARED_VALIDATE, "             \
@@ -169,10 +189,10 @@
 		"new break (0 = query) -> current break (unchanged on "         \
 		"failure, as Linux)")                                           \
 	SYSCALL(wait4, 260, 4,                                                  \
-		"pid (-1 = any child), int *status, options (WNOHANG, "         \
-		"WUNTRACED, WCONTINUED, __WALL, __WCLONE, __WNOTHREAD), "       \
-		"rusage (zeroed) -> pid (0 with WNOHANG and none ready); "      \
-		"EINVAL ESRCH ECHILD EFAULT")                                   \
+		"pid (-1, 0 = any child; < -1: no groups), int *status, "       \
+		"options (WNOHANG, WUNTRACED, WCONTINUED, __WALL, __WCLONE, "  \
+		"__WNOTHREAD), rusage (zeroed) -> pid (0 with WNOHANG and "     \
+		"none ready); EINVAL ESRCH ECHILD EFAULT")                      \
 	SYSCALL(prlimit64, 261, 4,                                              \
 		"pid (0: self), resource, new, old -> 0; as setrlimit and "     \
 		"getrlimit, ESRCH")                                             \
@@ -190,6 +210,7 @@
 		"fd, opcode (REGISTER_BUFFERS: arg = iovecs, nr_args <= 64; "   \
 		"UNREGISTER_BUFFERS) -> 0; EBADF EOPNOTSUPP EINVAL EFAULT "     \
 		"EBUSY ENXIO ENOMEM")                                           \
+	SYSCALL(clone3, 435, 2, "args, size -> ENOSYS (glibc uses clone)")     \
 	SYSCALL(spawn, 2000, 2,                                                 \
 		"path, argv (NULL-terminated) -> child pid; the child "         \
 		"inherits the fds; ENOENT ENOEXEC E2BIG ENOMEM EAGAIN EFAULT "  \

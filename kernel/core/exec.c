@@ -24,7 +24,9 @@
 #include "core/string.h"
 #include "core/types.h"
 #include "fs/fs.h"
+#include "mm/mmap.h"
 #include "mm/vm.h"
+#include "ring/ring.h"
 #include "trace/trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
@@ -300,5 +302,142 @@ long elf_load(struct proc *p, struct inode *ip, const char *path,
 	p->tf->epc = ei.entry;
 	p->tf->sp = sp;
 	fpu_exec(p); /* FP state Initial (sstatus.FS), registers zero */
+	return 0;
+}
+
+/*
+ * The image a failed execve goes back to: what elf_load changes in p.
+ */
+struct old_image {
+	pagetable_t pagetable;
+	uint64_t heap_base, brk;
+	struct utrace_area *utrace;
+	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];
+	uint32_t utrace_tail;
+	struct trapframe tf;
+};
+
+/* Which page table p's page walks (the IO core's too) use: under mm_lock. */
+static void set_pagetable(struct proc *p, pagetable_t pt)
+{
+	spin_lock(&p->mm_lock);
+	p->pagetable = pt;
+	p->mm_gen++; /* forget cached translations of the other one */
+	spin_unlock(&p->mm_lock);
+	if (p == this_proc()) {
+		csr_write(satp, MAKE_SATP(pt));
+		sfence_vma();
+	}
+}
+
+static void image_save(struct proc *p, struct old_image *o)
+{
+	o->pagetable = p->pagetable;
+	o->heap_base = p->heap_base;
+	o->brk = p->brk;
+	o->utrace = p->utrace;
+	memcpy(o->utrace_rec, p->utrace_rec, sizeof(o->utrace_rec));
+	o->utrace_tail = p->utrace_tail;
+	o->tf = *p->tf;
+}
+
+static void image_swap(struct proc *p, struct old_image *o)
+{
+	struct old_image cur;
+
+	image_save(p, &cur);
+	set_pagetable(p, o->pagetable);
+	p->heap_base = o->heap_base;
+	p->brk = o->brk;
+	p->utrace = o->utrace;
+	memcpy(p->utrace_rec, o->utrace_rec, sizeof(o->utrace_rec));
+	p->utrace_tail = o->utrace_tail;
+	*p->tf = o->tf;
+	*o = cur;
+}
+
+/*
+ * Hook for signals (not built here): at exec, caught signals go back to
+ * their default action; ignored ones stay ignored; the mask and pending
+ * set are kept.  Nothing to do until signals exist.
+ */
+void __attribute__((weak)) signal_exec_reset(struct proc *p)
+{
+}
+
+/*
+ * execve for the running process: the program at path (looked up from the
+ * cwd) replaces the image.  Until the new image is fully built in a new
+ * page table the old one is untouched, and an error returns -errno to it.
+ * After that (the point of no return): close-on-exec fds and ring fds are
+ * closed, the old image's mappings and rings go as at exit, the old page
+ * table is freed, signals are reset (hook), and the name becomes the program's.
+ * pid, parent, other fds, cwd and rlimits are kept.  Returns 0 (the new
+ * image starts with a0 = 0), or -errno with the old image intact; a
+ * failure after the point of no return (no memory for the VMAs) kills
+ * the process with SIGKILL, as Linux does.
+ */
+long proc_execve(const char *path, char *const argv[], int argc,
+		 char *const envp[], int envc)
+{
+	struct proc *p = this_proc();
+	struct old_image o;
+	struct inode *ip;
+	pagetable_t pt;
+	long err;
+
+	ip = fs_lookup(p->cwd, path, &err);
+	if (!ip)
+		return err;
+	pt = uvm_create();
+	if (!pt) {
+		inode_put(ip);
+		return -ENOMEM;
+	}
+	image_save(p, &o);
+	set_pagetable(p, pt);
+	memset(p->tf, 0, sizeof(*p->tf));
+	p->tf->hart = o.tf.hart;
+	err = elf_load(p, ip, path, argv, argc, envp, envc);
+	inode_put(ip);
+	if (err < 0) {
+		image_swap(p, &o); /* back to the old image */
+		uvm_free(pt);
+		return err;
+	}
+	/*
+	 * The point of no return.  The old image's mappings are taken down
+	 * (its rings hear of it) with its own page table in place, then the
+	 * new one goes in.
+	 */
+	image_swap(p, &o); /* o: the new image */
+	for (int fd = 0; fd < NOFILE; fd++) {
+		struct file *f;
+
+		/* close-on-exec fds, and ring fds: the rings go as at exit */
+		spin_lock(&p->fd_lock);
+		f = p->ofile[fd];
+		if (f && (p->cloexec[fd] || f->ops == &ring_file_ops)) {
+			p->ofile[fd] = NULL;
+			p->cloexec[fd] = false;
+		} else {
+			f = NULL;
+		}
+		spin_unlock(&p->fd_lock);
+		if (f)
+			file_put(f);
+	}
+	mmap_exit(p);
+	ring_exit_all(p);
+	if (p->utrace)
+		trace_user_drain(p);
+	image_swap(p, &o); /* o: the old image again */
+	uvm_free(o.pagetable);
+	signal_exec_reset(p);
+	p->clear_child_tid = p->robust_list = 0; /* Linux's exec_mm_release */
+	proc_set_name(p, path);
+	proc_exec_done(p);
+	if (mmap_exec(p) < 0)
+		proc_exit(ABI_W_EXITCODE(0, ABI_SIGKILL));
 	return 0;
 }

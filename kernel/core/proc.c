@@ -1,6 +1,8 @@
 /*
- * Processes on the normal core: the process table, spawn/exit/wait4, the
- * round-robin scheduler, sleep and wakeup.
+ * Processes on the normal core: the process table, spawn, fork (clone),
+ * exit, wait4/waitid, the round-robin scheduler, sleep and wakeup.  exec
+ * is exec.c's (elf_load, shared by spawn and execve; proc_execve); the
+ * system calls around fork, execve and waitid are fork.c's.
  *
  * Locking: everything here is normal-core state used with interrupts off
  * (see proc.h); the normal-core kernel is not preemptible, so a check
@@ -25,6 +27,7 @@
 #include "trace/trace.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
+#include "uapi/layout.h"
 
 static struct proc procs[NPROC];
 static struct proc *init_proc;
@@ -77,23 +80,52 @@ struct proc *proc_find(int pid)
 	return NULL;
 }
 
+/* The name of a process running the program at path: its last component. */
+void proc_set_name(struct proc *p, const char *path)
+{
+	const char *base = path;
+
+	for (const char *s = path; *s; s++)
+		if (*s == '/' && s[1])
+			base = s + 1;
+	strlcpy(p->name, base, sizeof(p->name));
+}
+
+/* A free slot, or NULL. */
+static struct proc *proc_slot(void)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_UNUSED)
+			return &procs[i];
+	return NULL;
+}
+
+/* A new process's current directory: its parent's (a new reference). */
+static struct inode *cwd_dup(struct proc *parent)
+{
+	struct inode *ip = NULL;
+
+	if (parent) {
+		spin_lock(&parent->fd_lock);
+		ip = parent->cwd;
+		if (ip)
+			inode_get(ip);
+		spin_unlock(&parent->fd_lock);
+	}
+	return ip;
+}
+
 int proc_spawn(const char *path, char *const argv[], int argc,
 	       struct proc *parent)
 {
 	struct proc *p = NULL;
 	struct inode *ip;
-	const char *base;
 	long err;
 
-	for (int i = 0; i < NPROC; i++) {
-		if (procs[i].state == P_UNUSED) {
-			p = &procs[i];
-			break;
-		}
-	}
+	p = proc_slot();
 	if (!p)
 		return -EAGAIN;
-	ip = fs_lookup(NULL, path, &err);
+	ip = fs_lookup(parent ? parent->cwd : NULL, path, &err);
 	if (!ip)
 		return err;
 	p->pagetable = uvm_create();
@@ -135,14 +167,12 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	memset(&p->xlate, 0, sizeof(p->xlate));
 	p->mm_gen = 0;
 	p->run_ticks = 0;
-	base = path;
-	for (const char *s = path; *s; s++)
-		if (*s == '/' && s[1])
-			base = s + 1;
-	strlcpy(p->name, base, sizeof(p->name));
+	proc_set_name(p, path);
 	p->pid = next_pid++;
 	p->parent = parent;
 	p->clear_child_tid = p->robust_list = 0;
+	p->vfork_pending = false;
+	p->cwd = cwd_dup(parent);
 	proc_limits_init(p, parent);
 	p->tf->hart = &harts[normal_hart];
 	memset(&p->ctx, 0, sizeof(p->ctx));
@@ -290,6 +320,7 @@ void proc_trace_drain_all(void)
 void proc_exit(int wait_status)
 {
 	struct proc *p = this_proc();
+	struct inode *ip;
 
 	fpu_exit(p);
 	/* a ring's OPENAT may still be running: no new fds from here on */
@@ -302,6 +333,13 @@ void proc_exit(int wait_status)
 		if (f)
 			file_put(f);
 	}
+	spin_lock(&p->fd_lock);
+	ip = p->cwd;
+	p->cwd = NULL;
+	spin_unlock(&p->fd_lock);
+	if (ip)
+		inode_put(ip);
+	proc_exec_done(p); /* a vfork parent goes on */
 	/* the IO core lets go of this process's rings before its memory goes */
 	mmap_exit(p);
 	ring_exit_all(p);
@@ -336,6 +374,139 @@ void proc_exit(int wait_status)
 }
 
 /*
+ * A vfork child has exec'd or is exiting: the parent, sleeping in
+ * proc_fork(), goes on.
+ */
+void proc_exec_done(struct proc *p)
+{
+	if (p->vfork_pending) {
+		p->vfork_pending = false;
+		wakeup(&p->vfork_pending);
+	}
+}
+
+#define CLONE_OK                                                               \
+	(ABI_CSIGNAL | ABI_CLONE_VFORK | ABI_CLONE_SETTLS |                    \
+	 ABI_CLONE_PARENT_SETTID | ABI_CLONE_CHILD_CLEARTID |                  \
+	 ABI_CLONE_CHILD_SETTID)
+
+/*
+ * clone, fork-style: a new process with a copy of the caller's address
+ * space (every page copied now; ring mappings are not inherited, see
+ * mmap_fork), its fds (each file shared, close-on-exec kept), FP state,
+ * rlimits, cwd and registers, a0 = 0.  CLONE_VM is only accepted with
+ * CLONE_VFORK (vfork, posix_spawn): the child still gets a copy, and the
+ * caller sleeps until the child execs or exits, as vfork's caller does.
+ * Returns the child's pid or -errno.
+ */
+long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
+	       uint64_t ctid)
+{
+	struct proc *me = this_proc(), *p;
+	uint64_t ksig = flags & ABI_CSIGNAL;
+	int pid;
+
+	if (flags & ~(CLONE_OK | ABI_CLONE_VM))
+		return -EINVAL; /* threads, namespaces, ...: not yet */
+	if ((flags & ABI_CLONE_VM) && !(flags & ABI_CLONE_VFORK))
+		return -EINVAL;
+	if (ksig > 64)
+		return -EINVAL;
+	p = proc_slot();
+	if (!p)
+		return -EAGAIN;
+	p->pagetable = uvm_create();
+	if (!p->pagetable)
+		return -ENOMEM;
+	if (uvm_copy(p->pagetable, me->pagetable) < 0 ||
+	    mmap_fork(p, me) < 0) {
+		uvm_free(p->pagetable);
+		p->pagetable = NULL;
+		return -ENOMEM;
+	}
+	/* the user trace area: the child's own copy of it */
+	p->utrace = NULL;
+	if (me->utrace) {
+		p->utrace = uvm_page(p->pagetable, UTRACE_VA, PTE_W);
+		p->utrace_tail = me->utrace_tail;
+		for (int i = 0; i < UTRACE_REC_PAGES; i++)
+			p->utrace_rec[i] = uvm_page(
+				p->pagetable, UTRACE_VA + (1 + i) * PGSIZE, PTE_W);
+	}
+	p->exiting = false;
+	spin_lock(&me->fd_lock);
+	for (int fd = 0; fd < NOFILE; fd++) {
+		p->ofile[fd] = me->ofile[fd] ? file_dup(me->ofile[fd]) : NULL;
+		p->cloexec[fd] = p->ofile[fd] && me->cloexec[fd];
+	}
+	spin_unlock(&me->fd_lock);
+	p->cwd = cwd_dup(me);
+	memset(&p->xlate, 0, sizeof(p->xlate));
+	p->mm_gen = 0;
+	memcpy(p->name, me->name, sizeof(p->name));
+	pid = p->pid = next_pid++;
+	p->parent = me;
+	p->robust_list = 0; /* Linux: not inherited */
+	p->clear_child_tid =
+		flags & ABI_CLONE_CHILD_CLEARTID ? ctid : 0;
+	memcpy(p->rlim, me->rlim, sizeof(p->rlim));
+	p->run_ticks = 0; /* the child's CPU time starts at 0 */
+	fpu_copy(p, me);
+	*p->tf = *me->tf;
+	p->tf->a0 = 0;
+	if (newsp)
+		p->tf->sp = newsp;
+	if (flags & ABI_CLONE_SETTLS)
+		p->tf->tp = tls;
+	p->tf->hart = &harts[normal_hart];
+	memset(&p->ctx, 0, sizeof(p->ctx));
+	p->ctx.ra = (uint64_t)proc_first_return;
+	p->ctx.sp = (uint64_t)p->tf;
+	/* the tids: failures are ignored, as Linux's put_user there */
+	if (flags & ABI_CLONE_CHILD_SETTID)
+		copyout(p->pagetable, ctid, &pid, sizeof(pid));
+	if (flags & ABI_CLONE_PARENT_SETTID)
+		copyout(me->pagetable, ptid, &pid, sizeof(pid));
+	p->vfork_pending = flags & ABI_CLONE_VFORK;
+	p->state = P_RUNNABLE;
+	trace_spawn(p, me);
+	while (p->vfork_pending)
+		sleep_on(&p->vfork_pending, 0);
+	return pid;
+}
+
+/*
+ * The child wait4/waitid may report: with pid > 0 that one, with -1 (and
+ * 0 and < -1: there are no process groups yet, so every child is in the
+ * caller's group and any child matches; a group given by pid < -1 has no
+ * members) any.  *have is set if some child
+ * matches at all; returns a zombie among them, or NULL.
+ */
+static struct proc *find_zombie(struct proc *me, int pid, bool *have)
+{
+	*have = false;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *c = &procs[i];
+
+		if (c->parent != me || c->state == P_UNUSED)
+			continue;
+		if ((pid > 0 && c->pid != pid) || pid < -1)
+			continue; /* pid < -1: a group; none exist */
+		*have = true;
+		if (c->state == P_ZOMBIE)
+			return c;
+	}
+	return NULL;
+}
+
+static void reap(struct proc *c)
+{
+	c->state = P_UNUSED;
+	c->parent = NULL;
+	c->pid = 0;
+}
+
+/*
  * wait4's options as Linux takes them: WNOHANG; WUNTRACED and WCONTINUED
  * (no process stops here, so they add nothing); __WNOTHREAD (one thread
  * per process); __WALL and __WCLONE (every child is a SIGCHLD child, so
@@ -357,26 +528,14 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 	if ((options & ABI___WCLONE) && !(options & ABI___WALL))
 		return -ECHILD;
 	for (;;) {
-		bool have_child = false;
+		bool have_child;
+		struct proc *c = find_zombie(me, pid, &have_child);
 
-		for (int i = 0; i < NPROC; i++) {
-			struct proc *c = &procs[i];
-
-			if (c->parent != me || c->state == P_UNUSED)
-				continue;
-			if (pid > 0 && c->pid != pid)
-				continue;
-			if (pid < -1)
-				continue; /* no process groups */
-			have_child = true;
-			if (c->state != P_ZOMBIE)
-				continue;
+		if (c) {
 			int cpid = c->pid;
 
 			/* reaped even if the status cannot be stored, as Linux */
-			c->state = P_UNUSED;
-			c->parent = NULL;
-			c->pid = 0;
+			reap(c);
 			if (ustatus && copyout(me->pagetable, ustatus,
 					       &c->wait_status, sizeof(int)) < 0)
 				return -EFAULT;
@@ -388,4 +547,79 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 			return 0;
 		sleep_on(me, 0);
 	}
+}
+
+#define WAITID_OK                                                              \
+	(ABI_WNOHANG | ABI_WUNTRACED | ABI_WEXITED | ABI_WCONTINUED |          \
+	 ABI_WNOWAIT | ABI___WNOTHREAD | ABI___WALL | ABI___WCLONE)
+
+/*
+ * waitid: P_PID, P_ALL, P_PGID (no groups yet: id 0, the caller's group,
+ * is every child, and any other group has no members: ECHILD); WEXITED must be
+ * given (only exits are reported); WNOWAIT leaves the child a zombie.
+ * Fills siginfo_t (SIGCHLD, CLD_EXITED or CLD_KILLED, pid, status); with
+ * WNOHANG and no child ready, si_pid and si_signo are 0, as Linux.
+ */
+long proc_waitid(int idtype, int id, uint64_t uinfo, int options)
+{
+	struct proc *me = this_proc();
+	uint8_t info[ABI_SIGINFO_SIZE];
+	struct abi_siginfo_chld *si = (struct abi_siginfo_chld *)info;
+	int pid;
+
+	if ((uint32_t)options & ~(uint32_t)WAITID_OK)
+		return -EINVAL;
+	if (!(options & (ABI_WEXITED | ABI_WUNTRACED | ABI_WCONTINUED)))
+		return -EINVAL;
+	switch (idtype) {
+	case ABI_P_ALL:
+		pid = -1;
+		break;
+	case ABI_P_PID:
+		if (id <= 0)
+			return -EINVAL;
+		pid = id;
+		break;
+	case ABI_P_PGID:
+		if (id < 0)
+			return -EINVAL;
+		pid = id ? -2 : -1; /* 0: the caller's group, everyone */
+		break;
+	default:
+		return -EINVAL;
+	}
+	memset(info, 0, sizeof(info));
+	for (;;) {
+		bool have_child;
+		struct proc *c = NULL;
+
+		if (options & ABI_WEXITED)
+			c = find_zombie(me, pid, &have_child);
+		else
+			find_zombie(me, pid, &have_child);
+		if (c) {
+			int ws = c->wait_status;
+
+			si->si_signo = ABI_SIGCHLD;
+			si->si_pid = c->pid;
+			if (ws & 0x7f) {
+				si->si_code = ABI_CLD_KILLED;
+				si->si_status = ws & 0x7f;
+			} else {
+				si->si_code = ABI_CLD_EXITED;
+				si->si_status = (ws >> 8) & 0xff;
+			}
+			if (!(options & ABI_WNOWAIT))
+				reap(c);
+			break;
+		}
+		if (!have_child)
+			return -ECHILD;
+		if (options & ABI_WNOHANG)
+			break;
+		sleep_on(me, 0);
+	}
+	if (uinfo && copyout(me->pagetable, uinfo, info, sizeof(info)) < 0)
+		return -EFAULT;
+	return 0;
 }

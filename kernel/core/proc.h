@@ -84,6 +84,8 @@ struct proc {
 	const void *chan;   /* sleeping on this */
 	uint64_t wake_time; /* if sleeping, wake at this time too (0: never) */
 	int wait_status;    /* for the parent's wait4 */
+	bool vfork_pending; /* a vfork child: its parent waits until exec/exit */
+	struct inode *cwd;  /* the current directory (a reference); NULL: / */
 
 	struct spinlock mm_lock; /* unmapping vs the IO core's page walks */
 	uint64_t mm_gen;	 /* under mm_lock: +1 at every unmap (vm.c) */
@@ -144,6 +146,11 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	       struct proc *parent);
 void proc_exit(int wait_status) __attribute__((noreturn));
 long proc_wait(int pid, uint64_t ustatus, int options);
+long proc_waitid(int idtype, int id, uint64_t uinfo, int options);
+long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
+	       uint64_t ctid);
+void proc_exec_done(struct proc *p);
+void proc_set_name(struct proc *p, const char *path);
 int proc_count(void);
 struct proc *proc_find(int pid);
 void proc_trace_drain_all(void);
@@ -154,5 +161,7 @@ void proc_limits_init(struct proc *p, const struct proc *parent);
 /* exec.c */
 long elf_load(struct proc *p, struct inode *ip, const char *path,
 	      char *const argv[], int argc, char *const envp[], int envc);
+long proc_execve(const char *path, char *const argv[], int argc,
+		 char *const envp[], int envc);
 
 #endif

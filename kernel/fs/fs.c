@@ -598,3 +598,45 @@ void fs_init(void)
 	inode_put(ip);
 	dev_init();
 }
+
+/*
+ * getcwd: the absolute path of directory dir into buf (size bytes with
+ * the NUL), built from the parent links.  Returns the length with the NUL,
+ * -ERANGE if it does not fit, -ENOENT if dir was removed (Linux's getcwd
+ * of a deleted directory).
+ */
+long inode_path(struct inode *dir, char *buf, size_t size)
+{
+	long r;
+	size_t len = 0;
+
+	spin_lock(&fs_lock);
+	if (!dir)
+		dir = root;
+	if (dir->nlink == 0 && dir != root) {
+		spin_unlock(&fs_lock);
+		return -ENOENT;
+	}
+	/* the names, from dir up, written right to left at buf's end */
+	r = -ERANGE;
+	if (size < 2)
+		goto out;
+	buf[size - 1] = '\0';
+	len = 1;
+	for (struct inode *ip = dir; ip != root; ip = ip->parent) {
+		size_t n = strlen(ip->name);
+
+		if (len + n + 1 > size)
+			goto out;
+		len += n;
+		memcpy(buf + size - len, ip->name, n);
+		buf[size - ++len] = '/';
+	}
+	if (len == 1)
+		buf[size - ++len] = '/';
+	memmove(buf, buf + size - len, len);
+	r = len;
+out:
+	spin_unlock(&fs_lock);
+	return r;
+}

@@ -125,6 +125,7 @@ struct inode *fs_lookup(struct inode *base, const char *path, long *err);
 struct inode *fs_create(struct inode *base, const char *path, enum itype type,
 			bool excl, long *err);
 long fs_unlink(struct inode *base, const char *path, bool rmdir);
+long inode_path(struct inode *dir, char *buf, size_t size);
 void inode_get(struct inode *ip);
 void inode_put(struct inode *ip);
 long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);

@@ -1,6 +1,8 @@
 /*
  * The file system calls: openat, close, read, write, lseek, fstat,
- * newfstatat, getdents64, mkdirat, unlinkat.  Arguments are validated here
+ * newfstatat, getdents64, mkdirat, unlinkat; the current directory
+ * (getcwd, chdir, fchdir: struct proc.cwd, under the process's fd_lock,
+ * because a ring's OPENAT on the IO core starts relative paths there).  Arguments are validated here
  * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
  * file.c and console.c.  openat and close are split into a part that takes
  * the process explicitly (file_openat, file_close_fd), which the IO core's
@@ -39,8 +41,9 @@ long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty)
 }
 
 /*
- * The directory a path starts from: NULL (the root) for an absolute path
- * or AT_FDCWD, else dirfd's directory, with a reference (inode_put it).
+ * The directory a path starts from: NULL (the root) for an absolute path,
+ * the process's cwd for AT_FDCWD (NULL: the root), else dirfd's
+ * directory, with a reference (inode_put it).
  */
 static long path_base(struct proc *p, long dirfd, const char *path,
 		      struct inode **out)
@@ -49,8 +52,17 @@ static long path_base(struct proc *p, long dirfd, const char *path,
 	long r = 0;
 
 	*out = NULL;
-	if (path[0] == '/' || (int)dirfd == ABI_AT_FDCWD)
+	if (path[0] == '/')
 		return 0;
+	if ((int)dirfd == ABI_AT_FDCWD) {
+		/* the cwd; the IO core (a ring's OPENAT) reads it too */
+		spin_lock(&p->fd_lock);
+		*out = p->cwd;
+		if (*out)
+			inode_get(*out);
+		spin_unlock(&p->fd_lock);
+		return 0;
+	}
 	f = fd_get(p, dirfd);
 	if (!f)
 		return -EBADF;
@@ -533,4 +545,84 @@ long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 out:
 	kfree(path);
 	return r;
+}
+
+/* ---- the current directory: getcwd, chdir, fchdir ---- */
+
+/* Make dir (a reference, given to p) p's current directory. */
+static void set_cwd(struct proc *p, struct inode *dir)
+{
+	struct inode *old;
+
+	spin_lock(&p->fd_lock);
+	old = p->cwd;
+	p->cwd = dir;
+	spin_unlock(&p->fd_lock);
+	if (old)
+		inode_put(old);
+}
+
+long sys_getcwd(long ubuf, long size, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	char *buf = kalloc();
+	long r;
+
+	if (!buf)
+		return -ENOMEM;
+	/* the path in a page (PATH_MAX), then as much as the caller has */
+	r = inode_path(p->cwd, buf, ABI_PATH_MAX);
+	if (r > 0 && (uint64_t)r > (uint64_t)size)
+		r = -ERANGE;
+	if (r > 0 && copyout(p->pagetable, ubuf, buf, r) < 0)
+		r = -EFAULT;
+	kfree(buf);
+	return r;
+}
+
+long sys_chdir(long upath, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *base, *ip;
+	char *path;
+	long r;
+
+	r = path_in(p->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	r = path_base(p, ABI_AT_FDCWD, path, &base);
+	if (r < 0)
+		goto out;
+	ip = fs_lookup(base, path, &r);
+	base_put(base);
+	if (!ip)
+		goto out;
+	if (ip->type != I_DIR) {
+		inode_put(ip);
+		r = -ENOTDIR;
+		goto out;
+	}
+	set_cwd(p, ip);
+	r = 0;
+out:
+	kfree(path);
+	return r;
+}
+
+long sys_fchdir(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct file *f = fd_get(p, fd);
+	struct inode *dir;
+
+	if (!f)
+		return -EBADF;
+	dir = file_dir(f);
+	if (dir)
+		inode_get(dir);
+	file_put(f);
+	if (!dir)
+		return -ENOTDIR;
+	set_cwd(p, dir);
+	return 0;
 }

@@ -397,3 +397,34 @@ void mmap_exit(struct proc *p)
 	}
 	memset(&p->vmmap, 0, sizeof(p->vmmap));
 }
+
+/*
+ * fork: the child's map is a copy of the parent's, every VMA with its
+ * flags and permission, except mappings of pages the parent does not own
+ * (v->pages: a ring's SQ/CQ/SQE memory).  Those are not inherited, as if
+ * the parent had madvise(MADV_DONTFORK)ed them: the child would have no
+ * ring fd's owner to serve it (ring ops act on the owner's fds), and
+ * uvm_copy() leaves their pages out too.  The child's page table must
+ * already hold the copied pages.  0 or -ENOMEM (then the child has no VMA).
+ */
+int mmap_fork(struct proc *child, struct proc *parent)
+{
+	struct vma *v, *c;
+
+	memset(&child->vmmap, 0, sizeof(child->vmmap));
+	for (v = vma_first(&parent->vmmap); v; v = v->next) {
+		if (v->pages || v->ops)
+			continue;
+		c = vma_alloc();
+		if (!c) {
+			mmap_exit(child);
+			return -ENOMEM;
+		}
+		*c = *v;
+		c->prev = c->next = c->left = c->right = NULL;
+		vma_insert(&child->vmmap, c);
+	}
+	child->heap_base = parent->heap_base;
+	child->brk = parent->brk;
+	return 0;
+}

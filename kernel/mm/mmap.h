@@ -88,6 +88,7 @@ uint64_t vma_gap(struct vmmap *m, uint64_t lo, uint64_t hi, uint64_t len);
 
 /* mmap.c */
 int mmap_exec(struct proc *p);
+int mmap_fork(struct proc *child, struct proc *parent);
 void mmap_exit(struct proc *p);
 
 /* vm.c */

@@ -573,3 +573,30 @@ long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max)
 	}
 	return -ENAMETOOLONG;
 }
+
+/*
+ * fork: give dst (a fresh table from uvm_create, not yet in use) a copy of
+ * every page src owns in [USER_MIN, USER_TOP), with the same permission
+ * (PROT_NONE included).  Pages src does not own (PTE_SHARED: a ring's) are
+ * not copied: the caller leaves their VMAs out too.  0 or -ENOMEM (dst
+ * then holds what was copied; the caller frees it with uvm_free).
+ */
+int uvm_copy(pagetable_t dst, pagetable_t src)
+{
+	uint64_t va = USER_MIN, perm;
+
+	while ((va = uvm_next_page(src, va, &perm)) < USER_TOP) {
+		pte_t *s = walk(src, va, false), *d;
+		void *page;
+
+		if (!(*s & PTE_SHARED)) {
+			d = walk(dst, va, true);
+			if (!d || !(page = kalloc()))
+				return -ENOMEM;
+			memcpy(page, (void *)PTE2PA(*s), PGSIZE);
+			*d = user_leaf((uint64_t)page, perm);
+		}
+		va += PGSIZE;
+	}
+	return 0;
+}
