@@ -134,7 +134,8 @@ def test_fault_in_forked_child_is_reported(procs_run):
 
 def test_glibc_poll_select_eventfd_devices_clock_nanosleep(boot):
     """programs/linux/pollfd.c through glibc: poll (a 50 ms timeout,
-    POLLOUT, POLLIN, POLLHUP), select, eventfd (semaphore), /dev/urandom,
+    POLLOUT, POLLIN, POLLHUP, woken by a forked child's write), select,
+    eventfd (semaphore), /dev/urandom,
     /dev/null, /dev/zero's device number, clock_nanosleep relative and
     TIMER_ABSTIME, usleep."""
     text, status = run(boot, "/bin/pollfd")

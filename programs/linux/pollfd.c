@@ -1,6 +1,6 @@
 /*
- * pollfd: poll(2), select(2), eventfd(3), the device files and
- * clock_nanosleep(2) through glibc, as a Linux program uses them (built
+ * pollfd: poll(2) (woken by a forked child too), select(2), eventfd(3), the
+ * device files and clock_nanosleep(2) through glibc, as a Linux program uses them (built
  * with riscv64-linux-gnu-gcc -static; pytests/test_linux.py runs it).
  * Prints one "pollfd: " line per check and exits 0 when all held, else 1.
  * "pollfd stdin": poll the console for a line (first with a 0 timeout,
@@ -15,6 +15,7 @@
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +85,29 @@ int main(int argc, char **argv)
 	close(fds[1]);
 	check(poll(p, 1, -1) == 1 && p[0].revents == (POLLIN | POLLHUP),
 	      "poll POLLHUP");
+	close(fds[0]);
+
+	/* a forked child writes later: poll sleeps until then */
+	check(pipe(fds) == 0, "pipe for a child");
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		close(fds[0]);
+		usleep(30000);
+		_exit(write(fds[1], "y", 1) == 1 ? 0 : 1);
+	}
+	close(fds[1]);
+	p[0] = (struct pollfd){ .fd = fds[0], .events = POLLIN };
+	check(pid > 0 && poll(p, 1, 10000) == 1 && p[0].revents & POLLIN,
+	      "poll woken by a forked child's write");
+	int wst = -1;
+
+	check(waitpid(pid, &wst, 0) == pid && WIFEXITED(wst) &&
+		      WEXITSTATUS(wst) == 0,
+	      "the child exited 0");
+	check(read(fds[0], buf, 8) == 1 && poll(p, 1, -1) == 1 &&
+		      p[0].revents == POLLHUP,
+	      "POLLHUP after the child's exit");
 	close(fds[0]);
 
 	efd = eventfd(2, EFD_NONBLOCK | EFD_SEMAPHORE);
