@@ -7,10 +7,13 @@
  * prlimit64, sched_getaffinity, gettimeofday, getrandom, ioctl on the
  * console and on files, readlinkat, -ENOSYS for an unknown number; pipes
  * (pipe2, blocking and not, end of file, EPIPE, atomic writes, a child
- * reading what the parent writes), dup, dup3 and fcntl.
+ * reading what the parent writes), dup, dup3 and fcntl; ppoll and pselect6
+ * (pipes, a child's late write, the console, files, devices, errors), the
+ * device files under /dev, eventfd2, clock_nanosleep.
  * A KTAP suite (ktest.h): pytests/test_linux.py runs it.
  */
 #include <fcntl.h>
+#include <liburing.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,6 +464,445 @@ static void t_fcntl(void)
 	unlink("/tmp/fcntl.txt");
 }
 
+/* ---- ppoll, pselect6, device files, eventfd, clock_nanosleep ---- */
+
+#define AT_CWD (-100)
+#define sys5(n, a, b, c, d, e)                                                 \
+	__syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
+#define sys6(n, a, b, c, d, e, f)                                              \
+	__syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e),   \
+		   (long)(f))
+#define NO_MASK 0
+
+static long now_ns(long clk)
+{
+	struct abi_timespec ts;
+
+	__syscall2(SYS_clock_gettime, clk, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static long ppoll1(struct abi_pollfd *p, long n, long ms)
+{
+	struct abi_timespec ts = { ms / 1000, ms % 1000 * 1000000L };
+
+	return sys5(SYS_ppoll, p, n, ms < 0 ? NULL : &ts, NO_MASK, 8);
+}
+
+/* a child's half of t_poll_child and t_eventfd: after ms, write to fd
+ * (a byte, or an eventfd value) and exit */
+static int late_writer(int fd, long ms, long val)
+{
+	struct abi_timespec ts = { 0, ms * 1000000L };
+
+	__syscall2(SYS_nanosleep, &ts, NULL);
+	if (val)
+		return __syscall3(SYS_write, fd, &val, 8) == 8 ? 0 : 2;
+	return __syscall3(SYS_write, fd, "x", 1) == 1 ? 0 : 2;
+}
+
+static void t_poll_pipe(void)
+{
+	int fds[2];
+	struct abi_pollfd p[4];
+	struct abi_timespec ts;
+	struct abi_rlimit rl;
+	static char big[65536];
+	char buf[8];
+	long t0, n;
+
+	if (!expect_eq(__syscall2(SYS_pipe2, fds, 0), 0, "pipe2"))
+		return;
+	p[0] = (struct abi_pollfd){ fds[0], ABI_POLLIN, -1 };
+	p[1] = (struct abi_pollfd){ fds[1], ABI_POLLOUT, -1 };
+	expect_eq(ppoll1(p, 2, 0), 1, "timeout 0: only the write end ready");
+	expect_eq(p[0].revents, 0, "an empty pipe is not readable");
+	expect_eq(p[1].revents, ABI_POLLOUT, "the write end: POLLOUT");
+
+	t0 = now_ns(ABI_CLOCK_MONOTONIC);
+	ts = (struct abi_timespec){ 0, 50000000 };
+	expect_eq(sys5(SYS_ppoll, p, 1, &ts, NO_MASK, 8), 0,
+		  "50 ms with nothing to read: 0");
+	expect_true(now_ns(ABI_CLOCK_MONOTONIC) - t0 >= 50000000,
+		    "returned after at least 50 ms");
+	expect_true(ts.tv_sec == 0 && ts.tv_nsec == 0,
+		    "the time left written back: 0 (%ld.%09ld)",
+		    (long)ts.tv_sec, (long)ts.tv_nsec);
+
+	expect_eq(__syscall3(SYS_write, fds[1], "abc", 3), 3, "write 3");
+	p[0].events = ABI_POLLIN | ABI_POLLRDNORM;
+	ts = (struct abi_timespec){ 5, 0 };
+	expect_eq(sys5(SYS_ppoll, p, 1, &ts, NO_MASK, 8), 1,
+		  "readable after a write");
+	expect_eq(p[0].revents, ABI_POLLIN | ABI_POLLRDNORM,
+		  "POLLIN | POLLRDNORM");
+	expect_true(ts.tv_sec == 4 || (ts.tv_sec == 5 && ts.tv_nsec == 0),
+		    "most of the 5 s left written back (%ld s)",
+		    (long)ts.tv_sec);
+	p[0].events = ABI_POLLOUT;
+	expect_eq(ppoll1(p, 1, 0), 0, "POLLOUT asked of the read end: 0");
+	close(fds[1]);
+	p[0].events = ABI_POLLIN;
+	expect_eq(ppoll1(p, 1, -1), 1, "writer gone, data left");
+	expect_eq(p[0].revents, ABI_POLLIN | ABI_POLLHUP, "POLLIN | POLLHUP");
+	expect_eq(__syscall3(SYS_read, fds[0], buf, 8), 3, "read the 3");
+	p[0].events = 0;
+	expect_eq(ppoll1(p, 1, -1), 1, "events 0: POLLHUP still reported");
+	expect_eq(p[0].revents, ABI_POLLHUP, "POLLHUP alone at end of file");
+	close(fds[0]);
+
+	/* POLLERR: the write end without readers; a full pipe: no POLLOUT */
+	if (!expect_eq(__syscall2(SYS_pipe2, fds, ABI_O_NONBLOCK), 0, "pipe2"))
+		return;
+	p[1] = (struct abi_pollfd){ fds[1], ABI_POLLOUT, -1 };
+	expect_eq(__syscall3(SYS_write, fds[1], big, sizeof(big)), sizeof(big),
+		  "fill the pipe");
+	expect_eq(ppoll1(&p[1], 1, 0), 0, "a full pipe is not writable");
+	expect_eq(__syscall3(SYS_read, fds[0], big, 100), 100, "read 100");
+	expect_eq(ppoll1(&p[1], 1, 0), 0,
+		  "100 bytes of room: still not (PIPE_BUF)");
+	expect_eq(__syscall3(SYS_read, fds[0], big, 8192), 8192, "read 8192");
+	expect_eq(ppoll1(&p[1], 1, 0), 1, "room for PIPE_BUF: writable");
+	close(fds[0]);
+	expect_eq(ppoll1(&p[1], 1, 0), 1, "no readers");
+	expect_eq(p[1].revents, ABI_POLLOUT | ABI_POLLERR,
+		  "POLLOUT | POLLERR without readers");
+
+	/* a negative fd is skipped, a closed one is POLLNVAL */
+	p[0] = (struct abi_pollfd){ -1, ABI_POLLIN, -1 };
+	p[2] = (struct abi_pollfd){ 31, ABI_POLLIN, -1 };
+	expect_eq(ppoll1(p, 3, 0), 2, "POLLERR and POLLNVAL count");
+	expect_eq(p[0].revents, 0, "a negative fd: revents 0");
+	expect_eq(p[2].revents, ABI_POLLNVAL, "a closed fd: POLLNVAL");
+	close(fds[1]);
+
+	/* errors */
+	expect_eq(__syscall2(SYS_getrlimit, ABI_RLIMIT_NOFILE, &rl), 0,
+		  "getrlimit");
+	expect_errno(sys5(SYS_ppoll, p, rl.rlim_cur + 1, NULL, 0, 8),
+		     -EINVAL, "nfds over RLIMIT_NOFILE");
+	expect_errno(sys5(SYS_ppoll, (void *)0x10, 1, NULL, 0, 8),
+		     -EFAULT, "a bad pollfd pointer");
+	ts = (struct abi_timespec){ 0, 1000000000 };
+	expect_errno(sys5(SYS_ppoll, p, 1, &ts, 0, 8), -EINVAL,
+		     "tv_nsec 1e9");
+	expect_errno(sys5(SYS_ppoll, p, 1, (void *)0x10, 0, 8), -EFAULT,
+		     "a bad timespec pointer");
+	n = 0;
+	expect_errno(sys5(SYS_ppoll, p, 1, NULL, &n, 4), -EINVAL,
+		     "sigsetsize 4");
+	ts = (struct abi_timespec){ 0, 0 };
+	expect_eq(sys5(SYS_ppoll, NULL, 0, &ts, &n, 8), 0,
+		  "no fds, timeout 0, a mask: 0");
+}
+
+static void t_poll_child(void)
+{
+	int fds[2], st;
+	struct abi_pollfd p;
+	char buf[16];
+	long pid;
+
+	if (!expect_eq(__syscall2(SYS_pipe2, fds, 0), 0, "pipe2"))
+		return;
+	snprintf(buf, sizeof(buf), "%d", fds[1]);
+	pid = spawn("/bin/linuxabi",
+		    (char *const[]){ "linuxabi", "late-writer", buf, NULL });
+	if (!expect_true(pid > 0, "spawn the writer"))
+		return;
+	close(fds[1]);
+	p = (struct abi_pollfd){ fds[0], ABI_POLLIN, -1 };
+	expect_eq(ppoll1(&p, 1, 10000), 1, "woken by the child's write");
+	expect_eq(p.revents & ABI_POLLIN, ABI_POLLIN, "POLLIN");
+	expect_eq(__syscall3(SYS_read, fds[0], buf, 16), 1, "read its byte");
+	expect_eq(waitpid(pid, &st, 0), pid, "wait for the writer");
+	expect_true(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the writer wrote");
+	expect_eq(ppoll1(&p, 1, -1), 1, "then the child's exit hangs up");
+	expect_eq(p.revents, ABI_POLLHUP, "POLLHUP");
+	close(fds[0]);
+}
+
+static void t_poll_files(void)
+{
+	struct abi_pollfd p[3];
+	int fd;
+
+	p[0] = (struct abi_pollfd){ 1, ABI_POLLOUT | ABI_POLLIN, -1 };
+	expect_eq(ppoll1(p, 1, 0), 1, "the console");
+	expect_eq(p[0].revents, ABI_POLLOUT, "the console: POLLOUT, no input");
+	fd = __syscall4(SYS_openat, AT_CWD, "/tmp/poll.txt",
+			ABI_O_RDWR | ABI_O_CREAT, 0644);
+	if (!expect_true(fd >= 0, "create a file"))
+		return;
+	p[1] = (struct abi_pollfd){ fd, ABI_POLLIN | ABI_POLLOUT, -1 };
+	expect_eq(ppoll1(&p[1], 1, -1), 1, "a file is always ready");
+	expect_eq(p[1].revents, ABI_POLLIN | ABI_POLLOUT, "POLLIN | POLLOUT");
+	close(fd);
+	unlink("/tmp/poll.txt");
+	fd = __syscall4(SYS_openat, AT_CWD, "/dev/null", ABI_O_RDWR, 0);
+	p[2] = (struct abi_pollfd){ fd, ABI_POLLIN | ABI_POLLOUT, -1 };
+	expect_eq(ppoll1(&p[2], 1, -1), 1, "/dev/null");
+	expect_eq(p[2].revents, ABI_POLLIN | ABI_POLLOUT, "POLLIN | POLLOUT");
+	close(fd);
+}
+
+static void t_pselect(void)
+{
+	int fds[2];
+	uint64_t rd, wr, ex;
+	struct abi_timespec ts = { 0, 0 };
+	long t0;
+
+	if (!expect_eq(__syscall2(SYS_pipe2, fds, 0), 0, "pipe2"))
+		return;
+	rd = 1UL << fds[0];
+	wr = 1UL << fds[1];
+	ex = 0;
+	expect_eq(sys6(SYS_pselect6, fds[1] + 1, &rd, &wr, &ex, &ts, NULL),
+		  1, "only the write end");
+	expect_eq(rd, 0, "read set cleared");
+	expect_eq(wr, 1UL << fds[1], "write set");
+	rd = 1UL << fds[0];
+	ts = (struct abi_timespec){ 0, 30000000 };
+	t0 = now_ns(ABI_CLOCK_MONOTONIC);
+	expect_eq(sys6(SYS_pselect6, fds[0] + 1, &rd, NULL, NULL, &ts,
+			     NULL),
+		  0, "30 ms timeout");
+	expect_true(now_ns(ABI_CLOCK_MONOTONIC) - t0 >= 30000000,
+		    "after at least 30 ms");
+	expect_eq(__syscall3(SYS_write, fds[1], "a", 1), 1, "write");
+	rd = 1UL << fds[0];
+	expect_eq(sys6(SYS_pselect6, fds[0] + 1, &rd, NULL, NULL, NULL,
+			     NULL),
+		  1, "readable");
+	expect_eq(rd, 1UL << fds[0], "read set");
+	rd = 1UL << 30;
+	expect_errno(sys6(SYS_pselect6, 31, &rd, NULL, NULL, NULL, NULL),
+		     -EBADF, "a closed fd in a set");
+	expect_errno(sys6(SYS_pselect6, -1, NULL, NULL, NULL, NULL, NULL),
+		     -EINVAL, "nfds -1");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+static void check_dev(const char *path, int major, int minor)
+{
+	struct abi_stat st;
+	int fd;
+
+	expect_eq(__syscall4(SYS_newfstatat, AT_CWD, path, &st, 0), 0,
+		  "stat %s", path);
+	expect_eq(st.st_mode & ABI_S_IFMT, ABI_S_IFCHR, "%s: S_IFCHR", path);
+	expect_eq(st.st_rdev, (uint64_t)(major << 8 | minor), "%s: rdev %d:%d",
+		  path, major, minor);
+	fd = __syscall4(SYS_openat, AT_CWD, path, ABI_O_RDWR, 0);
+	if (!expect_true(fd >= 0, "open %s", path))
+		return;
+	memset(&st, 0, sizeof(st));
+	expect_eq(__syscall2(SYS_fstat, fd, &st), 0, "fstat %s", path);
+	expect_eq(st.st_mode & ABI_S_IFMT, ABI_S_IFCHR, "%s: S_IFCHR", path);
+	expect_eq(st.st_rdev, (uint64_t)(major << 8 | minor),
+		  "%s open: rdev %d:%d", path, major, minor);
+	close(fd);
+}
+
+static void t_devices(void)
+{
+	static unsigned char buf[10000];
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	int fd, nz;
+
+	check_dev("/dev/null", 1, 3);
+	check_dev("/dev/zero", 1, 5);
+	check_dev("/dev/random", 1, 8);
+	check_dev("/dev/urandom", 1, 9);
+	check_dev("/dev/tty", 5, 0);
+	check_dev("/dev/console", 5, 1);
+
+	fd = __syscall4(SYS_openat, AT_CWD, "/dev/null", ABI_O_RDWR, 0);
+	expect_eq(__syscall3(SYS_read, fd, buf, 100), 0, "/dev/null reads EOF");
+	expect_eq(__syscall3(SYS_write, fd, buf, 10000), 10000,
+		  "/dev/null takes every byte");
+	close(fd);
+	fd = __syscall4(SYS_openat, AT_CWD, "/dev/zero", ABI_O_RDWR, 0);
+	memset(buf, 0xa5, sizeof(buf));
+	expect_eq(__syscall3(SYS_read, fd, buf, 10000), 10000,
+		  "/dev/zero reads in full");
+	nz = 0;
+	for (int i = 0; i < 10000; i++)
+		nz += buf[i] != 0;
+	expect_eq(nz, 0, "all zeros");
+	expect_eq(__syscall3(SYS_write, fd, buf, 77), 77, "/dev/zero writes");
+	expect_errno(__syscall3(SYS_read, fd, (void *)0x10, 8), -EFAULT,
+		     "a bad buffer");
+	/* through a ring, on the IO core (none with CPUS=1: -ENODEV) */
+	nz = io_uring_queue_init(4, &ring, 0);
+	if (nz != -ENODEV && expect_eq(nz, 0, "a ring")) {
+		memset(buf, 0xa5, 4096);
+		io_uring_prep_read(io_uring_get_sqe(&ring), fd, buf, 4096, -1);
+		io_uring_submit(&ring);
+		if (expect_eq(io_uring_wait_cqe(&ring, &cqe), 0, "wait")) {
+			expect_eq(cqe->res, 4096, "a ring READ of /dev/zero");
+			io_uring_cqe_seen(&ring, cqe);
+		}
+		nz = 0;
+		for (int i = 0; i < 4096; i++)
+			nz += buf[i] != 0;
+		expect_eq(nz, 0, "zeros through the ring");
+		io_uring_queue_exit(&ring);
+	}
+	close(fd);
+	for (int k = 0; k < 2; k++) {
+		const char *path = k ? "/dev/random" : "/dev/urandom";
+
+		fd = __syscall4(SYS_openat, AT_CWD, path, ABI_O_RDWR, 0);
+		memset(buf, 0, 4096);
+		expect_eq(__syscall3(SYS_read, fd, buf, 4096), 4096,
+			  "%s reads in full", path);
+		nz = 0;
+		for (int i = 0; i < 4096; i++)
+			nz += buf[i] != 0;
+		expect_true(nz > 3900, "%s: random bytes (%d not 0)", path, nz);
+		expect_eq(__syscall3(SYS_write, fd, "seed", 4), 4,
+			  "%s takes writes", path);
+		close(fd);
+	}
+	fd = __syscall4(SYS_openat, AT_CWD, "/dev/tty", ABI_O_WRONLY, 0);
+	expect_eq(__syscall3(SYS_write, fd, "# /dev/tty\n", 11), 11,
+		  "a write to /dev/tty");
+	close(fd);
+}
+
+static void t_eventfd(void)
+{
+	uint64_t v;
+	struct abi_pollfd p;
+	struct abi_stat st;
+	char arg[16];
+	long fd, pid;
+	int status;
+
+	expect_errno(__syscall2(SYS_eventfd2, 0, 1 << 5), -EINVAL,
+		     "an unknown flag");
+	fd = __syscall2(SYS_eventfd2, 0, ABI_EFD_NONBLOCK | ABI_EFD_CLOEXEC);
+	if (!expect_true(fd >= 0, "eventfd2"))
+		return;
+	expect_eq(__syscall3(SYS_fcntl, fd, 1, 0), 1, "EFD_CLOEXEC");
+	expect_errno(__syscall3(SYS_read, fd, &v, 8), -EAGAIN, "0: -EAGAIN");
+	p = (struct abi_pollfd){ fd, ABI_POLLIN | ABI_POLLOUT, -1 };
+	expect_eq(ppoll1(&p, 1, 0), 1, "poll at 0");
+	expect_eq(p.revents, ABI_POLLOUT, "writable, not readable");
+	v = 3;
+	expect_eq(__syscall3(SYS_write, fd, &v, 8), 8, "add 3");
+	v = 4;
+	expect_eq(__syscall3(SYS_write, fd, &v, 16), 8, "add 4 (16 bytes: 8)");
+	expect_eq(ppoll1(&p, 1, 0), 1, "poll at 7");
+	expect_eq(p.revents, ABI_POLLIN | ABI_POLLOUT, "readable and writable");
+	expect_errno(__syscall3(SYS_read, fd, &v, 7), -EINVAL, "read 7 bytes");
+	expect_errno(__syscall3(SYS_write, fd, &v, 4), -EINVAL,
+		     "write 4 bytes");
+	v = 0;
+	expect_eq(__syscall3(SYS_read, fd, &v, 8), 8, "read");
+	expect_eq(v, 7, "the counter, 7");
+	expect_errno(__syscall3(SYS_read, fd, &v, 8), -EAGAIN, "reset to 0");
+	v = ~0UL;
+	expect_errno(__syscall3(SYS_write, fd, &v, 8), -EINVAL, "write ~0");
+	v = 0xfffffffffffffffeUL;
+	expect_eq(__syscall3(SYS_write, fd, &v, 8), 8, "add the maximum");
+	v = 1;
+	expect_errno(__syscall3(SYS_write, fd, &v, 8), -EAGAIN,
+		     "past the maximum: -EAGAIN");
+	expect_eq(ppoll1(&p, 1, 0), 1, "poll at the maximum");
+	expect_eq(p.revents, ABI_POLLIN, "readable, not writable");
+	expect_eq(__syscall3(SYS_read, fd, &v, 8), 8, "read");
+	expect_eq(v, 0xfffffffffffffffeUL, "the maximum");
+	expect_errno(__syscall3(SYS_read, fd, (void *)0x10, 8), -EAGAIN,
+		     "a bad buffer with nothing to read: -EAGAIN");
+	expect_eq(__syscall2(SYS_fstat, fd, &st), 0, "fstat");
+	expect_eq(st.st_mode, 0600, "an anonymous inode, 0600");
+	close(fd);
+
+	fd = __syscall2(SYS_eventfd2, 3, ABI_EFD_SEMAPHORE | ABI_EFD_NONBLOCK);
+	for (int i = 0; i < 3; i++) {
+		v = 0;
+		expect_eq(__syscall3(SYS_read, fd, &v, 8), 8, "semaphore read");
+		expect_eq(v, 1, "1 at a time");
+	}
+	expect_errno(__syscall3(SYS_read, fd, &v, 8), -EAGAIN,
+		     "3 reads took the 3");
+	close(fd);
+
+	/* a blocking read woken by a child's write */
+	fd = __syscall2(SYS_eventfd2, 0, 0);
+	snprintf(arg, sizeof(arg), "%ld", fd);
+	pid = spawn("/bin/linuxabi",
+		    (char *const[]){ "linuxabi", "late-eventfd", arg, NULL });
+	if (expect_true(pid > 0, "spawn the writer")) {
+		v = 0;
+		expect_eq(__syscall3(SYS_read, fd, &v, 8), 8,
+			  "a blocking read");
+		expect_eq(v, 5, "the child's 5");
+		expect_eq(waitpid(pid, &status, 0), pid, "wait");
+		expect_true(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+			    "the child wrote");
+	}
+	close(fd);
+}
+
+static void t_clock_nanosleep(void)
+{
+	struct abi_timespec ts = { 0, 20000000 }, rem;
+	long t0, target;
+
+	t0 = now_ns(ABI_CLOCK_MONOTONIC);
+	expect_eq(__syscall4(SYS_clock_nanosleep, ABI_CLOCK_MONOTONIC, 0, &ts,
+			     &rem),
+		  0, "relative 20 ms");
+	expect_true(now_ns(ABI_CLOCK_MONOTONIC) - t0 >= 20000000,
+		    "at least 20 ms");
+	for (int k = 0; k < 3; k++) {
+		static const long clk[3] = { ABI_CLOCK_MONOTONIC,
+					     ABI_CLOCK_REALTIME,
+					     ABI_CLOCK_BOOTTIME };
+
+		target = now_ns(clk[k]) + 30000000;
+		ts.tv_sec = target / 1000000000;
+		ts.tv_nsec = target % 1000000000;
+		expect_eq(__syscall4(SYS_clock_nanosleep, clk[k],
+				     ABI_TIMER_ABSTIME, &ts, NULL),
+			  0, "absolute, clock %ld", clk[k]);
+		expect_true(now_ns(clk[k]) >= target, "clock %ld reached",
+			    clk[k]);
+	}
+	ts = (struct abi_timespec){ 0, 1 };
+	t0 = now_ns(ABI_CLOCK_MONOTONIC);
+	expect_eq(__syscall4(SYS_clock_nanosleep, ABI_CLOCK_MONOTONIC,
+			     ABI_TIMER_ABSTIME, &ts, NULL),
+		  0, "an absolute time in the past: at once");
+	ts = (struct abi_timespec){ 0, 1000000000 };
+	expect_errno(__syscall4(SYS_clock_nanosleep, ABI_CLOCK_MONOTONIC, 0,
+				&ts, NULL),
+		     -EINVAL, "tv_nsec 1e9");
+	ts = (struct abi_timespec){ -1, 0 };
+	expect_errno(__syscall4(SYS_clock_nanosleep, ABI_CLOCK_MONOTONIC, 0,
+				&ts, NULL),
+		     -EINVAL, "tv_sec -1");
+	expect_errno(__syscall4(SYS_clock_nanosleep, ABI_CLOCK_MONOTONIC, 0,
+				(void *)0x10, NULL),
+		     -EFAULT, "a bad pointer");
+	ts = (struct abi_timespec){ 0, 1000 };
+	expect_errno(__syscall4(SYS_clock_nanosleep, 3, 0, &ts, NULL), -EINVAL,
+		     "CLOCK_THREAD_CPUTIME_ID");
+	expect_errno(__syscall4(SYS_clock_nanosleep, 99, 0, &ts, NULL), -EINVAL,
+		     "an unknown clock");
+	expect_errno(__syscall4(SYS_clock_nanosleep, 4, 0, &ts, NULL),
+		     -EOPNOTSUPP, "CLOCK_MONOTONIC_RAW");
+	ts = (struct abi_timespec){ 0, 1000 };
+	expect_eq(__syscall4(SYS_clock_nanosleep, ABI_CLOCK_TAI, 0, &ts, NULL),
+		  0, "CLOCK_TAI");
+}
+
 
 static int start(void)
 {
@@ -483,6 +925,13 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("pipe", t_pipe),
 	KTEST_CASE("dup", t_dup),
 	KTEST_CASE("fcntl", t_fcntl),
+	KTEST_CASE("poll-pipe", t_poll_pipe),
+	KTEST_CASE("poll-child", t_poll_child),
+	KTEST_CASE("poll-files", t_poll_files),
+	KTEST_CASE("pselect", t_pselect),
+	KTEST_CASE("devices", t_devices),
+	KTEST_CASE("eventfd", t_eventfd),
+	KTEST_CASE("clock-nanosleep", t_clock_nanosleep),
 	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 
@@ -494,5 +943,9 @@ int main(int argc, char **argv, char **envp)
 	saved_argv0 = argv[0];
 	if (argc == 3 && !strcmp(argv[1], "pipe-reader"))
 		return pipe_reader(atoi(argv[2]), 200000);
+	if (argc == 3 && !strcmp(argv[1], "late-writer"))
+		return late_writer(atoi(argv[2]), 30, 0);
+	if (argc == 3 && !strcmp(argv[1], "late-eventfd"))
+		return late_writer(atoi(argv[2]), 30, 5);
 	return ktest_main(&suite, argc, argv);
 }

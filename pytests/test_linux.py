@@ -130,3 +130,29 @@ def test_fault_in_forked_child_is_reported(procs_run):
     other process's fault (and its parent sees WTERMSIG 11: fork-wait)."""
     assert re.search(r"pid \d+ \(procs\): killed: store page fault",
                      procs_run.text), procs_run.text[-2000:]
+
+
+def test_glibc_poll_select_eventfd_devices_clock_nanosleep(boot):
+    """programs/linux/pollfd.c through glibc: poll (a 50 ms timeout,
+    POLLOUT, POLLIN, POLLHUP, woken by a forked child's write), select,
+    eventfd (semaphore), /dev/urandom,
+    /dev/null, /dev/zero's device number, clock_nanosleep relative and
+    TIMER_ABSTIME, usleep."""
+    text, status = run(boot, "/bin/pollfd")
+    lines = [line.rstrip("\r") for line in text.split("\n")
+             if line.startswith("pollfd: ")]
+    assert lines and lines[-1] == "pollfd: all ok", text[-3000:]
+    assert not [line for line in lines if "FAILED" in line], text[-3000:]
+    assert status == 0
+
+
+def test_glibc_poll_wakes_on_a_console_line(boot):
+    """pollfd stdin: poll(stdin) finds nothing at once, then sleeps until a
+    line is typed (the console's input wakes pollers) and reads it."""
+    c = boot(init="/bin/pollfd stdin")
+    c.expect(r"pollfd: stdin empty ok")
+    c.expect(r"pollfd: waiting")
+    c.send("typed line")
+    c.expect(r"pollfd: stdin POLLIN ok")
+    c.expect(r'pollfd: read "typed line"')
+    assert c.wait_exit() == 0

@@ -238,7 +238,6 @@ struct abi_winsize {
 	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
 };
 
-
 /* processes: clone, execve, wait4/waitid (linux/sched.h, linux/wait.h) */
 #define ABI_CSIGNAL 0x000000ff /* clone: the exit signal */
 #define ABI_CLONE_VM 0x00000100
@@ -370,5 +369,32 @@ struct abi_rt_sigframe {
 	struct abi_siginfo info;
 	struct abi_ucontext uc;
 };
+
+/* poll(2), ppoll (asm-generic/poll.h) */
+struct abi_pollfd {
+	int32_t fd;
+	int16_t events, revents;
+};
+#define ABI_POLLIN 0x0001
+#define ABI_POLLPRI 0x0002
+#define ABI_POLLOUT 0x0004
+#define ABI_POLLERR 0x0008
+#define ABI_POLLHUP 0x0010
+#define ABI_POLLNVAL 0x0020
+#define ABI_POLLRDNORM 0x0040
+#define ABI_POLLRDBAND 0x0080
+#define ABI_POLLWRNORM 0x0100
+#define ABI_POLLWRBAND 0x0200
+
+/* eventfd2 flags (= O_CLOEXEC, O_NONBLOCK) and EFD_SEMAPHORE */
+#define ABI_EFD_SEMAPHORE 00000001
+#define ABI_EFD_NONBLOCK 00004000
+#define ABI_EFD_CLOEXEC 02000000
+
+/* clock_nanosleep */
+#define ABI_TIMER_ABSTIME 1
+
+/* device numbers (st_rdev = major << 8 | minor for these small ones) */
+#define ABI_MKDEV(ma, mi) (((ma) << 8) | (mi))
 
 #endif

@@ -21,6 +21,9 @@
 	SYSCALL(getcwd, 17, 2,                                                  \
 		"buf, size -> length with the NUL; ERANGE (size too small) "    \
 		"EFAULT ENOENT (the cwd was removed)")                          \
+	SYSCALL(eventfd2, 19, 2,                                                \
+		"initval, flags (EFD_SEMAPHORE EFD_NONBLOCK EFD_CLOEXEC) -> "   \
+		"fd; EINVAL EMFILE ENFILE ENOMEM")                              \
 	SYSCALL(dup, 23, 1,                                                     \
 		"oldfd -> the lowest free fd, sharing the file; EBADF "         \
 		"EMFILE")                                                       \
@@ -82,6 +85,15 @@
 		"ESPIPE EISDIR EFAULT")                                         \
 	SYSCALL(pwrite64, 68, 4,                                                \
 		"fd, buf, len, offset -> bytes; EINVAL EBADF ESPIPE EFAULT")    \
+	SYSCALL(pselect6, 72, 6,                                                \
+		"nfds, readfds, writefds, exceptfds, const struct "             \
+		"abi_timespec * (0: forever; time left written back), "         \
+		"{sigmask, 8} * (not applied) -> fds ready; EINVAL EBADF "     \
+		"EFAULT")                                                       \
+	SYSCALL(ppoll, 73, 5,                                                   \
+		"struct abi_pollfd *, nfds, const struct abi_timespec * (0: "   \
+		"forever; time left written back), sigmask (not applied), "     \
+		"sigsetsize 8 -> entries with revents; EINVAL EFAULT")         \
 	SYSCALL(readlinkat, 78, 4,                                              \
 		"dirfd, path, buf, bufsiz -> length; EINVAL (bufsiz <= 0, "     \
 		"or not a symbolic link: the memory FS has none) ENOENT "       \
@@ -119,6 +131,10 @@
 	SYSCALL(clock_getres, 114, 2,                                           \
 		"clockid, struct abi_timespec * (may be 0) -> 0: the time "     \
 		"CSR's tick; EINVAL EFAULT")                                    \
+	SYSCALL(clock_nanosleep, 115, 4,                                        \
+		"clockid (REALTIME MONOTONIC BOOTTIME TAI), flags "             \
+		"(TIMER_ABSTIME), const struct abi_timespec *req, rem -> 0; "   \
+		"EINVAL EFAULT EOPNOTSUPP (raw, coarse, process CPU time)")     \
 	SYSCALL(sched_getaffinity, 123, 3,                                      \
 		"pid, len, mask -> 8 (bytes written): CPU 0, the normal "       \
 		"core; EINVAL (len < 8 or not a multiple of 8) ESRCH "          \

@@ -129,7 +129,12 @@ static uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
 	return MIN(sec, 1UL << 30) * timebase_hz + nsec * timebase_hz / 1000000000;
 }
 
-long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
+/*
+ * nanosleep and clock_nanosleep: sleep for *ureq (abs: until the clock
+ * reads *ureq; every clock here counts from boot); a signal handler ends
+ * it with -EINTR and, for a relative sleep, the time left in *urem.
+ */
+static long sleep_req(long ureq, long urem, bool abs)
 {
 	struct proc *p = this_proc();
 	struct abi_timespec ts;
@@ -139,22 +144,57 @@ long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	until = rdtime() + ns_to_ticks(ts.tv_sec, ts.tv_nsec);
+	until = ns_to_ticks(ts.tv_sec, ts.tv_nsec);
+	if (!abs)
+		until += rdtime();
 	while (rdtime() < until) {
 		if (sleep_on_intr(&sleep_chan, until)) {
-			/* a handler interrupts: -EINTR and the rest in rem */
+			/* a handler interrupts: -EINTR, and for a relative
+			 * sleep the rest in rem (Linux writes none for
+			 * TIMER_ABSTIME) */
 			uint64_t left = until - MIN(rdtime(), until);
 
 			p->sig.restart = false;
 			ts.tv_sec = left / timebase_hz;
 			ts.tv_nsec = left % timebase_hz * 1000000000 / timebase_hz;
-			if (urem && copyout(p->pagetable, urem, &ts,
-					    sizeof(ts)) < 0)
+			if (!abs && urem &&
+			    copyout(p->pagetable, urem, &ts, sizeof(ts)) < 0)
 				return -EFAULT;
 			return -EINTR;
 		}
 	}
 	return 0;
+}
+
+long sys_nanosleep(long ureq, long urem, long a2, long a3, long a4, long a5)
+{
+	return sleep_req(ureq, urem, false);
+}
+
+/*
+ * REALTIME, MONOTONIC, BOOTTIME and TAI (all the time since boot here) can
+ * be slept on.  As Linux: the coarse and raw clocks have no sleep
+ * (-EOPNOTSUPP), the thread CPU-time clock is -EINVAL; sleeping on the
+ * process CPU-time clock is not built (-EOPNOTSUPP); anything else,
+ * -EINVAL.  Flags other than TIMER_ABSTIME are ignored, as Linux.
+ */
+long sys_clock_nanosleep(long clk, long flags, long ureq, long urem, long a4,
+			 long a5)
+{
+	switch ((int)clk) {
+	case ABI_CLOCK_REALTIME:
+	case ABI_CLOCK_MONOTONIC:
+	case ABI_CLOCK_BOOTTIME:
+	case ABI_CLOCK_TAI:
+		return sleep_req(ureq, urem, flags & ABI_TIMER_ABSTIME);
+	case ABI_CLOCK_PROCESS_CPUTIME_ID:
+	case ABI_CLOCK_MONOTONIC_RAW:
+	case ABI_CLOCK_REALTIME_COARSE:
+	case ABI_CLOCK_MONOTONIC_COARSE:
+		return -EOPNOTSUPP;
+	default:
+		return -EINVAL;
+	}
 }
 
 /*

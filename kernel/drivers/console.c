@@ -5,7 +5,9 @@
  * backspace erases, Enter ends a line, Ctrl-D ends input (read returns what
  * is there, or 0).  read() sleeps until a whole line or EOF is there.
  *
- * Its open files use console_file_ops (fs.h): read and write, no seek.
+ * Its open files use console_file_ops (fs.h): read and write, no seek,
+ * poll (readable when a line or EOF is there, always writable); /dev/tty
+ * opens tty_file_ops, the same with tty(4)'s device number (5:0).
  *
  * Locking: the input buffer is touched only by the normal core (its UART
  * interrupt handler and read syscalls) with interrupts off.  Output takes the
@@ -69,6 +71,7 @@ void console_rx(int c)
 	if (c == '\n' || c == CTRL('D') || cons.e - cons.r == CONSOLE_BUF) {
 		cons.w = cons.e;
 		wakeup(&cons);
+		poll_wake();
 	}
 }
 
@@ -153,6 +156,23 @@ static void console_file_stat(struct file *f, struct abi_stat *st)
 	console_stat(st);
 }
 
+static void tty_file_stat(struct file *f, struct abi_stat *st)
+{
+	console_stat(st);
+	st->st_rdev = ABI_MKDEV(5, 0);
+	st->st_mode = ABI_S_IFCHR | 0666;
+}
+
+/* readable with a complete line (or EOF) buffered; output never waits */
+static unsigned int console_file_poll(struct file *f)
+{
+	unsigned int mask = ABI_POLLOUT | ABI_POLLWRNORM;
+
+	if (cons.r != cons.w)
+		mask |= ABI_POLLIN | ABI_POLLRDNORM;
+	return mask;
+}
+
 /* termios flags (asm-generic/termbits.h) for what the line discipline does */
 #define TERMIOS_ICRNL 0000400
 #define TERMIOS_OPOST 0000001
@@ -210,4 +230,13 @@ const struct file_ops console_file_ops = {
 	.write = console_file_write,
 	.stat = console_file_stat,
 	.ioctl = console_file_ioctl,
+	.poll = console_file_poll,
+};
+
+const struct file_ops tty_file_ops = {
+	.read = console_file_read,
+	.write = console_file_write,
+	.stat = tty_file_stat,
+	.ioctl = console_file_ioctl,
+	.poll = console_file_poll,
 };

@@ -533,12 +533,13 @@ void inode_stat(struct inode *ip, struct abi_stat *st)
 	st->st_dev = 1;
 	st->st_ino = ip->ino;
 	st->st_mode = (ip->type == I_DIR   ? ABI_S_IFDIR | 0755
-		       : ip->type == I_DEV ? ABI_S_IFCHR | 0620
+		       : ip->type == I_DEV ? dev_mode(ip->rdev)
 					   : ABI_S_IFREG | 0644);
 	st->st_nlink = ip->nlink ? 1 : 0;
 	st->st_size = ip->type == I_FILE ? ip->size : 0;
 	st->st_blksize = PGSIZE;
 	st->st_blocks = ROUNDUP(st->st_size, 512) / 512;
+	st->st_rdev = ip->type == I_DEV ? ip->rdev : 0;
 	t = ip->mtime;
 	spin_unlock(&fs_lock);
 	st->st_mtime_sec = t / timebase_hz;
@@ -595,8 +596,7 @@ void fs_init(void)
 	root->nlink = 1;
 	ip = fs_create(NULL, "/dev", I_DIR, false, &err);
 	inode_put(ip);
-	ip = fs_create(NULL, "/dev/console", I_DEV, false, &err);
-	inode_put(ip);
+	dev_init();
 }
 
 /*

@@ -26,6 +26,7 @@ struct inode {
 	struct inode *next;	/* next entry in the parent */
 	void **index;		/* data: two-level page index (fs.c) */
 	uint64_t mtime;		/* time CSR ticks since boot */
+	uint32_t rdev;		/* I_DEV: ABI_MKDEV(major, minor) (dev.c) */
 	char name[ABI_NAME_MAX + 1];
 };
 
@@ -37,9 +38,11 @@ struct vma;
  * What an open file does, one table per kind of file (as xv6's devsw and
  * Linux's file_operations): the memory FS's files and directories
  * (inode_file_ops, dir_file_ops, file.c; f->ops == &dir_file_ops is how a
- * directory is recognised), the console (console_file_ops,
- * drivers/console.c), a ring's fd (ring_file_ops, ring/ring.c;
- * f->ops == &ring_file_ops is how a ring fd is recognised).  A NULL entry is what the call gives on Linux for a file
+ * directory is recognised), the console (console_file_ops and
+ * tty_file_ops, drivers/console.c), the devices under /dev (dev.c), pipes
+ * (pipe.c), eventfds (eventfd.c), a ring's fd (ring_file_ops, ring/ring.c;
+ * f->ops == &ring_file_ops is how a ring fd is recognised).  A NULL entry
+ * is what the call gives on Linux for a file
  * without it:
  *
  *   read, write  f is readable/writable, the buffer passed access_ok and
@@ -61,6 +64,11 @@ struct vma;
  *                file with read if the op sets VMA_COPY), v->ops and
  *                v->private (mm/mmap.h).  Normal core; the caller holds a
  *                reference to f until v->ops->open has run.  NULL: -ENODEV.
+ *   poll         the file's ready mask now (ABI_POLLIN, POLLOUT, POLLERR,
+ *                POLLHUP, ...), for ppoll (poll.c).  Normal core, may not
+ *                sleep; whatever changes the answer calls poll_wake().
+ *                NULL: always readable and writable (Linux's
+ *                DEFAULT_POLLMASK).
  *   ioctl        ioctl(2) request with its argument (a user address for
  *                the terminal requests).  Normal core.  NULL: -ENOTTY.
  *   normal_core_only  its operations may sleep (a pipe): the IO core never
@@ -85,6 +93,7 @@ struct file_ops {
 	void (*stat)(struct file *f, struct abi_stat *st);
 	long (*mmap)(struct file *f, struct vma *v, uint64_t off, uint64_t len);
 	long (*ioctl)(struct file *f, unsigned int request, uint64_t arg);
+	unsigned int (*poll)(struct file *f);
 	void (*release)(void *private);
 	bool normal_core_only;
 };
@@ -94,6 +103,8 @@ extern const struct file_ops dir_file_ops;
 extern const struct file_ops console_file_ops;
 extern const struct file_ops ring_file_ops;
 extern const struct file_ops pipe_file_ops;
+extern const struct file_ops tty_file_ops;
+extern const struct file_ops eventfd_file_ops;
 
 struct file {
 	int ref; /* atomic */
@@ -196,6 +207,15 @@ long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);
 long file_openat(struct proc *p, long dirfd, const char *path, long flags);
 long file_close_fd(struct proc *p, long fd, bool from_ring);
+
+/* dev.c: the device nodes under /dev */
+void dev_init(void);
+const struct file_ops *dev_file_ops(uint32_t rdev);
+void dev_stat(uint32_t rdev, struct abi_stat *st);
+uint32_t dev_mode(uint32_t rdev);
+
+/* poll.c: what ppoll waits on; every file state change calls poll_wake() */
+void poll_wake(void);
 
 /* cpio.c: the initrd into the memory FS */
 void initrd_unpack(uint64_t start, uint64_t end);

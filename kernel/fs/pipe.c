@@ -13,6 +13,8 @@
  * reference (waiting ring reads and writes on pipes come with the liburing
  * issue).
  *
+ * poll: pipe_poll; every change of the state it reports calls poll_wake().
+ *
  * Locking: the normal core only (interrupts off, not preemptible), so a
  * check followed by sleep_on() cannot miss the wakeup (core/proc.c); the
  * end counts change at open (pipe2, fork) and release.
@@ -74,6 +76,7 @@ static long pipe_read(struct file *f, const struct uview *v, uint64_t udst,
 		done += m;
 	}
 	wakeup(&pp->tail); /* room for writers */
+	poll_wake();
 	return done;
 }
 
@@ -111,6 +114,7 @@ static long pipe_write(struct file *f, const struct uview *v, uint64_t usrc,
 			if (uview_copyin(v, pp->page[at / PGSIZE] + at % PGSIZE,
 					 usrc + done, m) < 0) {
 				wakeup(&pp->head);
+				poll_wake();
 				return done ? (long)done : -EFAULT;
 			}
 			pp->head += m;
@@ -119,6 +123,7 @@ static long pipe_write(struct file *f, const struct uview *v, uint64_t usrc,
 			room -= m;
 		}
 		wakeup(&pp->head); /* data for readers */
+		poll_wake();
 	}
 	return done;
 }
@@ -141,6 +146,31 @@ static long pipe_ioctl(struct file *f, unsigned int request, uint64_t arg)
 	if (copyout(this_proc()->pagetable, arg, &avail, sizeof(avail)) < 0)
 		return -EFAULT;
 	return 0;
+}
+
+/*
+ * As Linux's pipe_poll: the read end is readable with data and hangs up
+ * with no writers; the write end is writable with room for PIPE_BUF bytes
+ * and in error with no readers.
+ */
+static unsigned int pipe_poll(struct file *f)
+{
+	struct pipe *pp = pipe_of(f);
+	unsigned int mask = 0;
+
+	if (f->readable) {
+		if (pp->head != pp->tail)
+			mask |= ABI_POLLIN | ABI_POLLRDNORM;
+		if (!pp->writers)
+			mask |= ABI_POLLHUP;
+	}
+	if (f->writable) {
+		if (PIPE_SIZE - (pp->head - pp->tail) >= PIPE_BUF)
+			mask |= ABI_POLLOUT | ABI_POLLWRNORM;
+		if (!pp->readers)
+			mask |= ABI_POLLERR;
+	}
+	return mask;
 }
 
 static void pipe_free(struct pipe *pp)
@@ -166,6 +196,7 @@ static void pipe_release(void *private)
 		pp->readers--;
 	wakeup(&pp->head);
 	wakeup(&pp->tail);
+	poll_wake();
 	if (!pp->readers && !pp->writers)
 		pipe_free(pp);
 }
@@ -175,6 +206,7 @@ const struct file_ops pipe_file_ops = {
 	.write = pipe_write,
 	.stat = pipe_stat,
 	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
 	.release = pipe_release,
 	.normal_core_only = true,
 };

@@ -157,6 +157,10 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 		r = -ENOTDIR;
 		goto out_put;
 	}
+	if (ip->type == I_DEV && !dev_file_ops(ip->rdev)) {
+		r = -ENXIO;
+		goto out_put;
+	}
 	f = file_alloc();
 	if (!f) {
 		r = -ENFILE;
@@ -168,7 +172,8 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 	f->append = flags & ABI_O_APPEND;
 	f->nonblock = flags & ABI_O_NONBLOCK;
 	if (ip->type == I_DEV) {
-		f->ops = &console_file_ops; /* the only device */
+		f->ops = dev_file_ops(ip->rdev); /* dev.c; checked above */
+		f->private = (void *)(uint64_t)ip->rdev;
 		inode_put(ip);
 	} else {
 		f->ops = ip->type == I_DIR ? &dir_file_ops : &inode_file_ops;
@@ -373,10 +378,7 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	base_put(base);
 	if (!ip)
 		goto out;
-	if (ip->type == I_DEV)
-		console_stat(&st);
-	else
-		inode_stat(ip, &st);
+	inode_stat(ip, &st); /* devices: S_IFCHR and st_rdev */
 	inode_put(ip);
 	r = copyout(p->pagetable, ust, &st, sizeof(st)) < 0 ? -EFAULT : 0;
 out:

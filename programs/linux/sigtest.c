@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fenv.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -389,6 +390,17 @@ static void test_eintr(void)
 	CHECK("nanosleep-eintr", n == -1 && e == EINTR && hits == 1 &&
 					 rem.tv_sec >= 3 && rem.tv_sec < 5,
 	      "r %d errno %d hits %d rem %ld", n, e, hits, (long)rem.tv_sec);
+
+	/* poll: -EINTR even with SA_RESTART, as Linux's poll */
+	struct pollfd pfd = { .fd = fd[0], .events = POLLIN };
+
+	hits = 0;
+	child = run_child("poke", pid, "-1");
+	n = poll(&pfd, 1, 5000);
+	e = errno;
+	waitpid(child, &st, 0);
+	CHECK("poll-eintr", n == -1 && e == EINTR && hits == 1,
+	      "r %d errno %d hits %d", n, e, hits);
 	close(fd[0]);
 	close(fd[1]);
 	signal(SIGUSR1, SIG_DFL);
