@@ -81,6 +81,20 @@ static void base_put(struct inode *base)
 		inode_put(base);
 }
 
+/* The inode path names from dirfd (path_base, then fs_lookup), or NULL. */
+static struct inode *path_lookup_at(struct proc *p, long dirfd,
+				    const char *path, long *err)
+{
+	struct inode *base, *ip;
+
+	*err = path_base(p, dirfd, path, &base);
+	if (*err < 0)
+		return NULL;
+	ip = fs_lookup(base, path, err);
+	base_put(base);
+	return ip;
+}
+
 /*
  * The flag combinations Linux's build_open_flags refuses, before the path
  * is looked at (unknown bits are ignored, as open and openat do):
@@ -349,7 +363,7 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 		    long a5)
 {
 	struct proc *p = this_proc();
-	struct inode *base, *ip;
+	struct inode *ip;
 	struct abi_stat st;
 	char *path;
 	long r;
@@ -371,11 +385,7 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	}
 	if (!path[0])
 		strlcpy(path, ".", 2); /* AT_FDCWD itself (AT_EMPTY_PATH) */
-	r = path_base(p, dirfd, path, &base);
-	if (r < 0)
-		goto out;
-	ip = fs_lookup(base, path, &r);
-	base_put(base);
+	ip = path_lookup_at(p, dirfd, path, &r);
 	if (!ip)
 		goto out;
 	inode_stat(ip, &st); /* devices: S_IFCHR and st_rdev */
@@ -512,7 +522,7 @@ long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 		    long a5)
 {
 	struct proc *p = this_proc();
-	struct inode *base, *ip;
+	struct inode *ip;
 	char *path;
 	long r;
 
@@ -533,11 +543,7 @@ long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 			file_put(f);
 		goto out;
 	}
-	r = path_base(p, dirfd, path, &base);
-	if (r < 0)
-		goto out;
-	ip = fs_lookup(base, path, &r);
-	base_put(base);
+	ip = path_lookup_at(p, dirfd, path, &r);
 	if (ip) {
 		inode_put(ip);
 		r = -EINVAL;
@@ -583,18 +589,14 @@ long sys_getcwd(long ubuf, long size, long a2, long a3, long a4, long a5)
 long sys_chdir(long upath, long a1, long a2, long a3, long a4, long a5)
 {
 	struct proc *p = this_proc();
-	struct inode *base, *ip;
+	struct inode *ip;
 	char *path;
 	long r;
 
 	r = path_in(p->pagetable, upath, &path, false);
 	if (r < 0)
 		return r;
-	r = path_base(p, ABI_AT_FDCWD, path, &base);
-	if (r < 0)
-		goto out;
-	ip = fs_lookup(base, path, &r);
-	base_put(base);
+	ip = path_lookup_at(p, ABI_AT_FDCWD, path, &r);
 	if (!ip)
 		goto out;
 	if (ip->type != I_DIR) {
