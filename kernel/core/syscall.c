@@ -81,19 +81,19 @@ void syscall_traced(struct trapframe *tf)
 
 long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	return this_proc()->pid;
+	return this_proc()->tgid;
 }
 
 long sys_getppid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	struct proc *parent = this_proc()->parent;
+	struct proc *parent = this_proc()->leader->parent;
 
-	return parent ? parent->pid : 0;
+	return parent ? parent->tgid : 0;
 }
 
 long sys_exit(long status, long a1, long a2, long a3, long a4, long a5)
 {
-	proc_exit(ABI_W_EXITCODE(status, 0));
+	proc_thread_exit(ABI_W_EXITCODE(status, 0));
 }
 
 long sys_exit_group(long status, long a1, long a2, long a3, long a4, long a5)
@@ -115,7 +115,7 @@ long sys_wait4(long pid, long ustatus, long options, long rusage, long a4,
 	long r = proc_wait(pid, ustatus, options);
 
 	if (r > 0 && rusage &&
-	    copyout(this_proc()->pagetable, rusage, zero_rusage,
+	    copyout(this_proc()->mm->pagetable, rusage, zero_rusage,
 		    sizeof(zero_rusage)) < 0)
 		return -EFAULT;
 	return r;
@@ -123,7 +123,7 @@ long sys_wait4(long pid, long ustatus, long options, long rusage, long a4,
 
 static const char sleep_chan; /* nanosleep sleeps here: nothing wakes it early */
 
-static uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
+uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
 {
 	/* no overflow: beyond ~30 years is forever enough */
 	return MIN(sec, 1UL << 30) * timebase_hz + nsec * timebase_hz / 1000000000;
@@ -140,7 +140,7 @@ static long sleep_req(long ureq, long urem, bool abs)
 	struct abi_timespec ts;
 	uint64_t until;
 
-	if (copyin(p->pagetable, &ts, ureq, sizeof(ts)) < 0)
+	if (copyin(p->mm->pagetable, &ts, ureq, sizeof(ts)) < 0)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
@@ -158,7 +158,7 @@ static long sleep_req(long ureq, long urem, bool abs)
 			ts.tv_sec = left / timebase_hz;
 			ts.tv_nsec = left % timebase_hz * 1000000000 / timebase_hz;
 			if (!abs && urem &&
-			    copyout(p->pagetable, urem, &ts, sizeof(ts)) < 0)
+			    copyout(p->mm->pagetable, urem, &ts, sizeof(ts)) < 0)
 				return -EFAULT;
 			return -EINTR;
 		}
@@ -254,7 +254,7 @@ long sys_clock_gettime(long clk, long uts, long a2, long a3, long a4, long a5)
 		return -EINVAL;
 	ts.tv_sec = t / timebase_hz;
 	ts.tv_nsec = t % timebase_hz * 1000000000 / timebase_hz;
-	if (copyout(this_proc()->pagetable, uts, &ts, sizeof(ts)) < 0)
+	if (copyout(this_proc()->mm->pagetable, uts, &ts, sizeof(ts)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -274,7 +274,7 @@ long sys_clock_getres(long clk, long ures, long a2, long a3, long a4, long a5)
 
 	if (clock_ticks(clk, &t) < 0)
 		return -EINVAL;
-	if (ures && copyout(this_proc()->pagetable, ures, &ts, sizeof(ts)) < 0)
+	if (ures && copyout(this_proc()->mm->pagetable, ures, &ts, sizeof(ts)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -289,7 +289,7 @@ long sys_sysinfo(long uinfo, long a1, long a2, long a3, long a4, long a5)
 	si.freeram = kalloc_free_pages();
 	si.procs = proc_count();
 	si.mem_unit = PGSIZE;
-	if (copyout(this_proc()->pagetable, uinfo, &si, sizeof(si)) < 0)
+	if (copyout(this_proc()->mm->pagetable, uinfo, &si, sizeof(si)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -322,7 +322,7 @@ long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
 		return 0;
 	case ABI_REBOOT_CMD_RESTART2:
 		/* as strncpy_from_user: a string cut at 255 bytes is fine */
-		if (copyinstr(this_proc()->pagetable, how, arg,
+		if (copyinstr(this_proc()->mm->pagetable, how, arg,
 			      sizeof(how) - 1) == -EFAULT)
 			return -EFAULT;
 		/* fall through */
@@ -357,7 +357,7 @@ long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
 		r = -ENOMEM;
 		goto out;
 	}
-	r = copyinstr(p->pagetable, path, upath, ABI_PATH_MAX);
+	r = copyinstr(p->mm->pagetable, path, upath, ABI_PATH_MAX);
 	if (r < 0)
 		goto out;
 	if (!uargv) {
@@ -366,7 +366,7 @@ long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
 		for (;;) {
 			uint64_t uarg;
 
-			r = copyin(p->pagetable, &uarg, uargv + 8 * argc, 8);
+			r = copyin(p->mm->pagetable, &uarg, uargv + 8 * argc, 8);
 			if (r < 0)
 				goto out;
 			if (!uarg)
@@ -375,7 +375,7 @@ long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
 				r = -E2BIG;
 				goto out;
 			}
-			r = copyinstr(p->pagetable, args + used, uarg,
+			r = copyinstr(p->mm->pagetable, args + used, uarg,
 				      ABI_ARG_MAX - used);
 			if (r < 0) {
 				if (r == -ENAMETOOLONG)
