@@ -157,6 +157,7 @@ static void group_init(struct proc *p)
 	p->group_exiting = false;
 	p->group_status = 0;
 	p->group_exec = NULL;
+	p->dead_ticks = 0;
 }
 
 /* A new process's own address space and fd table, empty; -ENOMEM. */
@@ -486,6 +487,7 @@ void proc_thread_exit(int wait_status)
 			futex_wake_addr(p, p->clear_child_tid, 1);
 	}
 	futex_exit(p); /* the robust list, and no longer a waiter */
+	l->dead_ticks += p->run_ticks + (rdtime() - p->run_start);
 	p->wait_status = wait_status;
 	if (--l->nthreads == 0) {
 		group_end(p);
@@ -560,6 +562,7 @@ struct proc *proc_exec_alone(struct proc *p)
 	p->nthreads = 1;
 	p->group_exiting = false;
 	p->group_exec = NULL;
+	p->dead_ticks = l->dead_ticks;
 	signals_new_leader(p, l);
 	for (int i = 0; i < NPROC; i++)
 		if (procs[i].parent == l)
@@ -886,7 +889,10 @@ long proc_waitid(int idtype, int id, uint64_t uinfo, int options)
 			return -ECHILD;
 		if (options & ABI_WNOHANG)
 			break;
-		sleep_on(me, 0);
+		long r = sleep_on_intr(me, 0);
+
+		if (r)
+			return r;
 	}
 	if (uinfo && copyout(me->mm->pagetable, uinfo, info, sizeof(info)) < 0)
 		return -EFAULT;

@@ -99,6 +99,7 @@ struct proc {
 	bool group_exiting; /* exit_group or a fatal signal: every thread goes */
 	int group_status;    /* then the wait status the group exits with */
 	struct proc *group_exec; /* a thread in execve: the others go */
+	uint64_t dead_ticks;	 /* the run time of its threads that exited */
 
 	struct trapframe *tf; /* top of the kernel stack */
 	uint64_t kstack_lo;

@@ -202,17 +202,34 @@ long sys_clock_nanosleep(long clk, long flags, long ureq, long urem, long a4,
  * timebase_hz), so: REALTIME, REALTIME_COARSE and TAI are the time since
  * boot (no RTC is read, and TAI - UTC is 0 as on a Linux never told
  * otherwise); MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE and BOOTTIME
- * (nothing suspends) are the same count; PROCESS_CPUTIME_ID and
- * THREAD_CPUTIME_ID (a process is one thread) are the time the caller has
- * been running, as the scheduler accounts it (its system calls included).
+ * (nothing suspends) are the same count; THREAD_CPUTIME_ID is the time the
+ * calling thread has been running, as the scheduler accounts it (its
+ * system calls included), PROCESS_CPUTIME_ID all its threads' together.
  * A negative id is Linux's CPU clock of a process or thread, ~pid << 3 |
  * per-thread (4) | PROF, VIRT or SCHED (0-2; all three are the run time
  * here), as clock_getcpuclockid and pthread_getcpuclockid make them: pid 0
- * or the caller's own is the caller's run time; another process's is not
+ * or the caller's own process, or a thread of it; another process's is not
  * looked up (-EINVAL); low bits 3 (a clock fd) or 7: -EINVAL.  The alarm
  * clocks need an RTC, which this kernel does not drive: -EINVAL, as on
  * Linux without one; unknown ids -EINVAL.  clockid_t is an int.
  */
+/* The time t has run, as the scheduler accounts it (a running one: now). */
+static uint64_t run_time(const struct proc *t)
+{
+	return t->run_ticks + (t == this_proc() ? rdtime() - t->run_start : 0);
+}
+
+/* The run time of the caller's process: all its threads' together. */
+static uint64_t group_run_time(const struct proc *p)
+{
+	uint64_t sum = p->leader->dead_ticks;
+
+	for (struct proc *t = proc_next_live(NULL); t; t = proc_next_live(t))
+		if (t->tgid == p->tgid)
+			sum += run_time(t);
+	return sum;
+}
+
 static long clock_ticks(long clk, uint64_t *ticks)
 {
 	struct proc *p = this_proc();
@@ -220,8 +237,18 @@ static long clock_ticks(long clk, uint64_t *ticks)
 
 	if (id < 0) {
 		int pid = ~(id >> 3);
+		struct proc *t = p;
 
-		if ((id & 3) == 3 || (pid != 0 && pid != p->pid))
+		if ((id & 3) == 3)
+			return -EINVAL;
+		if (id & 4) { /* a thread's clock: one of the caller's group */
+			if (pid != 0 && !((t = proc_find(pid)) &&
+					  t->tgid == p->tgid))
+				return -EINVAL;
+			*ticks = run_time(t);
+			return 0;
+		}
+		if (pid != 0 && pid != p->tgid)
 			return -EINVAL;
 		id = ABI_CLOCK_PROCESS_CPUTIME_ID;
 	}
@@ -236,8 +263,10 @@ static long clock_ticks(long clk, uint64_t *ticks)
 		*ticks = rdtime();
 		return 0;
 	case ABI_CLOCK_PROCESS_CPUTIME_ID:
+		*ticks = group_run_time(p);
+		return 0;
 	case ABI_CLOCK_THREAD_CPUTIME_ID:
-		*ticks = p->run_ticks + (rdtime() - p->run_start);
+		*ticks = run_time(p);
 		return 0;
 	default:
 		return -EINVAL;

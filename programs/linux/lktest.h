@@ -4,7 +4,8 @@
  * table of cases; lktest_main() prints the plan and runs each case in a
  * forked child of its own (an "always" case in the runner itself, such as
  * the leak check, which compares free pages with *start_pages, taken after
- * a warm-up), so that pytests make one item per case.
+ * a warm-up), so that pytests make one item per case.  Given a case's
+ * name (argv[1]), only that case runs (and no warm-up before it).
  */
 #ifndef PROGRAMS_LINUX_LKTEST_H
 #define PROGRAMS_LINUX_LKTEST_H
@@ -73,15 +74,29 @@ static long free_pages(void)
 	return si.freeram * si.mem_unit / 4096;
 }
 
-static int lktest_main(const char *suite, const struct ktest_case *cases,
-		       int n, void (*warm_up)(int), long *start_pages)
+static int lktest_main(int argc, char **argv, const char *suite,
+		       const struct ktest_case *cases, int n,
+		       void (*warm_up)(int), long *start_pages)
 {
 	int bad = 0;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
+	for (int i = 0; argc > 1 && i < n; i++) {
+		if (strcmp(argv[1], cases[i].name))
+			continue;
+		cases = &cases[i];
+		n = 1;
+		break;
+	}
+	if (argc > 1 && n != 1) {
+		printf("%s: no case %s\n", suite, argv[1]);
+		return 2;
+	}
 	printf("KTAP version 1\n1..%d\n", n);
-	warm_up(10); /* whatever the kernel keeps after the first */
-	*start_pages = free_pages();
+	if (argc == 1 || cases[0].always) { /* for the leak check */
+		warm_up(10); /* whatever the kernel keeps after the first */
+		*start_pages = free_pages();
+	}
 	for (int i = 0; i < n; i++) {
 		int st = -1;
 

@@ -729,6 +729,6 @@ static const struct ktest_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	return lktest_main("procs", cases, sizeof(cases) / sizeof(cases[0]),
+	return lktest_main(argc, argv, "procs", cases, sizeof(cases) / sizeof(cases[0]),
 			   cycles, &start_pages);
 }

@@ -621,6 +621,49 @@ static void t_fp(void)
 		  "FP results exact in every thread");
 }
 
+/* ---- CPU-time clocks ---- */
+
+static volatile int burn_stop;
+
+static void *burn(void *arg)
+{
+	struct timespec ts;
+	clockid_t c;
+
+	pthread_getcpuclockid(pthread_self(), &c);
+	do {
+		if (clock_gettime(c, &ts) < 0)
+			return (void *)-1L;
+	} while (ts.tv_nsec < 5 * 1000000 && ts.tv_sec == 0 && !burn_stop);
+	return (void *)1L;
+}
+
+static void t_cpu_clocks(void)
+{
+	struct timespec a, b, t;
+	pthread_t th;
+	clockid_t c;
+	void *r;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	pthread_create(&th, NULL, burn, NULL);
+	expect_eq(pthread_getcpuclockid(th, &c), 0, "pthread_getcpuclockid");
+	expect_eq(clock_gettime(c, &t), 0, "another thread's CPU clock");
+	pthread_join(th, &r);
+	expect_eq((long)r, 1, "a thread's own CPU clock runs");
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	expect_eq(b.tv_sec * 1000000000L + b.tv_nsec -
+			  (t.tv_sec * 1000000000L + t.tv_nsec) >=
+		  5 * 1000000L, 1,
+		  "the process clock counts the exited thread's 5 ms");
+	expect_eq(b.tv_sec > a.tv_sec || b.tv_nsec >= a.tv_nsec, 1,
+		  "the process clock does not go back");
+	expect_eq(b.tv_sec > t.tv_sec ||
+			  (b.tv_sec == t.tv_sec && b.tv_nsec >= t.tv_nsec),
+		  1, "the process clock is at least the thread's");
+}
+
 /* ---- no leak ---- */
 
 static void *nothing(void *arg)
@@ -668,11 +711,12 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("robust", t_robust),
 	KTEST_CASE("futex", t_futex),
 	KTEST_CASE("fp", t_fp),
+	KTEST_CASE("cpu-clocks", t_cpu_clocks),
 	KTEST_ALWAYS("leak-check", t_leak_check),
 };
 
 int main(int argc, char **argv)
 {
-	return lktest_main("threads", cases, sizeof(cases) / sizeof(cases[0]),
+	return lktest_main(argc, argv, "threads", cases, sizeof(cases) / sizeof(cases[0]),
 			   cycles, &start_pages);
 }
