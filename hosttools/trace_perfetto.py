@@ -65,6 +65,7 @@ class Timeline:
         self.tracks = {}     # uuid -> (name, parent, counter, pid, tid)
         self.events = []     # (sort key, ns, seq, track, kind, name, ...)
         self.pname = {}      # pid -> name
+        self.tgid = {}       # tid -> pid of a thread that is not a leader
         self.ring_name = {}  # ring -> "pid P fd F"
         self.current = {}    # hart -> running pid
         self.open = collections.defaultdict(list)  # track -> begin()'s whats
@@ -84,11 +85,15 @@ class Timeline:
         return self.track(10 + hart, f"hart {hart}: {role}")
 
     def proc_track(self, pid):
-        pid &= PID_MASK
+        """The track of thread pid (a tid), under its process's track."""
+        tid = pid & PID_MASK
+        pid = self.tgid.get(tid, tid)
         name = f"{self.pname.get(pid, 'pid')} (pid {pid})"
         self.track(PROC_UUID + 2 * pid, name, pid=pid)
-        return self.track(PROC_UUID + 2 * pid + 1, name,
-                          parent=PROC_UUID + 2 * pid, pid=pid, tid=pid)
+        if tid != pid:
+            name = f"{self.pname.get(pid, 'pid')} (tid {tid})"
+        return self.track(PROC_UUID + 2 * tid + 1, name,
+                          parent=PROC_UUID + 2 * pid, pid=pid, tid=tid)
 
     def ring_track(self, ring, inst):
         """Each ring instance has uuids of its own: base + 0 the ring, + 1
@@ -193,6 +198,19 @@ class Timeline:
         where = self.proc_track(parent) if parent else h
         self.emit(sq, where, 3, f"spawn {self.pname[pid]} (pid {pid})")
         self.proc_track(pid)
+
+    def ev_thread(self, sq, h, rec, f, m):
+        tid, tgid = f.tid & PID_MASK, f.tgid & PID_MASK
+        if f.exited:
+            t = self.proc_track(tid)
+            self.emit(sq, t, 3, "thread exit")
+            self.emit(sq, t, 2, "close all")
+            self.open.pop(t, None)
+            self.tgid.pop(tid, None)
+        else:
+            self.tgid[tid] = tgid
+            self.emit(sq, self.proc_track(tid), 3,
+                      f"thread {tid} of pid {tgid}")
 
     def ev_exit(self, sq, h, rec, f, m):
         t = self.proc_track(f.pid)

@@ -125,6 +125,33 @@ def test_procs_suite_and_no_leaks(procs_run):
     procs_run.check_suite(PROCS_CASES)
 
 
+# ---- POSIX threads (programs/linux/threads.c) ----
+
+THREADS_CASES = ktap_cases("programs/linux/threads.c")
+
+
+@pytest.fixture(scope="module")
+def threads_run(built):
+    """One boot running every case of the glibc pthreads suite."""
+    return KtapSuite("/bin/threads")
+
+
+@pytest.mark.parametrize("case", THREADS_CASES)
+def test_threads(threads_run, case):
+    """pthreads from a glibc program: create/join, mutex and condition
+    variable under contention, TLS, thread exit and its futex wake, the
+    whole group's exit, signals, exec and fork from a thread, robust
+    mutexes, futex(2)'s errors: one item per case of threads.c's table."""
+    threads_run.check_case(case)
+
+
+@ktap_timeout
+def test_threads_suite_and_no_leaks(threads_run):
+    """The plan, every case, exit status 0 and the leak check (free pages
+    the same after every case and 50 cycles of threads made and joined)."""
+    threads_run.check_suite(THREADS_CASES)
+
+
 def test_fault_in_forked_child_is_reported(procs_run):
     """A forked child killed by a fault is reported by the kernel as any
     other process's fault (and its parent sees WTERMSIG 11: fork-wait)."""

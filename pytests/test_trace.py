@@ -409,6 +409,29 @@ def test_trace_traps_spawn_exit(boot, tmp_path):
     assert any(e.name == "external interrupt" for e in tl.on(".*", 1))
 
 
+def test_trace_threads(boot, tmp_path):
+    """pthreads: each thread its own track under its process's, named by
+    tid, with a start instant naming the process and an exit instant;
+    the process's own exit on the leader's track."""
+    text, status, _base, tl = traced(boot, tmp_path,
+                                     "/bin/threads create-join")
+    assert status == 0, text[-2000:]
+    assert re.search(r"^ok 1 create-join$", text, re.M), text[-2000:]
+    paths = tl.paths()
+    # the case runs in pid 2 (forked by the runner), its 8 threads after it
+    tracks = sorted(p for p in paths
+                    if re.fullmatch(r"threads \(pid 2\)/threads \(tid \d+\)",
+                                    p))
+    assert len(tracks) == 8, sorted(paths)
+    for t in tracks:
+        names = [e.name for e in tl.on(re.escape(t), 3)]
+        tid = re.search(r"tid (\d+)", t).group(1)
+        assert names.index(f"thread {tid} of pid 2") < \
+            names.index("thread exit"), names
+    leader = r"threads \(pid 2\)/threads \(pid 2\)"
+    assert any(e.name.startswith("exit (status") for e in tl.on(leader, 3))
+
+
 def test_scribbled_user_trace_area(boot, tmp_path):
     """A process that writes garbage over its own trace area (head far
     ahead, tail and lost nonsense, bad records): no panic, the kernel takes

@@ -223,6 +223,26 @@ struct abi_timezone {
 
 /* the robust futex list head glibc registers (set_robust_list) */
 #define ABI_ROBUST_LIST_HEAD_SIZE 24
+struct abi_robust_list_head {
+	uint64_t next;		 /* struct robust_list *: a circular list */
+	int64_t futex_offset;	 /* from an entry to its futex word */
+	uint64_t list_op_pending; /* an entry being taken or released */
+};
+
+/* futex(2): linux/futex.h */
+#define ABI_FUTEX_WAIT 0
+#define ABI_FUTEX_WAKE 1
+#define ABI_FUTEX_REQUEUE 3
+#define ABI_FUTEX_CMP_REQUEUE 4
+#define ABI_FUTEX_WAKE_OP 5
+#define ABI_FUTEX_WAIT_BITSET 9
+#define ABI_FUTEX_WAKE_BITSET 10
+#define ABI_FUTEX_PRIVATE_FLAG 128
+#define ABI_FUTEX_CLOCK_REALTIME 256
+#define ABI_FUTEX_BITSET_MATCH_ANY 0xffffffffu
+#define ABI_FUTEX_WAITERS 0x80000000u
+#define ABI_FUTEX_OWNER_DIED 0x40000000u
+#define ABI_FUTEX_TID_MASK 0x3fffffffu
 
 /* terminal ioctls (asm-generic/ioctls.h, termbits.h) */
 #define ABI_TCGETS 0x5401
@@ -241,10 +261,16 @@ struct abi_winsize {
 /* processes: clone, execve, wait4/waitid (linux/sched.h, linux/wait.h) */
 #define ABI_CSIGNAL 0x000000ff /* clone: the exit signal */
 #define ABI_CLONE_VM 0x00000100
+#define ABI_CLONE_FS 0x00000200
+#define ABI_CLONE_FILES 0x00000400
+#define ABI_CLONE_SIGHAND 0x00000800
 #define ABI_CLONE_VFORK 0x00004000
+#define ABI_CLONE_THREAD 0x00010000
+#define ABI_CLONE_SYSVSEM 0x00040000
 #define ABI_CLONE_SETTLS 0x00080000
 #define ABI_CLONE_PARENT_SETTID 0x00100000
 #define ABI_CLONE_CHILD_CLEARTID 0x00200000
+#define ABI_CLONE_DETACHED 0x00400000
 #define ABI_CLONE_CHILD_SETTID 0x01000000
 #define ABI_SIGCHLD 17
 #define ABI_WEXITED 0x00000004

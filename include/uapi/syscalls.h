@@ -103,14 +103,20 @@
 		"AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_*) -> 0; "      \
 		"EINVAL ENOENT ENOTDIR ENAMETOOLONG EFAULT EBADF")              \
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
-	SYSCALL(exit, 93, 1, "status -> does not return")                      \
-	SYSCALL(exit_group, 94, 1, "status -> does not return (= exit)")       \
+	SYSCALL(exit, 93, 1, "status -> does not return: the thread ends")     \
+	SYSCALL(exit_group, 94, 1,                                              \
+		"status -> does not return: every thread of the process ends")  \
 	SYSCALL(waitid, 95, 5,                                                  \
 		"idtype (P_ALL P_PID P_PGID), id, siginfo_t *, options "        \
 		"(WEXITED required; WNOHANG WNOWAIT), rusage -> 0; ECHILD "     \
 		"EINVAL EFAULT")                                                \
 	SYSCALL(set_tid_address, 96, 1,                                         \
 		"tidptr -> tid: recorded for thread exit")                      \
+	SYSCALL(futex, 98, 6,                                                   \
+		"uaddr, op (WAIT WAKE REQUEUE CMP_REQUEUE WAKE_OP WAIT_BITSET " \
+		"WAKE_BITSET, |PRIVATE |CLOCK_REALTIME), val, timeout or "     \
+		"val2, uaddr2, val3 -> 0 or a count; EAGAIN ETIMEDOUT EINTR "   \
+		"EINVAL EFAULT ENOSYS")                                         \
 	SYSCALL(set_robust_list, 99, 2,                                         \
 		"head, len -> 0: recorded; EINVAL (len is not 24)")             \
 	SYSCALL(get_robust_list, 100, 3,                                        \

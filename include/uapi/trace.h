@@ -100,7 +100,7 @@ struct utrace_area {
  * rings were flagged IORING_SQ_NEED_WAKEUP; SPAWN's name, the first 8 bytes
  * of the name; EXEC_BUSY's since, when the busy period began; RING_POLL's
  * taken, the SQEs the pass took, and ticks, its length; OP_DONE's ticks,
- * from the take to the CQE.
+ * from the take to the CQE; THREAD's tgid, the pid of the thread's process.
  */
 #define TRACE_EVENTS(EVENT, U, S)                                              \
 	EVENT(0, HELLO, (U(timebase_hz, 64)), (U(harts, 64)))                  \
@@ -139,7 +139,8 @@ struct utrace_area {
 	EVENT(25, RING_FREE, (U(ring, 64)), ())                                \
 	EVENT(26, OP_DONE,                                                     \
 	      (U(ring, 8) U(opcode, 8) U(ticks, 16) S(result, 32)),            \
-	      (U(user_data, 64)))
+	      (U(user_data, 64)))                                              \
+	EVENT(27, THREAD, (U(tgid, 32) U(tid, 32)), (U(exited, 1)))
 
 /* CORO_PARK's why */
 #define TRACE_PARK_TIMER 1 /* a TIMEOUT waits for its time or count */

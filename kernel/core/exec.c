@@ -107,21 +107,21 @@ static long load_segment(struct proc *p, struct inode *ip,
 		perm |= PTE_X;
 	start = ROUNDDOWN(vaddr, PGSIZE);
 	end = ROUNDUP(vaddr + ph->memsz, PGSIZE);
-	err = uvm_map_zeroed(p->pagetable, start, end - start, perm);
+	err = uvm_map_zeroed(p->mm->pagetable, start, end - start, perm);
 	if (err)
 		return err;
 	for (uint64_t done = 0; done < ph->filesz;) {
 		uint64_t va = vaddr + done;
 		size_t m = MIN(ph->filesz - done, PGSIZE - va % PGSIZE);
-		void *k = uvm_page(p->pagetable, va, 0);
+		void *k = uvm_page(p->mm->pagetable, va, 0);
 
 		/* NULL: a segment with no permission (PROT_NONE) and bytes */
 		if (!k || inode_read(ip, k, ph->offset + done, m) != (long)m)
 			return -ENOEXEC; /* segment beyond the end of the file */
 		done += m;
 	}
-	if (end > p->heap_base)
-		p->heap_base = end;
+	if (end > p->mm->heap_base)
+		p->mm->heap_base = end;
 	return 0;
 }
 
@@ -139,7 +139,7 @@ static uint64_t push_string(struct proc *p, uint64_t *sp, const char *str)
 	if (*sp - len < USTACK_TOP - USTACK_PAGES * PGSIZE + PGSIZE)
 		return 0; /* keep a page of stack for the program */
 	*sp -= len;
-	if (copyout(p->pagetable, *sp, str, len) < 0)
+	if (copyout(p->mm->pagetable, *sp, str, len) < 0)
 		return 0;
 	return *sp;
 }
@@ -170,7 +170,7 @@ static long push_initial_stack(struct proc *p, const struct exec_info *ei,
 			return -E2BIG;
 	random_bytes(rnd, sizeof(rnd));
 	sp = ROUNDDOWN(sp - sizeof(rnd), 16);
-	if (!execfn || copyout(p->pagetable, sp, rnd, sizeof(rnd)) < 0)
+	if (!execfn || copyout(p->mm->pagetable, sp, rnd, sizeof(rnd)) < 0)
 		return -E2BIG;
 	urandom = sp;
 
@@ -202,13 +202,13 @@ static long push_initial_stack(struct proc *p, const struct exec_info *ei,
 	AUX(AT_SECURE, 0);
 	AUX(AT_RANDOM, urandom);
 	AUX(AT_EXECFN, execfn);
-	if (p->utrace)
+	if (p->mm->utrace)
 		AUX(AT_TRACE_AREA, UTRACE_VA);
 	AUX(AT_NULL, 0);
 #undef AUX
 	sp = ROUNDDOWN(sp - n * sizeof(uint64_t), 16);
 	if (sp < USTACK_TOP - USTACK_PAGES * PGSIZE + PGSIZE ||
-	    copyout(p->pagetable, sp, words, n * sizeof(uint64_t)) < 0)
+	    copyout(p->mm->pagetable, sp, words, n * sizeof(uint64_t)) < 0)
 		return -E2BIG;
 	return sp;
 }
@@ -265,7 +265,7 @@ long elf_load(struct proc *p, struct inode *ip, const char *path,
 	}
 	if (eh.type == ET_DYN)
 		bias = PIE_BIAS; /* a static PIE: it relocates itself */
-	p->heap_base = 0;
+	p->mm->heap_base = 0;
 	for (int i = 0; i < eh.phnum; i++) {
 		if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
 			continue;
@@ -276,26 +276,26 @@ long elf_load(struct proc *p, struct inode *ip, const char *path,
 	ei.entry = eh.entry + bias;
 	ei.phdr = phdr_address(&eh, ph, bias);
 	ei.phnum = eh.phnum;
-	if (!p->heap_base || ei.entry < USER_MIN || ei.entry >= p->heap_base)
+	if (!p->mm->heap_base || ei.entry < USER_MIN || ei.entry >= p->mm->heap_base)
 		return -ENOEXEC;
-	p->brk = p->heap_base;
-	err = uvm_map_zeroed(p->pagetable, USTACK_TOP - USTACK_PAGES * PGSIZE,
+	p->mm->brk = p->mm->heap_base;
+	err = uvm_map_zeroed(p->mm->pagetable, USTACK_TOP - USTACK_PAGES * PGSIZE,
 			     USTACK_PAGES * PGSIZE, PTE_R | PTE_W);
 	err = err ? err : sigtramp_map(p); /* core/signal.c */
 	if (err)
 		return err;
-	p->utrace = NULL;
+	p->mm->utrace = NULL;
 	if (trace_available()) {
-		err = uvm_map_zeroed(p->pagetable, UTRACE_VA,
+		err = uvm_map_zeroed(p->mm->pagetable, UTRACE_VA,
 				     (1 + UTRACE_REC_PAGES) * PGSIZE,
 				     PTE_R | PTE_W);
 		if (err)
 			return err;
-		p->utrace = uvm_page(p->pagetable, UTRACE_VA, PTE_W);
-		p->utrace_tail = 0;
+		p->mm->utrace = uvm_page(p->mm->pagetable, UTRACE_VA, PTE_W);
+		p->mm->utrace_tail = 0;
 		for (int i = 0; i < UTRACE_REC_PAGES; i++)
-			p->utrace_rec[i] = uvm_page(
-				p->pagetable, UTRACE_VA + (1 + i) * PGSIZE, PTE_W);
+			p->mm->utrace_rec[i] = uvm_page(
+				p->mm->pagetable, UTRACE_VA + (1 + i) * PGSIZE, PTE_W);
 	}
 	sp = push_initial_stack(p, &ei, argv, argc, envp, envc);
 	if (sp < 0)
@@ -322,10 +322,10 @@ struct old_image {
 /* Which page table p's page walks (the IO core's too) use: under mm_lock. */
 static void set_pagetable(struct proc *p, pagetable_t pt)
 {
-	spin_lock(&p->mm_lock);
-	p->pagetable = pt;
-	p->mm_gen++; /* forget cached translations of the other one */
-	spin_unlock(&p->mm_lock);
+	spin_lock(&p->mm->mm_lock);
+	p->mm->pagetable = pt;
+	p->mm->mm_gen++; /* forget cached translations of the other one */
+	spin_unlock(&p->mm->mm_lock);
 	if (p == this_proc()) {
 		csr_write(satp, MAKE_SATP(pt));
 		sfence_vma();
@@ -334,12 +334,12 @@ static void set_pagetable(struct proc *p, pagetable_t pt)
 
 static void image_save(struct proc *p, struct old_image *o)
 {
-	o->pagetable = p->pagetable;
-	o->heap_base = p->heap_base;
-	o->brk = p->brk;
-	o->utrace = p->utrace;
-	memcpy(o->utrace_rec, p->utrace_rec, sizeof(o->utrace_rec));
-	o->utrace_tail = p->utrace_tail;
+	o->pagetable = p->mm->pagetable;
+	o->heap_base = p->mm->heap_base;
+	o->brk = p->mm->brk;
+	o->utrace = p->mm->utrace;
+	memcpy(o->utrace_rec, p->mm->utrace_rec, sizeof(o->utrace_rec));
+	o->utrace_tail = p->mm->utrace_tail;
 	o->tf = *p->tf;
 }
 
@@ -349,11 +349,11 @@ static void image_swap(struct proc *p, struct old_image *o)
 
 	image_save(p, &cur);
 	set_pagetable(p, o->pagetable);
-	p->heap_base = o->heap_base;
-	p->brk = o->brk;
-	p->utrace = o->utrace;
-	memcpy(p->utrace_rec, o->utrace_rec, sizeof(o->utrace_rec));
-	p->utrace_tail = o->utrace_tail;
+	p->mm->heap_base = o->heap_base;
+	p->mm->brk = o->brk;
+	p->mm->utrace = o->utrace;
+	memcpy(p->mm->utrace_rec, o->utrace_rec, sizeof(o->utrace_rec));
+	p->mm->utrace_tail = o->utrace_tail;
 	*p->tf = o->tf;
 	*o = cur;
 }
@@ -365,7 +365,7 @@ static void image_swap(struct proc *p, struct old_image *o)
  * After that (the point of no return): close-on-exec fds and ring fds are
  * closed, the old image's mappings and rings go as at exit, the old page
  * table is freed, signals are reset (hook), and the name becomes the program's.
- * pid, parent, other fds, cwd and rlimits are kept.  Returns 0 (the new
+ * Other threads of the group are killed first (proc_exec_alone).  pid, parent, other fds, cwd and rlimits are kept.  Returns 0 (the new
  * image starts with a0 = 0), or -errno with the old image intact; a
  * failure after the point of no return (no memory for the VMAs) kills
  * the process with SIGKILL, as Linux does.
@@ -373,13 +373,13 @@ static void image_swap(struct proc *p, struct old_image *o)
 long proc_execve(const char *path, char *const argv[], int argc,
 		 char *const envp[], int envc)
 {
-	struct proc *p = this_proc();
+	struct proc *p = this_proc(), *old_leader;
 	struct old_image o;
 	struct inode *ip;
 	pagetable_t pt;
 	long err;
 
-	ip = fs_lookup(p->cwd, path, &err);
+	ip = fs_lookup(p->files->cwd, path, &err);
 	if (!ip)
 		return err;
 	pt = uvm_create();
@@ -404,25 +404,28 @@ long proc_execve(const char *path, char *const argv[], int argc,
 	 * new one goes in.
 	 */
 	image_swap(p, &o); /* o: the new image */
+	old_leader = proc_exec_alone(p); /* the other threads go */
 	for (int fd = 0; fd < NOFILE; fd++) {
 		struct file *f;
 
 		/* close-on-exec fds, and ring fds: the rings go as at exit */
-		spin_lock(&p->fd_lock);
-		f = p->ofile[fd];
-		if (f && (p->cloexec[fd] || f->ops == &ring_file_ops)) {
-			p->ofile[fd] = NULL;
-			p->cloexec[fd] = false;
+		spin_lock(&p->files->fd_lock);
+		f = p->files->ofile[fd];
+		if (f && (p->files->cloexec[fd] || f->ops == &ring_file_ops)) {
+			p->files->ofile[fd] = NULL;
+			p->files->cloexec[fd] = false;
 		} else {
 			f = NULL;
 		}
-		spin_unlock(&p->fd_lock);
+		spin_unlock(&p->files->fd_lock);
 		if (f)
 			file_put(f);
 	}
 	mmap_exit(p);
-	ring_exit_all(p);
-	if (p->utrace)
+	ring_exit_all(old_leader ? old_leader : p);
+	if (old_leader)
+		proc_exec_reap(old_leader);
+	if (p->mm->utrace)
 		trace_user_drain(p);
 	image_swap(p, &o); /* o: the old image again */
 	uvm_free(o.pagetable);

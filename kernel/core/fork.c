@@ -65,15 +65,15 @@ long sys_execve(long upath, long uargv, long uenvp, long a3, long a4,
 	r = -ENOMEM;
 	if (!path || !args || !envs)
 		goto out;
-	r = copyinstr(p->pagetable, path, upath, ABI_PATH_MAX);
+	r = copyinstr(p->mm->pagetable, path, upath, ABI_PATH_MAX);
 	if (r == 0)
 		r = -ENOENT;
 	if (r < 0)
 		goto out;
-	r = argc = strings_in(p->pagetable, uargv, args, argv);
+	r = argc = strings_in(p->mm->pagetable, uargv, args, argv);
 	if (r < 0)
 		goto out;
-	r = envc = strings_in(p->pagetable, uenvp, envs, envp);
+	r = envc = strings_in(p->mm->pagetable, uenvp, envs, envp);
 	if (r < 0)
 		goto out;
 	r = proc_execve(path, argv, argc, envp, envc);
@@ -95,7 +95,7 @@ long sys_waitid(long idtype, long id, long uinfo, long options, long rusage,
 	long r = proc_waitid(idtype, id, uinfo, options);
 
 	if (r == 0 && rusage &&
-	    copyout(this_proc()->pagetable, rusage, zero_rusage,
+	    copyout(this_proc()->mm->pagetable, rusage, zero_rusage,
 		    sizeof(zero_rusage)) < 0)
 		return -EFAULT;
 	return r;

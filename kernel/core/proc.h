@@ -18,6 +18,7 @@
 #include "arch/riscv/asm-offsets.h"
 #include "arch/riscv/fpu.h"
 #include "core/param.h"
+#include "core/futex.h"
 #include "core/signal.h"
 #include "core/spinlock.h"
 #include "core/types.h"
@@ -87,16 +88,18 @@ struct proc {
 	uint64_t wake_time; /* if sleeping, wake at this time too (0: never) */
 	int wait_status;    /* for the parent's wait4 */
 	bool vfork_pending; /* a vfork child: its parent waits until exec/exit */
-	struct inode *cwd;  /* the current directory (a reference); NULL: / */
 
-	struct spinlock mm_lock; /* unmapping vs the IO core's page walks */
-	uint64_t mm_gen;	 /* under mm_lock: +1 at every unmap (vm.c) */
-	struct xlate_cache xlate; /* under mm_lock: the IO core's cache */
-	pagetable_t pagetable;
-	/* mm/mmap.c's: the heap and the address-space map */
-	uint64_t heap_base; /* brk cannot go below this */
-	uint64_t brk;
-	struct vmmap vmmap; /* every mapping: mmap_exec .. mmap_exit */
+	struct mm *mm;		     /* the address space (mm/mmap.h) */
+	struct files_struct *files; /* the fds and cwd (fs/fs.h) */
+	/* threads: a thread group shares mm, files and signal dispositions */
+	int tgid;	     /* the group's id: its leader's pid (getpid) */
+	struct proc *leader; /* the group's first thread (itself if it is that) */
+	/* the leader's only: the group as a whole */
+	int nthreads;	   /* threads not yet exited, the leader included */
+	bool group_exiting; /* exit_group or a fatal signal: every thread goes */
+	int group_status;    /* then the wait status the group exits with */
+	struct proc *group_exec; /* a thread in execve: the others go */
+	uint64_t dead_ticks;	 /* the run time of its threads that exited */
 
 	struct trapframe *tf; /* top of the kernel stack */
 	uint64_t kstack_lo;
@@ -106,19 +109,12 @@ struct proc {
 	uint64_t run_start; /* time it was last switched to */
 	uint64_t run_ticks; /* time run before that (CLOCK_*_CPUTIME_ID) */
 
-	/* tracing: the user trace area's header and record pages (kernel VAs) */
-	struct utrace_area *utrace;
-	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];
-	uint32_t utrace_tail; /* drained up to here (the area's tail: a copy) */
-	struct spinlock fd_lock; /* ofile[], cloexec[], exiting */
-	bool exiting; /* the table is being closed: no new fds */
-	struct file *ofile[NOFILE];
-	bool cloexec[NOFILE];
 	char name[16];
 
 	/* Linux's per-task state glibc registers (core/sysinfo.c) */
 	uint64_t clear_child_tid; /* set_tid_address */
 	uint64_t robust_list;	  /* set_robust_list: the head, user address */
+	struct futex_waiter futex; /* core/futex.c: what it waits on, if any */
 	struct abi_rlimit rlim[ABI_RLIM_NLIMITS];
 	struct sigstate sig; /* core/signal.c */
 };
@@ -148,6 +144,10 @@ uint64_t next_wake_time(void);
 int proc_spawn(const char *path, char *const argv[], int argc,
 	       struct proc *parent);
 void proc_exit(int wait_status) __attribute__((noreturn));
+void proc_thread_exit(int wait_status) __attribute__((noreturn));
+struct proc *proc_exec_alone(struct proc *p);
+void proc_exec_reap(struct proc *old);
+struct proc *proc_find_group(int tgid);
 long proc_wait(int pid, uint64_t ustatus, int options);
 long proc_waitid(int idtype, int id, uint64_t uinfo, int options);
 long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,

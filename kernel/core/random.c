@@ -119,7 +119,7 @@ long sys_getrandom(long ubuf, long len, long flags, long a3, long a4, long a5)
 		size_t m = MIN(n - done, sizeof(chunk));
 
 		random_bytes(chunk, m);
-		if (copyout(p->pagetable, ubuf + done, chunk, m) < 0) {
+		if (copyout(p->mm->pagetable, ubuf + done, chunk, m) < 0) {
 			memset(chunk, 0, sizeof(chunk));
 			return done ? (long)done : -EFAULT;
 		}

@@ -72,7 +72,7 @@ bool signal_pending(const struct proc *p)
 /* Would sig be thrown away on arrival (ignored, and not blocked)? */
 static bool ignored(const struct proc *p, int sig)
 {
-	uint64_t h = p->sig.act[sig - 1].sa_handler;
+	uint64_t h = p->leader->sig.act[sig - 1].sa_handler;
 
 	if (sig == ABI_SIGKILL || (p->sig.blocked & BIT(sig)))
 		return false;
@@ -96,13 +96,41 @@ void signal_send(struct proc *p, int sig, int code, int pid, uint64_t addr)
 }
 
 /*
+ * A signal for the process (kill, SIGCHLD, SIGALRM) rather than one thread:
+ * it goes to a thread of g's group that does not block it -- the leader
+ * first -- or, if all block it, to the leader (or any live thread), where
+ * it waits.  (Linux keeps such a signal in a set of the group's and lets
+ * whichever thread unblocks it first take it; here it stays with the
+ * thread it was given to.)
+ */
+void signal_send_group(struct proc *g, int sig, int code, int pid,
+		       uint64_t addr)
+{
+	struct proc *t, *first = proc_find_group(g->tgid);
+
+	if (!first)
+		return;
+	t = first;
+	if (t->sig.blocked & BIT(sig)) {
+		for (struct proc *u = proc_next_live(NULL); u;
+		     u = proc_next_live(u)) {
+			if (u->tgid == g->tgid && !(u->sig.blocked & BIT(sig))) {
+				t = u;
+				break;
+			}
+		}
+	}
+	signal_send(t, sig, code, pid, addr);
+}
+
+/*
  * A user fault: with a handler installed for sig and sig not blocked, the
  * signal is made pending (delivered on the way out) and true returned;
  * otherwise false (the caller kills the process, as before).
  */
 bool signal_fault(struct proc *p, int sig, int code, uint64_t addr)
 {
-	uint64_t h = p->sig.act[sig - 1].sa_handler;
+	uint64_t h = p->leader->sig.act[sig - 1].sa_handler;
 
 	if (h == ABI_SIG_DFL || h == ABI_SIG_IGN || (p->sig.blocked & BIT(sig)))
 		return false;
@@ -138,10 +166,22 @@ long sleep_on_intr(const void *chan, uint64_t wake_time)
 	return 0;
 }
 
-void signals_fork(struct proc *child, const struct proc *parent)
+/*
+ * A new process (parent NULL: the first) or, with thread, a new thread of
+ * parent's group: it shares the leader's dispositions, inherits the mask,
+ * and has no alternate stack (Linux: a CLONE_VM child gets none).
+ */
+void signals_fork(struct proc *child, const struct proc *parent, bool thread)
 {
-	if (parent) {
+	if (thread) {
+		memset(&child->sig, 0, sizeof(child->sig));
+		child->sig.blocked = parent->sig.blocked;
+		memset(&child->sig.altstack, 0, sizeof(child->sig.altstack));
+		child->sig.altstack.ss_flags = ABI_SS_DISABLE;
+	} else if (parent) {
 		child->sig = parent->sig;
+		memcpy(child->sig.act, parent->leader->sig.act,
+		       sizeof(child->sig.act));
 		child->sig.pending = 0; /* fork(2): the child's set is empty */
 	} else {
 		memset(&child->sig, 0, sizeof(child->sig));
@@ -153,12 +193,20 @@ void signals_fork(struct proc *child, const struct proc *parent)
 	recalc(child);
 }
 
+/* execve by a thread that is not the leader: it takes over the group's. */
+void signals_new_leader(struct proc *p, const struct proc *old)
+{
+	memcpy(p->sig.act, old->sig.act, sizeof(p->sig.act));
+	p->sig.alarm_at = old->sig.alarm_at;
+	p->sig.alarm_every = old->sig.alarm_every;
+}
+
 /* execve(2): handled signals go back to SIG_DFL; ignored ones, the mask
  * and the pending set stay; no alternate stack. */
 void signals_exec(struct proc *p)
 {
 	for (int i = 0; i < ABI_NSIG; i++) {
-		struct abi_sigaction *a = &p->sig.act[i];
+		struct abi_sigaction *a = &p->leader->sig.act[i];
 
 		if (a->sa_handler != ABI_SIG_IGN)
 			a->sa_handler = ABI_SIG_DFL;
@@ -177,10 +225,10 @@ int sigtramp_map(struct proc *p)
 	void *page;
 	int err;
 
-	err = uvm_map_zeroed(p->pagetable, SIGTRAMP_VA, PGSIZE, PTE_R | PTE_X);
+	err = uvm_map_zeroed(p->mm->pagetable, SIGTRAMP_VA, PGSIZE, PTE_R | PTE_X);
 	if (err)
 		return err;
-	page = uvm_page(p->pagetable, SIGTRAMP_VA, PTE_R);
+	page = uvm_page(p->mm->pagetable, SIGTRAMP_VA, PTE_R);
 	memcpy(page, code, sizeof(code));
 	asm volatile("fence.i");
 	return 0;
@@ -219,7 +267,7 @@ static void __attribute__((noreturn)) kill_self(int sig)
 static void setup_frame(struct proc *p, struct trapframe *tf, int sig,
 			uint64_t oldmask)
 {
-	struct abi_sigaction *a = &p->sig.act[sig - 1];
+	struct abi_sigaction *a = &p->leader->sig.act[sig - 1];
 	struct siginfo_k *si = &p->sig.info[sig - 1];
 	struct abi_rt_sigframe *f;
 	struct fpu fp;
@@ -262,7 +310,7 @@ static void setup_frame(struct proc *p, struct trapframe *tf, int sig,
 		}
 	}
 	uf = (sp - sizeof(*f)) & ~15UL;
-	if (copyout(p->pagetable, uf, f, sizeof(*f)) < 0) {
+	if (copyout(p->mm->pagetable, uf, f, sizeof(*f)) < 0) {
 		kfree(f);
 		kprintf("pid %d (%s): killed: signal %d frame at 0x%lx not "
 			"writable\n", p->pid, p->name, sig, uf);
@@ -294,7 +342,7 @@ void signal_deliver(struct trapframe *tf)
 	while (signal_pending(p)) {
 		uint64_t set = p->sig.pending & ~p->sig.blocked;
 		int sig = __builtin_ctzl(set) + 1;
-		uint64_t h = p->sig.act[sig - 1].sa_handler;
+		uint64_t h = p->leader->sig.act[sig - 1].sa_handler;
 		uint64_t oldmask;
 
 		p->sig.pending &= ~BIT(sig);
@@ -308,7 +356,7 @@ void signal_deliver(struct trapframe *tf)
 		if (p->sig.restart) { /* an interrupted call, first frame only */
 			p->sig.restart = false;
 			if ((long)tf->a0 == -ERESTARTSYS &&
-			    (p->sig.act[sig - 1].sa_flags & ABI_SA_RESTART)) {
+			    (p->leader->sig.act[sig - 1].sa_flags & ABI_SA_RESTART)) {
 				tf->a0 = p->sig.restart_a0;
 				tf->epc -= 4;
 			} else if ((long)tf->a0 == -ERESTARTSYS ||
@@ -349,7 +397,7 @@ long sys_rt_sigreturn(long a0, long a1, long a2, long a3, long a4, long a5)
 	const struct abi_stack *ss;
 	struct fpu fp;
 
-	if (!f || copyin(p->pagetable, f, tf->sp, sizeof(*f)) < 0) {
+	if (!f || copyin(p->mm->pagetable, f, tf->sp, sizeof(*f)) < 0) {
 		if (f)
 			kfree(f);
 		kprintf("pid %d (%s): killed: bad signal frame at 0x%lx\n",
@@ -383,7 +431,7 @@ long sys_rt_sigreturn(long a0, long a1, long a2, long a3, long a4, long a5)
 
 static long copy_set_in(uint64_t uset, uint64_t *set)
 {
-	return copyin(this_proc()->pagetable, set, uset, 8) < 0 ? -EFAULT : 0;
+	return copyin(this_proc()->mm->pagetable, set, uset, 8) < 0 ? -EFAULT : 0;
 }
 
 long sys_rt_sigaction(long sig, long uact, long uold, long size, long a4,
@@ -396,15 +444,15 @@ long sys_rt_sigaction(long sig, long uact, long uold, long size, long a4,
 		return -EINVAL;
 	if (uact && (sig == ABI_SIGKILL || sig == ABI_SIGSTOP))
 		return -EINVAL;
-	if (uact && copyin(p->pagetable, &act, uact, sizeof(act)) < 0)
+	if (uact && copyin(p->mm->pagetable, &act, uact, sizeof(act)) < 0)
 		return -EFAULT;
-	if (uold && copyout(p->pagetable, uold, &p->sig.act[sig - 1],
+	if (uold && copyout(p->mm->pagetable, uold, &p->leader->sig.act[sig - 1],
 			    sizeof(act)) < 0)
 		return -EFAULT;
 	if (!uact)
 		return 0;
 	act.sa_mask &= ~UNBLOCKABLE;
-	p->sig.act[sig - 1] = act;
+	p->leader->sig.act[sig - 1] = act;
 	/* POSIX: setting a pending signal to be ignored discards it */
 	if (act.sa_handler == ABI_SIG_IGN ||
 	    (act.sa_handler == ABI_SIG_DFL && (IGNORE_SET & BIT(sig))))
@@ -441,7 +489,7 @@ long sys_rt_sigprocmask(long how, long uset, long uold, long size, long a4,
 		p->sig.blocked = set & ~UNBLOCKABLE;
 		recalc(p);
 	}
-	if (uold && copyout(p->pagetable, uold, &old, 8) < 0)
+	if (uold && copyout(p->mm->pagetable, uold, &old, 8) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -454,7 +502,7 @@ long sys_rt_sigpending(long uset, long size, long a2, long a3, long a4,
 
 	if (size != 8)
 		return -EINVAL;
-	if (copyout(p->pagetable, uset, &set, 8) < 0)
+	if (copyout(p->mm->pagetable, uset, &set, 8) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -491,7 +539,7 @@ long sys_sigaltstack(long uss, long uold, long a2, long a3, long a4, long a5)
 
 	fill_stack_t(p, sp, &old);
 	if (uss) {
-		if (copyin(p->pagetable, &ss, uss, sizeof(ss)) < 0)
+		if (copyin(p->mm->pagetable, &ss, uss, sizeof(ss)) < 0)
 			return -EFAULT;
 		if (on_altstack(p, sp))
 			return -EPERM;
@@ -508,7 +556,7 @@ long sys_sigaltstack(long uss, long uold, long a2, long a3, long a4, long a5)
 			ss.ss_flags &= ABI_SS_AUTODISARM;
 		}
 	}
-	if (uold && copyout(p->pagetable, uold, &old, sizeof(old)) < 0)
+	if (uold && copyout(p->mm->pagetable, uold, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	if (uss) {
 		ss.pad = 0;
@@ -521,7 +569,14 @@ long sys_sigaltstack(long uss, long uold, long a2, long a3, long a4, long a5)
 static void kill_one(struct proc *p, int sig, int code)
 {
 	if (sig)
-		signal_send(p, sig, code, this_proc()->pid, 0);
+		signal_send(p, sig, code, this_proc()->tgid, 0);
+}
+
+/* ... or to p's process (any of its threads, signal_send_group) */
+static void kill_group(struct proc *p, int sig)
+{
+	if (sig)
+		signal_send_group(p, sig, ABI_SI_USER, this_proc()->tgid, 0);
 }
 
 long sys_kill(long pid, long sig, long a2, long a3, long a4, long a5)
@@ -533,23 +588,26 @@ long sys_kill(long pid, long sig, long a2, long a3, long a4, long a5)
 		return -EINVAL;
 	pid = (int)pid;
 	if (pid == -1) {
-		for (p = proc_next_live(NULL); p; p = proc_next_live(p)) {
-			if (p->pid == 1 || p == me)
+		p = NULL;
+		while ((p = proc_next_live(p))) {
+			/* each process once: through its first live thread */
+			if (p->tgid == 1 || p->tgid == me->tgid ||
+			    proc_find_group(p->tgid) != p)
 				continue;
-			kill_one(p, sig, ABI_SI_USER);
+			kill_group(p, sig);
 			n++;
 		}
 		return n ? 0 : -ESRCH;
 	}
 	/* no process groups: each process is its own group */
 	if (pid == 0)
-		pid = me->pid;
+		pid = me->tgid;
 	else if (pid < 0)
 		pid = -pid;
-	p = proc_find(pid);
+	p = proc_find_group(pid);
 	if (!p)
 		return -ESRCH;
-	kill_one(p, sig, ABI_SI_USER);
+	kill_group(p, sig);
 	return 0;
 }
 
@@ -559,8 +617,8 @@ long sys_tgkill(long tgid, long tid, long sig, long a3, long a4, long a5)
 
 	if ((int)tgid <= 0 || (int)tid <= 0 || sig < 0 || sig > ABI_NSIG)
 		return -EINVAL;
-	p = proc_find((int)tid); /* one thread per process: tid = pid */
-	if (!p || p->pid != (int)tgid)
+	p = proc_find((int)tid);
+	if (!p || p->tgid != (int)tgid)
 		return -ESRCH;
 	kill_one(p, sig, ABI_SI_TKILL);
 	return 0;
@@ -590,7 +648,7 @@ void signal_child_exit(struct proc *parent, int pid, int wait_status)
 						   : ABI_CLD_KILLED;
 		status = sig;
 	}
-	signal_send(parent, ABI_SIGCHLD, code, pid, status);
+	signal_send_group(parent, ABI_SIGCHLD, code, pid, status);
 }
 
 bool itimer_maybe; /* cleared by a scan that finds no timer armed */
@@ -606,7 +664,7 @@ static void alarm_fire(struct proc *p, uint64_t now)
 	} else {
 		p->sig.alarm_at = 0;
 	}
-	signal_send(p, ABI_SIGALRM, ABI_SI_KERNEL, 0, 0);
+	signal_send_group(p, ABI_SIGALRM, ABI_SI_KERNEL, 0, 0);
 }
 
 /* The timer scan (wakeup_timers): every alarm that has come. */
@@ -662,13 +720,13 @@ static void get_itimer(const struct proc *p, struct abi_timeval out[2])
 
 long sys_getitimer(long which, long uval, long a2, long a3, long a4, long a5)
 {
-	struct proc *p = this_proc();
+	struct proc *p = this_proc()->leader; /* a process's timer */
 	struct abi_timeval v[2];
 
 	if (which != ABI_ITIMER_REAL)
 		return -EINVAL; /* ITIMER_VIRTUAL, ITIMER_PROF: not built */
 	get_itimer(p, v);
-	if (copyout(p->pagetable, uval, v, sizeof(v)) < 0)
+	if (copyout(p->mm->pagetable, uval, v, sizeof(v)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -676,13 +734,13 @@ long sys_getitimer(long which, long uval, long a2, long a3, long a4, long a5)
 long sys_setitimer(long which, long unew, long uold, long a3, long a4,
 		   long a5)
 {
-	struct proc *p = this_proc();
+	struct proc *p = this_proc()->leader; /* a process's timer */
 	struct abi_timeval v[2], old[2];
 
 	if (which != ABI_ITIMER_REAL)
 		return -EINVAL;
 	if (unew) {
-		if (copyin(p->pagetable, v, unew, sizeof(v)) < 0)
+		if (copyin(p->mm->pagetable, v, unew, sizeof(v)) < 0)
 			return -EFAULT;
 		for (int i = 0; i < 2; i++)
 			if (v[i].tv_sec < 0 || v[i].tv_usec < 0 ||
@@ -692,7 +750,7 @@ long sys_setitimer(long which, long unew, long uold, long a3, long a4,
 		memset(v, 0, sizeof(v)); /* Linux: NULL disarms */
 	}
 	get_itimer(p, old);
-	if (uold && copyout(p->pagetable, uold, old, sizeof(old)) < 0)
+	if (uold && copyout(p->mm->pagetable, uold, old, sizeof(old)) < 0)
 		return -EFAULT;
 	p->sig.alarm_at = tv_ticks(&v[1]);
 	if (p->sig.alarm_at)

@@ -57,7 +57,10 @@ void signal_deliver(struct trapframe *tf);
 bool signal_fault(struct proc *p, int sig, int code, uint64_t addr);
 long sleep_on_intr(const void *chan, uint64_t wake_time);
 bool signal_pending(const struct proc *p);
-void signals_fork(struct proc *child, const struct proc *parent);
+void signal_send_group(struct proc *g, int sig, int code, int pid,
+		       uint64_t addr);
+void signals_fork(struct proc *child, const struct proc *parent, bool thread);
+void signals_new_leader(struct proc *p, const struct proc *old);
 void signals_exec(struct proc *p);
 int sigtramp_map(struct proc *p);
 void signal_child_exit(struct proc *parent, int pid, int wait_status);

@@ -81,19 +81,19 @@ void syscall_traced(struct trapframe *tf)
 
 long sys_getpid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	return this_proc()->pid;
+	return this_proc()->tgid;
 }
 
 long sys_getppid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
-	struct proc *parent = this_proc()->parent;
+	struct proc *parent = this_proc()->leader->parent;
 
-	return parent ? parent->pid : 0;
+	return parent ? parent->tgid : 0;
 }
 
 long sys_exit(long status, long a1, long a2, long a3, long a4, long a5)
 {
-	proc_exit(ABI_W_EXITCODE(status, 0));
+	proc_thread_exit(ABI_W_EXITCODE(status, 0));
 }
 
 long sys_exit_group(long status, long a1, long a2, long a3, long a4, long a5)
@@ -115,7 +115,7 @@ long sys_wait4(long pid, long ustatus, long options, long rusage, long a4,
 	long r = proc_wait(pid, ustatus, options);
 
 	if (r > 0 && rusage &&
-	    copyout(this_proc()->pagetable, rusage, zero_rusage,
+	    copyout(this_proc()->mm->pagetable, rusage, zero_rusage,
 		    sizeof(zero_rusage)) < 0)
 		return -EFAULT;
 	return r;
@@ -123,7 +123,7 @@ long sys_wait4(long pid, long ustatus, long options, long rusage, long a4,
 
 static const char sleep_chan; /* nanosleep sleeps here: nothing wakes it early */
 
-static uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
+uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec)
 {
 	/* no overflow: beyond ~30 years is forever enough */
 	return MIN(sec, 1UL << 30) * timebase_hz + nsec * timebase_hz / 1000000000;
@@ -140,7 +140,7 @@ static long sleep_req(long ureq, long urem, bool abs)
 	struct abi_timespec ts;
 	uint64_t until;
 
-	if (copyin(p->pagetable, &ts, ureq, sizeof(ts)) < 0)
+	if (copyin(p->mm->pagetable, &ts, ureq, sizeof(ts)) < 0)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
@@ -158,7 +158,7 @@ static long sleep_req(long ureq, long urem, bool abs)
 			ts.tv_sec = left / timebase_hz;
 			ts.tv_nsec = left % timebase_hz * 1000000000 / timebase_hz;
 			if (!abs && urem &&
-			    copyout(p->pagetable, urem, &ts, sizeof(ts)) < 0)
+			    copyout(p->mm->pagetable, urem, &ts, sizeof(ts)) < 0)
 				return -EFAULT;
 			return -EINTR;
 		}
@@ -202,17 +202,34 @@ long sys_clock_nanosleep(long clk, long flags, long ureq, long urem, long a4,
  * timebase_hz), so: REALTIME, REALTIME_COARSE and TAI are the time since
  * boot (no RTC is read, and TAI - UTC is 0 as on a Linux never told
  * otherwise); MONOTONIC, MONOTONIC_RAW, MONOTONIC_COARSE and BOOTTIME
- * (nothing suspends) are the same count; PROCESS_CPUTIME_ID and
- * THREAD_CPUTIME_ID (a process is one thread) are the time the caller has
- * been running, as the scheduler accounts it (its system calls included).
+ * (nothing suspends) are the same count; THREAD_CPUTIME_ID is the time the
+ * calling thread has been running, as the scheduler accounts it (its
+ * system calls included), PROCESS_CPUTIME_ID all its threads' together.
  * A negative id is Linux's CPU clock of a process or thread, ~pid << 3 |
  * per-thread (4) | PROF, VIRT or SCHED (0-2; all three are the run time
  * here), as clock_getcpuclockid and pthread_getcpuclockid make them: pid 0
- * or the caller's own is the caller's run time; another process's is not
+ * or the caller's own process, or a thread of it; another process's is not
  * looked up (-EINVAL); low bits 3 (a clock fd) or 7: -EINVAL.  The alarm
  * clocks need an RTC, which this kernel does not drive: -EINVAL, as on
  * Linux without one; unknown ids -EINVAL.  clockid_t is an int.
  */
+/* The time t has run, as the scheduler accounts it (a running one: now). */
+static uint64_t run_time(const struct proc *t)
+{
+	return t->run_ticks + (t == this_proc() ? rdtime() - t->run_start : 0);
+}
+
+/* The run time of the caller's process: all its threads' together. */
+static uint64_t group_run_time(const struct proc *p)
+{
+	uint64_t sum = p->leader->dead_ticks;
+
+	for (struct proc *t = proc_next_live(NULL); t; t = proc_next_live(t))
+		if (t->tgid == p->tgid)
+			sum += run_time(t);
+	return sum;
+}
+
 static long clock_ticks(long clk, uint64_t *ticks)
 {
 	struct proc *p = this_proc();
@@ -220,8 +237,18 @@ static long clock_ticks(long clk, uint64_t *ticks)
 
 	if (id < 0) {
 		int pid = ~(id >> 3);
+		struct proc *t = p;
 
-		if ((id & 3) == 3 || (pid != 0 && pid != p->pid))
+		if ((id & 3) == 3)
+			return -EINVAL;
+		if (id & 4) { /* a thread's clock: one of the caller's group */
+			if (pid != 0 && !((t = proc_find(pid)) &&
+					  t->tgid == p->tgid))
+				return -EINVAL;
+			*ticks = run_time(t);
+			return 0;
+		}
+		if (pid != 0 && pid != p->tgid)
 			return -EINVAL;
 		id = ABI_CLOCK_PROCESS_CPUTIME_ID;
 	}
@@ -236,8 +263,10 @@ static long clock_ticks(long clk, uint64_t *ticks)
 		*ticks = rdtime();
 		return 0;
 	case ABI_CLOCK_PROCESS_CPUTIME_ID:
+		*ticks = group_run_time(p);
+		return 0;
 	case ABI_CLOCK_THREAD_CPUTIME_ID:
-		*ticks = p->run_ticks + (rdtime() - p->run_start);
+		*ticks = run_time(p);
 		return 0;
 	default:
 		return -EINVAL;
@@ -254,7 +283,7 @@ long sys_clock_gettime(long clk, long uts, long a2, long a3, long a4, long a5)
 		return -EINVAL;
 	ts.tv_sec = t / timebase_hz;
 	ts.tv_nsec = t % timebase_hz * 1000000000 / timebase_hz;
-	if (copyout(this_proc()->pagetable, uts, &ts, sizeof(ts)) < 0)
+	if (copyout(this_proc()->mm->pagetable, uts, &ts, sizeof(ts)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -274,7 +303,7 @@ long sys_clock_getres(long clk, long ures, long a2, long a3, long a4, long a5)
 
 	if (clock_ticks(clk, &t) < 0)
 		return -EINVAL;
-	if (ures && copyout(this_proc()->pagetable, ures, &ts, sizeof(ts)) < 0)
+	if (ures && copyout(this_proc()->mm->pagetable, ures, &ts, sizeof(ts)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -289,7 +318,7 @@ long sys_sysinfo(long uinfo, long a1, long a2, long a3, long a4, long a5)
 	si.freeram = kalloc_free_pages();
 	si.procs = proc_count();
 	si.mem_unit = PGSIZE;
-	if (copyout(this_proc()->pagetable, uinfo, &si, sizeof(si)) < 0)
+	if (copyout(this_proc()->mm->pagetable, uinfo, &si, sizeof(si)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -322,7 +351,7 @@ long sys_reboot(long magic1, long magic2, long cmd, long arg, long a4, long a5)
 		return 0;
 	case ABI_REBOOT_CMD_RESTART2:
 		/* as strncpy_from_user: a string cut at 255 bytes is fine */
-		if (copyinstr(this_proc()->pagetable, how, arg,
+		if (copyinstr(this_proc()->mm->pagetable, how, arg,
 			      sizeof(how) - 1) == -EFAULT)
 			return -EFAULT;
 		/* fall through */
@@ -357,7 +386,7 @@ long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
 		r = -ENOMEM;
 		goto out;
 	}
-	r = copyinstr(p->pagetable, path, upath, ABI_PATH_MAX);
+	r = copyinstr(p->mm->pagetable, path, upath, ABI_PATH_MAX);
 	if (r < 0)
 		goto out;
 	if (!uargv) {
@@ -366,7 +395,7 @@ long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
 		for (;;) {
 			uint64_t uarg;
 
-			r = copyin(p->pagetable, &uarg, uargv + 8 * argc, 8);
+			r = copyin(p->mm->pagetable, &uarg, uargv + 8 * argc, 8);
 			if (r < 0)
 				goto out;
 			if (!uarg)
@@ -375,7 +404,7 @@ long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
 				r = -E2BIG;
 				goto out;
 			}
-			r = copyinstr(p->pagetable, args + used, uarg,
+			r = copyinstr(p->mm->pagetable, args + used, uarg,
 				      ABI_ARG_MAX - used);
 			if (r < 0) {
 				if (r == -ENAMETOOLONG)

@@ -9,5 +9,6 @@ struct trapframe;
 
 void syscall(struct trapframe *tf);
 void syscall_traced(struct trapframe *tf);
+uint64_t ns_to_ticks(uint64_t sec, uint64_t nsec); /* to time CSR ticks */
 
 #endif

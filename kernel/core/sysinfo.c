@@ -1,7 +1,7 @@
 /*
  * The identity, limit and per-task registration calls a Linux C library
  * makes at start-up, with Linux's semantics: uname, getuid/geteuid/getgid/
- * getegid (everyone is root: 0), gettid (a process is one thread: its pid),
+ * getegid (everyone is root: 0), gettid (the thread's id; getpid is its group's),
  * set_tid_address and set_robust_list (recorded per process for thread
  * exit; nothing to do for a process's last exit), get_robust_list,
  * getrlimit/setrlimit/prlimit64 (recorded and reported; RLIMIT_NOFILE is
@@ -33,7 +33,7 @@ static const struct abi_utsname utsname = {
 
 long sys_uname(long ubuf, long a1, long a2, long a3, long a4, long a5)
 {
-	if (copyout(this_proc()->pagetable, ubuf, &utsname, sizeof(utsname)) <
+	if (copyout(this_proc()->mm->pagetable, ubuf, &utsname, sizeof(utsname)) <
 	    0)
 		return -EFAULT;
 	return 0;
@@ -100,9 +100,9 @@ long sys_get_robust_list(long pid, long uhead, long ulen, long a3, long a4,
 
 	if (!p)
 		return -ESRCH;
-	if (copyout(me->pagetable, uhead, &p->robust_list, sizeof(uint64_t)) <
+	if (copyout(me->mm->pagetable, uhead, &p->robust_list, sizeof(uint64_t)) <
 		    0 ||
-	    copyout(me->pagetable, ulen, &len, sizeof(len)) < 0)
+	    copyout(me->mm->pagetable, ulen, &len, sizeof(len)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -156,14 +156,14 @@ long sys_prlimit64(long pid, long res, long unew, long uold, long a4, long a5)
 	struct abi_rlimit new, old;
 	long err;
 
-	if (unew && copyin(me->pagetable, &new, unew, sizeof(new)) < 0)
+	if (unew && copyin(me->mm->pagetable, &new, unew, sizeof(new)) < 0)
 		return -EFAULT;
 	if (!p)
 		return -ESRCH;
 	err = do_prlimit(p, res, unew ? &new : NULL, uold ? &old : NULL);
 	if (err)
 		return err;
-	if (uold && copyout(me->pagetable, uold, &old, sizeof(old)) < 0)
+	if (uold && copyout(me->mm->pagetable, uold, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -175,7 +175,7 @@ long sys_getrlimit(long res, long uold, long a2, long a3, long a4, long a5)
 
 	if (err)
 		return err;
-	if (copyout(this_proc()->pagetable, uold, &old, sizeof(old)) < 0)
+	if (copyout(this_proc()->mm->pagetable, uold, &old, sizeof(old)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -184,7 +184,7 @@ long sys_setrlimit(long res, long unew, long a2, long a3, long a4, long a5)
 {
 	struct abi_rlimit new;
 
-	if (copyin(this_proc()->pagetable, &new, unew, sizeof(new)) < 0)
+	if (copyin(this_proc()->mm->pagetable, &new, unew, sizeof(new)) < 0)
 		return -EFAULT;
 	return do_prlimit(this_proc(), res, &new, NULL);
 }
@@ -203,7 +203,7 @@ long sys_sched_getaffinity(long pid, long len, long umask, long a3, long a4,
 		return -EINVAL;
 	if (!proc_by_pid(pid))
 		return -ESRCH;
-	if (copyout(this_proc()->pagetable, umask, &mask, sizeof(mask)) < 0)
+	if (copyout(this_proc()->mm->pagetable, umask, &mask, sizeof(mask)) < 0)
 		return -EFAULT;
 	return sizeof(mask);
 }
@@ -219,9 +219,9 @@ long sys_gettimeofday(long utv, long utz, long a2, long a3, long a4, long a5)
 	};
 	struct abi_timezone tz = {0, 0};
 
-	if (utv && copyout(p->pagetable, utv, &tv, sizeof(tv)) < 0)
+	if (utv && copyout(p->mm->pagetable, utv, &tv, sizeof(tv)) < 0)
 		return -EFAULT;
-	if (utz && copyout(p->pagetable, utz, &tz, sizeof(tz)) < 0)
+	if (utz && copyout(p->mm->pagetable, utz, &tz, sizeof(tz)) < 0)
 		return -EFAULT;
 	return 0;
 }

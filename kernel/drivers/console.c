@@ -211,14 +211,14 @@ static long console_file_ioctl(struct file *f, unsigned int request,
 		t.c_cc[TERMIOS_VERASE] = 0x7f;
 		t.c_cc[TERMIOS_VEOF] = 0x04;
 		t.c_cc[TERMIOS_VMIN] = 1;
-		if (copyout(p->pagetable, arg, &t, sizeof(t)) < 0)
+		if (copyout(p->mm->pagetable, arg, &t, sizeof(t)) < 0)
 			return -EFAULT;
 		return 0;
 	}
 	if (request == ABI_TIOCGWINSZ) {
 		struct abi_winsize ws = { .ws_row = 24, .ws_col = 80 };
 
-		if (copyout(p->pagetable, arg, &ws, sizeof(ws)) < 0)
+		if (copyout(p->mm->pagetable, arg, &ws, sizeof(ws)) < 0)
 			return -EFAULT;
 		return 0;
 	}

@@ -15,6 +15,7 @@
  * check followed by sleep_on() cannot miss the wakeup.
  */
 #include "core/proc.h"
+#include "core/signal.h"
 #include "core/string.h"
 #include "fs/fs.h"
 #include "mm/kalloc.h"
@@ -38,9 +39,13 @@ static long eventfd_read(struct file *f, const struct uview *v, uint64_t udst,
 	if (n < sizeof(val))
 		return -EINVAL;
 	while (!e->count) {
+		long r;
+
 		if (f->nonblock)
 			return -EAGAIN;
-		sleep_on(e, 0);
+		r = sleep_on_intr(e, 0); /* a signal ends it, as Linux */
+		if (r)
+			return r;
 	}
 	val = e->semaphore ? 1 : e->count;
 	if (uview_copyout(v, udst, &val, sizeof(val)) < 0)
@@ -64,9 +69,13 @@ static long eventfd_write(struct file *f, const struct uview *v,
 	if (val == ~0UL)
 		return -EINVAL;
 	while (EVENTFD_MAX - e->count < val) {
+		long r;
+
 		if (f->nonblock)
 			return -EAGAIN;
-		sleep_on(e, 0);
+		r = sleep_on_intr(e, 0); /* a signal ends it, as Linux */
+		if (r)
+			return r;
 	}
 	e->count += val;
 	if (val) {

@@ -2,11 +2,11 @@
  * Duplicating file descriptors and their flags, as Linux's fs/fcntl.c and
  * fs/file.c: dup, dup3, fcntl (F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD,
  * F_GETFL, F_SETFL).  A descriptor is a slot of the process's table
- * (p->ofile, p->cloexec) holding a reference to a struct file; the status
+ * (p->files->ofile, p->files->cloexec) holding a reference to a struct file; the status
  * flags (O_APPEND, O_NONBLOCK) belong to the file and are shared by every
  * duplicate, the close-on-exec flag belongs to the slot.
  *
- * Locking: p->fd_lock around every look at or change of the table (the IO
+ * Locking: p->files->fd_lock around every look at or change of the table (the IO
  * core may be installing an fd for one of p's rings at the same time); a
  * file replaced by dup3 is put after the lock is dropped.
  */
@@ -37,20 +37,20 @@ static long dup_from(struct proc *p, long oldfd, long min, bool cloexec)
 
 	if (min < 0 || min >= fd_limit(p))
 		return -EINVAL;
-	spin_lock(&p->fd_lock);
-	if (oldfd < 0 || oldfd >= NOFILE || !p->ofile[oldfd]) {
+	spin_lock(&p->files->fd_lock);
+	if (oldfd < 0 || oldfd >= NOFILE || !p->files->ofile[oldfd]) {
 		fd = -EBADF;
-	} else if (!p->exiting) {
+	} else if (!p->files->exiting) {
 		for (int i = min; i < fd_limit(p); i++) {
-			if (!p->ofile[i]) {
-				p->ofile[i] = file_dup(p->ofile[oldfd]);
-				p->cloexec[i] = cloexec;
+			if (!p->files->ofile[i]) {
+				p->files->ofile[i] = file_dup(p->files->ofile[oldfd]);
+				p->files->cloexec[i] = cloexec;
 				fd = i;
 				break;
 			}
 		}
 	}
-	spin_unlock(&p->fd_lock);
+	spin_unlock(&p->files->fd_lock);
 	return fd;
 }
 
@@ -71,17 +71,17 @@ long sys_dup3(long oldfd, long newfd, long flags, long a3, long a4, long a5)
 		return -EINVAL;
 	if (newfd < 0 || newfd >= fd_limit(p))
 		return -EBADF;
-	spin_lock(&p->fd_lock);
-	if (oldfd < 0 || oldfd >= NOFILE || !p->ofile[oldfd]) {
+	spin_lock(&p->files->fd_lock);
+	if (oldfd < 0 || oldfd >= NOFILE || !p->files->ofile[oldfd]) {
 		r = -EBADF;
-	} else if (p->exiting) {
+	} else if (p->files->exiting) {
 		r = -EBADF;
 	} else {
-		old = p->ofile[newfd];
-		p->ofile[newfd] = file_dup(p->ofile[oldfd]);
-		p->cloexec[newfd] = flags & ABI_O_CLOEXEC;
+		old = p->files->ofile[newfd];
+		p->files->ofile[newfd] = file_dup(p->files->ofile[oldfd]);
+		p->files->cloexec[newfd] = flags & ABI_O_CLOEXEC;
 	}
-	spin_unlock(&p->fd_lock);
+	spin_unlock(&p->files->fd_lock);
 	if (old)
 		file_put(old); /* closed silently, as dup2 does */
 	return r;
@@ -112,14 +112,14 @@ long sys_fcntl(long fd, long cmd, long arg, long a3, long a4, long a5)
 	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
 		return dup_from(p, fd, arg, cmd == F_DUPFD_CLOEXEC);
 	if (cmd == F_GETFD || cmd == F_SETFD) {
-		spin_lock(&p->fd_lock);
-		if (fd < 0 || fd >= NOFILE || !p->ofile[fd])
+		spin_lock(&p->files->fd_lock);
+		if (fd < 0 || fd >= NOFILE || !p->files->ofile[fd])
 			r = -EBADF;
 		else if (cmd == F_GETFD)
-			r = p->cloexec[fd] ? FD_CLOEXEC : 0;
+			r = p->files->cloexec[fd] ? FD_CLOEXEC : 0;
 		else
-			p->cloexec[fd] = arg & FD_CLOEXEC;
-		spin_unlock(&p->fd_lock);
+			p->files->cloexec[fd] = arg & FD_CLOEXEC;
+		spin_unlock(&p->files->fd_lock);
 		return r;
 	}
 	f = fd_get(p, fd);

@@ -79,19 +79,43 @@ struct file *console_file(void)
 	return console;
 }
 
+static struct files_struct fdtables[NPROC]; /* one per thread group at most */
+
+/* An empty fd table (cwd: /), or NULL. */
+struct files_struct *files_alloc(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct files_struct *fs = &fdtables[i];
+
+		if (fs->users)
+			continue;
+		memset(fs, 0, sizeof(*fs));
+		fs->fd_lock = (struct spinlock)SPINLOCK_INIT("fd");
+		fs->users = 1;
+		return fs;
+	}
+	return NULL;
+}
+
+/* Its last thread is gone and every fd is closed. */
+void files_free(struct files_struct *fs)
+{
+	fs->users = 0;
+}
+
 /* The lowest free fd of p, or -EMFILE. */
 int fd_free_slot(struct proc *p)
 {
 	int fd = -EMFILE;
 
-	spin_lock(&p->fd_lock);
+	spin_lock(&p->files->fd_lock);
 	for (int i = 0; i < NOFILE; i++) {
-		if (!p->ofile[i]) {
+		if (!p->files->ofile[i]) {
 			fd = i;
 			break;
 		}
 	}
-	spin_unlock(&p->fd_lock);
+	spin_unlock(&p->files->fd_lock);
 	return fd;
 }
 
@@ -100,17 +124,17 @@ int fd_install(struct proc *p, struct file *f, bool cloexec)
 {
 	int fd = -EMFILE;
 
-	spin_lock(&p->fd_lock);
-	if (p->exiting)
+	spin_lock(&p->files->fd_lock);
+	if (p->files->exiting)
 		fd = -EBADF; /* decided under the lock: exit closes what is in */
 	for (int i = 0; i < NOFILE && fd == -EMFILE; i++) {
-		if (!p->ofile[i]) {
-			p->ofile[i] = f;
-			p->cloexec[i] = cloexec;
+		if (!p->files->ofile[i]) {
+			p->files->ofile[i] = f;
+			p->files->cloexec[i] = cloexec;
 			fd = i;
 		}
 	}
-	spin_unlock(&p->fd_lock);
+	spin_unlock(&p->files->fd_lock);
 	return fd;
 }
 
@@ -121,11 +145,11 @@ struct file *fd_get(struct proc *p, int fd)
 
 	if (fd < 0 || fd >= NOFILE)
 		return NULL;
-	spin_lock(&p->fd_lock);
-	f = p->ofile[fd];
+	spin_lock(&p->files->fd_lock);
+	f = p->files->ofile[fd];
 	if (f)
 		file_dup(f);
-	spin_unlock(&p->fd_lock);
+	spin_unlock(&p->files->fd_lock);
 	return f;
 }
 
@@ -142,15 +166,15 @@ struct file *fd_get_ring(struct proc *p, int fd, long *err)
 	*err = -EBADF;
 	if (fd < 0 || fd >= NOFILE)
 		return NULL;
-	spin_lock(&p->fd_lock);
-	f = p->ofile[fd];
+	spin_lock(&p->files->fd_lock);
+	f = p->files->ofile[fd];
 	if (f && f->ops->normal_core_only) {
 		*err = -EAGAIN;
 		f = NULL;
 	} else if (f) {
 		file_dup(f);
 	}
-	spin_unlock(&p->fd_lock);
+	spin_unlock(&p->files->fd_lock);
 	return f;
 }
 
@@ -165,13 +189,13 @@ struct file *fd_remove(struct proc *p, int fd, bool keep_ring)
 
 	if (fd < 0 || fd >= NOFILE)
 		return NULL;
-	spin_lock(&p->fd_lock);
-	f = p->ofile[fd];
+	spin_lock(&p->files->fd_lock);
+	f = p->files->ofile[fd];
 	if (f && keep_ring && f->ops == &ring_file_ops)
 		f = NULL;
 	else
-		p->ofile[fd] = NULL;
-	spin_unlock(&p->fd_lock);
+		p->files->ofile[fd] = NULL;
+	spin_unlock(&p->files->fd_lock);
 	return f;
 }
 

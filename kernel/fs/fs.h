@@ -9,6 +9,8 @@
 #ifndef KERNEL_FS_H
 #define KERNEL_FS_H
 
+#include "core/param.h"
+#include "core/spinlock.h"
 #include "core/types.h"
 #include "uapi/abi.h"
 
@@ -118,6 +120,26 @@ struct file {
 		struct ring *ring; /* ring_file_ops */
 	};
 };
+
+/*
+ * A thread group's open files and current directory (Linux's files_struct
+ * and fs_struct in one: threads share both, fork copies both).
+ * files_alloc() gives an empty table, files_free() returns it once empty.
+ *
+ * Locking: fd_lock guards ofile[], cloexec[], exiting and cwd: the IO core
+ * uses them for the rings of the group (OPENAT, CLOSE, fd lookups).
+ */
+struct files_struct {
+	int users; /* threads using it (normal core) */
+	struct spinlock fd_lock;
+	bool exiting; /* the table is being closed: no new fds */
+	struct file *ofile[NOFILE];
+	bool cloexec[NOFILE];
+	struct inode *cwd; /* the current directory (a reference); NULL: / */
+};
+
+struct files_struct *files_alloc(void);
+void files_free(struct files_struct *fs);
 
 /* fs.c */
 void fs_init(void);

@@ -143,7 +143,7 @@ static long pipe_ioctl(struct file *f, unsigned int request, uint64_t arg)
 
 	if (request != ABI_FIONREAD)
 		return -ENOTTY;
-	if (copyout(this_proc()->pagetable, arg, &avail, sizeof(avail)) < 0)
+	if (copyout(this_proc()->mm->pagetable, arg, &avail, sizeof(avail)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -248,7 +248,7 @@ long sys_pipe2(long ufds, long flags, long a2, long a3, long a4, long a5)
 		err = -EMFILE;
 		goto fail_fds;
 	}
-	if (copyout(p->pagetable, ufds, fds, sizeof(fds)) < 0) {
+	if (copyout(p->mm->pagetable, ufds, fds, sizeof(fds)) < 0) {
 		err = -EFAULT;
 		goto fail_fds;
 	}

@@ -66,7 +66,7 @@ static long timeout_in(struct proc *p, uint64_t uts, uint64_t *until)
 	*until = 0;
 	if (!uts)
 		return 0;
-	if (copyin(p->pagetable, &ts, uts, sizeof(ts)) < 0)
+	if (copyin(p->mm->pagetable, &ts, uts, sizeof(ts)) < 0)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
@@ -88,7 +88,7 @@ static void timeout_out(struct proc *p, uint64_t uts, uint64_t until)
 	};
 
 	if (uts)
-		copyout(p->pagetable, uts, &ts, sizeof(ts));
+		copyout(p->mm->pagetable, uts, &ts, sizeof(ts));
 }
 
 /* the sigmask argument: checked, not applied yet (DESIGN.md section 12) */
@@ -100,7 +100,7 @@ static long sigmask_check(struct proc *p, uint64_t umask, uint64_t size)
 		return 0;
 	if (size != SIGSET_SIZE)
 		return -EINVAL;
-	if (copyin(p->pagetable, &set, umask, sizeof(set)) < 0)
+	if (copyin(p->mm->pagetable, &set, umask, sizeof(set)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -136,7 +136,7 @@ static long poll_scan(struct proc *p, uint64_t ufds, uint64_t nfds)
 		struct abi_pollfd pfd;
 		long mask;
 
-		if (copyin(p->pagetable, &pfd, u, sizeof(pfd)) < 0)
+		if (copyin(p->mm->pagetable, &pfd, u, sizeof(pfd)) < 0)
 			return -EFAULT;
 		pfd.revents = 0;
 		if (pfd.fd >= 0) {
@@ -147,7 +147,7 @@ static long poll_scan(struct proc *p, uint64_t ufds, uint64_t nfds)
 				pfd.revents = mask & ((uint16_t)pfd.events |
 						      ABI_POLLERR | ABI_POLLHUP);
 		}
-		if (copyout(p->pagetable, u + __builtin_offsetof(struct abi_pollfd, revents),
+		if (copyout(p->mm->pagetable, u + __builtin_offsetof(struct abi_pollfd, revents),
 			    &pfd.revents, sizeof(pfd.revents)) < 0)
 			return -EFAULT;
 		if (pfd.revents)
@@ -244,12 +244,12 @@ long sys_pselect6(long n, long uin, long uout, long uex, long uts, long usig)
 	memset(in, 0, sizeof(in));
 	for (int k = 0; k < 3; k++)
 		if (uset[k] && bytes &&
-		    copyin(p->pagetable, in[k], uset[k], bytes) < 0)
+		    copyin(p->mm->pagetable, in[k], uset[k], bytes) < 0)
 			return -EFAULT;
 	r = timeout_in(p, uts, &until);
 	if (r < 0)
 		return r;
-	if (usig && copyin(p->pagetable, sig, usig, sizeof(sig)) < 0)
+	if (usig && copyin(p->mm->pagetable, sig, usig, sizeof(sig)) < 0)
 		return -EFAULT;
 	r = sigmask_check(p, sig[0], sig[1]);
 	if (r < 0)
@@ -269,7 +269,7 @@ long sys_pselect6(long n, long uin, long uout, long uex, long uts, long usig)
 		return r;
 	for (int k = 0; k < 3; k++)
 		if (uset[k] && bytes &&
-		    copyout(p->pagetable, uset[k], out[k], bytes) < 0)
+		    copyout(p->mm->pagetable, uset[k], out[k], bytes) < 0)
 			return -EFAULT;
 	if (uts)
 		timeout_out(p, uts, until);

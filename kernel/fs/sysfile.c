@@ -56,11 +56,11 @@ static long path_base(struct proc *p, long dirfd, const char *path,
 		return 0;
 	if ((int)dirfd == ABI_AT_FDCWD) {
 		/* the cwd; the IO core (a ring's OPENAT) reads it too */
-		spin_lock(&p->fd_lock);
-		*out = p->cwd;
+		spin_lock(&p->files->fd_lock);
+		*out = p->files->cwd;
 		if (*out)
 			inode_get(*out);
-		spin_unlock(&p->fd_lock);
+		spin_unlock(&p->files->fd_lock);
 		return 0;
 	}
 	f = fd_get(p, dirfd);
@@ -224,7 +224,7 @@ long sys_openat(long dirfd, long upath, long flags, long mode, long a4, long a5)
 
 	if (r < 0)
 		return r;
-	r = path_in(p->pagetable, upath, &path, false);
+	r = path_in(p->mm->pagetable, upath, &path, false);
 	if (r < 0)
 		return r;
 	r = file_openat(p, dirfd, path, (int)flags);
@@ -248,7 +248,7 @@ static long rw(long fd, long ubuf, size_t n, long off, bool write)
 {
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
-	struct uview v = { .pt = p->pagetable };
+	struct uview v = { .pt = p->mm->pagetable };
 	long r;
 
 	if (!f)
@@ -293,7 +293,7 @@ static long rwv(long fd, long uiov, unsigned long cnt, bool write)
 {
 	struct proc *p = this_proc();
 	struct file *f = fd_get(p, fd);
-	struct uview v = { .pt = p->pagetable };
+	struct uview v = { .pt = p->mm->pagetable };
 	long r;
 
 	if (!f)
@@ -342,7 +342,7 @@ static long fstat_file(struct file *f, uint64_t ust)
 		f->ops->stat(f, &st);
 	else
 		memset(&st, 0, sizeof(st)); /* e.g. a ring: anonymous inode */
-	if (copyout(this_proc()->pagetable, ust, &st, sizeof(st)) < 0)
+	if (copyout(this_proc()->mm->pagetable, ust, &st, sizeof(st)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -376,7 +376,7 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	if (flags & ~(ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW |
 		      ABI_AT_NO_AUTOMOUNT | ABI_AT_STATX_SYNC_TYPE))
 		return -EINVAL;
-	r = path_in(p->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
+	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
 	if (r < 0)
 		return r;
 	if (!path[0] && (int)dirfd != ABI_AT_FDCWD) {
@@ -390,7 +390,7 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 		goto out;
 	inode_stat(ip, &st); /* devices: S_IFCHR and st_rdev */
 	inode_put(ip);
-	r = copyout(p->pagetable, ust, &st, sizeof(st)) < 0 ? -EFAULT : 0;
+	r = copyout(p->mm->pagetable, ust, &st, sizeof(st)) < 0 ? -EFAULT : 0;
 out:
 	kfree(path);
 	return r;
@@ -434,7 +434,7 @@ static long getdents(struct file *f, uint64_t ubuf, uint32_t len)
 		d->d_reclen = reclen;
 		d->d_type = dtype;
 		memset(d->d_name + namelen, 0, reclen - DIRENT_NAME_OFF - namelen);
-		if (copyout(this_proc()->pagetable, ubuf + done, rec, reclen) < 0)
+		if (copyout(this_proc()->mm->pagetable, ubuf + done, rec, reclen) < 0)
 			return done ? (long)done : -EFAULT;
 		done += reclen;
 		f->off++;
@@ -461,7 +461,7 @@ long sys_mkdirat(long dirfd, long upath, long mode, long a3, long a4, long a5)
 	char *path;
 	long r;
 
-	r = path_in(p->pagetable, upath, &path, false);
+	r = path_in(p->mm->pagetable, upath, &path, false);
 	if (r < 0)
 		return r;
 	r = path_base(p, dirfd, path, &base);
@@ -487,7 +487,7 @@ long sys_unlinkat(long dirfd, long upath, long flags, long a3, long a4,
 
 	if ((int)flags & ~ABI_AT_REMOVEDIR) /* an int, as Linux's */
 		return -EINVAL;
-	r = path_in(p->pagetable, upath, &path, false);
+	r = path_in(p->mm->pagetable, upath, &path, false);
 	if (r < 0)
 		return r;
 	r = path_base(p, dirfd, path, &base);
@@ -528,7 +528,7 @@ long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 
 	if ((int)bufsiz <= 0)
 		return -EINVAL;
-	r = path_in(p->pagetable, upath, &path, true);
+	r = path_in(p->mm->pagetable, upath, &path, true);
 	if (r < 0)
 		return r;
 	if (!path[0]) {
@@ -560,10 +560,10 @@ static void set_cwd(struct proc *p, struct inode *dir)
 {
 	struct inode *old;
 
-	spin_lock(&p->fd_lock);
-	old = p->cwd;
-	p->cwd = dir;
-	spin_unlock(&p->fd_lock);
+	spin_lock(&p->files->fd_lock);
+	old = p->files->cwd;
+	p->files->cwd = dir;
+	spin_unlock(&p->files->fd_lock);
 	if (old)
 		inode_put(old);
 }
@@ -577,10 +577,10 @@ long sys_getcwd(long ubuf, long size, long a2, long a3, long a4, long a5)
 	if (!buf)
 		return -ENOMEM;
 	/* the path in a page (PATH_MAX), then as much as the caller has */
-	r = inode_path(p->cwd, buf, ABI_PATH_MAX);
+	r = inode_path(p->files->cwd, buf, ABI_PATH_MAX);
 	if (r > 0 && (uint64_t)r > (uint64_t)size)
 		r = -ERANGE;
-	if (r > 0 && copyout(p->pagetable, ubuf, buf, r) < 0)
+	if (r > 0 && copyout(p->mm->pagetable, ubuf, buf, r) < 0)
 		r = -EFAULT;
 	kfree(buf);
 	return r;
@@ -593,7 +593,7 @@ long sys_chdir(long upath, long a1, long a2, long a3, long a4, long a5)
 	char *path;
 	long r;
 
-	r = path_in(p->pagetable, upath, &path, false);
+	r = path_in(p->mm->pagetable, upath, &path, false);
 	if (r < 0)
 		return r;
 	ip = path_lookup_at(p, ABI_AT_FDCWD, path, &r);

@@ -50,6 +50,31 @@
 	 ABI_MAP_NORESERVE | ABI_MAP_POPULATE | ABI_MAP_NONBLOCK |             \
 	 ABI_MAP_STACK | ABI_MAP_HUGETLB)
 
+static struct mm mms[NPROC]; /* one per thread group at most */
+
+/* An empty address space (no page table yet), or NULL. */
+struct mm *mm_alloc(void)
+{
+	for (int i = 0; i < NPROC; i++) {
+		struct mm *mm = &mms[i];
+
+		if (mm->users)
+			continue;
+		memset(mm, 0, sizeof(*mm));
+		mm->mm_lock = (struct spinlock)SPINLOCK_INIT("mm");
+		mm->users = 1;
+		return mm;
+	}
+	return NULL;
+}
+
+/* Its last thread is gone and so are its page table and mappings. */
+void mm_free(struct mm *mm)
+{
+	mm->pagetable = NULL;
+	mm->users = 0;
+}
+
 static uint64_t prot_perm(long prot)
 {
 	uint64_t perm = 0;
@@ -88,7 +113,7 @@ static void merge_range(struct vmmap *m, uint64_t start, uint64_t end)
 /* v is unmapped already: out of the map, tell its owner, free it. */
 static void vma_drop(struct proc *p, struct vma *v)
 {
-	vma_erase(&p->vmmap, v);
+	vma_erase(&p->mm->vmmap, v);
 	if (v->ops && v->ops->close)
 		v->ops->close(v); /* may sleep (a ring's last mapping) */
 	vma_free(v);
@@ -100,7 +125,7 @@ static void vma_drop(struct proc *p, struct vma *v)
  */
 static long do_munmap(struct proc *p, uint64_t start, uint64_t end)
 {
-	struct vmmap *m = &p->vmmap;
+	struct vmmap *m = &p->mm->vmmap;
 	struct vma *v = vma_find(m, start), *w, *next;
 
 	if (!v || v->start >= end)
@@ -145,7 +170,7 @@ static long map_region(struct proc *p, const struct vma *t, uint64_t va,
 	if (v->pages) {
 		err = mm_map_shared(p, va, v->pages, size / PGSIZE, v->perm);
 	} else if (v->flags & VMA_COPY) {
-		struct uview uv = { .pt = p->pagetable };
+		struct uview uv = { .pt = p->mm->pagetable };
 
 		err = mm_map_zeroed(p, va, size, PTE_R | PTE_W);
 		if (!err) {
@@ -166,35 +191,35 @@ static long map_region(struct proc *p, const struct vma *t, uint64_t va,
 		vma_free(v);
 		return err;
 	}
-	vma_insert(&p->vmmap, v);
+	vma_insert(&p->mm->vmmap, v);
 	if (v->ops && v->ops->open)
 		v->ops->open(v);
-	merge_range(&p->vmmap, va, va + size);
+	merge_range(&p->mm->vmmap, va, va + size);
 	return 0;
 }
 
 long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
 {
 	struct proc *p = this_proc();
-	uint64_t old_end = ROUNDUP(p->brk, PGSIZE);
+	uint64_t old_end = ROUNDUP(p->mm->brk, PGSIZE);
 	uint64_t new_end = ROUNDUP((uint64_t)addr, PGSIZE);
 	struct vma t = { .perm = PTE_R | PTE_W, .flags = VMA_HEAP };
 
 	/* the heap stays below the mmap area */
-	if ((uint64_t)addr < p->heap_base || (uint64_t)addr > MMAP_BASE)
-		return p->brk;
+	if ((uint64_t)addr < p->mm->heap_base || (uint64_t)addr > MMAP_BASE)
+		return p->mm->brk;
 	if (new_end > old_end) {
 		/* as Linux: not over another mapping */
-		if (p->vmmap.count >= VMA_MAX ||
-		    vma_busy(&p->vmmap, old_end, new_end) ||
+		if (p->mm->vmmap.count >= VMA_MAX ||
+		    vma_busy(&p->mm->vmmap, old_end, new_end) ||
 		    map_region(p, &t, old_end, new_end - old_end, NULL, 0))
-			return p->brk;
+			return p->mm->brk;
 	} else if (new_end < old_end) {
 		if (do_munmap(p, new_end, old_end))
-			return p->brk;
+			return p->mm->brk;
 	}
-	p->brk = addr;
-	return p->brk;
+	p->mm->brk = addr;
+	return p->mm->brk;
 }
 
 /* Where a non-fixed mapping of size goes: the hint if free, else a hole. */
@@ -202,9 +227,9 @@ static uint64_t pick_addr(struct proc *p, uint64_t hint, uint64_t size)
 {
 	hint = ROUNDUP(hint, PGSIZE);
 	if (hint >= USER_MIN && hint < USER_TOP && size <= USER_TOP - hint &&
-	    !vma_busy(&p->vmmap, hint, hint + size))
+	    !vma_busy(&p->mm->vmmap, hint, hint + size))
 		return hint;
-	return vma_gap(&p->vmmap, MMAP_BASE, MMAP_TOP, size);
+	return vma_gap(&p->mm->vmmap, MMAP_BASE, MMAP_TOP, size);
 }
 
 /*
@@ -235,7 +260,7 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 	if (len == 0 || (fixed && (va & (PGSIZE - 1))))
 		goto out;
 	err = -ENOMEM;
-	if (size == 0 || size > USER_TOP || p->vmmap.count >= VMA_MAX)
+	if (size == 0 || size > USER_TOP || p->mm->vmmap.count >= VMA_MAX)
 		goto out;
 	t.perm = prot_perm(prot);
 	if (type != ABI_MAP_PRIVATE)
@@ -261,7 +286,7 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 			goto out;
 		err = -EEXIST;
 		if ((flags & ABI_MAP_FIXED_NOREPLACE) &&
-		    vma_busy(&p->vmmap, va, va + size))
+		    vma_busy(&p->mm->vmmap, va, va + size))
 			goto out;
 		err = do_munmap(p, va, va + size);
 		if (err)
@@ -300,7 +325,7 @@ long sys_munmap(long addr, long len, long a2, long a3, long a4, long a5)
 long sys_mprotect(long addr, long len, long prot, long a3, long a4, long a5)
 {
 	struct proc *p = this_proc();
-	struct vmmap *m = &p->vmmap;
+	struct vmmap *m = &p->mm->vmmap;
 	uint64_t start = addr, end, perm = prot_perm(prot);
 	struct vma *v;
 	long err = 0;
@@ -355,12 +380,12 @@ int mmap_exec(struct proc *p)
 	uint64_t va = USER_MIN, start, perm, perm2;
 	struct vma *v;
 
-	memset(&p->vmmap, 0, sizeof(p->vmmap));
-	while ((va = uvm_next_page(p->pagetable, va, &perm)) < USER_TOP) {
+	memset(&p->mm->vmmap, 0, sizeof(p->mm->vmmap));
+	while ((va = uvm_next_page(p->mm->pagetable, va, &perm)) < USER_TOP) {
 		start = va;
 		do {
 			va += PGSIZE;
-		} while (uvm_next_page(p->pagetable, va, &perm2) == va &&
+		} while (uvm_next_page(p->mm->pagetable, va, &perm2) == va &&
 			 perm2 == perm);
 		v = vma_alloc();
 		if (!v) {
@@ -370,8 +395,8 @@ int mmap_exec(struct proc *p)
 		v->start = start;
 		v->end = va;
 		v->perm = perm;
-		v->flags = p->utrace && start == UTRACE_VA ? VMA_KEEP : VMA_EXEC;
-		vma_insert(&p->vmmap, v);
+		v->flags = p->mm->utrace && start == UTRACE_VA ? VMA_KEEP : VMA_EXEC;
+		vma_insert(&p->mm->vmmap, v);
 	}
 	return 0;
 }
@@ -384,7 +409,7 @@ int mmap_exec(struct proc *p)
  */
 void mmap_exit(struct proc *p)
 {
-	struct vma *v = vma_first(&p->vmmap), *next;
+	struct vma *v = vma_first(&p->mm->vmmap), *next;
 
 	for (; v; v = next) {
 		next = v->next;
@@ -395,7 +420,7 @@ void mmap_exit(struct proc *p)
 		}
 		vma_free(v);
 	}
-	memset(&p->vmmap, 0, sizeof(p->vmmap));
+	memset(&p->mm->vmmap, 0, sizeof(p->mm->vmmap));
 }
 
 /*
@@ -411,8 +436,8 @@ int mmap_fork(struct proc *child, struct proc *parent)
 {
 	struct vma *v, *c;
 
-	memset(&child->vmmap, 0, sizeof(child->vmmap));
-	for (v = vma_first(&parent->vmmap); v; v = v->next) {
+	memset(&child->mm->vmmap, 0, sizeof(child->mm->vmmap));
+	for (v = vma_first(&parent->mm->vmmap); v; v = v->next) {
 		if (v->pages || v->ops)
 			continue;
 		c = vma_alloc();
@@ -422,9 +447,9 @@ int mmap_fork(struct proc *child, struct proc *parent)
 		}
 		*c = *v;
 		c->prev = c->next = c->left = c->right = NULL;
-		vma_insert(&child->vmmap, c);
+		vma_insert(&child->mm->vmmap, c);
 	}
-	child->heap_base = parent->heap_base;
-	child->brk = parent->brk;
+	child->mm->heap_base = parent->mm->heap_base;
+	child->mm->brk = parent->mm->brk;
 	return 0;
 }

@@ -22,7 +22,10 @@
 #ifndef KERNEL_MM_MMAP_H
 #define KERNEL_MM_MMAP_H
 
+#include "core/spinlock.h"
 #include "core/types.h"
+#include "mm/vm.h"
+#include "uapi/trace.h"
 
 struct proc;
 struct vma;
@@ -73,6 +76,34 @@ struct vmmap {
 	struct vma *root; /* a treap keyed by start */
 	int count;	  /* VMAs, at most VMA_MAX */
 };
+
+/*
+ * An address space: what a thread group shares (threads point to one
+ * struct mm; fork makes a new one, a copy).  mm_alloc() gives an empty one,
+ * mm_free() returns it once its page table is gone.
+ *
+ * Locking: the IO core walks pagetable (and keeps xlate) under mm_lock for
+ * the rings of the group; the normal core changes the page table under it
+ * (vm.c).  vmmap, heap_base, brk and the trace area pointers are the normal
+ * core's.
+ */
+struct mm {
+	int users; /* threads using it */
+	struct spinlock mm_lock;
+	uint64_t mm_gen;	  /* under mm_lock: +1 at every unmap (vm.c) */
+	struct xlate_cache xlate; /* under mm_lock: the IO core's cache */
+	pagetable_t pagetable;
+	uint64_t heap_base; /* brk cannot go below this */
+	uint64_t brk;
+	struct vmmap vmmap; /* every mapping: mmap_exec .. mmap_exit */
+	/* tracing: the user trace area's header and record pages (kernel VAs) */
+	struct utrace_area *utrace;
+	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];
+	uint32_t utrace_tail; /* drained up to here (the area's tail: a copy) */
+};
+
+struct mm *mm_alloc(void);
+void mm_free(struct mm *mm);
 
 /* vma.c: the map; normal core */
 struct vma *vma_alloc(void);

@@ -351,10 +351,10 @@ static int uvm_map_shared(pagetable_t pt, uint64_t va, const uint64_t *pa,
 /* Unmap and free p's pages in [va, va + len) (page-aligned). */
 void mm_unmap(struct proc *p, uint64_t va, uint64_t len)
 {
-	spin_lock(&p->mm_lock);
-	uvm_unmap(p->pagetable, va, len);
-	p->mm_gen++; /* the IO core's translation cache is stale */
-	spin_unlock(&p->mm_lock);
+	spin_lock(&p->mm->mm_lock);
+	uvm_unmap(p->mm->pagetable, va, len);
+	p->mm->mm_gen++; /* the IO core's translation cache is stale */
+	spin_unlock(&p->mm->mm_lock);
 }
 
 /* uvm_map_zeroed on p's table: 0, or -errno with nothing new left mapped. */
@@ -362,11 +362,11 @@ int mm_map_zeroed(struct proc *p, uint64_t va, uint64_t len, uint64_t perm)
 {
 	int err;
 
-	spin_lock(&p->mm_lock);
-	err = uvm_map_zeroed(p->pagetable, va, len, perm);
+	spin_lock(&p->mm->mm_lock);
+	err = uvm_map_zeroed(p->mm->pagetable, va, len, perm);
 	if (err)
-		p->mm_gen++; /* the failure unmapped what it had mapped */
-	spin_unlock(&p->mm_lock);
+		p->mm->mm_gen++; /* the failure unmapped what it had mapped */
+	spin_unlock(&p->mm->mm_lock);
 	return err;
 }
 
@@ -379,11 +379,11 @@ int mm_map_shared(struct proc *p, uint64_t va, const uint64_t *pa, int n,
 {
 	int err;
 
-	spin_lock(&p->mm_lock);
-	err = uvm_map_shared(p->pagetable, va, pa, n, perm);
+	spin_lock(&p->mm->mm_lock);
+	err = uvm_map_shared(p->mm->pagetable, va, pa, n, perm);
 	if (err)
-		p->mm_gen++; /* the failure unmapped what it had mapped */
-	spin_unlock(&p->mm_lock);
+		p->mm->mm_gen++; /* the failure unmapped what it had mapped */
+	spin_unlock(&p->mm->mm_lock);
 	return err;
 }
 
@@ -393,17 +393,17 @@ int mm_map_shared(struct proc *p, uint64_t va, const uint64_t *pa, int n,
  */
 void mm_protect(struct proc *p, uint64_t va, uint64_t len, uint64_t perm)
 {
-	spin_lock(&p->mm_lock);
+	spin_lock(&p->mm->mm_lock);
 	for (uint64_t a = va; a < va + len; a += PGSIZE) {
-		pte_t *pte = walk(p->pagetable, a, false);
+		pte_t *pte = walk(p->mm->pagetable, a, false);
 
 		if (!pte || !pte_present(*pte))
 			continue;
 		*pte = user_leaf(PTE2PA(*pte), perm) | (*pte & PTE_SHARED);
 	}
 	sfence_vma();
-	p->mm_gen++; /* cached PTEs carry the old permission */
-	spin_unlock(&p->mm_lock);
+	p->mm->mm_gen++; /* cached PTEs carry the old permission */
+	spin_unlock(&p->mm->mm_lock);
 }
 
 /*

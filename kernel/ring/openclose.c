@@ -26,9 +26,9 @@ long openat_issue(struct ring *r, struct ring_req *req)
 	char *path;
 	long res;
 
-	spin_lock(&p->mm_lock);
-	res = path_in(p->pagetable, sqe->addr, &path, false);
-	spin_unlock(&p->mm_lock);
+	spin_lock(&p->mm->mm_lock);
+	res = path_in(p->mm->pagetable, sqe->addr, &path, false);
+	spin_unlock(&p->mm->mm_lock);
 	if (res < 0)
 		return res;
 	res = file_openat(p, sqe->fd, path, sqe->open_flags);

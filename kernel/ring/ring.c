@@ -356,7 +356,7 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 	long err;
 	int fd;
 
-	if (copyin(p->pagetable, &params, uparams, sizeof(params)) < 0)
+	if (copyin(p->mm->pagetable, &params, uparams, sizeof(params)) < 0)
 		return -EFAULT;
 	for (int i = 0; i < 3; i++)
 		if (params.resv[i])
@@ -394,7 +394,7 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 		return -ENOMEM;
 	memset(r, 0, sizeof(*r));
 	r->id = r - rings;
-	r->owner = p;
+	r->owner = p->leader; /* the group's: its slot lasts as long */
 	r->sq_entries = entries;
 	r->cq_entries = cq;
 	/* the IO core may sleep after this long without work (0: 1 ms) */
@@ -404,7 +404,7 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 	if (err)
 		return err;
 	fill_offsets(r, &params);
-	if (copyout(p->pagetable, uparams, &params, sizeof(params)) < 0) {
+	if (copyout(p->mm->pagetable, uparams, &params, sizeof(params)) < 0) {
 		err = -EFAULT;
 		goto fail;
 	}
@@ -513,7 +513,7 @@ static long register_one(struct proc *p, struct ubuf_fixed *b, uint64_t base,
 	b->base = base;
 	b->len = len;
 	for (uint64_t va = first; va < base + len; va += PGSIZE) {
-		uint64_t pte = uvm_pte(p->pagetable, va);
+		uint64_t pte = uvm_pte(p->mm->pagetable, va);
 
 		/* the _FIXED operations read and write it: both must be allowed */
 		if (!pte || !(pte & PTE_R) || !(pte & PTE_W))
@@ -559,7 +559,7 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 		for (long i = 0; i < nr_args && !err; i++) {
 			struct abi_iovec iov;
 
-			if (copyin(p->pagetable, &iov, arg + i * sizeof(iov),
+			if (copyin(p->mm->pagetable, &iov, arg + i * sizeof(iov),
 				   sizeof(iov)) < 0) {
 				err = -EFAULT;
 				break;

@@ -40,9 +40,9 @@ static int64_t ring_off(struct file *f, const struct io_uring_sqe *sqe)
 static struct uview owner_view(struct proc *p)
 {
 	return (struct uview){
-		.pt = p->pagetable,
-		.cache = ring_xlate_cache ? &p->xlate : NULL,
-		.mm_gen = &p->mm_gen,
+		.pt = p->mm->pagetable,
+		.cache = ring_xlate_cache ? &p->mm->xlate : NULL,
+		.mm_gen = &p->mm->mm_gen,
 	};
 }
 
@@ -69,7 +69,7 @@ static long rw_issue(struct ring *r, struct ring_req *req, bool write)
 	struct uview v;
 	long res;
 
-	spin_lock(&p->mm_lock);
+	spin_lock(&p->mm->mm_lock);
 	v = owner_view(p);
 	if (req->def->vectored)
 		res = file_rw_iov(req->file, &v, sqe->addr, sqe->len,
@@ -77,7 +77,7 @@ static long rw_issue(struct ring *r, struct ring_req *req, bool write)
 				  &req->short_io);
 	else
 		res = rw_through(req, &v, write);
-	spin_unlock(&p->mm_lock);
+	spin_unlock(&p->mm->mm_lock);
 	return res;
 }
 

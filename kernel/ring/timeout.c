@@ -29,9 +29,9 @@ long timeout_prep(struct ring *r, struct ring_req *req)
 
 	if (sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS))
 		return -EINVAL;
-	spin_lock(&p->mm_lock);
-	err = copyin(p->pagetable, &ts, sqe->addr, sizeof(ts));
-	spin_unlock(&p->mm_lock);
+	spin_lock(&p->mm->mm_lock);
+	err = copyin(p->mm->pagetable, &ts, sqe->addr, sizeof(ts));
+	spin_unlock(&p->mm->mm_lock);
 	if (err)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)

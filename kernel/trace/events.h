@@ -114,6 +114,14 @@ static inline void trace_spawn(const struct proc *p, const struct proc *parent)
 	}
 }
 
+/* a thread of p's group began (clone) or ended, not the group's last */
+static inline void trace_thread(const struct proc *p, bool exited)
+{
+	if (unlikely(trace_on))
+		TRACE_RECORD(THREAD, .tgid = p->tgid, .tid = p->pid,
+			     .exited = exited);
+}
+
 static inline void trace_exit(int pid, int wait_status)
 {
 	if (unlikely(trace_on))

@@ -97,7 +97,7 @@ void trace_put_slow(int event, uint64_t ts, uint64_t a0, uint64_t a1)
  * Move the records a process wrote in its user trace area into this hart's
  * stream (normal core; when: see trace_user_drain_full).  Nothing the
  * process wrote is trusted: its head is read once and bounded, the position
- * drained up to is the kernel's own (p->utrace_tail; the area's tail is a
+ * drained up to is the kernel's own (p->mm->utrace_tail; the area's tail is a
  * copy for the process), each record's event is checked, and one process
  * may fill at most half of what is free in the hart's buffer (the rest is
  * counted as its loss), so that it cannot crowd out the kernel's records.
@@ -105,11 +105,11 @@ void trace_put_slow(int event, uint64_t ts, uint64_t a0, uint64_t a1)
  */
 void trace_user_drain(struct proc *p)
 {
-	struct utrace_area *u = p->utrace;
+	struct utrace_area *u = p->mm->utrace;
 	struct trace_buf *b = this_hart()->trace;
 	/* acquire: pairs with libuser's release store of head */
 	uint32_t head = __atomic_load_n(&u->head, __ATOMIC_ACQUIRE);
-	uint32_t tail = p->utrace_tail, lost = u->lost, n = head - tail;
+	uint32_t tail = p->mm->utrace_tail, lost = u->lost, n = head - tail;
 	int pid = p->pid; /* once: the records below might alias it */
 	uint64_t room;
 
@@ -128,7 +128,7 @@ void trace_user_drain(struct proc *p)
 	}
 	for (uint32_t t = tail; t != tail + n; t++) {
 		uint32_t i = t % UTRACE_RECS;
-		struct utrace_rec r = p->utrace_rec[i / UTRACE_PER_PAGE]
+		struct utrace_rec r = p->mm->utrace_rec[i / UTRACE_PER_PAGE]
 						   [i % UTRACE_PER_PAGE];
 
 		if (r.event != TR_USER_SUBMIT && r.event != TR_USER_REAP)
@@ -139,7 +139,7 @@ void trace_user_drain(struct proc *p)
 		u->lost = 0;
 		trace_lost_user(lost, pid);
 	}
-	p->utrace_tail = head; /* all taken or counted */
+	p->mm->utrace_tail = head; /* all taken or counted */
 	/* release: the records are copied before the slots are reused */
 	__atomic_store_n(&u->tail, head, __ATOMIC_RELEASE);
 }

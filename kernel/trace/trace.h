@@ -210,10 +210,10 @@ TRACE_EVENTS(TRACE_PACKER, TRACE_PACK_FIELD, TRACE_PACK_FIELD)
  */
 static inline void trace_user_drain_full(struct proc *p)
 {
-	struct utrace_area *u = p->utrace;
+	struct utrace_area *u = p->mm->utrace;
 
 	if (unlikely(u != NULL) &&
-	    READ_ONCE(u->head) - p->utrace_tail > UTRACE_RECS / 4 * 3)
+	    READ_ONCE(u->head) - p->mm->utrace_tail > UTRACE_RECS / 4 * 3)
 		trace_user_drain(p);
 }
 

@@ -27,51 +27,7 @@
 
 extern char **environ;
 
-struct ktest_case {
-	const char *name;
-	void (*fn)(void);
-	int always;
-};
-#define KTEST_CASE(name, fn) { name, fn, 0 }
-#define KTEST_ALWAYS(name, fn) { name, fn, 1 }
-
-static int failed;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed = 1;
-}
-
-/* a result r with errno e, wanted: -want (an errno) or want >= 0 */
-#define expect_err(r, want, what)                                              \
-	do {                                                                   \
-		long r_ = (r);                                                 \
-		int e_ = errno;                                                \
-		if (r_ != -1 || e_ != (want))                                  \
-			fail("%s: got %ld errno %d, want errno %d", what, r_,  \
-			     r_ == -1 ? e_ : 0, want);                         \
-	} while (0)
-#define expect_eq(a, b, what)                                                  \
-	do {                                                                   \
-		long a_ = (a), b_ = (b);                                       \
-		if (a_ != b_)                                                  \
-			fail("%s: got %ld, want %ld (errno %d)", what, a_, b_, \
-			     errno);                                           \
-	} while (0)
-#define expect_str(a, b, what)                                                 \
-	do {                                                                   \
-		const char *a_ = (a), *b_ = (b);                               \
-		if (!a_ || strcmp(a_, b_))                                     \
-			fail("%s: got \"%s\", want \"%s\"", what,              \
-			     a_ ? a_ : "(null)", b_);                          \
-	} while (0)
+#include "lktest.h"
 
 /* fork a child running fn and exiting with its return value; its status */
 static int run_child(int (*fn)(void))
@@ -484,7 +440,7 @@ static void t_clone_raw(void)
 		   "CLONE_VM without CLONE_VFORK");
 	expect_err(syscall(SYS_clone, CLONE_THREAD | CLONE_SIGHAND | CLONE_VM,
 			   0, 0, 0, 0),
-		   EINVAL, "CLONE_THREAD");
+		   EINVAL, "CLONE_THREAD without CLONE_FS and CLONE_FILES");
 	expect_err(syscall(SYS_clone, CLONE_FILES | SIGCHLD, 0, 0, 0, 0),
 		   EINVAL, "CLONE_FILES");
 	expect_err(syscall(435, NULL, 0), ENOSYS, "clone3");
@@ -727,15 +683,6 @@ static void t_ring(void)
 
 /* ---- no leak ---- */
 
-static long free_pages(void)
-{
-	struct sysinfo si;
-
-	if (sysinfo(&si) < 0)
-		return -1;
-	return si.freeram * si.mem_unit / 4096;
-}
-
 static void cycles(int n)
 {
 	for (int i = 0; i < n; i++) {
@@ -782,37 +729,6 @@ static const struct ktest_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	int n = sizeof(cases) / sizeof(cases[0]), bad = 0;
-
-	setvbuf(stdout, NULL, _IONBF, 0);
-	printf("KTAP version 1\n1..%d\n", n);
-	cycles(10); /* warm-up: whatever the kernel keeps after the first */
-	start_pages = free_pages();
-	for (int i = 0; i < n; i++) {
-		int st = -1;
-
-		if (cases[i].always) {
-			failed = 0;
-			cases[i].fn();
-			st = failed;
-		} else {
-			pid_t pid = fork();
-
-			if (pid == 0) {
-				failed = 0;
-				cases[i].fn();
-				_exit(failed);
-			}
-			if (pid < 0 || waitpid(pid, &st, 0) != pid)
-				st = -1;
-			else if (WIFSIGNALED(st))
-				printf("# killed by signal %d\n", WTERMSIG(st));
-			else
-				st = WEXITSTATUS(st);
-		}
-		printf("%sok %d %s\n", st ? "not " : "", i + 1, cases[i].name);
-		bad += st != 0;
-	}
-	printf("procs: passed=%d failed=%d\n", n - bad, bad);
-	return bad != 0;
+	return lktest_main(argc, argv, "procs", cases, sizeof(cases) / sizeof(cases[0]),
+			   cycles, &start_pages);
 }

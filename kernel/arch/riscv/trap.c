@@ -165,7 +165,7 @@ static bool fault_to_handler(struct proc *p, struct trapframe *tf,
 	case EXC_INST_PAGE_FAULT:
 	case EXC_LOAD_PAGE_FAULT:
 	case EXC_STORE_PAGE_FAULT:
-		code = uvm_page(p->pagetable, stval, PTE_U) ? ABI_SEGV_ACCERR
+		code = uvm_page(p->mm->pagetable, stval, PTE_U) ? ABI_SEGV_ACCERR
 							    : ABI_SEGV_MAPERR;
 		break;
 	default:
