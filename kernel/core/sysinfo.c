@@ -118,8 +118,8 @@ void proc_limits_init(struct proc *p, const struct proc *parent)
 		p->rlim[i] = (struct abi_rlimit){ABI_RLIM_INFINITY,
 						 ABI_RLIM_INFINITY};
 	p->rlim[ABI_RLIMIT_CORE].rlim_cur = 0;
-	/* the stack is mapped at exec, USTACK_PAGES, and does not grow */
-	p->rlim[ABI_RLIMIT_STACK].rlim_cur = USTACK_PAGES * PGSIZE;
+	/* Linux's 8 MiB: how far the stack grows (mm_fault), USTACK_MAX at most */
+	p->rlim[ABI_RLIMIT_STACK].rlim_cur = 8UL << 20;
 	p->rlim[ABI_RLIMIT_NOFILE] = (struct abi_rlimit){NOFILE, NOFILE};
 	p->rlim[ABI_RLIMIT_NPROC] = (struct abi_rlimit){NPROC, NPROC};
 	p->rlim[ABI_RLIMIT_MEMLOCK] = (struct abi_rlimit){8UL << 20, 8UL << 20};
