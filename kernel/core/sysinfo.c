@@ -5,7 +5,8 @@
  * set_tid_address and set_robust_list (recorded per process for thread
  * exit; nothing to do for a process's last exit), get_robust_list,
  * getrlimit/setrlimit/prlimit64 (recorded and reported; RLIMIT_NOFILE is
- * at most NOFILE, the fd table's size), sched_getaffinity (user processes
+ * at most NOFILE, the fd table's size, and bounds every new fd: fd_limit;
+ * RLIMIT_STACK, 8 MiB, bounds the stack's growth: mm_fault), sched_getaffinity (user processes
  * run on the normal core only: CPU 0), gettimeofday.
  *
  * Normal core only; a process's fields here are its own (prlimit64 of
