@@ -246,7 +246,7 @@
 		"dirfd, path, flags (AT_EMPTY_PATH AT_SYMLINK_NOFOLLOW "        \
 		"AT_NO_AUTOMOUNT AT_STATX_*), mask, struct abi_statx * -> 0, "  \
 		"stx_mask = STATX_BASIC_STATS | STATX_MNT_ID; EINVAL (flags, "  \
-		"both sync flags, STATX__RESERVED) ENOENT ENOTDIR EFAULT "       \
+		"both sync flags, STATX__RESERVED) ENOENT ENOTDIR EFAULT "      \
 		"EBADF")                                                        \
 	SYSCALL(io_uring_setup, 425, 2,                                         \
 		"entries, struct io_uring_params * -> ring fd (close-on-exec); " \
