@@ -434,7 +434,7 @@ long sys_madvise(long addr, long len, long advice, long a3, long a4, long a5)
 int mm_fault(struct proc *p, uint64_t va, uint64_t need)
 {
 	struct vma *v;
-	uint64_t perm, limit;
+	uint64_t limit;
 
 	if (va < USER_MIN || va >= USER_TOP)
 		return -EFAULT;
@@ -448,10 +448,9 @@ int mm_fault(struct proc *p, uint64_t va, uint64_t need)
 		if (va < USTACK_TOP - ROUNDUP(limit, PGSIZE))
 			return -EFAULT; /* beyond RLIMIT_STACK */
 	}
-	va = ROUNDDOWN(va, PGSIZE);
-	if (uvm_next_page(p->pagetable, va, &perm) == va)
-		return -EFAULT; /* there, without the permission */
-	return uvm_fault_page(p->pagetable, va, v->perm) ? -EFAULT : 0;
+	/* -EEXIST: the page is there, without the permission asked */
+	return uvm_fault_page(p->pagetable, ROUNDDOWN(va, PGSIZE), v->perm) ?
+		       -EFAULT : 0;
 }
 
 /*
