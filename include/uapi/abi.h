@@ -34,6 +34,54 @@
 #define ABI_AT_NO_AUTOMOUNT 0x800
 #define ABI_AT_EMPTY_PATH 0x1000
 #define ABI_AT_STATX_SYNC_TYPE 0x6000 /* FORCE_SYNC 0x2000, DONT_SYNC 0x4000 */
+#define ABI_AT_EACCESS 0x200 /* faccessat2: the effective ids */
+
+/* faccessat modes */
+#define ABI_F_OK 0
+#define ABI_X_OK 1
+#define ABI_W_OK 2
+#define ABI_R_OK 4
+
+/* O_LARGEFILE: forced on by the kernel on 64-bit (Linux's force_o_largefile) */
+#define ABI_O_LARGEFILE 0100000
+
+/* statx(2): the mask bits, and struct statx (256 bytes) */
+#define ABI_STATX_BASIC_STATS 0x07ff /* TYPE MODE NLINK UID GID ATIME MTIME
+				      * CTIME INO SIZE BLOCKS */
+#define ABI_STATX_BTIME 0x0800
+#define ABI_STATX_MNT_ID 0x1000
+#define ABI_STATX__RESERVED 0x80000000U
+#define ABI_STATX_ATTR_MOUNT_ROOT 0x2000
+
+struct abi_statx_timestamp {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t __reserved;
+};
+
+struct abi_statx {
+	uint32_t stx_mask;
+	uint32_t stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink;
+	uint32_t stx_uid;
+	uint32_t stx_gid;
+	uint16_t stx_mode;
+	uint16_t __spare0;
+	uint64_t stx_ino;
+	uint64_t stx_size;
+	uint64_t stx_blocks;
+	uint64_t stx_attributes_mask;
+	struct abi_statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major;
+	uint32_t stx_rdev_minor;
+	uint32_t stx_dev_major;
+	uint32_t stx_dev_minor;
+	uint64_t stx_mnt_id;
+	uint32_t stx_dio_mem_align;
+	uint32_t stx_dio_offset_align;
+	uint64_t __spare3[12];
+};
 
 #define ABI_SEEK_SET 0
 #define ABI_SEEK_CUR 1
@@ -148,6 +196,18 @@ struct abi_iovec {
 #define ABI_MAP_HUGETLB 0x40000
 #define ABI_MAP_SYNC 0x80000
 #define ABI_MAP_FIXED_NOREPLACE 0x100000
+
+/* madvise advice */
+#define ABI_MADV_NORMAL 0
+#define ABI_MADV_RANDOM 1
+#define ABI_MADV_SEQUENTIAL 2
+#define ABI_MADV_WILLNEED 3
+#define ABI_MADV_DONTNEED 4
+#define ABI_MADV_FREE 8
+#define ABI_MADV_DONTDUMP 16
+#define ABI_MADV_DODUMP 17
+#define ABI_MADV_COLD 20
+#define ABI_MADV_PAGEOUT 21
 
 /* wait4 */
 #define ABI_WNOHANG 1

@@ -12,7 +12,9 @@
  *   UTRACE_VA                     the user trace area, when tracing (its
  *                                 address is also in the auxiliary vector,
  *                                 AT_TRACE_AREA: uapi/trace.h)
- *   .. USTACK_TOP                 the stack, growing down from USTACK_TOP
+ *   [USTACK_BOTTOM, USTACK_TOP)   the stack, growing down from USTACK_TOP
+ *                                 on demand (RLIMIT_STACK, at most
+ *                                 USTACK_MAX)
  *   [USTACK_TOP, USER_TOP)        never mapped: USER_UNMAPPED_VA
  *   USER_TOP ..                   the kernel's (never PTE_U); its text at
  *                                 KERNEL_BASE is always mapped, so an access
@@ -35,6 +37,10 @@
 #define MMAP_TOP UAPI_UL(0x60000000)
 #define UTRACE_VA MMAP_TOP /* the user trace area, when tracing */
 #define USTACK_TOP (USER_TOP - UAPI_UL(0x10000))
+/* the stack's reserve: it grows on demand down to RLIMIT_STACK below
+ * USTACK_TOP, at most USTACK_MAX (mmap places nothing there) */
+#define USTACK_MAX UAPI_UL(0x8000000) /* 128 MiB */
+#define USTACK_BOTTOM (USTACK_TOP - USTACK_MAX)
 /* an address the layout keeps unmapped: the 64 KiB above the stack */
 #define USER_UNMAPPED_VA USTACK_TOP
 /* where the kernel's text starts: mapped in every page table, never PTE_U */

@@ -33,7 +33,8 @@
 	SYSCALL(fcntl, 25, 3,                                                   \
 		"fd, cmd, arg -> F_DUPFD/F_DUPFD_CLOEXEC: a new fd >= "         \
 		"arg; F_GETFD/F_SETFD: FD_CLOEXEC; F_GETFL: access mode | "     \
-		"O_APPEND | O_NONBLOCK; F_SETFL: O_APPEND O_NONBLOCK; "         \
+		"O_APPEND | O_NONBLOCK | O_LARGEFILE (openat's files); "        \
+		"F_SETFL: O_APPEND O_NONBLOCK; "                                \
 		"EBADF EINVAL (cmd, or arg beyond the table) EMFILE")           \
 	SYSCALL(ioctl, 29, 3,                                                   \
 		"fd, request, arg -> 0 or a result; the console: TCGETS "       \
@@ -55,6 +56,10 @@
 		"int fds[2], flags (O_CLOEXEC O_NONBLOCK) -> 0: fds[0] "        \
 		"reads, fds[1] writes, 64 KiB; EINVAL EFAULT EMFILE "           \
 		"ENFILE ENOMEM")                                                \
+	SYSCALL(faccessat, 48, 3,                                               \
+		"dirfd, path, mode (F_OK or R_OK|W_OK|X_OK) -> 0 as uid 0: R "  \
+		"and W always, X if an x bit is set or a directory; EACCES "    \
+		"EINVAL ENOENT ENOTDIR EFAULT EBADF ENAMETOOLONG")              \
 	SYSCALL(chdir, 49, 1,                                                   \
 		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
 		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
@@ -88,12 +93,13 @@
 	SYSCALL(pselect6, 72, 6,                                                \
 		"nfds, readfds, writefds, exceptfds, const struct "             \
 		"abi_timespec * (0: forever; time left written back), "         \
-		"{sigmask, 8} * (not applied) -> fds ready; EINVAL EBADF "     \
-		"EFAULT")                                                       \
+		"{sigmask, 8} * (blocked for the call) -> fds ready; EINVAL "   \
+		"EBADF EFAULT EINTR")                                           \
 	SYSCALL(ppoll, 73, 5,                                                   \
 		"struct abi_pollfd *, nfds, const struct abi_timespec * (0: "   \
-		"forever; time left written back), sigmask (not applied), "     \
-		"sigsetsize 8 -> entries with revents; EINVAL EFAULT")         \
+		"forever; time left written back), sigmask (blocked for the "   \
+		"call), sigsetsize 8 -> entries with revents; EINVAL EFAULT "   \
+		"EINTR")                                                        \
 	SYSCALL(readlinkat, 78, 4,                                              \
 		"dirfd, path, buf, bufsiz -> length; EINVAL (bufsiz <= 0, "     \
 		"or not a symbolic link: the memory FS has none) ENOENT "       \
@@ -219,6 +225,11 @@
 	SYSCALL(mprotect, 226, 3,                                               \
 		"addr, len, prot (PROT_NONE/READ/WRITE/EXEC) -> 0; EINVAL "     \
 		"ENOMEM (part of the range unmapped)")                          \
+	SYSCALL(madvise, 233, 3,                                                \
+		"addr, len, advice (NORMAL RANDOM SEQUENTIAL WILLNEED COLD "    \
+		"PAGEOUT DONTDUMP DODUMP: nothing to do; DONTNEED, FREE: private " \
+		"anonymous pages read back as zeros) -> 0; EINVAL (addr, advice, " \
+		"a ring's pages) ENOMEM (part of the range unmapped)")          \
 	SYSCALL(sysinfo, 179, 1,                                                \
 		"struct abi_sysinfo * -> 0 (freeram = free physical pages * "   \
 		"mem_unit); EFAULT")                                            \
@@ -237,6 +248,12 @@
 		"buf, len, flags (GRND_NONBLOCK GRND_RANDOM "                   \
 		"GRND_INSECURE) -> len (at most 32 MiB); EINVAL (flags) "       \
 		"EFAULT")                                                       \
+	SYSCALL(statx, 291, 5,                                                  \
+		"dirfd, path, flags (AT_EMPTY_PATH AT_SYMLINK_NOFOLLOW "        \
+		"AT_NO_AUTOMOUNT AT_STATX_*), mask, struct abi_statx * -> 0, "  \
+		"stx_mask = STATX_BASIC_STATS | STATX_MNT_ID; EINVAL (flags, "  \
+		"both sync flags, STATX__RESERVED) ENOENT ENOTDIR EFAULT "      \
+		"EBADF")                                                        \
 	SYSCALL(io_uring_setup, 425, 2,                                         \
 		"entries, struct io_uring_params * -> ring fd (close-on-exec); " \
 		"EINVAL EFAULT EMFILE ENFILE ENOMEM ENODEV (no IO core)")       \
@@ -248,6 +265,9 @@
 		"UNREGISTER_BUFFERS) -> 0; EBADF EOPNOTSUPP EINVAL EFAULT "     \
 		"EBUSY ENXIO ENOMEM")                                           \
 	SYSCALL(clone3, 435, 2, "args, size -> ENOSYS (glibc uses clone)")     \
+	SYSCALL(faccessat2, 439, 4,                                             \
+		"dirfd, path, mode, flags (AT_EACCESS AT_SYMLINK_NOFOLLOW "     \
+		"AT_EMPTY_PATH) -> as faccessat; EINVAL (mode, flags)")         \
 	SYSCALL(spawn, 2000, 2,                                                 \
 		"path, argv (NULL-terminated) -> child pid; the child "         \
 		"inherits the fds; ENOENT ENOEXEC E2BIG ENOMEM EAGAIN EFAULT "  \

@@ -507,6 +507,31 @@ long sys_rt_sigpending(long uset, long size, long a2, long a3, long a4,
 	return 0;
 }
 
+/*
+ * ppoll and pselect6's mask, as Linux's set_user_sigmask and
+ * restore_saved_sigmask_unless: set is the blocked mask for the call, the
+ * caller's kept as rt_sigsuspend keeps it; at the end it comes back at
+ * once, unless the call was interrupted by a signal that is to be
+ * delivered: then its handler runs first and the frame carries the
+ * caller's mask (signal_deliver).
+ */
+void signal_mask_enter(struct proc *p, uint64_t set)
+{
+	p->sig.saved_mask = p->sig.blocked;
+	p->sig.have_saved_mask = true;
+	p->sig.blocked = set & ~UNBLOCKABLE;
+	recalc(p);
+}
+
+void signal_mask_leave(struct proc *p, bool interrupted)
+{
+	if (interrupted && signal_pending(p))
+		return; /* signal_deliver restores it */
+	p->sig.blocked = p->sig.saved_mask;
+	p->sig.have_saved_mask = false;
+	recalc(p);
+}
+
 static const char suspend_chan; /* nothing wakes it but a signal */
 
 long sys_rt_sigsuspend(long uset, long size, long a2, long a3, long a4,

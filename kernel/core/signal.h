@@ -7,6 +7,7 @@
  * Interface: signal_send() raises a signal in a process (kill, faults,
  * SIGPIPE); trapvec.S calls signal_deliver() when tf->sigwork is set;
  * sleep_on_intr() is sleep_on() that a signal ends (-ERESTARTSYS);
+ * signal_mask_enter/leave() apply ppoll's and pselect6's mask for a call;
  * signal_fault() hands a user fault to a handler; signals_fork() and
  * signals_exec() for process creation and exec; sigtramp_map() for exec;
  * signal_timers() and signal_next_alarm() for the timer scan (proc.c),
@@ -40,7 +41,7 @@ struct sigstate {
 	uint64_t pending;
 	struct siginfo_k info[ABI_NSIG]; /* a pending signal's siginfo */
 	struct abi_stack altstack;	 /* ss_flags: SS_DISABLE or 0 (+AUTODISARM) */
-	uint64_t saved_mask; /* rt_sigsuspend: the mask to restore */
+	uint64_t saved_mask; /* rt_sigsuspend, ppoll: the mask to restore */
 	bool have_saved_mask;
 	bool intr_sleep;  /* in sleep_on_intr: a signal wakes it */
 	bool restart;	  /* the call returning now was interrupted */
@@ -56,6 +57,8 @@ void signal_send(struct proc *p, int sig, int code, int pid, uint64_t addr);
 void signal_deliver(struct trapframe *tf);
 bool signal_fault(struct proc *p, int sig, int code, uint64_t addr);
 long sleep_on_intr(const void *chan, uint64_t wake_time);
+void signal_mask_enter(struct proc *p, uint64_t set);
+void signal_mask_leave(struct proc *p, bool interrupted);
 bool signal_pending(const struct proc *p);
 void signal_send_group(struct proc *g, int sig, int code, int pid,
 		       uint64_t addr);

@@ -5,7 +5,8 @@
  * set_tid_address and set_robust_list (recorded per process for thread
  * exit; nothing to do for a process's last exit), get_robust_list,
  * getrlimit/setrlimit/prlimit64 (recorded and reported; RLIMIT_NOFILE is
- * at most NOFILE, the fd table's size), sched_getaffinity (user processes
+ * at most NOFILE, the fd table's size, and bounds every new fd: fd_limit;
+ * RLIMIT_STACK, 8 MiB, bounds the stack's growth: mm_fault), sched_getaffinity (user processes
  * run on the normal core only: CPU 0), gettimeofday.
  *
  * Normal core only; a process's fields here are its own (prlimit64 of
@@ -118,8 +119,8 @@ void proc_limits_init(struct proc *p, const struct proc *parent)
 		p->rlim[i] = (struct abi_rlimit){ABI_RLIM_INFINITY,
 						 ABI_RLIM_INFINITY};
 	p->rlim[ABI_RLIMIT_CORE].rlim_cur = 0;
-	/* the stack is mapped at exec, USTACK_PAGES, and does not grow */
-	p->rlim[ABI_RLIMIT_STACK].rlim_cur = USTACK_PAGES * PGSIZE;
+	/* Linux's 8 MiB: how far the stack grows (mm_fault), USTACK_MAX at most */
+	p->rlim[ABI_RLIMIT_STACK].rlim_cur = 8UL << 20;
 	p->rlim[ABI_RLIMIT_NOFILE] = (struct abi_rlimit){NOFILE, NOFILE};
 	p->rlim[ABI_RLIMIT_NPROC] = (struct abi_rlimit){NPROC, NPROC};
 	p->rlim[ABI_RLIMIT_MEMLOCK] = (struct abi_rlimit){8UL << 20, 8UL << 20};

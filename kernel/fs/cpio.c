@@ -2,7 +2,8 @@
  * Unpacking the initrd, a cpio archive in the "newc" format (what
  * `cpio -o -H newc` writes: a 110-byte ASCII header with the magic "070701"
  * and 13 eight-digit hex fields, the NUL-terminated name, the data, each
- * padded to 4 bytes; the entry "TRAILER!!!" ends it) into the memory FS.
+ * padded to 4 bytes; the entry "TRAILER!!!" ends it) into the memory FS,
+ * each file and directory with its permission bits.
  * Runs once at boot on the normal core; then the initrd's pages are freed.
  */
 #include "core/panic.h"
@@ -67,8 +68,10 @@ void initrd_unpack(uint64_t start, uint64_t end)
 			ip = fs_create(NULL, name, I_DIR, false, &err);
 			if (!ip && err != -EEXIST)
 				panic("initrd: mkdir %s: %ld", name, err);
-			if (ip)
+			if (ip) {
+				inode_set_perm(ip, mode);
 				inode_put(ip);
+			}
 			dirs++;
 		} else if ((mode & 0170000) == 0100000) {
 			ip = fs_create(NULL, name, I_FILE, false, &err);
@@ -76,6 +79,7 @@ void initrd_unpack(uint64_t start, uint64_t end)
 				panic("initrd: create %s: %ld", name, err);
 			if (inode_write(ip, data, 0, size) != (long)size)
 				panic("initrd: out of memory for %s", name);
+			inode_set_perm(ip, mode); /* what stat and access see */
 			inode_put(ip);
 			files++;
 			bytes += size;

@@ -24,12 +24,6 @@
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
 
-/* The limit on descriptor numbers: the table, or RLIMIT_NOFILE if lower. */
-static int fd_limit(struct proc *p)
-{
-	return MIN((uint64_t)NOFILE, p->rlim[ABI_RLIMIT_NOFILE].rlim_cur);
-}
-
 /* oldfd's file into the lowest free slot >= min; the new fd or -errno. */
 static long dup_from(struct proc *p, long oldfd, long min, bool cloexec)
 {
@@ -87,7 +81,11 @@ long sys_dup3(long oldfd, long newfd, long flags, long a3, long a4, long a5)
 	return r;
 }
 
-/* F_GETFL: the access mode and the status flags */
+/*
+ * F_GETFL: the access mode and the status flags, O_LARGEFILE included for
+ * what openat opened (Linux's force_o_largefile on 64-bit; not for pipes,
+ * eventfds, rings, or the console fds the kernel opened itself)
+ */
 static long file_getfl(const struct file *f)
 {
 	long fl = f->readable && f->writable ? ABI_O_RDWR
@@ -100,6 +98,8 @@ static long file_getfl(const struct file *f)
 		fl |= ABI_O_APPEND;
 	if (f->nonblock)
 		fl |= ABI_O_NONBLOCK;
+	if (f->largefile)
+		fl |= ABI_O_LARGEFILE;
 	return fl;
 }
 

@@ -103,13 +103,23 @@ void files_free(struct files_struct *fs)
 	fs->users = 0;
 }
 
+/*
+ * The limit on p's descriptor numbers: the table's size, or RLIMIT_NOFILE
+ * if lower: every call that makes an fd gets -EMFILE at it.
+ */
+int fd_limit(struct proc *p)
+{
+	return MIN((uint64_t)NOFILE,
+		   READ_ONCE(p->rlim[ABI_RLIMIT_NOFILE].rlim_cur));
+}
+
 /* The lowest free fd of p, or -EMFILE. */
 int fd_free_slot(struct proc *p)
 {
-	int fd = -EMFILE;
+	int fd = -EMFILE, limit = fd_limit(p);
 
 	spin_lock(&p->files->fd_lock);
-	for (int i = 0; i < NOFILE; i++) {
+	for (int i = 0; i < limit; i++) {
 		if (!p->files->ofile[i]) {
 			fd = i;
 			break;
@@ -122,12 +132,12 @@ int fd_free_slot(struct proc *p)
 /* Give f (whose reference moves to the table) the lowest free fd of p. */
 int fd_install(struct proc *p, struct file *f, bool cloexec)
 {
-	int fd = -EMFILE;
+	int fd = -EMFILE, limit = fd_limit(p);
 
 	spin_lock(&p->files->fd_lock);
 	if (p->files->exiting)
 		fd = -EBADF; /* decided under the lock: exit closes what is in */
-	for (int i = 0; i < NOFILE && fd == -EMFILE; i++) {
+	for (int i = 0; i < limit && fd == -EMFILE; i++) {
 		if (!p->files->ofile[i]) {
 			p->files->ofile[i] = f;
 			p->files->cloexec[i] = cloexec;

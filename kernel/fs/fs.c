@@ -535,6 +535,8 @@ void inode_stat(struct inode *ip, struct abi_stat *st)
 	st->st_mode = (ip->type == I_DIR   ? ABI_S_IFDIR | 0755
 		       : ip->type == I_DEV ? dev_mode(ip->rdev)
 					   : ABI_S_IFREG | 0644);
+	if (ip->perm && ip->type != I_DEV)
+		st->st_mode = (st->st_mode & ABI_S_IFMT) | ip->perm;
 	st->st_nlink = ip->nlink ? 1 : 0;
 	st->st_size = ip->type == I_FILE ? ip->size : 0;
 	st->st_blksize = PGSIZE;
@@ -546,6 +548,14 @@ void inode_stat(struct inode *ip, struct abi_stat *st)
 	st->st_mtime_nsec = t % timebase_hz * (1000000000 / timebase_hz);
 	st->st_atime_sec = st->st_ctime_sec = st->st_mtime_sec;
 	st->st_atime_nsec = st->st_ctime_nsec = st->st_mtime_nsec;
+}
+
+/* Set a file's or directory's permission bits (the initrd's modes). */
+void inode_set_perm(struct inode *ip, uint32_t perm)
+{
+	spin_lock(&fs_lock);
+	ip->perm = perm & 07777;
+	spin_unlock(&fs_lock);
 }
 
 static int dtype_of(struct inode *ip)

@@ -29,6 +29,7 @@ struct inode {
 	void **index;		/* data: two-level page index (fs.c) */
 	uint64_t mtime;		/* time CSR ticks since boot */
 	uint32_t rdev;		/* I_DEV: ABI_MKDEV(major, minor) (dev.c) */
+	uint16_t perm;		/* files, dirs: permission bits; 0: 0644/0755 */
 	char name[ABI_NAME_MAX + 1];
 };
 
@@ -113,6 +114,7 @@ struct file {
 	const struct file_ops *ops; /* set once, before it is installed */
 	bool readable, writable, append;
 	bool nonblock; /* O_NONBLOCK: set at open, by fcntl(F_SETFL) */
+	bool largefile; /* O_LARGEFILE: opened by openat (forced on 64-bit) */
 	uint64_t off; /* under fs_lock */
 	union {	      /* the private pointer, given to ops->release */
 		void *private;
@@ -155,6 +157,7 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n);
 long inode_truncate(struct inode *ip);
 long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence);
 void inode_stat(struct inode *ip, struct abi_stat *st);
+void inode_set_perm(struct inode *ip, uint32_t perm);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
@@ -170,6 +173,7 @@ struct file *file_dup(struct file *f);
 void file_put(struct file *f);
 struct file *console_file(void);
 int fd_free_slot(struct proc *p);
+int fd_limit(struct proc *p);
 int fd_install(struct proc *p, struct file *f, bool cloexec);
 struct file *fd_get(struct proc *p, int fd);
 struct file *fd_get_ring(struct proc *p, int fd, long *err);

@@ -12,8 +12,11 @@
  * Both calls write the time left back into their timespec, as Linux does
  * (poll_select_finish), ignoring a fault there.
  *
- * The signal mask argument is checked (size 8, readable) but not applied:
- * this kernel has no signal mask yet.
+ * The signal mask argument (size 8) is the blocked mask for the call's
+ * duration (signal_mask_enter/leave, core/signal.c): a signal it unblocks
+ * ends the call with -EINTR, its handler running before the caller's mask
+ * comes back, as Linux.  A signal pending at a timed-out or zero timeout
+ * still interrupts, as Linux's do_poll checks for one before the time.
  *
  * Locking: the normal core only, interrupts off and not preemptible in
  * the kernel, so a scan followed by sleep_on() cannot miss a poll_wake().
@@ -91,17 +94,18 @@ static void timeout_out(struct proc *p, uint64_t uts, uint64_t until)
 		copyout(p->mm->pagetable, uts, &ts, sizeof(ts));
 }
 
-/* the sigmask argument: checked, not applied yet (DESIGN.md section 12) */
-static long sigmask_check(struct proc *p, uint64_t umask, uint64_t size)
+/* the sigmask argument, into *set; *has: there is one */
+static long sigmask_in(struct proc *p, uint64_t umask, uint64_t size,
+		       uint64_t *set, bool *has)
 {
-	uint64_t set;
-
+	*has = false;
 	if (!umask)
 		return 0;
 	if (size != SIGSET_SIZE)
 		return -EINVAL;
-	if (copyin(p->mm->pagetable, &set, umask, sizeof(set)) < 0)
+	if (copyin(p->mm->pagetable, set, umask, sizeof(*set)) < 0)
 		return -EFAULT;
+	*has = true;
 	return 0;
 }
 
@@ -114,7 +118,7 @@ static long poll_sleep(uint64_t until)
 {
 	long r;
 
-	if (until && rdtime() >= until)
+	if (until && rdtime() >= until && !signal_pending(this_proc()))
 		return 0;
 	poll_waiters++;
 	r = sleep_on_intr(&poll_chan, until);
@@ -160,7 +164,8 @@ long sys_ppoll(long ufds, long nfds, long uts, long umask, long masksize,
 	       long a5)
 {
 	struct proc *p = this_proc();
-	uint64_t until;
+	uint64_t until, set;
+	bool masked;
 	long r;
 
 	if ((uint64_t)nfds > p->rlim[ABI_RLIMIT_NOFILE].rlim_cur)
@@ -168,9 +173,11 @@ long sys_ppoll(long ufds, long nfds, long uts, long umask, long masksize,
 	r = timeout_in(p, uts, &until);
 	if (r < 0)
 		return r;
-	r = sigmask_check(p, umask, masksize);
+	r = sigmask_in(p, umask, masksize, &set, &masked);
 	if (r < 0)
 		return r;
+	if (masked)
+		signal_mask_enter(p, set);
 	for (;;) {
 		long slept;
 
@@ -184,6 +191,8 @@ long sys_ppoll(long ufds, long nfds, long uts, long umask, long masksize,
 	}
 	if (uts && r >= 0)
 		timeout_out(p, uts, until);
+	if (masked)
+		signal_mask_leave(p, r == -EINTR);
 	return r;
 }
 
@@ -227,33 +236,13 @@ static long select_scan(struct proc *p, int n, uint64_t in[3][SET_WORDS],
 	return ready;
 }
 
-long sys_pselect6(long n, long uin, long uout, long uex, long uts, long usig)
+/* pselect6's loop, with its sets written back and the time left */
+static long select_wait(struct proc *p, int n, const uint64_t uset[3],
+			uint64_t in[3][SET_WORDS], uint64_t out[3][SET_WORDS],
+			size_t bytes, uint64_t uts, uint64_t until)
 {
-	struct proc *p = this_proc();
-	uint64_t uset[3] = { uin, uout, uex };
-	uint64_t in[3][SET_WORDS], out[3][SET_WORDS];
-	uint64_t sig[2] = { 0, 0 }; /* { const sigset_t *, size_t } */
-	uint64_t until;
-	size_t bytes;
 	long r;
 
-	if (n < 0)
-		return -EINVAL;
-	n = MIN(n, SELECT_MAX);
-	bytes = ROUNDUP((uint64_t)n, 64) / 8;
-	memset(in, 0, sizeof(in));
-	for (int k = 0; k < 3; k++)
-		if (uset[k] && bytes &&
-		    copyin(p->mm->pagetable, in[k], uset[k], bytes) < 0)
-			return -EFAULT;
-	r = timeout_in(p, uts, &until);
-	if (r < 0)
-		return r;
-	if (usig && copyin(p->mm->pagetable, sig, usig, sizeof(sig)) < 0)
-		return -EFAULT;
-	r = sigmask_check(p, sig[0], sig[1]);
-	if (r < 0)
-		return r;
 	for (;;) {
 		long slept;
 
@@ -273,5 +262,41 @@ long sys_pselect6(long n, long uin, long uout, long uex, long uts, long usig)
 			return -EFAULT;
 	if (uts)
 		timeout_out(p, uts, until);
+	return r;
+}
+
+long sys_pselect6(long n, long uin, long uout, long uex, long uts, long usig)
+{
+	struct proc *p = this_proc();
+	uint64_t uset[3] = { uin, uout, uex };
+	uint64_t in[3][SET_WORDS], out[3][SET_WORDS];
+	uint64_t sig[2] = { 0, 0 }; /* { const sigset_t *, size_t } */
+	uint64_t until, set;
+	bool masked;
+	size_t bytes;
+	long r;
+
+	if (n < 0)
+		return -EINVAL;
+	n = MIN(n, SELECT_MAX);
+	bytes = ROUNDUP((uint64_t)n, 64) / 8;
+	memset(in, 0, sizeof(in));
+	for (int k = 0; k < 3; k++)
+		if (uset[k] && bytes &&
+		    copyin(p->mm->pagetable, in[k], uset[k], bytes) < 0)
+			return -EFAULT;
+	r = timeout_in(p, uts, &until);
+	if (r < 0)
+		return r;
+	if (usig && copyin(p->mm->pagetable, sig, usig, sizeof(sig)) < 0)
+		return -EFAULT;
+	r = sigmask_in(p, sig[0], sig[1], &set, &masked);
+	if (r < 0)
+		return r;
+	if (masked)
+		signal_mask_enter(p, set);
+	r = select_wait(p, n, uset, in, out, bytes, uts, until);
+	if (masked)
+		signal_mask_leave(p, r == -EINTR);
 	return r;
 }

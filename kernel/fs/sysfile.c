@@ -1,6 +1,6 @@
 /*
  * The file system calls: openat, close, read, write, lseek, fstat,
- * newfstatat, getdents64, mkdirat, unlinkat; the current directory
+ * newfstatat, statx, faccessat/faccessat2, getdents64, mkdirat, unlinkat; the current directory
  * (getcwd, chdir, fchdir: struct proc.cwd, under the process's fd_lock,
  * because a ring's OPENAT on the IO core starts relative paths there).  Arguments are validated here
  * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
@@ -185,6 +185,7 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 	f->writable = acc == ABI_O_WRONLY || acc == ABI_O_RDWR;
 	f->append = flags & ABI_O_APPEND;
 	f->nonblock = flags & ABI_O_NONBLOCK;
+	f->largefile = true; /* openat forces O_LARGEFILE, as Linux on 64-bit */
 	if (ip->type == I_DEV) {
 		f->ops = dev_file_ops(ip->rdev); /* dev.c; checked above */
 		f->private = (void *)(uint64_t)ip->rdev;
@@ -334,14 +335,20 @@ long sys_lseek(long fd, long off, long whence, long a3, long a4, long a5)
 	return r;
 }
 
+/* what fstat says of f (a file without stat: a ring, an anonymous inode) */
+static void file_stat(struct file *f, struct abi_stat *st)
+{
+	if (f->ops->stat)
+		f->ops->stat(f, st);
+	else
+		memset(st, 0, sizeof(*st));
+}
+
 static long fstat_file(struct file *f, uint64_t ust)
 {
 	struct abi_stat st;
 
-	if (f->ops->stat)
-		f->ops->stat(f, &st);
-	else
-		memset(&st, 0, sizeof(st)); /* e.g. a ring: anonymous inode */
+	file_stat(f, &st);
 	if (copyout(this_proc()->mm->pagetable, ust, &st, sizeof(st)) < 0)
 		return -EFAULT;
 	return 0;
@@ -359,41 +366,194 @@ long sys_fstat(long fd, long ust, long a2, long a3, long a4, long a5)
 	return r;
 }
 
-long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
-		    long a5)
+/*
+ * The stat of what path names from dirfd; an empty path (the caller
+ * allowed it: AT_EMPTY_PATH) names dirfd itself, or the cwd for AT_FDCWD.
+ */
+static long stat_at(struct proc *p, long dirfd, char *path,
+		    struct abi_stat *st)
 {
-	struct proc *p = this_proc();
 	struct inode *ip;
-	struct abi_stat st;
-	char *path;
+	struct file *f;
 	long r;
 
-	/*
-	 * As Linux's vfs_statx: these flags are accepted (no symlinks, no
-	 * automounts, nothing to sync here), any other bit is -EINVAL.
-	 */
-	flags = (int)flags; /* an int, as Linux's */
-	if (flags & ~(ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW |
-		      ABI_AT_NO_AUTOMOUNT | ABI_AT_STATX_SYNC_TYPE))
-		return -EINVAL;
-	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
-	if (r < 0)
-		return r;
 	if (!path[0] && (int)dirfd != ABI_AT_FDCWD) {
-		kfree(path);
-		return sys_fstat(dirfd, ust, 0, 0, 0, 0);
+		f = fd_get(p, dirfd);
+		if (!f)
+			return -EBADF;
+		file_stat(f, st);
+		file_put(f);
+		return 0;
 	}
 	if (!path[0])
 		strlcpy(path, ".", 2); /* AT_FDCWD itself (AT_EMPTY_PATH) */
 	ip = path_lookup_at(p, dirfd, path, &r);
 	if (!ip)
-		goto out;
-	inode_stat(ip, &st); /* devices: S_IFCHR and st_rdev */
+		return r;
+	inode_stat(ip, st); /* devices: S_IFCHR and st_rdev */
 	inode_put(ip);
-	r = copyout(p->mm->pagetable, ust, &st, sizeof(st)) < 0 ? -EFAULT : 0;
-out:
+	return 0;
+}
+
+/*
+ * As Linux's vfs_statx: these flags are accepted (no symlinks, no
+ * automounts, nothing to sync here), any other bit is -EINVAL.
+ */
+#define STAT_FLAGS (ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW | \
+		    ABI_AT_NO_AUTOMOUNT | ABI_AT_STATX_SYNC_TYPE)
+
+long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
+		    long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_stat st;
+	char *path;
+	long r;
+
+	flags = (int)flags; /* an int, as Linux's */
+	if (flags & ~STAT_FLAGS)
+		return -EINVAL;
+	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
+	if (r < 0)
+		return r;
+	r = stat_at(p, dirfd, path, &st);
 	kfree(path);
+	if (!r && copyout(p->mm->pagetable, ust, &st, sizeof(st)) < 0)
+		r = -EFAULT;
 	return r;
+}
+
+/* Linux's new_decode_dev: a dev_t's major and minor */
+static uint32_t dev_major(uint64_t dev)
+{
+	return (dev & 0xfff00) >> 8;
+}
+
+static uint32_t dev_minor(uint64_t dev)
+{
+	return (dev & 0xff) | ((dev >> 12) & 0xfff00);
+}
+
+static struct abi_statx_timestamp statx_time(int64_t sec, uint64_t nsec)
+{
+	return (struct abi_statx_timestamp){ .tv_sec = sec, .tv_nsec = nsec };
+}
+
+/*
+ * struct statx from what stat knows: every basic field and the mount id
+ * (Linux's vfs_statx adds STATX_MNT_ID whatever was asked; the memory FS
+ * is mount 1 and its root directory STATX_ATTR_MOUNT_ROOT); no birth time.
+ */
+static void statx_fill(const struct abi_stat *st, bool root,
+		       struct abi_statx *sx)
+{
+	memset(sx, 0, sizeof(*sx));
+	sx->stx_mask = ABI_STATX_BASIC_STATS | ABI_STATX_MNT_ID;
+	sx->stx_blksize = st->st_blksize;
+	sx->stx_attributes = root ? ABI_STATX_ATTR_MOUNT_ROOT : 0;
+	sx->stx_attributes_mask = ABI_STATX_ATTR_MOUNT_ROOT;
+	sx->stx_nlink = st->st_nlink;
+	sx->stx_uid = st->st_uid;
+	sx->stx_gid = st->st_gid;
+	sx->stx_mode = st->st_mode;
+	sx->stx_ino = st->st_ino;
+	sx->stx_size = st->st_size;
+	sx->stx_blocks = st->st_blocks;
+	sx->stx_atime = statx_time(st->st_atime_sec, st->st_atime_nsec);
+	sx->stx_mtime = statx_time(st->st_mtime_sec, st->st_mtime_nsec);
+	sx->stx_ctime = statx_time(st->st_ctime_sec, st->st_ctime_nsec);
+	sx->stx_rdev_major = dev_major(st->st_rdev);
+	sx->stx_rdev_minor = dev_minor(st->st_rdev);
+	sx->stx_dev_major = dev_major(st->st_dev);
+	sx->stx_dev_minor = dev_minor(st->st_dev);
+	sx->stx_mnt_id = st->st_dev ? 1 : 0;
+}
+
+/*
+ * statx: Linux's order: STATX__RESERVED in the mask and both sync flags
+ * together (-EINVAL), the other flags (-EINVAL), the path (-EFAULT,
+ * -ENOENT for an empty one without AT_EMPTY_PATH), the lookup, the copy
+ * out (-EFAULT).  The mask asks for fields; what is filled is stx_mask.
+ */
+long sys_statx(long dirfd, long upath, long flags, long mask, long usx,
+	       long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_stat st, root_st;
+	struct abi_statx sx;
+	char *path;
+	long r;
+
+	flags = (int)flags; /* unsigned ints, as Linux's */
+	if ((uint32_t)mask & ABI_STATX__RESERVED)
+		return -EINVAL;
+	if ((flags & ABI_AT_STATX_SYNC_TYPE) == ABI_AT_STATX_SYNC_TYPE ||
+	    (flags & ~STAT_FLAGS))
+		return -EINVAL;
+	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
+	if (r < 0)
+		return r;
+	r = stat_at(p, dirfd, path, &st);
+	if (!r) {
+		strlcpy(path, "/", 2);
+		r = stat_at(p, ABI_AT_FDCWD, path, &root_st);
+	}
+	kfree(path);
+	if (r < 0)
+		return r;
+	statx_fill(&st, st.st_dev && st.st_dev == root_st.st_dev &&
+			       st.st_ino == root_st.st_ino, &sx);
+	if (copyout(p->mm->pagetable, usx, &sx, sizeof(sx)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * faccessat2 (faccessat: flags 0): may the caller, uid 0, access what path
+ * names with mode?  As Linux's generic_permission for a process with
+ * CAP_DAC_OVERRIDE: reading and writing always, executing (X_OK) if some x
+ * bit is set or it is a directory.  AT_EACCESS changes nothing (the real
+ * and effective ids are both 0), AT_SYMLINK_NOFOLLOW neither (no symbolic
+ * links).  Errors in Linux's order: mode, flags (-EINVAL), the path, the
+ * lookup, then -EACCES.
+ */
+static long access_at(long dirfd, long upath, long mode, long flags)
+{
+	struct proc *p = this_proc();
+	struct abi_stat st;
+	char *path;
+	long r;
+
+	mode = (int)mode;
+	flags = (int)flags;
+	if (mode & ~(ABI_R_OK | ABI_W_OK | ABI_X_OK))
+		return -EINVAL;
+	if (flags & ~(ABI_AT_EACCESS | ABI_AT_SYMLINK_NOFOLLOW |
+		      ABI_AT_EMPTY_PATH))
+		return -EINVAL;
+	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
+	if (r < 0)
+		return r;
+	r = stat_at(p, dirfd, path, &st);
+	kfree(path);
+	if (r < 0)
+		return r;
+	if ((mode & ABI_X_OK) && (st.st_mode & ABI_S_IFMT) != ABI_S_IFDIR &&
+	    !(st.st_mode & 0111))
+		return -EACCES;
+	return 0;
+}
+
+long sys_faccessat(long dirfd, long upath, long mode, long a3, long a4,
+		   long a5)
+{
+	return access_at(dirfd, upath, mode, 0);
+}
+
+long sys_faccessat2(long dirfd, long upath, long mode, long flags, long a4,
+		    long a5)
+{
+	return access_at(dirfd, upath, mode, flags);
 }
 
 #define DIRENT_NAME_OFF __builtin_offsetof(struct abi_dirent64, d_name)

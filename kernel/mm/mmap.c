@@ -1,9 +1,12 @@
 /*
- * A process's mappings (normal core): brk, mmap, munmap, mprotect, with
- * Linux's semantics and errors, over the address-space map of vma.c.
+ * A process's mappings (normal core): brk, mmap, munmap, mprotect, madvise,
+ * with Linux's semantics and errors, over the address-space map of vma.c,
+ * and demand paging (mm_fault) for the growing stack and dropped pages.
  *
  * Every mapped user page is in exactly one VMA: exec's segments, stack and
- * trace area (mmap_exec() records them from the page table exec built),
+ * trace area (mmap_exec() records them from the page table exec built; the
+ * stack's VMA reaches down to USTACK_BOTTOM, its pages below what exec
+ * mapped absent until touched),
  * the heap (brk: VMA_HEAP, from heap_base above the program up to at most
  * MMAP_BASE), and mmap's regions.  mmap puts a region at the hint if that
  * range is free, else at the lowest hole of [MMAP_BASE, MMAP_TOP) that
@@ -20,8 +23,9 @@
  * anonymous VMAs with the same permission and kind are merged again.  At
  * most VMA_MAX VMAs per process.
  *
- * Interface: sys_brk, sys_mmap, sys_munmap, sys_mprotect (the syscall
- * table); mmap_exec() for proc_spawn, mmap_exit() for proc_exit().
+ * Interface: sys_brk, sys_mmap, sys_munmap, sys_mprotect, sys_madvise (the
+ * syscall table); mmap_exec() for proc_spawn, mmap_exit() for proc_exit(),
+ * mm_fault() for user faults (trap.c) and the kernel's copies (vm.c).
  *
  * Locking: the map, heap_base and brk are used by the normal core only,
  * with interrupts off.  The page table is changed through vm.c's
@@ -370,6 +374,129 @@ long sys_mprotect(long addr, long len, long prot, long a3, long a4, long a5)
 }
 
 /*
+ * madvise: the advice that only informs is taken and nothing is done;
+ * MADV_DONTNEED and MADV_FREE (as Linux allows: it may free at once) drop
+ * the private anonymous pages of the range, which read back as zeros
+ * (mm_fault maps fresh ones); shared and file mappings keep their
+ * contents (a shared one's pages are the contents).  As Linux: the advice
+ * and an unaligned start are -EINVAL before anything, a ring's pages
+ * (Linux: VM_PFNMAP) -EINVAL, and a range partly unmapped -ENOMEM after
+ * the mapped parts are done.
+ */
+static bool advice_known(long advice)
+{
+	switch (advice) {
+	case ABI_MADV_NORMAL:
+	case ABI_MADV_RANDOM:
+	case ABI_MADV_SEQUENTIAL:
+	case ABI_MADV_WILLNEED:
+	case ABI_MADV_DONTNEED:
+	case ABI_MADV_FREE:
+	case ABI_MADV_COLD:
+	case ABI_MADV_PAGEOUT:
+	case ABI_MADV_DONTDUMP:
+	case ABI_MADV_DODUMP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Drop v's own pages in [start, end) (inside v), if they are private. */
+static long advise_dontneed(struct proc *p, struct vma *v, uint64_t start,
+			    uint64_t end)
+{
+	if (v->pages || v->ops || (v->flags & VMA_KEEP))
+		return -EINVAL;
+	if (v->flags & (VMA_SHARED | VMA_FILE))
+		return 0; /* the contents stay */
+	mm_unmap(p, start, end - start);
+	return 0;
+}
+
+long sys_madvise(long addr, long len, long advice, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	uint64_t start = addr, end, size = ROUNDUP((uint64_t)len, PGSIZE);
+	struct vma *v;
+	long err = 0, r;
+
+	advice = (int)advice; /* an int, as Linux's */
+	if (!advice_known(advice) || (start & (PGSIZE - 1)))
+		return -EINVAL;
+	if (len && !size)
+		return -EINVAL; /* rounds past the end of the address space */
+	end = start + size;
+	if (end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	for (v = vma_find(&p->mm->vmmap, start); start < end; v = v->next) {
+		if (!v || v->start >= end)
+			return -ENOMEM; /* the rest is unmapped */
+		if (v->start > start)
+			err = -ENOMEM; /* a hole: reported after the rest */
+		start = MAX(start, v->start);
+		if (advice == ABI_MADV_DONTNEED || advice == ABI_MADV_FREE) {
+			r = advise_dontneed(p, v, start, MIN(end, v->end));
+			if (r)
+				return r;
+		}
+		start = MIN(end, v->end);
+	}
+	return err;
+}
+
+/*
+ * Demand paging: p touched va (PTE_R, PTE_W or PTE_X: need), absent from
+ * its page table, from user mode or through the kernel's copies on the
+ * normal core.  If va lies in an anonymous VMA that allows the access, it
+ * gets a fresh zeroed page with the VMA's permission: the stack's reserve
+ * (VMA_STACK, down to RLIMIT_STACK below USTACK_TOP, as Linux checks the
+ * limit at each growth), or pages MADV_DONTNEED dropped.  0, or -EFAULT:
+ * the fault stands (SIGSEGV, or the call's -EFAULT).
+ */
+int mm_fault(struct proc *p, uint64_t va, uint64_t need)
+{
+	struct vma *v;
+	uint64_t limit;
+
+	if (va < USER_MIN || va >= USER_TOP)
+		return -EFAULT;
+	v = vma_find(&p->mm->vmmap, va);
+	if (!v || v->start > va || v->pages || v->ops ||
+	    (v->flags & (VMA_FILE | VMA_KEEP)) || (v->perm & need) != need ||
+	    !v->perm)
+		return -EFAULT;
+	if (v->flags & VMA_STACK) {
+		limit = MIN(p->rlim[ABI_RLIMIT_STACK].rlim_cur, USTACK_MAX);
+		if (va < USTACK_TOP - ROUNDUP(limit, PGSIZE))
+			return -EFAULT; /* beyond RLIMIT_STACK */
+	}
+	/* -EEXIST: the page is there, without the permission asked */
+	return uvm_fault_page(p->mm->pagetable, ROUNDDOWN(va, PGSIZE), v->perm) ?
+		       -EFAULT : 0;
+}
+
+/*
+ * The stack exec mapped (the VMA ending at USTACK_TOP) is extended down to
+ * USTACK_BOTTOM: the range stays reserved (no mmap goes there but
+ * MAP_FIXED), its pages come on demand (mm_fault).
+ */
+static void stack_reserve(struct vmmap *m)
+{
+	struct vma *v = vma_find(m, USTACK_TOP - 1);
+
+	if (!v || v->end != USTACK_TOP || v->start <= USTACK_BOTTOM ||
+	    vma_busy(m, USTACK_BOTTOM, v->start))
+		return;
+	vma_erase(m, v);
+	v->start = USTACK_BOTTOM;
+	v->flags |= VMA_STACK;
+	vma_insert(m, v);
+}
+
+/*
  * A new process's map, from what exec mapped into its page table: every
  * run of pages with one permission becomes a VMA (VMA_EXEC: a segment,
  * the stack; VMA_KEEP: the trace area, whose pages the kernel writes).
@@ -398,6 +525,7 @@ int mmap_exec(struct proc *p)
 		v->flags = p->mm->utrace && start == UTRACE_VA ? VMA_KEEP : VMA_EXEC;
 		vma_insert(&p->mm->vmmap, v);
 	}
+	stack_reserve(&p->mm->vmmap);
 	return 0;
 }
 

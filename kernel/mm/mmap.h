@@ -3,11 +3,13 @@
  * range with one permission and one owner), the heap (brk), and the calls
  * that change a live process's page table.
  *
- * Interface: sys_mmap, sys_munmap, sys_mprotect and sys_brk (mmap.c,
- * through the syscall table); mmap_exec() records what exec mapped (the
- * segments, the stack, the trace area) as VMAs, mmap_exit() takes every
- * mapping down at process exit; vma.c keeps the map itself (vma_* below);
- * mm_map_zeroed(), mm_map_shared(), mm_protect() and mm_unmap() (vm.c) are
+ * Interface: sys_mmap, sys_munmap, sys_mprotect, sys_madvise and sys_brk
+ * (mmap.c, through the syscall table); mmap_exec() records what exec
+ * mapped (the segments, the stack, the trace area) as VMAs and reserves
+ * the stack's growth, mmap_exit() takes every mapping down at process
+ * exit; mm_fault() pages in an absent page of an anonymous VMA (a user
+ * fault, or the kernel's copy on the normal core); vma.c keeps the map
+ * itself (vma_* below); mm_map_zeroed(), mm_map_shared(), mm_protect() and mm_unmap() (vm.c) are
  * the only ways to change the page table of a process that runs.  A file is
  * mapped through its file_ops.mmap (fs/fs.h), which fills in the VMA: the
  * pages to map (or VMA_COPY: a private copy of the file's bytes), and the
@@ -49,6 +51,8 @@ struct vm_ops {
 #define VMA_EXEC 0x10	/* made by exec: a segment or the stack */
 #define VMA_KEEP 0x20	/* the kernel holds its pages (the trace area):
 			 * munmap and MAP_FIXED over it are refused */
+#define VMA_STACK 0x40 /* the stack: reserved down to USTACK_BOTTOM, its
+			 * pages mapped on demand within RLIMIT_STACK */
 
 /* Linux's vm.max_map_count default: VMAs per process */
 #define VMA_MAX 65530
@@ -120,6 +124,7 @@ uint64_t vma_gap(struct vmmap *m, uint64_t lo, uint64_t hi, uint64_t len);
 /* mmap.c */
 int mmap_exec(struct proc *p);
 int mmap_fork(struct proc *child, struct proc *parent);
+int mm_fault(struct proc *p, uint64_t va, uint64_t need);
 void mmap_exit(struct proc *p);
 
 /* vm.c */

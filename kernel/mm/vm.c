@@ -37,6 +37,12 @@
  *
  * A PROT_NONE page (PTE_PROTNONE, vm.h) is present but not valid: the
  * walks for access (uvm_pte) do not see it, unmapping and freeing do.
+ *
+ * Demand paging: a VMA's page may be absent (the stack's reserve, pages
+ * madvise dropped); the user's fault (trap.c) and the kernel's own copies
+ * on the normal core (uview_page without a cache, so copyin, copyout,
+ * copyinstr and the files' copies) ask mm_fault (mm/mmap.c) to map it
+ * (uvm_fault_page) before giving up with -EFAULT.
  */
 #include "arch/riscv/riscv.h"
 #include "core/fdt.h"
@@ -436,6 +442,64 @@ uint64_t uvm_next_page(pagetable_t pt, uint64_t va, uint64_t *perm)
 	return USER_TOP;
 }
 
+/*
+ * Demand paging (mm_fault, mm/mmap.c): map a fresh zeroed page at va, which
+ * is absent, with perm.  0, -EEXIST (something is there), or -ENOMEM.
+ *
+ * Without mm_lock, because it runs where the normal core may hold fs_lock
+ * (a file's data copied to a user page) while the IO core holds mm_lock and
+ * wants fs_lock.  Adding a translation is safe against the IO core's
+ * concurrent walk: it only reads the table, and caches only translations it
+ * found, so nothing it holds goes stale; each new table and the leaf are
+ * published with a release store after they are filled (the walker's
+ * loads depend on the address).  A table made for a page that then cannot
+ * be had stays, empty, until the table is freed.
+ */
+int uvm_fault_page(pagetable_t pt, uint64_t va, uint64_t perm)
+{
+	void *page;
+	pte_t *pte;
+
+	for (int level = 2; level > 0; level--) {
+		pte = &pt[PX(level, va)];
+		if (*pte & PTE_V) {
+			if (*pte & PTE_LEAF)
+				return -EEXIST;
+			pt = (pagetable_t)PTE2PA(*pte);
+			continue;
+		}
+		page = kalloc(); /* zeroed */
+		if (!page)
+			return -ENOMEM;
+		__atomic_store_n(pte, PA2PTE(page) | PTE_V, __ATOMIC_RELEASE);
+		pt = page;
+	}
+	pte = &pt[PX(0, va)];
+	if (pte_present(*pte))
+		return -EEXIST;
+	page = kalloc();
+	if (!page)
+		return -ENOMEM;
+	__atomic_store_n(pte, user_leaf((uint64_t)page, perm), __ATOMIC_RELEASE);
+	sfence_vma();
+	return 0;
+}
+
+/*
+ * A kernel access to the running process's own memory found va absent:
+ * may it be paged in (mm_fault)?  Only on the normal core, which owns the
+ * map; the IO core's accesses stay -EFAULT.
+ */
+static bool fault_in(pagetable_t pt, uint64_t va, uint64_t need)
+{
+	struct proc *p;
+
+	if (this_hart()->role != HART_NORMAL)
+		return false;
+	p = this_proc();
+	return p && p->mm->pagetable == pt && mm_fault(p, va, need ? need : PTE_R) == 0;
+}
+
 /* The leaf PTE of user address va if it is a valid user page, else 0. */
 uint64_t uvm_pte(pagetable_t pt, uint64_t va)
 {
@@ -478,8 +542,13 @@ void *uview_page(const struct uview *v, uint64_t va, uint64_t need)
 		return (void *)(b->pa[(va >> PGSHIFT) - (b->base >> PGSHIFT)] +
 				(va & (PGSIZE - 1)));
 	}
-	if (!c)
-		return uvm_page(v->pt, va, need);
+	if (!c) {
+		void *k = uvm_page(v->pt, va, need);
+
+		if (!k && fault_in(v->pt, va, need))
+			k = uvm_page(v->pt, va, need);
+		return k;
+	}
 	if (c->gen != *v->mm_gen) {
 		/* a mapping went away since: forget everything */
 		memset(c->vpn, 0, sizeof(c->vpn));
@@ -555,10 +624,11 @@ int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n)
  */
 long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max)
 {
+	struct uview v = { .pt = pt };
 	size_t got = 0;
 
 	while (got < max) {
-		const char *k = uvm_page(pt, usrc, PTE_R);
+		const char *k = uview_page(&v, usrc, PTE_R);
 		size_t m = MIN(max - got, PGSIZE - (usrc & (PGSIZE - 1)));
 
 		if (!k)

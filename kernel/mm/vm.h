@@ -64,6 +64,7 @@ int uvm_map_zeroed(pagetable_t pt, uint64_t va, uint64_t len, uint64_t perm);
 void *uvm_page(pagetable_t pt, uint64_t va, uint64_t need);
 uint64_t uvm_next_page(pagetable_t pt, uint64_t va, uint64_t *perm);
 int uvm_copy(pagetable_t dst, pagetable_t src);
+int uvm_fault_page(pagetable_t pt, uint64_t va, uint64_t perm);
 int copyin(pagetable_t pt, void *dst, uint64_t usrc, size_t n);
 int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n);
 long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max);

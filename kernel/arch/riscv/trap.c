@@ -2,7 +2,9 @@
  * Trap handling in C, after trapvec.S has saved the registers.
  *
  * user_trap(): system calls (the hot path: straight to the syscall table),
- * interrupts, and user faults, which kill only the faulting process with a
+ * interrupts, and user faults: a page the process may have but that is not
+ * there yet (its stack's growth: mm_fault) is mapped and the access
+ * retried; any other fault kills only the faulting process with a
  * one-line reason unless it has a handler for the fault's signal; on the
  * way out, pending signals are delivered (signal_deliver, one load and a
  * branch in trapvec.S when there are none).  kernel_trap(): interrupts taken in the
@@ -28,6 +30,7 @@
 #include "core/syscall.h"
 #include "core/types.h"
 #include "drivers/plic.h"
+#include "mm/mmap.h"
 #include "mm/vm.h"
 #include "ring/iocore.h"
 #include "trace/events.h"
@@ -174,6 +177,24 @@ static bool fault_to_handler(struct proc *p, struct trapframe *tf,
 	return signal_fault(p, sig, code, addr);
 }
 
+/*
+ * A page fault on an absent page the process may have (its growing stack,
+ * or anonymous pages madvise dropped): mm_fault maps it and the access is
+ * retried.
+ */
+static bool demand_page(struct proc *p, uint64_t scause, uint64_t stval)
+{
+	uint64_t need;
+
+	switch (scause) {
+	case EXC_LOAD_PAGE_FAULT: need = PTE_R; break;
+	case EXC_STORE_PAGE_FAULT: need = PTE_W; break;
+	case EXC_INST_PAGE_FAULT: need = PTE_X; break;
+	default: return false;
+	}
+	return mm_fault(p, stval, need) == 0;
+}
+
 /* An interrupt or a fault from user mode: off the system call path. */
 static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 						     uint64_t scause)
@@ -188,7 +209,8 @@ static void __attribute__((noinline)) user_trap_slow(struct trapframe *tf,
 		return;
 	}
 	stval = csr_read(stval);
-	if (fault_to_handler(p, tf, scause, stval)) {
+	if (demand_page(p, scause, stval) ||
+	    fault_to_handler(p, tf, scause, stval)) {
 		trace_trap_exit(traced, scause);
 		return;
 	}
