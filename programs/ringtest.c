@@ -246,6 +246,22 @@ static void t_rw(struct io_uring *ring)
 	expect_eq(run_one(ring, 3), 4, "read at the position");
 	expect_mem(buf, "Hell", 4, "read at the position: content");
 	expect_eq(lseek(fd, 0, SEEK_CUR), 4, "the position after it");
+	/* into anonymous memory never touched: the IO core pages it in, as
+	 * Linux's SQPOLL thread would fault it in */
+	char *fresh = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (expect_true(fresh != MAP_FAILED, "mmap 3 fresh pages")) {
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_read(sqe, fd, fresh + 4096 - 10, 35, 0);
+		sqe->user_data = 5;
+		expect_eq(run_one(ring, 5), 35, "read into untouched pages");
+		expect_mem(fresh + 4096 - 10, HELLO_TEXT, 35,
+			   "read into untouched pages: content");
+		expect_eq(fresh[0] | fresh[3 * 4096 - 1], 0,
+			  "the rest reads as zeros");
+		munmap(fresh, 3 * 4096);
+	}
 	close(fd);
 
 	fd = open("/tmp/ring-rw", O_RDWR | O_CREAT | O_TRUNC, 0644);

@@ -23,6 +23,9 @@ DECODER = ["/usr/bin/python3", "hosttools/trace.py"]
 # what can interrupt a process while it runs (a fault would kill it)
 INTERRUPTS = {"timer interrupt", "software interrupt (IPI)",
               "external interrupt"}
+# the faults that page in a heap, stack or mmap page at its first touch
+DEMAND_FAULTS = {"load page fault", "store page fault",
+                 "instruction page fault"}
 TIMER_IRQ = 0x8000000000000005  # its scause
 EVENT_IDS = uapi.EVENT_IDS        # event name -> id
 UTRACE_RECS = uapi.UTRACE_RECS    # the user trace area's records
@@ -280,8 +283,9 @@ def test_perfetto_ring_demo(boot, tmp_path, icount):
     assert all(s.args["woken by"] in ("IPI", "timer") for s in sleeps[:-1])
     # the thread: system calls, each with its result, and the interrupts
     # that landed while the process ran in user mode (whether any did is
-    # up to the host), each with its cause; never one inside another (the
-    # kernel takes interrupts only in user mode and when idle)
+    # up to the host), each with its cause, and the page faults that map
+    # its pages at the first touch; never one inside another (the kernel
+    # takes interrupts only in user mode and when idle)
     thread = tl.slices_on(r"iodemo \(pid 1\)/iodemo \(pid 1\)")
     calls = [s for s in thread if s.cats == ["syscall"]]
     traps = [s for s in thread if s.cats == ["trap"]]
@@ -292,8 +296,9 @@ def test_perfetto_ring_demo(boot, tmp_path, icount):
     assert all("result" in s.args for s in calls)
     result = {s.name: s.args["result"] for s in calls}
     assert result["openat"] == 3 and result["io_uring_setup"] == 4  # fd 4
-    for s in traps:
-        assert s.name in INTERRUPTS and int(s.args["scause"], 16) >> 63
+    for s in traps:  # interrupts, and page faults paging in the heap
+        assert (s.name in INTERRUPTS and int(s.args["scause"], 16) >> 63) \
+            or s.name in DEMAND_FAULTS, s
         assert "result" not in s.args
     if icount:
         # this run's timer tick lands in user mode, and the IO core sleeps

@@ -33,8 +33,12 @@
 
 #define USER_MIN UAPI_UL(0x1000)      /* page 0 is never mapped */
 #define USER_TOP UAPI_UL(0x80000000)  /* first address above user space */
-#define MMAP_BASE UAPI_UL(0x40000000) /* mmap'd regions from here up */
-#define MMAP_TOP UAPI_UL(0x60000000)
+/* the program and its brk heap below MMAP_BASE (512 MiB); mmap'd regions
+ * from there up to MMAP_TOP (1.4 GiB: room for glibc's 64 MiB arena
+ * reserves and 8 MiB thread stacks, which cost only the pages touched);
+ * the trace area at MMAP_TOP; the stack's reserve above */
+#define MMAP_BASE UAPI_UL(0x20000000)
+#define MMAP_TOP UAPI_UL(0x77E00000)
 #define UTRACE_VA MMAP_TOP /* the user trace area, when tracing */
 #define USTACK_TOP (USER_TOP - UAPI_UL(0x10000))
 /* the stack's reserve: it grows on demand down to RLIMIT_STACK below

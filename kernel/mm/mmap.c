@@ -38,6 +38,7 @@
 #include "core/string.h"
 #include "core/types.h"
 #include "fs/fs.h"
+#include "mm/kalloc.h"
 #include "mm/mmap.h"
 #include "mm/vm.h"
 #include "uapi/abi.h"
@@ -115,9 +116,15 @@ static void merge_range(struct vmmap *m, uint64_t start, uint64_t end)
 }
 
 /* v is unmapped already: out of the map, tell its owner, free it. */
+/*
+ * Take v out of the map, then its pages: in that order, so that the IO
+ * core, paging in for a ring (mm_fault under mm_lock), never maps a page
+ * into a range that is going.
+ */
 static void vma_drop(struct proc *p, struct vma *v)
 {
 	vma_erase(&p->mm->vmmap, v);
+	mm_unmap(p, v->start, v->end - v->start);
 	if (v->ops && v->ops->close)
 		v->ops->close(v); /* may sleep (a ring's last mapping) */
 	vma_free(v);
@@ -149,7 +156,6 @@ static long do_munmap(struct proc *p, uint64_t start, uint64_t end)
 		return -ENOMEM;
 	while (v && v->start < end) {
 		next = v->next;
-		mm_unmap(p, v->start, v->end - v->start);
 		vma_drop(p, v);
 		v = next;
 	}
@@ -158,10 +164,16 @@ static long do_munmap(struct proc *p, uint64_t start, uint64_t end)
 
 /*
  * Map [va, va + size) (free) as described by t (perm, flags, and from a
- * file's mmap: pages, ops, private), filling a VMA_COPY from f at off.
+ * file's mmap: pages, ops, private), filling a VMA_COPY from f at off.  A
+ * private anonymous mapping gets its pages on demand (mm_fault), zeroed at
+ * the first touch, unless populate (MAP_POPULATE, MAP_LOCKED): as Linux,
+ * so that glibc's 8 MiB thread stacks and 64 MiB malloc arenas cost only
+ * what is used; a writable one larger than all of memory is -ENOMEM
+ * unless noreserve (MAP_NORESERVE), as Linux's default overcommit.
  */
 static long map_region(struct proc *p, const struct vma *t, uint64_t va,
-		       uint64_t size, struct file *f, uint64_t off)
+		       uint64_t size, struct file *f, uint64_t off,
+		       bool populate, bool noreserve)
 {
 	struct vma *v = vma_alloc();
 	long err;
@@ -188,8 +200,15 @@ static long map_region(struct proc *p, const struct vma *t, uint64_t va,
 				mm_unmap(p, va, size);
 			}
 		}
-	} else {
+	} else if (populate || (v->flags & VMA_SHARED)) {
 		err = mm_map_zeroed(p, va, size, v->perm);
+	} else if ((v->perm & PTE_W) && !noreserve &&
+		   size / PGSIZE > kalloc_total_pages()) {
+		/* Linux's overcommit heuristic (vm.overcommit_memory 0): a
+		 * writable private mapping larger than all of memory */
+		err = -ENOMEM;
+	} else {
+		err = 0; /* on demand */
 	}
 	if (err) {
 		vma_free(v);
@@ -216,7 +235,8 @@ long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
 		/* as Linux: not over another mapping */
 		if (p->mm->vmmap.count >= VMA_MAX ||
 		    vma_busy(&p->mm->vmmap, old_end, new_end) ||
-		    map_region(p, &t, old_end, new_end - old_end, NULL, 0))
+		    map_region(p, &t, old_end, new_end - old_end, NULL, 0,
+			       false, false))
 			return p->mm->brk;
 	} else if (new_end < old_end) {
 		if (do_munmap(p, new_end, old_end))
@@ -301,7 +321,9 @@ long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
 		if (!va)
 			goto out;
 	}
-	err = map_region(p, &t, va, size, f, off);
+	err = map_region(p, &t, va, size, f, off,
+			 flags & (ABI_MAP_POPULATE | ABI_MAP_LOCKED),
+			 flags & ABI_MAP_NORESERVE);
 	if (!err)
 		err = va;
 out:
@@ -539,6 +561,11 @@ void mmap_exit(struct proc *p)
 {
 	struct vma *v = vma_first(&p->mm->vmmap), *next;
 
+	/* the map is emptied first, under mm_lock (vma.c): the IO core may
+	 * still page in for a ring of the process until ring_exit_all() */
+	spin_lock(&p->mm->mm_lock);
+	memset(&p->mm->vmmap, 0, sizeof(p->mm->vmmap));
+	spin_unlock(&p->mm->mm_lock);
 	for (; v; v = next) {
 		next = v->next;
 		if (v->ops) {
@@ -548,7 +575,6 @@ void mmap_exit(struct proc *p)
 		}
 		vma_free(v);
 	}
-	memset(&p->mm->vmmap, 0, sizeof(p->mm->vmmap));
 }
 
 /*

@@ -443,61 +443,98 @@ uint64_t uvm_next_page(pagetable_t pt, uint64_t va, uint64_t *perm)
 }
 
 /*
+ * One entry of a table on the way to va: an absent one gets a new zeroed
+ * page (table or leaf) by compare-and-swap, so that two cores paging in at
+ * once agree on one (the loser frees its page).  The entry's value after;
+ * 0 if no page could be had.
+ */
+static pte_t install_pte(pte_t *pte, pte_t (*make)(uint64_t pa, uint64_t perm),
+			 uint64_t perm)
+{
+	pte_t old = __atomic_load_n(pte, __ATOMIC_ACQUIRE), new;
+	void *page;
+
+	if (old)
+		return old;
+	page = kalloc(); /* zeroed */
+	if (!page)
+		return 0;
+	new = make((uint64_t)page, perm);
+	/* release: the zeroed page before the entry that points to it; pairs
+	 * with the walker's address-dependent loads (and acquire on failure:
+	 * the winner's entry and what it points to) */
+	if (!__atomic_compare_exchange_n(pte, &old, new, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		kfree(page);
+		return old;
+	}
+	return new;
+}
+
+static pte_t table_pte(uint64_t pa, uint64_t perm)
+{
+	return PA2PTE(pa) | PTE_V;
+}
+
+static pte_t leaf_pte(uint64_t pa, uint64_t perm)
+{
+	return user_leaf(pa, perm);
+}
+
+/*
  * Demand paging (mm_fault, mm/mmap.c): map a fresh zeroed page at va, which
- * is absent, with perm.  0, -EEXIST (something is there), or -ENOMEM.
+ * is absent, with perm.  0 (it is there now: this call's page, or one the
+ * other core put there at the same time), -EEXIST (something was there
+ * already), or -ENOMEM.
  *
- * Without mm_lock, because it runs where the normal core may hold fs_lock
- * (a file's data copied to a user page) while the IO core holds mm_lock and
- * wants fs_lock.  Adding a translation is safe against the IO core's
- * concurrent walk: it only reads the table, and caches only translations it
- * found, so nothing it holds goes stale; each new table and the leaf are
- * published with a release store after they are filled (the walker's
- * loads depend on the address).  A table made for a page that then cannot
- * be had stays, empty, until the table is freed.
+ * Without mm_lock on the normal core, because it runs where the normal
+ * core may hold fs_lock (a file's data copied to a user page) while the IO
+ * core holds mm_lock and wants fs_lock; the IO core pages in under mm_lock
+ * (a ring's copy, uview_page).  Adding a translation is safe against the
+ * other core's concurrent walk: it only reads the table, and caches only
+ * translations it found, so nothing it holds goes stale; each entry is
+ * installed by install_pte's compare-and-swap.  A table made for a page
+ * that then cannot be had stays, empty, until the table is freed.
  */
 int uvm_fault_page(pagetable_t pt, uint64_t va, uint64_t perm)
 {
-	void *page;
-	pte_t *pte;
+	pte_t e, old;
 
 	for (int level = 2; level > 0; level--) {
-		pte = &pt[PX(level, va)];
-		if (*pte & PTE_V) {
-			if (*pte & PTE_LEAF)
-				return -EEXIST;
-			pt = (pagetable_t)PTE2PA(*pte);
-			continue;
-		}
-		page = kalloc(); /* zeroed */
-		if (!page)
+		e = install_pte(&pt[PX(level, va)], table_pte, 0);
+		if (!e)
 			return -ENOMEM;
-		__atomic_store_n(pte, PA2PTE(page) | PTE_V, __ATOMIC_RELEASE);
-		pt = page;
+		if (e & PTE_LEAF)
+			return -EEXIST;
+		pt = (pagetable_t)PTE2PA(e);
 	}
-	pte = &pt[PX(0, va)];
-	if (pte_present(*pte))
+	old = __atomic_load_n(&pt[PX(0, va)], __ATOMIC_ACQUIRE);
+	if (old)
 		return -EEXIST;
-	page = kalloc();
-	if (!page)
+	e = install_pte(&pt[PX(0, va)], leaf_pte, perm);
+	if (!e)
 		return -ENOMEM;
-	__atomic_store_n(pte, user_leaf((uint64_t)page, perm), __ATOMIC_RELEASE);
 	sfence_vma();
 	return 0;
 }
 
 /*
- * A kernel access to the running process's own memory found va absent:
- * may it be paged in (mm_fault)?  Only on the normal core, which owns the
- * map; the IO core's accesses stay -EFAULT.
+ * A kernel access through v found va absent: may it be paged in (mm_fault)?
+ * On the IO core, for the owner of a ring (v->owner, mm_lock held, which
+ * keeps the owner's map still: the normal core changes it under mm_lock,
+ * vma.c); on the normal core, for the running process's own memory.
  */
-static bool fault_in(pagetable_t pt, uint64_t va, uint64_t need)
+static bool fault_in(const struct uview *v, uint64_t va, uint64_t need)
 {
 	struct proc *p;
 
+	need = need ? need : PTE_R;
+	if (v->owner)
+		return mm_fault(v->owner, va, need) == 0;
 	if (this_hart()->role != HART_NORMAL)
 		return false;
 	p = this_proc();
-	return p && p->mm->pagetable == pt && mm_fault(p, va, need ? need : PTE_R) == 0;
+	return p && p->mm->pagetable == v->pt && mm_fault(p, va, need) == 0;
 }
 
 /* The leaf PTE of user address va if it is a valid user page, else 0. */
@@ -545,7 +582,7 @@ void *uview_page(const struct uview *v, uint64_t va, uint64_t need)
 	if (!c) {
 		void *k = uvm_page(v->pt, va, need);
 
-		if (!k && fault_in(v->pt, va, need))
+		if (!k && fault_in(v, va, need))
 			k = uvm_page(v->pt, va, need);
 		return k;
 	}
@@ -561,6 +598,8 @@ void *uview_page(const struct uview *v, uint64_t va, uint64_t need)
 	} else {
 		c->misses++;
 		pte = uvm_pte(v->pt, va);
+		if (!pte && fault_in(v, va, need))
+			pte = uvm_pte(v->pt, va);
 		if (!pte)
 			return NULL;
 		c->vpn[slot] = vpn;

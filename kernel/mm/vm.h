@@ -40,11 +40,15 @@ struct ubuf_fixed {
 	uint64_t *pa; /* the pinned pages, from the page of base on */
 };
 
+struct proc;
+
 struct uview {
 	pagetable_t pt;
 	struct xlate_cache *cache;    /* NULL: walk every time */
 	const uint64_t *mm_gen;	      /* with cache: the process's */
 	const struct ubuf_fixed *fixed; /* non-NULL: this buffer only */
+	struct proc *owner; /* IO core: a ring's owner, whose absent anonymous
+			     * pages may be paged in (mm_lock held) */
 };
 
 void *uview_page(const struct uview *v, uint64_t va, uint64_t need);

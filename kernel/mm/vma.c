@@ -20,10 +20,14 @@
  * lowest hole of a size in a window).  Callers keep the VMAs
  * non-overlapping and change a VMA's start or end only through these.
  *
- * Locking: none; the normal core only, with interrupts off (a process's
- * map is changed only by its own system calls and its exit).
+ * Locking: the normal core changes a map (its own system calls, exit),
+ * with interrupts off, and reads it without a lock; every change is made
+ * under the map's mm_lock (struct mm), so that the IO core, paging in an
+ * absent page for a ring's owner (mm_fault under mm_lock, vm.c), reads a
+ * map that holds still.  vm_ops.open is called after the lock is let go.
  */
 #include "arch/riscv/riscv.h"
+#include "core/spinlock.h"
 #include "core/string.h"
 #include "core/types.h"
 #include "mm/kalloc.h"
@@ -248,8 +252,14 @@ bool vma_busy(struct vmmap *m, uint64_t start, uint64_t end)
 	return v && v->start < end;
 }
 
-/* Link v (start, end, free of every other VMA) into the map. */
-void vma_insert(struct vmmap *m, struct vma *v)
+/* The lock a map's changes are made under: its struct mm's mm_lock. */
+static struct spinlock *map_lock(struct vmmap *m)
+{
+	return &((struct mm *)((char *)m - __builtin_offsetof(struct mm, vmmap)))
+			->mm_lock;
+}
+
+static void insert_locked(struct vmmap *m, struct vma *v)
 {
 	struct vma *next = vma_find(m, v->start);
 
@@ -275,8 +285,15 @@ void vma_insert(struct vmmap *m, struct vma *v)
 	m->count++;
 }
 
-/* Unlink v from the map (the caller frees it). */
-void vma_erase(struct vmmap *m, struct vma *v)
+/* Link v (start, end, free of every other VMA) into the map. */
+void vma_insert(struct vmmap *m, struct vma *v)
+{
+	spin_lock(map_lock(m));
+	insert_locked(m, v);
+	spin_unlock(map_lock(m));
+}
+
+static void erase_locked(struct vmmap *m, struct vma *v)
 {
 	struct vma *next = v->next;
 
@@ -289,6 +306,14 @@ void vma_erase(struct vmmap *m, struct vma *v)
 		tree_fix(m->root, next); /* its hole grew */
 	v->prev = v->next = v->left = v->right = NULL;
 	m->count--;
+}
+
+/* Unlink v from the map (the caller frees it). */
+void vma_erase(struct vmmap *m, struct vma *v)
+{
+	spin_lock(map_lock(m));
+	erase_locked(m, v);
+	spin_unlock(map_lock(m));
 }
 
 /*
@@ -312,8 +337,10 @@ struct vma *vma_split(struct vmmap *m, struct vma *v, uint64_t addr)
 		n->pages = v->pages + (addr - v->start) / PGSIZE;
 	/* v's own hole is unchanged, the next one's too (n ends where v
 	 * did), n's is empty: only n's path needs recomputing */
+	spin_lock(map_lock(m));
 	v->end = addr;
-	vma_insert(m, n);
+	insert_locked(m, n);
+	spin_unlock(map_lock(m));
 	if (n->ops && n->ops->open)
 		n->ops->open(n);
 	return n;
@@ -325,8 +352,10 @@ void vma_merge_next(struct vmmap *m, struct vma *v)
 	struct vma *n = v->next;
 
 	/* the hole after n stays the same size: it now follows v */
+	spin_lock(map_lock(m));
 	v->end = n->end;
-	vma_erase(m, n);
+	erase_locked(m, n);
+	spin_unlock(map_lock(m));
 	vma_free(n);
 }
 

@@ -513,8 +513,14 @@ static long register_one(struct proc *p, struct ubuf_fixed *b, uint64_t base,
 	b->base = base;
 	b->len = len;
 	for (uint64_t va = first; va < base + len; va += PGSIZE) {
-		uint64_t pte = uvm_pte(p->mm->pagetable, va);
+		struct uview v = { .pt = p->mm->pagetable };
+		uint64_t pte;
 
+		/* an absent page of the buffer comes in now, as Linux's
+		 * pin_user_pages */
+		if (!uview_page(&v, va, PTE_W))
+			return -EFAULT;
+		pte = uvm_pte(p->mm->pagetable, va);
 		/* the _FIXED operations read and write it: both must be allowed */
 		if (!pte || !(pte & PTE_R) || !(pte & PTE_W))
 			return -EFAULT;

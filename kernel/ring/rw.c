@@ -43,6 +43,7 @@ static struct uview owner_view(struct proc *p)
 		.pt = p->mm->pagetable,
 		.cache = ring_xlate_cache ? &p->mm->xlate : NULL,
 		.mm_gen = &p->mm->mm_gen,
+		.owner = p,
 	};
 }
 

@@ -664,6 +664,91 @@ static void t_cpu_clocks(void)
 		  1, "the process clock is at least the thread's");
 }
 
+/* ---- memory on demand ---- */
+
+static pthread_barrier_t all_up;
+
+static void *malloc_and_wait(void *arg)
+{
+	char *p = malloc(1000); /* a thread's malloc makes it an arena */
+
+	if (p)
+		memset(p, 1, 1000);
+	pthread_barrier_wait(&all_up);
+	free(p);
+	return (void *)(long)(p != NULL);
+}
+
+static void t_lazy_memory(void)
+{
+	long before = free_pages(), used;
+	size_t big = 64 << 20;
+	char *m;
+
+	pthread_barrier_init(&all_up, NULL, NTHREADS + 1);
+	pthread_t t[NTHREADS];
+
+	for (long i = 0; i < NTHREADS; i++)
+		pthread_create(&t[i], NULL, malloc_and_wait, (void *)i);
+	pthread_barrier_wait(&all_up);
+	used = before - free_pages();
+	/* 8 stacks of RLIMIT_STACK (8 MiB) and malloc arenas reserved: 64 MiB
+	 * and more, of which only the touched pages are memory */
+	expect_eq(used < 1024, 1, "8 threads with arenas take < 4 MiB");
+	long ok = 0;
+
+	for (int i = 0; i < NTHREADS; i++) {
+		void *r;
+
+		pthread_join(t[i], &r);
+		ok += (long)r;
+	}
+	expect_eq(ok, NTHREADS, "each thread's malloc");
+	before = free_pages();
+	m = mmap(NULL, big, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return fail("mmap 64 MiB: errno %d", errno);
+	expect_eq(before - free_pages() < 16, 1, "64 MiB mapped, none used");
+	for (int i = 0; i < 10; i++)
+		m[i * (big / 10)] = i + 1;
+	used = before - free_pages();
+	expect_eq(used >= 10 && used < 40, 1, "10 pages touched, 10 used");
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int good = 1;
+
+		for (int i = 0; i < 10; i++)
+			good &= m[i * (big / 10)] == i + 1 &&
+				m[i * (big / 10) + 4096] == 0;
+		_exit(good ? 0 : 1);
+	}
+	expect_eq(waitpid(pid, &st, 0), pid, "fork with 64 MiB mapped");
+	expect_eq(WIFEXITED(st) && WEXITSTATUS(st) == 0, 1,
+		  "the child sees the touched pages and zeros");
+	munmap(m, big);
+	expect_eq(free_pages() >= before - 4, 1, "munmap gives them back");
+	struct sysinfo si;
+	size_t over;
+
+	sysinfo(&si);
+	over = (si.totalram * si.mem_unit + (1 << 20)) & ~((1UL << 20) - 1);
+	m = mmap(NULL, over, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	expect_eq(m == MAP_FAILED && errno == ENOMEM, 1,
+		  "writable and more than all memory: ENOMEM (overcommit "
+		  "heuristic)");
+	m = mmap(NULL, over, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	expect_eq(m != MAP_FAILED, 1, "the same with MAP_NORESERVE");
+	if (m != MAP_FAILED) {
+		m[over - 1] = 1;
+		munmap(m, over);
+	}
+}
+
 /* ---- no leak ---- */
 
 static void *nothing(void *arg)
@@ -712,6 +797,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("futex", t_futex),
 	KTEST_CASE("fp", t_fp),
 	KTEST_CASE("cpu-clocks", t_cpu_clocks),
+	KTEST_CASE("lazy-memory", t_lazy_memory),
 	KTEST_ALWAYS("leak-check", t_leak_check),
 };
 
