@@ -1,0 +1,336 @@
+/*
+ * fairtest: one process's long system call must not freeze the others.
+ * Each case forks a "ticker" (process B) that sleeps to absolute 10 ms
+ * deadlines with clock_nanosleep(TIMER_ABSTIME) and records how late each
+ * wakeup is, while the case's process (A) makes one long call:
+ *
+ *   readv-sparse  readv of 1 GiB (1024 x 1 MiB, one buffer) from a sparse
+ *                 1 GiB file: zeros, then the one byte written at the end
+ *   zero-readv    the same 1 GiB from /dev/zero
+ *   ring-munmap   a ring READV of the sparse 1 GiB served by the IO core,
+ *                 while A munmaps an unrelated page on the normal core
+ *                 (which needs the mm_lock the IO core holds for the walk)
+ *   ring-unmap-buf  the same with the READV's own buffer unmapped mid-way:
+ *                 the READV ends with -EFAULT or a short count, no crash
+ *   console       64 KiB written to the console in one write()
+ *
+ * B's worst lateness must stay below LATE_BOUND_US (two 10 ms time slices)
+ * and A's data must be right.  Lateness is measured with the monotonic
+ * clock: meaningful as a bound under QEMU -icount (virtual time), which is
+ * how pytests/test_fair.py runs it.  Each case prints a diagnostic line
+ *   # fairtest: CASE worst_late_us=N wakeups=M
+ * Output is KTAP (ktest.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <usys.h>
+#include <uapi/abi.h>
+
+#include "ktest.h"
+
+#define MS		1000000L /* ns */
+#define TICK_NS		(10 * MS)
+#define LATE_BOUND_US	20000L
+#define BUF_SIZE	(1L << 20)
+#define NIOV		1024 /* x BUF_SIZE = 1 GiB */
+#define GIB		(1L << 30)
+#define SPARSE		"/fair.sparse"
+#define CONSOLE_BYTES	(64 * 1024)
+
+int main(int argc, char **argv);
+
+static long now_ns(void)
+{
+	struct abi_timespec ts;
+
+	__syscall2(SYS_clock_gettime, ABI_CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* libuser has no fork() or pipe(): the raw calls */
+static int do_fork(void)
+{
+	return __syscall6(SYS_clone, ABI_SIGCHLD, 0, 0, 0, 0, 0);
+}
+
+static int do_pipe(int fds[2], int flags)
+{
+	return __syscall2(SYS_pipe2, fds, flags);
+}
+
+static void sleep_until(long t)
+{
+	struct abi_timespec ts = { t / 1000000000L, t % 1000000000L };
+
+	while (__syscall4(SYS_clock_nanosleep, ABI_CLOCK_MONOTONIC,
+			  ABI_TIMER_ABSTIME, &ts, 0) == -EINTR)
+		;
+}
+
+/*
+ * B: 10 ms ticks until A writes to done_rd (non-blocking), then the worst
+ * lateness (us) and the number of wakeups go to res_wr.
+ */
+static void ticker(int ready_wr, int done_rd, int res_wr)
+{
+	long t = now_ns(), worst = 0, res[2];
+	long n = 0;
+	char c;
+
+	write(ready_wr, "r", 1);
+	for (;;) {
+		long late;
+
+		t += TICK_NS;
+		sleep_until(t);
+		late = now_ns() - t;
+		if (late > worst)
+			worst = late;
+		n++;
+		if (read(done_rd, &c, 1) == 1)
+			break;
+	}
+	res[0] = worst / 1000;
+	res[1] = n;
+	write(res_wr, res, sizeof(res));
+	_exit(0);
+}
+
+struct tick {
+	int pid, done_wr, res_rd;
+};
+
+/* Fork B and wait until it ticks. */
+static bool tick_start(struct tick *tk)
+{
+	int ready[2], done[2], res[2];
+	char c;
+
+	if (!expect_eq(do_pipe(ready, 0), 0, "pipe2") ||
+	    !expect_eq(do_pipe(done, ABI_O_NONBLOCK), 0, "pipe2(O_NONBLOCK)") ||
+	    !expect_eq(do_pipe(res, 0), 0, "pipe2"))
+		return false;
+	tk->pid = do_fork();
+	if (tk->pid == 0) {
+		close(ready[0]);
+		close(done[1]);
+		close(res[0]);
+		ticker(ready[1], done[0], res[1]);
+	}
+	close(ready[1]);
+	close(done[0]);
+	close(res[1]);
+	tk->done_wr = done[1];
+	tk->res_rd = res[0];
+	expect_eq(read(ready[0], &c, 1), 1, "the ticker started");
+	close(ready[0]);
+	return expect_true(tk->pid > 0, "fork");
+}
+
+/* Stop B; check and show its worst lateness. */
+static void tick_stop(struct tick *tk, const char *what)
+{
+	long res[2] = { -1, -1 };
+	int st;
+
+	write(tk->done_wr, "d", 1);
+	expect_eq(read(tk->res_rd, res, sizeof(res)), sizeof(res),
+		  "the ticker's figures");
+	expect_eq(waitpid(tk->pid, &st, 0), tk->pid, "waitpid(ticker)");
+	close(tk->done_wr);
+	close(tk->res_rd);
+	ktest_diag("fairtest: %s worst_late_us=%ld wakeups=%ld", what, res[0],
+		   res[1]);
+	expect_true(res[0] >= 0 && res[0] < LATE_BOUND_US,
+		    "worst lateness %ld us < %ld us", res[0], LATE_BOUND_US);
+}
+
+/* The 1 GiB sparse file: a hole, then 'x' as its last byte. */
+static int sparse_make(void)
+{
+	int fd = open(SPARSE, O_CREAT | O_RDWR | O_TRUNC, 0644);
+
+	if (!expect_true(fd >= 0, "open " SPARSE))
+		return -1;
+	expect_eq(lseek(fd, GIB - 1, SEEK_SET), GIB - 1, "lseek");
+	expect_eq(write(fd, "x", 1), 1, "write the last byte");
+	expect_eq(lseek(fd, 0, SEEK_SET), 0, "lseek 0");
+	return fd;
+}
+
+static uint8_t *buf_map(void)
+{
+	uint8_t *b = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!expect_true(b != MAP_FAILED, "mmap the buffer"))
+		return NULL;
+	memset(b, 0xff, BUF_SIZE);
+	return b;
+}
+
+static void iov_fill(struct iovec *iov, uint8_t *b)
+{
+	for (int i = 0; i < NIOV; i++)
+		iov[i] = (struct iovec){ b, BUF_SIZE };
+}
+
+/* The buffer after the last 1 MiB of the file: zeros, then last. */
+static void expect_tail(const uint8_t *b, int last, const char *what)
+{
+	long bad = -1;
+
+	for (long i = 0; i < BUF_SIZE - 1 && bad < 0; i++)
+		if (b[i])
+			bad = i;
+	expect_eq(bad, -1, "%s: first nonzero byte", what);
+	expect_eq(b[BUF_SIZE - 1], last, "%s: the last byte", what);
+}
+
+static struct iovec iov[NIOV];
+
+static void t_readv_sparse(void)
+{
+	struct tick tk;
+	uint8_t *b;
+	int fd = sparse_make();
+
+	if (fd < 0 || !(b = buf_map()) || !tick_start(&tk))
+		return;
+	iov_fill(iov, b);
+	expect_eq(readv(fd, iov, NIOV), GIB, "readv 1 GiB");
+	tick_stop(&tk, "readv-sparse");
+	expect_tail(b, 'x', "readv");
+	expect_eq(lseek(fd, 0, SEEK_CUR), GIB, "the offset after it");
+	close(fd);
+	unlink(SPARSE);
+	munmap(b, BUF_SIZE);
+}
+
+static void t_zero_readv(void)
+{
+	struct tick tk;
+	uint8_t *b;
+	int fd = open("/dev/zero", O_RDONLY);
+
+	if (!expect_true(fd >= 0, "open /dev/zero") || !(b = buf_map()) ||
+	    !tick_start(&tk))
+		return;
+	iov_fill(iov, b);
+	expect_eq(readv(fd, iov, NIOV), GIB, "readv 1 GiB of /dev/zero");
+	tick_stop(&tk, "zero-readv");
+	expect_tail(b, 0, "/dev/zero");
+	close(fd);
+	munmap(b, BUF_SIZE);
+}
+
+/*
+ * A ring READV of the sparse file; once the IO core is at it (2 ms on),
+ * munmap `victim` from the normal core.  Returns the READV's result.
+ */
+static long ring_readv_munmap(uint8_t *b, void *victim, long vlen,
+			      const char *what)
+{
+	struct io_uring ring;
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+	struct tick tk;
+	long res = -1;
+	int fd = sparse_make();
+
+	if (fd < 0)
+		return -1;
+	if (!expect_eq(io_uring_queue_init(4, &ring, 0), 0, "queue_init"))
+		goto out_fd;
+	if (!tick_start(&tk))
+		goto out_ring;
+	iov_fill(iov, b);
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_readv(sqe, fd, iov, NIOV, 0);
+	expect_eq(io_uring_submit(&ring), 1, "submit the READV");
+	sleep_until(now_ns() + 2 * MS);
+	expect_eq(munmap(victim, vlen), 0, "munmap");
+	if (expect_eq(io_uring_wait_cqe(&ring, &cqe), 0, "wait_cqe")) {
+		res = cqe->res;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	tick_stop(&tk, what);
+out_ring:
+	io_uring_queue_exit(&ring);
+out_fd:
+	close(fd);
+	unlink(SPARSE);
+	return res;
+}
+
+static void t_ring_munmap(void)
+{
+	uint8_t *b = buf_map();
+	void *other = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!b || !expect_true(other != MAP_FAILED, "mmap a page"))
+		return;
+	expect_eq(ring_readv_munmap(b, other, 4096, "ring-munmap"), GIB,
+		  "the READV's result");
+	expect_tail(b, 'x', "ring READV");
+	munmap(b, BUF_SIZE);
+}
+
+static void t_ring_unmap_buf(void)
+{
+	uint8_t *b = buf_map();
+	long r;
+
+	if (!b)
+		return;
+	r = ring_readv_munmap(b, b, BUF_SIZE, "ring-unmap-buf");
+	expect_true(r == -EFAULT || (r >= 0 && r < GIB),
+		    "READV with its buffer unmapped: -EFAULT or short, got %ld",
+		    r);
+}
+
+static void t_console(void)
+{
+	static char text[CONSOLE_BYTES];
+	struct tick tk;
+
+	for (int i = 0; i < CONSOLE_BYTES; i++)
+		text[i] = i % 64 == 63 ? '\n' : 'a' + i % 64 % 26;
+	if (!tick_start(&tk))
+		return;
+	expect_eq(write(1, text, sizeof(text)), sizeof(text),
+		  "write 64 KiB to the console");
+	tick_stop(&tk, "console");
+}
+
+static int start(void)
+{
+	ktest_leak_baseline();
+	return 0;
+}
+
+/* The cases, in order; pytests/test_fair.py makes one pytest item per line. */
+static const struct ktest_case cases[] = {
+	KTEST_CASE("readv-sparse", t_readv_sparse),
+	KTEST_CASE("zero-readv", t_zero_readv),
+	KTEST_CASE("ring-munmap", t_ring_munmap),
+	KTEST_CASE("ring-unmap-buf", t_ring_unmap_buf),
+	KTEST_CASE("console", t_console),
+	KTEST_ALWAYS("leak-check", ktest_leak_check),
+};
+
+static const struct ktest_suite suite = KTEST_SUITE("fairtest", cases, start);
+
+int main(int argc, char **argv)
+{
+	return ktest_main(&suite, argc, argv);
+}
