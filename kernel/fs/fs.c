@@ -12,11 +12,14 @@
  * Locking: fs_lock (see fs.h) around every inode access.  Data copies to and
  * from user memory go through the direct map one user page at a time
  * (uview_page, mm/vm.c), so nothing here can fault or sleep while holding
- * the lock.
+ * the lock.  A long copy lets fs_lock go every RESCHED_CHUNK bytes to give
+ * way (copy_break: to the other core spinning for it, to the normal core's
+ * other processes, to the normal core waiting for the IO core's mm_lock).
  */
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/trap.h"
 #include "core/param.h"
+#include "core/resched.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "core/types.h"
@@ -415,63 +418,118 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n)
 }
 
 /*
+ * Between two chunks of a long copy to or from user memory, fs_lock held:
+ * if another core spins for fs_lock, or v's holder should pause
+ * (uview_pause_due: the normal core wants the IO core's mm_lock; on the
+ * normal core, other processes should run), let fs_lock go, pause, take
+ * it back.  The inode cannot go away meanwhile: the caller's open file
+ * holds a reference.  Returns false if the copy must stop.
+ */
+static bool copy_break(const struct uview *v)
+{
+	bool ok;
+
+	if (likely(!spin_contended(&fs_lock) && !uview_pause_due(v)))
+		return true;
+	spin_unlock(&fs_lock);
+	ok = uview_pause(v);
+	lock_reacquire(&fs_lock);
+	return ok;
+}
+
+/*
+ * A long copy pauses between chunks (copy_break), so the range it moves is
+ * claimed in *off at the start, under fs_lock: a reader or writer sharing
+ * the file offset then goes after this one, as Linux's f_pos_lock makes
+ * it.  Done short: give back the unused part of the claim (if the offset
+ * is still where the claim put it).
+ */
+static void claim_settle(uint64_t *off, uint64_t pos, size_t claimed,
+			 size_t done)
+{
+	if (done < claimed && *off == pos + claimed)
+		*off = pos + done;
+}
+
+/*
  * Read into user memory at udst (reached through v), from and advancing *off
  * (a file offset, under fs_lock).  Returns bytes read, or -EFAULT if the
- * first user page is bad.
+ * first user page is bad.  Up to the size the file had at the start.
  */
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		     uint64_t udst, size_t n)
 {
-	size_t done = 0;
+	size_t done = 0, since = 0;
+	uint64_t pos;
 
 	spin_lock(&fs_lock);
+	pos = *off;
+	n = pos < ip->size ? MIN(n, ip->size - pos) : 0;
+	*off = pos + n;
 	while (done < n) {
 		size_t m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
-		void *k = uview_page(v, udst + done, PTE_W);
+		void *k;
 		long r;
 
-		if (!k) {
-			if (!done) {
-				spin_unlock(&fs_lock);
-				return -EFAULT;
-			}
-			break;
+		if (since >= RESCHED_CHUNK) {
+			since = 0;
+			if (!copy_break(v))
+				break;
 		}
-		r = read_locked(ip, k, *off, m);
-		*off += r;
+		k = uview_page(v, udst + done, PTE_W);
+		if (!k)
+			break;
+		r = read_locked(ip, k, pos + done, m);
 		done += r;
+		since += r;
 		if ((size_t)r < m)
 			break;
 	}
+	claim_settle(off, pos, n, done);
 	spin_unlock(&fs_lock);
-	return done;
+	return done || !n ? (long)done : -EFAULT;
 }
 
+/*
+ * Write from user memory at usrc into the file at *off (or at its end if
+ * append), advancing *off.  An O_APPEND write is one step under fs_lock,
+ * never paused: appends stay atomic (Linux holds the inode lock for them).
+ */
 long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		      bool append, uint64_t usrc, size_t n)
 {
-	size_t done = 0;
+	size_t done = 0, since = 0;
+	uint64_t pos;
 	long r = 0;
 
 	spin_lock(&fs_lock);
 	if (append)
 		*off = ip->size;
+	pos = *off;
+	*off = pos + n;
 	while (done < n) {
 		size_t m = MIN(n - done, PGSIZE - (usrc + done) % PGSIZE);
-		const void *k = uview_page(v, usrc + done, PTE_R);
+		const void *k;
 
+		if (since >= RESCHED_CHUNK && !append) {
+			since = 0;
+			if (!copy_break(v))
+				break;
+		}
+		k = uview_page(v, usrc + done, PTE_R);
 		if (!k) {
 			r = -EFAULT;
 			break;
 		}
-		r = write_locked(ip, k, *off, m);
+		r = write_locked(ip, k, pos + done, m);
 		if (r <= 0)
 			break;
-		*off += r;
 		done += r;
+		since += r;
 		if ((size_t)r < m)
 			break;
 	}
+	claim_settle(off, pos, n, done);
 	spin_unlock(&fs_lock);
 	return done ? (long)done : r;
 }

@@ -24,7 +24,10 @@
  * How the kernel reaches a user buffer: by walking the process's page table
  * per page (pt), optionally through a small translation cache (the IO
  * core's, valid while the process's mm_gen has not changed), or through a
- * ring's registered buffer (fixed: pinned pages, no walk at all).
+ * ring's registered buffer (fixed: pinned pages, no walk at all).  On the
+ * IO core, locked is the process whose mm_lock the caller holds for the
+ * walk: a long copy lets it go between chunks when the normal core waits
+ * for it (uview_pause).
  */
 #define XLATE_ENTRIES 16
 struct xlate_cache {
@@ -40,16 +43,21 @@ struct ubuf_fixed {
 	uint64_t *pa; /* the pinned pages, from the page of base on */
 };
 
+struct proc;
+
 struct uview {
 	pagetable_t pt;
 	struct xlate_cache *cache;    /* NULL: walk every time */
 	const uint64_t *mm_gen;	      /* with cache: the process's */
 	const struct ubuf_fixed *fixed; /* non-NULL: this buffer only */
+	struct proc *locked;	/* the owner, its mm_lock held (IO core) */
 };
 
 void *uview_page(const struct uview *v, uint64_t va, uint64_t need);
 uint64_t uvm_pte(pagetable_t pt, uint64_t va);
 int uview_copyin(const struct uview *v, void *dst, uint64_t usrc, size_t n);
+bool uview_pause_due(const struct uview *v);
+bool uview_pause(const struct uview *v);
 int uview_copyout(const struct uview *v, uint64_t udst, const void *src,
 		  size_t n);
 void kvm_init(void);
