@@ -438,98 +438,115 @@ static bool copy_break(const struct uview *v)
 }
 
 /*
- * A long copy pauses between chunks (copy_break), so the range it moves is
- * claimed in *off at the start, under fs_lock: a reader or writer sharing
- * the file offset then goes after this one, as Linux's f_pos_lock makes
- * it.  Done short: give back the unused part of the claim (if the offset
- * is still where the claim put it).
+ * A long copy pauses between chunks (copy_break), so before its first pause
+ * it claims in *off the range it has still to move: a reader or writer
+ * sharing the file offset then goes after this one, as Linux's f_pos_lock
+ * makes it.  At the end the offset is where the copy stopped -- unless
+ * someone moved it after the claim (lseek).  A copy that never pauses
+ * (every short one) holds fs_lock throughout and just stores its end.
  */
-static void claim_settle(uint64_t *off, uint64_t pos, size_t claimed,
-			 size_t done)
+struct claim {
+	uint64_t pos;  /* where the copy is */
+	uint64_t end;  /* what *off was set to at the first pause; 0: none */
+	size_t next;   /* done count at which to consider the next pause */
+};
+
+static bool claim_break(const struct uview *v, uint64_t *off,
+			struct claim *c, uint64_t left)
 {
-	if (done < claimed && *off == pos + claimed)
-		*off = pos + done;
+	c->next += RESCHED_CHUNK;
+	if (!c->end) {
+		c->end = c->pos + left;
+		*off = c->end;
+	}
+	return copy_break(v);
+}
+
+static void claim_settle(uint64_t *off, const struct claim *c)
+{
+	if (!c->end || *off == c->end)
+		*off = c->pos;
 }
 
 /*
  * Read into user memory at udst (reached through v), from and advancing *off
  * (a file offset, under fs_lock).  Returns bytes read, or -EFAULT if the
- * first user page is bad.  Up to the size the file had at the start.
+ * first user page is bad.
  */
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		     uint64_t udst, size_t n)
 {
-	size_t done = 0, since = 0;
-	uint64_t pos;
+	struct claim c = { .next = RESCHED_CHUNK };
+	size_t done = 0;
 
 	spin_lock(&fs_lock);
-	pos = *off;
-	n = pos < ip->size ? MIN(n, ip->size - pos) : 0;
-	*off = pos + n;
+	c.pos = *off;
 	while (done < n) {
 		size_t m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
 		void *k;
 		long r;
 
-		if (since >= RESCHED_CHUNK) {
-			since = 0;
-			if (!copy_break(v))
-				break;
-		}
-		k = uview_page(v, udst + done, PTE_W);
-		if (!k)
+		if (unlikely(done >= c.next) &&
+		    !claim_break(v, off, &c,
+				 c.pos < ip->size ?
+				 MIN(n - done, ip->size - c.pos) : 0))
 			break;
-		r = read_locked(ip, k, pos + done, m);
+		k = uview_page(v, udst + done, PTE_W);
+		if (!k) {
+			if (!done) {
+				spin_unlock(&fs_lock);
+				return -EFAULT;
+			}
+			break;
+		}
+		r = read_locked(ip, k, c.pos, m);
+		c.pos += r;
 		done += r;
-		since += r;
 		if ((size_t)r < m)
 			break;
 	}
-	claim_settle(off, pos, n, done);
+	claim_settle(off, &c);
 	spin_unlock(&fs_lock);
-	return done || !n ? (long)done : -EFAULT;
+	return done;
 }
 
 /*
  * Write from user memory at usrc into the file at *off (or at its end if
  * append), advancing *off.  An O_APPEND write is one step under fs_lock,
- * never paused: appends stay atomic (Linux holds the inode lock for them).
+ * never paused: appends stay whole (Linux holds the inode lock for them).
  */
 long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		      bool append, uint64_t usrc, size_t n)
 {
-	size_t done = 0, since = 0;
-	uint64_t pos;
+	struct claim c = { .next = append ? ~0UL : RESCHED_CHUNK };
+	size_t done = 0;
 	long r = 0;
 
 	spin_lock(&fs_lock);
 	if (append)
 		*off = ip->size;
-	pos = *off;
-	*off = pos + n;
+	c.pos = *off;
 	while (done < n) {
 		size_t m = MIN(n - done, PGSIZE - (usrc + done) % PGSIZE);
 		const void *k;
 
-		if (since >= RESCHED_CHUNK && !append) {
-			since = 0;
-			if (!copy_break(v))
-				break;
-		}
+		if (unlikely(done >= c.next) &&
+		    !claim_break(v, off, &c, n - done))
+			break;
 		k = uview_page(v, usrc + done, PTE_R);
 		if (!k) {
 			r = -EFAULT;
 			break;
 		}
-		r = write_locked(ip, k, pos + done, m);
+		r = write_locked(ip, k, c.pos, m);
 		if (r <= 0)
 			break;
+		c.pos += r;
 		done += r;
-		since += r;
 		if ((size_t)r < m)
 			break;
 	}
-	claim_settle(off, pos, n, done);
+	claim_settle(off, &c);
 	spin_unlock(&fs_lock);
 	return done ? (long)done : r;
 }
