@@ -14,6 +14,11 @@
  *                 (which needs the mm_lock the IO core holds for the walk)
  *   ring-unmap-buf  the same with the READV's own buffer unmapped mid-way:
  *                 the READV ends with -EFAULT or a short count, no crash
+ *   signal-zero   a SIGALRM 5 ms into a 1 GiB /dev/zero readv: it ends
+ *                 short (as Linux's read_iter_zero)
+ *   signal-sparse the same into the sparse file's readv: not interrupted
+ *   shared-offset two processes read one open file (one offset) at once:
+ *                 each read is one contiguous piece, they add up
  *   console       64 KiB written to the console in one write()
  *
  * B's worst lateness must stay below LATE_BOUND_US (two 10 ms time slices)
@@ -314,6 +319,131 @@ static void t_ring_unmap_buf(void)
 		    r);
 }
 
+/*
+ * A signal during a long read: /dev/zero ends short with what it read (as
+ * Linux's read_iter_zero), a regular file's read is not interrupted.
+ */
+static volatile int alarms;
+
+static void on_alarm(int sig)
+{
+	alarms++;
+}
+
+static bool alarm_in(long us)
+{
+	struct abi_sigaction sa = { .sa_handler = (uint64_t)on_alarm };
+	long itv[4] = { 0, 0, us / 1000000, us % 1000000 };
+
+	alarms = 0;
+	return expect_eq(__syscall4(SYS_rt_sigaction, ABI_SIGALRM, &sa, 0, 8),
+			 0, "rt_sigaction(SIGALRM)") &&
+	       expect_eq(__syscall3(SYS_setitimer, ABI_ITIMER_REAL, itv, 0), 0,
+			 "setitimer 5 ms");
+}
+
+static void t_signal_zero(void)
+{
+	uint8_t *b = buf_map();
+	int fd = open("/dev/zero", O_RDONLY);
+	long r;
+
+	if (!b || !expect_true(fd >= 0, "open /dev/zero") || !alarm_in(5000))
+		return;
+	iov_fill(iov, b);
+	r = readv(fd, iov, NIOV);
+	expect_eq(alarms, 1, "SIGALRM handled");
+	expect_true(r > 0 && r < GIB, "readv of /dev/zero ends short: %ld", r);
+	close(fd);
+	munmap(b, BUF_SIZE);
+}
+
+static void t_signal_sparse(void)
+{
+	uint8_t *b = buf_map();
+	int fd = sparse_make();
+
+	if (!b || fd < 0 || !alarm_in(5000))
+		return;
+	iov_fill(iov, b);
+	expect_eq(readv(fd, iov, NIOV), GIB, "readv of a file: the whole");
+	expect_eq(alarms, 1, "SIGALRM handled");
+	expect_tail(b, 'x', "readv");
+	close(fd);
+	unlink(SPARSE);
+	munmap(b, BUF_SIZE);
+}
+
+/*
+ * Two processes read one open file (one offset) at once, 8 MiB a call: each
+ * call's bytes are one contiguous piece of the file (a call that pauses
+ * has claimed its range), and the pieces add up to the file.
+ */
+#define SHARED		"/fair.shared"
+#define SHARED_SIZE	(32L << 20)
+#define SHARED_READ	(8L << 20)
+
+static long shared_reader(int fd, uint32_t *buf)
+{
+	long total = 0, r;
+
+	while ((r = read(fd, buf, SHARED_READ)) > 0) {
+		uint32_t first = buf[0];
+
+		for (long i = 0; i < r / 4; i++)
+			if (buf[i] != first + i)
+				return -1000000 - i;
+		if (first % (SHARED_READ / 4))
+			return -2; /* not at a read-size boundary */
+		total += r;
+	}
+	return r < 0 ? r : total;
+}
+
+static void t_shared_offset(void)
+{
+	uint32_t *buf = mmap(NULL, SHARED_READ, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = open(SHARED, O_CREAT | O_RDWR | O_TRUNC, 0644), pid, st;
+	int res[2];
+	long mine, theirs = -1;
+	struct tick tk;
+
+	if (!expect_true(buf != MAP_FAILED, "mmap") ||
+	    !expect_true(fd >= 0, "open " SHARED))
+		return;
+	for (long off = 0; off < SHARED_SIZE; off += SHARED_READ) {
+		for (long i = 0; i < SHARED_READ / 4; i++)
+			buf[i] = off / 4 + i;
+		if (!expect_eq(write(fd, buf, SHARED_READ), SHARED_READ,
+			       "write 8 MiB"))
+			return;
+	}
+	expect_eq(lseek(fd, 0, SEEK_SET), 0, "lseek 0");
+	if (!tick_start(&tk) || !expect_eq(do_pipe(res, 0), 0, "pipe2"))
+		return;
+	pid = do_fork();
+	if (pid == 0) {
+		mine = shared_reader(fd, buf);
+		write(res[1], &mine, sizeof(mine));
+		_exit(0);
+	}
+	mine = shared_reader(fd, buf);
+	expect_eq(read(res[0], &theirs, sizeof(theirs)), sizeof(theirs),
+		  "the other reader's total");
+	expect_eq(waitpid(pid, &st, 0), pid, "waitpid");
+	tick_stop(&tk, "shared-offset");
+	ktest_diag("fairtest: shared-offset read %ld + %ld bytes", mine,
+		   theirs);
+	expect_true(mine >= 0 && theirs >= 0, "each read was one piece");
+	expect_eq(mine + theirs, SHARED_SIZE, "the pieces add up");
+	close(res[0]);
+	close(res[1]);
+	close(fd);
+	unlink(SHARED);
+	munmap(buf, SHARED_READ);
+}
+
 static void t_console(void)
 {
 	static char text[CONSOLE_BYTES];
@@ -341,6 +471,9 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("ring-readv", t_ring_readv),
 	KTEST_CASE("ring-munmap", t_ring_munmap),
 	KTEST_CASE("ring-unmap-buf", t_ring_unmap_buf),
+	KTEST_CASE("signal-zero", t_signal_zero),
+	KTEST_CASE("signal-sparse", t_signal_sparse),
+	KTEST_CASE("shared-offset", t_shared_offset),
 	KTEST_CASE("console", t_console),
 	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
