@@ -7,6 +7,7 @@
  *   readv-sparse  readv of 1 GiB (1024 x 1 MiB, one buffer) from a sparse
  *                 1 GiB file: zeros, then the one byte written at the end
  *   zero-readv    the same 1 GiB from /dev/zero
+ *   writev-file   64 MiB written to a file in one writev (and read back)
  *   ring-readv    a ring READV of the sparse 1 GiB served by the IO core
  *                 while A waits for its completion
  *   ring-munmap   the same ring READV of the sparse 1 GiB served by the IO core,
@@ -239,6 +240,41 @@ static void t_zero_readv(void)
 	munmap(b, BUF_SIZE);
 }
 
+/* 64 MiB written to a file in one writev, then read back. */
+#define WFILE		"/fair.written"
+#define WFILE_IOV	64 /* x BUF_SIZE */
+
+static void t_writev_file(void)
+{
+	struct tick tk;
+	uint8_t *b = buf_map();
+	int fd = open(WFILE, O_CREAT | O_RDWR | O_TRUNC, 0644);
+	long bad = -1;
+
+	if (!b || !expect_true(fd >= 0, "open " WFILE))
+		return;
+	for (long i = 0; i < BUF_SIZE; i++)
+		b[i] = i * 7 + 1;
+	iov_fill(iov, b);
+	if (!tick_start(&tk))
+		return;
+	expect_eq(writev(fd, iov, WFILE_IOV), WFILE_IOV * BUF_SIZE,
+		  "writev 64 MiB");
+	tick_stop(&tk, "writev-file");
+	expect_eq(lseek(fd, 0, SEEK_CUR), WFILE_IOV * BUF_SIZE,
+		  "the offset after it");
+	memset(b, 0, BUF_SIZE);
+	expect_eq(pread(fd, b, BUF_SIZE, (WFILE_IOV - 1) * BUF_SIZE), BUF_SIZE,
+		  "pread the last 1 MiB");
+	for (long i = 0; i < BUF_SIZE && bad < 0; i++)
+		if (b[i] != (uint8_t)(i * 7 + 1))
+			bad = i;
+	expect_eq(bad, -1, "the last 1 MiB: first wrong byte");
+	close(fd);
+	unlink(WFILE);
+	munmap(b, BUF_SIZE);
+}
+
 /*
  * A ring READV of the sparse file; once the IO core is at it (2 ms on),
  * munmap `victim` (if any) from the normal core.  Returns the READV's result.
@@ -468,6 +504,7 @@ static int start(void)
 static const struct ktest_case cases[] = {
 	KTEST_CASE("readv-sparse", t_readv_sparse),
 	KTEST_CASE("zero-readv", t_zero_readv),
+	KTEST_CASE("writev-file", t_writev_file),
 	KTEST_CASE("ring-readv", t_ring_readv),
 	KTEST_CASE("ring-munmap", t_ring_munmap),
 	KTEST_CASE("ring-unmap-buf", t_ring_unmap_buf),
