@@ -482,15 +482,21 @@ long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 	spin_lock(&fs_lock);
 	c.pos = *off;
 	while (done < n) {
-		size_t m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
+		size_t m;
 		void *k;
 		long r;
 
-		if (unlikely(done >= c.next) &&
-		    !claim_break(v, off, &c,
-				 c.pos < ip->size ?
-				 MIN(n - done, ip->size - c.pos) : 0))
-			break;
+		if (unlikely(done >= c.next)) {
+			/* no further than the claim, even if the file grows */
+			if (!c.end)
+				n = done + (c.pos < ip->size ?
+					    MIN(n - done, ip->size - c.pos) : 0);
+			if (!claim_break(v, off, &c, n - done))
+				break;
+			if (done >= n)
+				break;
+		}
+		m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
 		k = uview_page(v, udst + done, PTE_W);
 		if (!k) {
 			if (!done) {
