@@ -13,7 +13,8 @@
  *   ring-munmap   the same ring READV of the sparse 1 GiB served by the IO core,
  *                 while A munmaps an unrelated page on the normal core
  *                 (which needs the mm_lock the IO core holds for the walk)
- *   ring-unmap-buf  the same with the READV's own buffer unmapped mid-way:
+ *   ring-zero     a ring READV of 1 GiB from /dev/zero, with the munmap
+ *   ring-unmap-buf  the ring-munmap READV with the READV's own buffer unmapped mid-way:
  *                 the READV ends with -EFAULT or a short count, no crash
  *   signal-zero   a SIGALRM 5 ms into a 1 GiB /dev/zero readv: it ends
  *                 short (as Linux's read_iter_zero)
@@ -279,15 +280,27 @@ static void t_writev_file(void)
  * A ring READV of the sparse file; once the IO core is at it (2 ms on),
  * munmap `victim` (if any) from the normal core.  Returns the READV's result.
  */
+static long ring_readv_fd(int fd, uint8_t *b, void *victim, long vlen,
+			  const char *what);
+
 static long ring_readv_munmap(uint8_t *b, void *victim, long vlen,
 			      const char *what)
+{
+	long res = ring_readv_fd(sparse_make(), b, victim, vlen, what);
+
+	unlink(SPARSE);
+	return res;
+}
+
+/* The same READV from fd (closed here). */
+static long ring_readv_fd(int fd, uint8_t *b, void *victim, long vlen,
+			  const char *what)
 {
 	struct io_uring ring;
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
 	struct tick tk;
 	long res = -1;
-	int fd = sparse_make();
 
 	if (fd < 0)
 		return -1;
@@ -311,7 +324,6 @@ out_ring:
 	io_uring_queue_exit(&ring);
 out_fd:
 	close(fd);
-	unlink(SPARSE);
 	return res;
 }
 
@@ -338,6 +350,21 @@ static void t_ring_munmap(void)
 	expect_eq(ring_readv_munmap(b, other, 4096, "ring-munmap"), GIB,
 		  "the READV's result");
 	expect_tail(b, 'x', "ring READV");
+	munmap(b, BUF_SIZE);
+}
+
+static void t_ring_zero(void)
+{
+	uint8_t *b = buf_map();
+	void *other = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!b || !expect_true(other != MAP_FAILED, "mmap a page"))
+		return;
+	expect_eq(ring_readv_fd(open("/dev/zero", O_RDONLY), b, other, 4096,
+				"ring-zero"),
+		  GIB, "the READV's result");
+	expect_tail(b, 0, "ring READV of /dev/zero");
 	munmap(b, BUF_SIZE);
 }
 
@@ -507,6 +534,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("writev-file", t_writev_file),
 	KTEST_CASE("ring-readv", t_ring_readv),
 	KTEST_CASE("ring-munmap", t_ring_munmap),
+	KTEST_CASE("ring-zero", t_ring_zero),
 	KTEST_CASE("ring-unmap-buf", t_ring_unmap_buf),
 	KTEST_CASE("signal-zero", t_signal_zero),
 	KTEST_CASE("signal-sparse", t_signal_sparse),
