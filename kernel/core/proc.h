@@ -3,7 +3,8 @@
  *
  * Locking: the process table, the run queue and struct proc are owned by
  * the normal core and touched by it with interrupts off (the normal-core
- * kernel never runs with interrupts on except in the scheduler's idle loop),
+ * kernel never runs with interrupts on except in the scheduler's idle loop
+ * and at the preemption points of long calls, core/resched.h),
  * so they need no lock -- except two things the IO core uses for the rings a
  * process owns: the fd table (under fd_lock) and the user page table (the
  * IO core walks it under mm_lock; the normal core changes it under mm_lock,

@@ -16,6 +16,7 @@
 #include "core/param.h"
 #include "core/printf.h"
 #include "core/proc.h"
+#include "core/resched.h"
 #include "core/string.h"
 #include "core/types.h"
 #include "drivers/console.h"
@@ -109,23 +110,55 @@ static long console_read(const struct uview *v, uint64_t udst, size_t n)
 	return got;
 }
 
+/*
+ * write(2) to the console.  A long write lets the normal core's other
+ * processes run between chunks (cond_resched: the UART is polled, so a
+ * 64 KiB write is 0.2 s of output); writes from processes stay whole, as
+ * under Linux's tty atomic_write_lock: a process whose write finds another
+ * in progress sleeps until it is done (cons_writer; normal core only --
+ * the IO core never waits, and its writes interleave by chunk, as before).
+ */
+static struct proc *cons_writer; /* normal core: the write in progress */
+
+static void writer_enter(void)
+{
+	struct proc *p = this_proc();
+
+	if (this_hart()->role != HART_NORMAL || !p)
+		return;
+	while (cons_writer && cons_writer != p)
+		sleep_on(&cons_writer, 0);
+	cons_writer = p;
+}
+
+static void writer_exit(void)
+{
+	if (this_hart()->role != HART_NORMAL || cons_writer != this_proc())
+		return;
+	cons_writer = NULL;
+	wakeup(&cons_writer);
+}
+
 static long console_write(const struct uview *v, uint64_t usrc, size_t n)
 {
 	char buf[128];
 	size_t done = 0;
 
+	writer_enter();
 	while (done < n) {
 		size_t m = MIN(n - done, sizeof(buf));
 
 		if (uview_copyin(v, buf, usrc + done, m) < 0)
-			return done ? (long)done : -EFAULT;
+			break;
 		console_lock();
 		for (size_t i = 0; i < m; i++)
 			platform_console_putc(buf[i]);
 		console_unlock();
 		done += m;
+		cond_resched();
 	}
-	return done;
+	writer_exit();
+	return done || !n ? (long)done : -EFAULT;
 }
 
 /* fstat of the console, open or by path (/dev/console) */

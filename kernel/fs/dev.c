@@ -10,11 +10,15 @@
  * random stream (core/random.h) and take writes without using them (Linux
  * mixes them in without crediting entropy).  None of them sleeps, so ring
  * operations on them work on the IO core.  /dev/tty and /dev/console are
- * the console (drivers/console.c).
+ * the console (drivers/console.c).  A long read pauses every
+ * RESCHED_CHUNK bytes (uview_pause) and, on the normal core, ends short if
+ * a signal came meanwhile, as Linux's read_iter_zero.
  *
  * Locking: none of its own; random_bytes takes random_lock.
  */
+#include "core/proc.h"
 #include "core/random.h"
+#include "core/resched.h"
 #include "core/string.h"
 #include "fs/fs.h"
 #include "mm/vm.h"
@@ -38,23 +42,45 @@ static long sink_write(struct file *f, const struct uview *v, uint64_t usrc,
 	return n;
 }
 
+/*
+ * Between two RESCHED_CHUNKs of a long fill: pause if due (uview_pause);
+ * on the normal core a signal that came meanwhile ends the read with what
+ * was done, as Linux's read_iter_zero.  Returns false to stop.
+ */
+static bool fill_pause(const struct uview *v)
+{
+	struct proc *p = this_proc();
+
+	if (!uview_pause_due(v))
+		return true;
+	if (!uview_pause(v))
+		return false;
+	return this_hart()->role != HART_NORMAL || !p || !signal_pending(p);
+}
+
 /* fill n user bytes from fill(buf, m) a chunk at a time */
 static long fill_user(const struct uview *v, uint64_t udst, size_t n,
 		      bool random)
 {
 	uint8_t buf[256];
-	size_t done = 0;
+	size_t done = 0, since = 0;
 
 	if (!random)
 		memset(buf, 0, sizeof(buf));
 	while (done < n) {
 		size_t m = MIN(n - done, sizeof(buf));
 
+		if (since >= RESCHED_CHUNK) {
+			since = 0;
+			if (!fill_pause(v))
+				break;
+		}
 		if (random)
 			random_bytes(buf, m);
 		if (uview_copyout(v, udst + done, buf, m) < 0)
 			return done ? (long)done : -EFAULT;
 		done += m;
+		since += m;
 	}
 	return done;
 }

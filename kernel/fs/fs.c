@@ -12,11 +12,14 @@
  * Locking: fs_lock (see fs.h) around every inode access.  Data copies to and
  * from user memory go through the direct map one user page at a time
  * (uview_page, mm/vm.c), so nothing here can fault or sleep while holding
- * the lock.
+ * the lock.  A long copy lets fs_lock go every RESCHED_CHUNK bytes to give
+ * way (copy_break: to the other core spinning for it, to the normal core's
+ * other processes, to the normal core waiting for the IO core's mm_lock).
  */
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/trap.h"
 #include "core/param.h"
+#include "core/resched.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "core/types.h"
@@ -415,6 +418,57 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n)
 }
 
 /*
+ * Between two chunks of a long copy to or from user memory, fs_lock held:
+ * if another core spins for fs_lock, or v's holder should pause
+ * (uview_pause_due: the normal core wants the IO core's mm_lock; on the
+ * normal core, other processes should run), let fs_lock go, pause, take
+ * it back.  The inode cannot go away meanwhile: the caller's open file
+ * holds a reference.  Returns false if the copy must stop.
+ */
+static bool copy_break(const struct uview *v)
+{
+	bool ok;
+
+	if (likely(!spin_contended(&fs_lock) && !uview_pause_due(v)))
+		return true;
+	spin_unlock(&fs_lock);
+	ok = uview_pause(v);
+	lock_reacquire(&fs_lock);
+	return ok;
+}
+
+/*
+ * A long copy pauses between chunks (copy_break), so before its first pause
+ * it claims in *off the range it has still to move: a reader or writer
+ * sharing the file offset then goes after this one, as Linux's f_pos_lock
+ * makes it.  At the end the offset is where the copy stopped -- unless
+ * someone moved it after the claim (lseek).  A copy that never pauses
+ * (every short one) holds fs_lock throughout and just stores its end.
+ */
+struct claim {
+	uint64_t pos;  /* where the copy is */
+	uint64_t end;  /* what *off was set to at the first pause; 0: none */
+	size_t next;   /* done count at which to consider the next pause */
+};
+
+static bool claim_break(const struct uview *v, uint64_t *off,
+			struct claim *c, uint64_t left)
+{
+	c->next += RESCHED_CHUNK;
+	if (!c->end) {
+		c->end = c->pos + left;
+		*off = c->end;
+	}
+	return copy_break(v);
+}
+
+static void claim_settle(uint64_t *off, const struct claim *c)
+{
+	if (!c->end || *off == c->end)
+		*off = c->pos;
+}
+
+/*
  * Read into user memory at udst (reached through v), from and advancing *off
  * (a file offset, under fs_lock).  Returns bytes read, or -EFAULT if the
  * first user page is bad.
@@ -422,14 +476,28 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n)
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		     uint64_t udst, size_t n)
 {
+	struct claim c = { .next = RESCHED_CHUNK };
 	size_t done = 0;
 
 	spin_lock(&fs_lock);
+	c.pos = *off;
 	while (done < n) {
-		size_t m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
-		void *k = uview_page(v, udst + done, PTE_W);
+		size_t m;
+		void *k;
 		long r;
 
+		if (unlikely(done >= c.next)) {
+			/* no further than the claim, even if the file grows */
+			if (!c.end)
+				n = done + (c.pos < ip->size ?
+					    MIN(n - done, ip->size - c.pos) : 0);
+			if (!claim_break(v, off, &c, n - done))
+				break;
+			if (done >= n)
+				break;
+		}
+		m = MIN(n - done, PGSIZE - (udst + done) % PGSIZE);
+		k = uview_page(v, udst + done, PTE_W);
 		if (!k) {
 			if (!done) {
 				spin_unlock(&fs_lock);
@@ -437,41 +505,54 @@ long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,
 			}
 			break;
 		}
-		r = read_locked(ip, k, *off, m);
-		*off += r;
+		r = read_locked(ip, k, c.pos, m);
+		c.pos += r;
 		done += r;
 		if ((size_t)r < m)
 			break;
 	}
+	claim_settle(off, &c);
 	spin_unlock(&fs_lock);
 	return done;
 }
 
+/*
+ * Write from user memory at usrc into the file at *off (or at its end if
+ * append), advancing *off.  An O_APPEND write is one step under fs_lock,
+ * never paused: appends stay whole (Linux holds the inode lock for them).
+ */
 long inode_write_user(struct inode *ip, const struct uview *v, uint64_t *off,
 		      bool append, uint64_t usrc, size_t n)
 {
+	struct claim c = { .next = append ? ~0UL : RESCHED_CHUNK };
 	size_t done = 0;
 	long r = 0;
 
 	spin_lock(&fs_lock);
 	if (append)
 		*off = ip->size;
+	c.pos = *off;
 	while (done < n) {
 		size_t m = MIN(n - done, PGSIZE - (usrc + done) % PGSIZE);
-		const void *k = uview_page(v, usrc + done, PTE_R);
+		const void *k;
 
+		if (unlikely(done >= c.next) &&
+		    !claim_break(v, off, &c, n - done))
+			break;
+		k = uview_page(v, usrc + done, PTE_R);
 		if (!k) {
 			r = -EFAULT;
 			break;
 		}
-		r = write_locked(ip, k, *off, m);
+		r = write_locked(ip, k, c.pos, m);
 		if (r <= 0)
 			break;
-		*off += r;
+		c.pos += r;
 		done += r;
 		if ((size_t)r < m)
 			break;
 	}
+	claim_settle(off, &c);
 	spin_unlock(&fs_lock);
 	return done ? (long)done : r;
 }

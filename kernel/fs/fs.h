@@ -54,7 +54,8 @@ struct vma;
  *                fault; off is a position or -1, the file offset.
  *                NULL: -EINVAL.  Called on either core, with the caller's
  *                uview (the owner's mm_lock held on the IO core); may not
- *                sleep on the IO core.
+ *                sleep on the IO core.  A long one pauses every
+ *                RESCHED_CHUNK bytes (core/resched.h, uview_pause).
  *   lseek        lseek(2).  NULL: the file cannot seek: lseek, pread64 and
  *                pwrite64 give -ESPIPE, a ring operation's offset is ignored.
  *   stat         fills *st for fstat.  NULL: all zeros (an anonymous inode).

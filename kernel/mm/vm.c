@@ -49,6 +49,7 @@
 #include "core/panic.h"
 #include "core/param.h"
 #include "core/proc.h"
+#include "core/resched.h"
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "core/types.h"
@@ -57,6 +58,7 @@
 #include "mm/mmap.h"
 #include "mm/vm.h"
 #include "platform/platform.h"
+#include "ring/iocore.h"
 #include "uapi/errno.h"
 #include "uapi/layout.h"
 
@@ -608,6 +610,48 @@ void *uview_page(const struct uview *v, uint64_t va, uint64_t need)
 	if ((pte & need) != need)
 		return NULL;
 	return (void *)(PTE2PA(pte) + (va & (PGSIZE - 1)));
+}
+
+/*
+ * A long copy through v, between two chunks: is there a reason to pause
+ * (uview_pause)?  On the normal core: an interrupt is pending (a sleeper
+ * due, the time slice over).  On the IO core: the normal core waits for
+ * the mm_lock held for v, or the IO core cedes its turn between chunks
+ * (iopoll=wfi: iocore_cedes).
+ */
+bool uview_pause_due(const struct uview *v)
+{
+	if (this_hart()->role == HART_NORMAL)
+		return resched_pending();
+	return iocore_cedes() ||
+	       (v->owner && spin_contended(&v->owner->mm->mm_lock));
+}
+
+/*
+ * Pause a long copy through v, between two chunks, no lock held but v's
+ * mm_lock.  The normal core lets the other processes run (cond_resched).
+ * The IO core lets go of mm_lock, so that the normal core waiting for it
+ * (an munmap) gets it -- the translation cache then sees the new mm_gen
+ * and forgets -- and with iopoll=wfi gives the normal core a turn
+ * (iocore_relax).  Returns false if the copy must stop: the owner's page
+ * table was replaced (execve) meanwhile.
+ */
+bool uview_pause(const struct uview *v)
+{
+	struct proc *p = v->owner;
+
+	if (this_hart()->role == HART_NORMAL) {
+		cond_resched();
+		return true;
+	}
+	if (p)
+		spin_unlock(&p->mm->mm_lock);
+	if (iocore_cedes())
+		iocore_relax();
+	if (!p)
+		return true;
+	lock_reacquire(&p->mm->mm_lock);
+	return p->mm->pagetable == v->pt;
 }
 
 int uview_copyin(const struct uview *v, void *dst, uint64_t usrc, size_t n)

@@ -24,7 +24,10 @@
  * How the kernel reaches a user buffer: by walking the process's page table
  * per page (pt), optionally through a small translation cache (the IO
  * core's, valid while the process's mm_gen has not changed), or through a
- * ring's registered buffer (fixed: pinned pages, no walk at all).
+ * ring's registered buffer (fixed: pinned pages, no walk at all).  On the
+ * IO core, locked is the process whose mm_lock the caller holds for the
+ * walk: a long copy lets it go between chunks when the normal core waits
+ * for it (uview_pause).
  */
 #define XLATE_ENTRIES 16
 struct xlate_cache {
@@ -47,13 +50,16 @@ struct uview {
 	struct xlate_cache *cache;    /* NULL: walk every time */
 	const uint64_t *mm_gen;	      /* with cache: the process's */
 	const struct ubuf_fixed *fixed; /* non-NULL: this buffer only */
-	struct proc *owner; /* IO core: a ring's owner, whose absent anonymous
-			     * pages may be paged in (mm_lock held) */
+	struct proc *owner; /* IO core: the ring's owner, its mm_lock held:
+			     * a long copy lets the lock go between chunks,
+			     * absent anonymous pages are paged in */
 };
 
 void *uview_page(const struct uview *v, uint64_t va, uint64_t need);
 uint64_t uvm_pte(pagetable_t pt, uint64_t va);
 int uview_copyin(const struct uview *v, void *dst, uint64_t usrc, size_t n);
+bool uview_pause_due(const struct uview *v);
+bool uview_pause(const struct uview *v);
 int uview_copyout(const struct uview *v, uint64_t udst, const void *src,
 		  size_t n);
 void kvm_init(void);

@@ -164,6 +164,37 @@ static uint64_t wait_ipi_or_time(uint64_t deadline)
 	return sip;
 }
 
+/*
+ * Does the IO core give the normal core a turn between the chunks of a long
+ * operation (uview_pause, mm/vm.c)?  With iopoll=wfi: under -icount the
+ * harts run in turn and the normal core runs only while the IO core waits,
+ * so a 1 GiB READV would hold it off for its whole length.
+ */
+bool iocore_cedes(void)
+{
+	return poll_wfi;
+}
+
+/*
+ * IO core, inside an operation, waiting for the normal core (lock_break,
+ * core/resched.c) or ceding it a turn: with iopoll=wfi (the harts run in
+ * turn) a wfi of POLL_WFI_US, so that the normal core gets to run; else a
+ * pause hint.  A pending IPI is taken here: the pass this runs in did
+ * work, so the executor polls every ring again before it sleeps.
+ */
+void iocore_relax(void)
+{
+	if (!poll_wfi) {
+		cpu_pause();
+		return;
+	}
+	if (csr_read(sip) & SIE_SSIE) {
+		csr_clear(sip, SIE_SSIE);
+		trace_ipi_recv();
+	}
+	wait_ipi_or_time(rdtime() + time_us_to_ticks(POLL_WFI_US));
+}
+
 /* Sleep until an IPI or the next parked timeout, unless work came. */
 static void idle_sleep(void)
 {

@@ -16,5 +16,7 @@ void iocore_ipi(void);
 long iocore_ping(long n);
 void iocore_kick(void);
 void iocore_notify_normal(void);
+bool iocore_cedes(void);
+void iocore_relax(void);
 
 #endif

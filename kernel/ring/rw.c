@@ -7,8 +7,11 @@
  * IO core's translation cache in front of it, under the owner's mm_lock so
  * that the normal core cannot unmap a page under it; a registered buffer's
  * pages were pinned at registration and need neither walk nor mm_lock, but
- * the ring's buf_lock.  Lock order: fd table (fd_get, in the generic code)
- * before mm_lock or buf_lock.  IO core.
+ * the ring's buf_lock.  A long READ/READV lets mm_lock go between chunks
+ * if the normal core waits for it (an munmap: uview_pause, mm/vm.c), so
+ * that the normal core is never held off for the length of the copy.
+ * Lock order: fd table (fd_get, in the generic code) before mm_lock or
+ * buf_lock.  IO core.
  */
 #include "core/proc.h"
 #include "core/spinlock.h"
@@ -36,7 +39,11 @@ static int64_t ring_off(struct file *f, const struct io_uring_sqe *sqe)
 	return f->ops->lseek ? (int64_t)sqe->off : -1;
 }
 
-/* How the IO core reaches the owner's memory: a walk, cached (mm_lock held). */
+/*
+ * How the IO core reaches the owner's memory: a walk, cached (mm_lock held;
+ * a long copy lets the normal core have it between chunks, and absent
+ * anonymous pages are paged in: .owner).
+ */
 static struct uview owner_view(struct proc *p)
 {
 	return (struct uview){

@@ -8,7 +8,9 @@
  * one-line reason unless it has a handler for the fault's signal; on the
  * way out, pending signals are delivered (signal_deliver, one load and a
  * branch in trapvec.S when there are none).  kernel_trap(): interrupts taken in the
- * scheduler's idle loop; anything else is a kernel fault and panics.  Traced: TRAP_ENTER and
+ * scheduler's idle loop and at the preemption points of long system calls
+ * (cond_resched, core/resched.c: the timer handler may yield there, as for
+ * user code); anything else is a kernel fault and panics.  Traced: TRAP_ENTER and
  * TRAP_EXIT around interrupts and user faults (a fault's process exits in
  * between); system calls have their own SYSCALL_ENTER/EXIT instead.
  *
