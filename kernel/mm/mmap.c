@@ -221,7 +221,7 @@ static long map_region(struct proc *p, const struct vma *t, uint64_t va,
 	return 0;
 }
 
-long sys_brk(long addr, long a1, long a2, long a3, long a4, long a5)
+static long brk_locked(long addr, long a1, long a2, long a3, long a4, long a5)
 {
 	struct proc *p = this_proc();
 	uint64_t old_end = ROUNDUP(p->mm->brk, PGSIZE);
@@ -261,7 +261,8 @@ static uint64_t pick_addr(struct proc *p, uint64_t hint, uint64_t size)
  * file's file_ops.mmap offers at off; at a hint, or MAP_FIXED /
  * MAP_FIXED_NOREPLACE at addr.
  */
-long sys_mmap(long addr, long len, long prot, long flags, long fd, long off)
+static long mmap_locked(long addr, long len, long prot, long flags, long fd,
+			long off)
 {
 	struct proc *p = this_proc();
 	struct vma t = { 0 };
@@ -333,7 +334,8 @@ out:
 }
 
 /* munmap: any page range; nothing mapped there is not an error. */
-long sys_munmap(long addr, long len, long a2, long a3, long a4, long a5)
+static long munmap_locked(long addr, long len, long a2, long a3, long a4,
+			  long a5)
 {
 	struct proc *p = this_proc();
 	uint64_t start = addr, size = ROUNDUP((uint64_t)len, PGSIZE);
@@ -348,7 +350,8 @@ long sys_munmap(long addr, long len, long a2, long a3, long a4, long a5)
  * mprotect: the pages of [addr, addr + len) get prot.  As Linux: -ENOMEM if
  * part of the range is not mapped, the VMAs before the hole changed.
  */
-long sys_mprotect(long addr, long len, long prot, long a3, long a4, long a5)
+static long mprotect_locked(long addr, long len, long prot, long a3, long a4,
+			    long a5)
 {
 	struct proc *p = this_proc();
 	struct vmmap *m = &p->mm->vmmap;
@@ -436,7 +439,8 @@ static long advise_dontneed(struct proc *p, struct vma *v, uint64_t start,
 	return 0;
 }
 
-long sys_madvise(long addr, long len, long advice, long a3, long a4, long a5)
+static long madvise_locked(long addr, long len, long advice, long a3, long a4,
+			   long a5)
 {
 	struct proc *p = this_proc();
 	uint64_t start = addr, end, size = ROUNDUP((uint64_t)len, PGSIZE);
@@ -606,4 +610,51 @@ int mmap_fork(struct proc *child, struct proc *parent)
 	child->mm->heap_base = parent->mm->heap_base;
 	child->mm->brk = parent->mm->brk;
 	return 0;
+}
+
+/*
+ * The calls that change the map run one at a time in a thread group: one
+ * may sleep in the middle (a private file copy pauses between chunks, a
+ * ring's last mapping going waits for the IO core), and another thread
+ * must not change the map under it meanwhile (mm->map_busy, Linux's
+ * mmap_lock as a plain sleeping lock).
+ */
+static long map_call(long (*fn)(long, long, long, long, long, long), long a0,
+		     long a1, long a2, long a3, long a4, long a5)
+{
+	struct mm *mm = this_proc()->mm;
+	long r;
+
+	while (mm->map_busy)
+		sleep_on(&mm->map_busy, 0);
+	mm->map_busy = true;
+	r = fn(a0, a1, a2, a3, a4, a5);
+	mm->map_busy = false;
+	wakeup(&mm->map_busy);
+	return r;
+}
+
+long sys_brk(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return map_call(brk_locked, a0, a1, a2, a3, a4, a5);
+}
+
+long sys_mmap(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return map_call(mmap_locked, a0, a1, a2, a3, a4, a5);
+}
+
+long sys_munmap(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return map_call(munmap_locked, a0, a1, a2, a3, a4, a5);
+}
+
+long sys_mprotect(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return map_call(mprotect_locked, a0, a1, a2, a3, a4, a5);
+}
+
+long sys_madvise(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return map_call(madvise_locked, a0, a1, a2, a3, a4, a5);
 }

@@ -100,6 +100,7 @@ struct mm {
 	uint64_t heap_base; /* brk cannot go below this */
 	uint64_t brk;
 	struct vmmap vmmap; /* every mapping: mmap_exec .. mmap_exit */
+	bool map_busy;	    /* a thread is in mmap, munmap, ...: mmap.c */
 	/* tracing: the user trace area's header and record pages (kernel VAs) */
 	struct utrace_area *utrace;
 	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];

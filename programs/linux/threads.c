@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
@@ -749,6 +750,43 @@ static void t_lazy_memory(void)
 	}
 }
 
+/* ---- the map changed by several threads at once ---- */
+
+static void *map_files(void *arg)
+{
+	long bad = 0;
+	int fd = open("/bin/threads", O_RDONLY);
+
+	if (fd < 0)
+		return (void *)1000L;
+	for (int i = 0; i < 40; i++) {
+		/* a private copy of ~700 KB: the copy pauses between chunks,
+		 * and the other threads change the map meanwhile */
+		unsigned char *m = mmap(NULL, 700 << 10, PROT_READ, MAP_PRIVATE,
+					fd, 0);
+		char *a = mmap(NULL, 3 << 12, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED || a == MAP_FAILED) {
+			bad++;
+			continue;
+		}
+		bad += memcmp(m, "\177ELF", 4) != 0;
+		a[5000] = 1;
+		bad += a[0] != 0;
+		munmap(a, 3 << 12);
+		munmap(m, 700 << 10);
+	}
+	close(fd);
+	return (void *)bad;
+}
+
+static void t_map_race(void)
+{
+	expect_eq(run_threads(4, map_files), 0,
+		  "4 threads mapping and unmapping at once");
+}
+
 /* ---- no leak ---- */
 
 static void *nothing(void *arg)
@@ -798,6 +836,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("fp", t_fp),
 	KTEST_CASE("cpu-clocks", t_cpu_clocks),
 	KTEST_CASE("lazy-memory", t_lazy_memory),
+	KTEST_CASE("map-race", t_map_race),
 	KTEST_ALWAYS("leak-check", t_leak_check),
 };
 
