@@ -134,25 +134,29 @@ static bool need_wakeup(struct io_uring *ring)
 	       IORING_SQ_NEED_WAKEUP;
 }
 
-int io_uring_submit(struct io_uring *ring)
+/* SQEs in the SQ not yet consumed by the kernel (liburing's flush count) */
+static unsigned sq_unconsumed(struct io_uring *ring)
 {
-	unsigned n = flush_sq(ring);
-
-	if (n && need_wakeup(ring)) {
-		int r = io_uring_enter(ring->ring_fd, n, 0,
-				       IORING_ENTER_SQ_WAKEUP, NULL);
-
-		if (r < 0)
-			return r;
-	}
-	return n;
+	/* acquire: pairs with the kernel's release store of the SQ head */
+	return ring->sq.sqe_tail - io_uring_smp_load_acquire(ring->sq.khead);
 }
 
-int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
+/*
+ * Submit, as liburing's __io_uring_submit: a ring without SQPOLL enters
+ * the kernel with every SQE not yet consumed, which takes them before it
+ * returns (its count is the result); a SQPOLL ring enters only to wake
+ * the IO core (IORING_SQ_NEED_WAKEUP) or to wait.
+ */
+static int submit(struct io_uring *ring, unsigned wait_nr)
 {
-	unsigned n = flush_sq(ring);
-	unsigned flags = wait_nr ? IORING_ENTER_GETEVENTS : 0;
+	unsigned n = flush_sq(ring), flags = wait_nr ? IORING_ENTER_GETEVENTS : 0;
 
+	if (!(ring->flags & IORING_SETUP_SQPOLL)) {
+		n = sq_unconsumed(ring);
+		if (!n && !wait_nr)
+			return 0;
+		return io_uring_enter(ring->ring_fd, n, wait_nr, flags, NULL);
+	}
 	if (n && need_wakeup(ring))
 		flags |= IORING_ENTER_SQ_WAKEUP;
 	if (flags) {
@@ -162,6 +166,16 @@ int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
 			return r;
 	}
 	return n;
+}
+
+int io_uring_submit(struct io_uring *ring)
+{
+	return submit(ring, 0);
+}
+
+int io_uring_submit_and_wait(struct io_uring *ring, unsigned wait_nr)
+{
+	return submit(ring, wait_nr);
 }
 
 int io_uring_wait_cqe_nr(struct io_uring *ring, struct io_uring_cqe **cqe_ptr,

@@ -305,7 +305,7 @@ static long ring_readv_fd(int fd, uint8_t *b, void *victim, long vlen,
 
 	if (fd < 0)
 		return -1;
-	res = io_uring_queue_init(4, &ring, 0);
+	res = io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL);
 	if (res == -ENODEV) {
 		ktest_skip("no IO core");
 		res = NO_RING;

@@ -144,7 +144,7 @@ int main(void)
 		printf("iodemo: error: cannot write " PATH "\n");
 		return 1;
 	}
-	r = io_uring_queue_init(NCHUNK, &ring, 0);
+	r = io_uring_queue_init(NCHUNK, &ring, IORING_SETUP_SQPOLL);
 	if (r) {
 		printf("iodemo: error: io_uring_queue_init: %s\n", strerror(-r));
 		return 1;

@@ -737,7 +737,7 @@ static void t_devices(void)
 	expect_errno(__syscall3(SYS_read, fd, (void *)0x10, 8), -EFAULT,
 		     "a bad buffer");
 	/* through a ring, on the IO core (none with CPUS=1: -ENODEV) */
-	nz = io_uring_queue_init(4, &ring, 0);
+	nz = io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL);
 	if (nz != -ENODEV && expect_eq(nz, 0, "a ring")) {
 		memset(buf, 0xa5, 4096);
 		io_uring_prep_read(io_uring_get_sqe(&ring), fd, buf, 4096, -1);

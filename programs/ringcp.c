@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 		perror("ringcp: open");
 		return 1;
 	}
-	r = io_uring_queue_init(2 * QD, &ring, 0);
+	r = io_uring_queue_init(2 * QD, &ring, IORING_SETUP_SQPOLL);
 	if (r) {
 		fprintf(stderr, "ringcp: %s\n", strerror(-r));
 		return 1;

@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "scribble"))
 		return scribble();
-	if (io_uring_queue_init(8, &ring, 0) < 0)
+	if (io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL) < 0)
 		goto fail;
 	/* timeout */
 	io_uring_prep_timeout(sqe = io_uring_get_sqe(&ring), &ms, 0, 0);
@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 
 	/* overflow: 4 CQ entries, 8 NOPs completed before any reap */
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_CQSIZE;
+	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SQPOLL;
 	p.cq_entries = 4;
 	if (io_uring_queue_init_params(4, &ring, &p) < 0)
 		goto fail;

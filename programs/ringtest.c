@@ -125,6 +125,7 @@ static void t_setup(void)
 	int r;
 
 	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL;
 	r = io_uring_queue_init_params(6, &ring, &p);
 	if (!expect_eq(r, 0, "queue_init_params(6)"))
 		return;
@@ -148,7 +149,7 @@ static void t_setup(void)
 		close(r);
 	}
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_CQSIZE;
+	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SQPOLL;
 	p.cq_entries = 100;
 	r = io_uring_setup(16, &p);
 	if (expect_ge(r, 0, "CQSIZE 100")) {
@@ -156,7 +157,7 @@ static void t_setup(void)
 		close(r);
 	}
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_CQSIZE;
+	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SQPOLL;
 	p.cq_entries = 4;
 	expect_errno(io_uring_setup(16, &p), -EINVAL, "CQ smaller than SQ");
 	memset(&p, 0, sizeof(p));
@@ -416,6 +417,82 @@ static void t_garbage(struct io_uring *ring)
 }
 
 /*
+ * A ring set up without IORING_SETUP_SQPOLL follows Linux's default
+ * contract: SQEs are consumed only by io_uring_enter, which returns the
+ * count it took, with the completions that came at once already in the
+ * CQ; it stops after an SQE that fails to submit, unless
+ * IORING_SETUP_SUBMIT_ALL (liburing's sq-space_left test).
+ */
+static void enter_contract(unsigned flags)
+{
+	bool all = flags & IORING_SETUP_SUBMIT_ALL;
+	struct __kernel_timespec ts = ts_ms(20);
+	struct io_uring_cqe *cqe;
+	struct io_uring ring;
+	uint64_t order[8];
+	int res[8];
+
+	if (!expect_eq(io_uring_queue_init(8, &ring, flags), 0, "queue_init"))
+		return;
+	/* published but not entered: nothing is taken */
+	sqe_data(&ring, 1);
+	sqe_data(&ring, 2);
+	io_uring_smp_store_release(ring.sq.ktail, ring.sq.sqe_tail);
+	usleep(5000);
+	expect_eq(io_uring_smp_load_acquire(ring.sq.khead), 0,
+		  "no SQE taken without io_uring_enter");
+	expect_eq(io_uring_cq_ready(&ring), 0, "and no CQE");
+	/* io_uring_submit: both taken, both CQEs there when it returns */
+	expect_eq(io_uring_submit(&ring), 2, "submit takes the 2 published");
+	expect_eq(io_uring_cq_ready(&ring), 2, "their CQEs are in the CQ");
+	expect_eq(io_uring_sq_ready(&ring), 0, "nothing left in the SQ");
+	reap(&ring, 2, order, res);
+	/* the 4th of 8 fails to submit (a bad opcode) */
+	for (int i = 0; i < 8; i++) {
+		struct io_uring_sqe *sqe = sqe_data(&ring, 10 + i);
+
+		if (i == 3)
+			sqe->opcode = 250;
+	}
+	expect_eq(io_uring_submit(&ring), all ? 8 : 4,
+		  all ? "SUBMIT_ALL: every SQE taken"
+		      : "submit stops after the SQE that fails");
+	expect_eq(io_uring_cq_ready(&ring), all ? 8 : 4, "CQEs at once");
+	expect_eq(reap(&ring, all ? 8 : 4, order, res), all ? 8 : 4,
+		  "reap them");
+	expect_true(order[3] == 13 && res[3] == -EINVAL,
+		    "the bad SQE's CQE: %lu %s, want 13 -EINVAL",
+		    (unsigned long)order[3], ktest_err(res[3]));
+	if (!all) {
+		expect_eq(io_uring_sq_ready(&ring), 4, "4 left in the SQ");
+		expect_eq(io_uring_submit(&ring), 4, "the next submit takes them");
+		expect_eq(reap(&ring, 4, order, res), 4, "and they complete");
+	}
+	/* an operation that waits: submit returns at once, the CQE comes */
+	io_uring_prep_timeout(io_uring_get_sqe(&ring), &ts, 0, 0);
+	expect_eq(io_uring_submit(&ring), 1, "submit a 20 ms TIMEOUT");
+	expect_eq(io_uring_cq_ready(&ring), 0, "not complete yet");
+	expect_eq(io_uring_wait_cqe(&ring, &cqe), 0, "wait for it");
+	if (cqe) {
+		expect_errno(cqe->res, -ETIME, "the TIMEOUT's result");
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	/* submit and wait in one enter */
+	sqe_data(&ring, 30);
+	expect_eq(io_uring_submit_and_wait(&ring, 1), 1, "submit_and_wait");
+	expect_eq(io_uring_cq_ready(&ring), 1, "its CQE");
+	reap(&ring, 1, order, res);
+	expect_eq(io_uring_submit(&ring), 0, "submit with nothing queued");
+	io_uring_queue_exit(&ring);
+}
+
+static void t_enter_contract(void)
+{
+	enter_contract(0);
+	enter_contract(IORING_SETUP_SUBMIT_ALL);
+}
+
+/*
  * Ten times the CQ's size in flight, none reaped until all are submitted:
  * the CQ fills, the kernel keeps the rest (IORING_SQ_CQ_OVERFLOW) and hands
  * them over as the CQ drains.  Every CQE must come exactly once.
@@ -426,7 +503,7 @@ static void t_overflow(void)
 	unsigned char seen[160] = {0};
 	int total = 160, submitted = 0, reaped = 0;
 
-	if (!expect_eq(io_uring_queue_init(8, &ring, 0), 0, "queue_init(8)"))
+	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(8)"))
 		return; /* SQ 8, CQ 16 */
 	while (submitted < total) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
@@ -1012,7 +1089,7 @@ static void t_overflow_stress(void)
 	int total = 3000, submitted = 0, reaped = 0;
 
 	memset(seen, 0, sizeof(seen));
-	if (!expect_eq(io_uring_queue_init(32, &ring, 0), 0, "queue_init(32)"))
+	if (!expect_eq(io_uring_queue_init(32, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(32)"))
 		return; /* SQ 32, CQ 64 */
 	while (reaped < total) {
 		struct io_uring_sqe *sqe;
@@ -1049,7 +1126,7 @@ static void t_overflow_sleeping(void)
 	int got = 0;
 
 	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_CQSIZE;
+	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SQPOLL;
 	p.cq_entries = 8;
 	if (!expect_eq(io_uring_queue_init_params(8, &ring, &p), 0,
 		       "queue_init_params(8, CQ 8)"))
@@ -1083,7 +1160,7 @@ static void t_exhaust(void)
 	int n = 0, bad = 0;
 	void *m;
 
-	if (!expect_eq(io_uring_queue_init(4, &ring, 0), 0, "queue_init(4)"))
+	if (!expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(4)"))
 		return;
 	/* map and unmap many times: the address is reused, never ENOMEM */
 	for (int i = 0; i < 20000; i++) {
@@ -1133,8 +1210,8 @@ static void t_several(void)
 	struct io_uring a, b;
 	struct io_uring_cqe *cqe;
 
-	if (!expect_eq(io_uring_queue_init(4, &a, 0), 0, "queue_init ring a") ||
-	    !expect_eq(io_uring_queue_init(4, &b, 0), 0, "queue_init ring b"))
+	if (!expect_eq(io_uring_queue_init(4, &a, IORING_SETUP_SQPOLL), 0, "queue_init ring a") ||
+	    !expect_eq(io_uring_queue_init(4, &b, IORING_SETUP_SQPOLL), 0, "queue_init ring b"))
 		return;
 	for (int i = 0; i < 4; i++) {
 		io_uring_prep_nop(io_uring_get_sqe(&a));
@@ -1156,7 +1233,7 @@ static int ring_work(int rounds)
 	char buf[8];
 	int fd = open("/data/hello.txt", O_RDONLY), bad = 0;
 
-	if (fd < 0 || io_uring_queue_init(8, &r, 0))
+	if (fd < 0 || io_uring_queue_init(8, &r, IORING_SETUP_SQPOLL))
 		return 1;
 	for (int i = 0; i < rounds; i++) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&r);
@@ -1227,7 +1304,7 @@ static int child_ring(void)
 	static struct io_uring t;
 
 	/* 64 timeouts in flight when it exits */
-	if (io_uring_queue_init(64, &t, 0))
+	if (io_uring_queue_init(64, &t, IORING_SETUP_SQPOLL))
 		return 1;
 	for (int j = 0; j < 64; j++)
 		io_uring_prep_timeout(io_uring_get_sqe(&t), &ts, 0, 0);
@@ -1236,7 +1313,7 @@ static int child_ring(void)
 
 	/* exits with rings set up, mapped, and NOPs submitted */
 	for (int i = 0; i < 3; i++) {
-		if (io_uring_queue_init(64, &r[i], 0))
+		if (io_uring_queue_init(64, &r[i], IORING_SETUP_SQPOLL))
 			return 1;
 		for (int j = 0; j < 64; j++)
 			io_uring_prep_nop(io_uring_get_sqe(&r[i]));
@@ -1252,7 +1329,7 @@ static void on_ring(void (*fn)(struct io_uring *))
 {
 	static struct io_uring ring;
 
-	if (!expect_eq(io_uring_queue_init(8, &ring, 0), 0, "queue_init(8)"))
+	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(8)"))
 		return;
 	fn(&ring);
 	io_uring_queue_exit(&ring);
@@ -1283,7 +1360,7 @@ static int start(void)
 	int r;
 
 	ktest_leak_baseline();
-	r = io_uring_queue_init(8, &ring, 0);
+	r = io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL);
 	if (r) {
 		printf("ringtest: cannot set up a ring: %s\n", strerror(-r));
 		return 1;
@@ -1315,6 +1392,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("overflow-stress", t_overflow_stress),
 	KTEST_CASE("overflow-sleeping", t_overflow_sleeping),
 	KTEST_CASE("wakeup", t_wakeup),
+	KTEST_CASE("enter-contract", t_enter_contract),
 	KTEST_CASE("several", t_several),
 	KTEST_CASE("processes", t_processes),
 	KTEST_CASE("exit-with-rings", t_exit_with_ring),

@@ -1791,12 +1791,12 @@ static void t_ring_cycles(void)
 	long f0, bad = 0, n = 40000;
 	struct io_uring_cqe *cqe;
 
-	if (io_uring_queue_init(4, &ring, 0) == -ENODEV)
+	if (io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL) == -ENODEV)
 		return; /* no IO core */
 	io_uring_queue_exit(&ring);
 	f0 = free_pages();
 	for (long i = 0; i < n; i++) {
-		if (io_uring_queue_init(4, &ring, 0)) {
+		if (io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL)) {
 			bad++;
 			break;
 		}
@@ -1805,7 +1805,7 @@ static void t_ring_cycles(void)
 	expect_eq(bad, 0, "%ld ring set-ups and tear-downs", n);
 	expect_eq(free_pages(), f0, "free pages after them");
 	/* and the ring still works after that many */
-	if (expect_eq(io_uring_queue_init(4, &ring, 0), 0, "one more ring")) {
+	if (expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0, "one more ring")) {
 		io_uring_prep_nop(io_uring_get_sqe(&ring));
 		io_uring_submit(&ring);
 		expect_eq(io_uring_wait_cqe(&ring, &cqe), 0, "a NOP completes");
@@ -2061,7 +2061,7 @@ static void t_ring_split(void)
 	char *m;
 	long sz;
 
-	if (io_uring_queue_init(256, &ring, 0) == -ENODEV)
+	if (io_uring_queue_init(256, &ring, IORING_SETUP_SQPOLL) == -ENODEV)
 		return;
 	sz = (ring.sq.ring_sz + PAGE - 1) & -PAGE;
 	if (!expect_ge(sz, 3 * PAGE, "the SQ/CQ region has 3 pages or more"))
@@ -2558,7 +2558,7 @@ static void t_rw_linux(void)
 		  "pread64 ending at 2^63 - 1 (past EOF)");
 
 	/* a file without read or write (a ring's fd): -EINVAL, before EFAULT */
-	if (io_uring_queue_init(4, &ring, 0) == 0) {
+	if (io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL) == 0) {
 		expect_errno(__syscall3(SYS_read, ring.ring_fd, buf, 0), -EINVAL,
 			     "read of 0 bytes from a ring fd");
 		expect_errno(__syscall3(SYS_write, ring.ring_fd, KADDR, 16),
@@ -2782,7 +2782,7 @@ static void t_iov_ring(void)
 	int fd, wfd, wo;
 	long undo;
 
-	if (!expect_eq(io_uring_queue_init(8, &ring, 0), 0, "a ring"))
+	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0, "a ring"))
 		return;
 	fd = open(HELLO, O_RDONLY);
 	wfd = open(TMP_RWL, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -2861,7 +2861,7 @@ static void t_open_linux(void)
 	expect_errno(__syscall4(SYS_openat, 99, "x", cd, 0), -EINVAL,
 		     "the flags before the dirfd");
 	/* the ring's OPENAT is the same */
-	if (expect_eq(io_uring_queue_init(4, &ring, 0), 0, "a ring")) {
+	if (expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0, "a ring")) {
 		sqe = io_uring_get_sqe(&ring);
 		io_uring_prep_openat(sqe, AT_FDCWD, p, O_RDONLY, 0644);
 		sqe->open_flags = cd; /* Linux's flags, untranslated */

@@ -205,7 +205,7 @@ static void idle_sleep(void)
 	 * tail store and the flags load */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (int i = 0; i < nactive; i++) {
-		if (sq_pending(active[i])) {
+		if (sq_takeable(active[i])) {
 			set_need_wakeup(false);
 			return;
 		}

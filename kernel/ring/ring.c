@@ -362,7 +362,8 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 		if (params.resv[i])
 			return -EINVAL;
 	if (params.flags & ~(IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |
-			     IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP))
+			     IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |
+			     IORING_SETUP_SUBMIT_ALL))
 		return -EINVAL;
 	if ((params.flags & IORING_SETUP_SQ_AFF) &&
 	    !(params.flags & IORING_SETUP_SQPOLL))
@@ -397,6 +398,7 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 	r->owner = p->leader; /* the group's: its slot lasts as long */
 	r->sq_entries = entries;
 	r->cq_entries = cq;
+	r->setup_flags = params.flags;
 	/* the IO core may sleep after this long without work (0: 1 ms) */
 	r->idle_ticks = time_us_to_ticks(
 		1000 * (params.sq_thread_idle ? params.sq_thread_idle : 1));
@@ -447,6 +449,48 @@ static uint32_t cq_ready(struct ring *r)
  * which polls the SQ itself (as with IORING_SETUP_SQPOLL: to_submit is
  * returned as submitted); GETEVENTS sleeps until min_complete CQEs are there.
  */
+/*
+ * Submission for a ring without IORING_SETUP_SQPOLL, as Linux's
+ * io_uring_enter(to_submit): the SQEs published and not yet consumed, up
+ * to to_submit, are taken now -- by the IO core, while the caller waits
+ * (the protocol is in ring.h, at enter_seq) -- and the count taken is
+ * returned, the SQEs that complete at once already in the CQ.  Taking stops
+ * after an SQE that fails to submit (its CQE has the error) unless
+ * IORING_SETUP_SUBMIT_ALL, and when completions have no room left (-EBUSY
+ * if none was taken).  One enter at a time per ring (enter_busy).  A signal
+ * while waiting asks the IO core to stop where it is.
+ */
+static long enter_submit(struct ring *r, uint32_t to_submit)
+{
+	uint32_t head, pending, seq;
+	long ret;
+
+	while (r->enter_busy)
+		sleep_on(&r->enter_busy, 0);
+	/* acquire: pairs with the IO core's release store of the SQ head; the
+	 * user's tail with the user's release store */
+	head = __atomic_load_n(r->sq_head, __ATOMIC_ACQUIRE);
+	pending = __atomic_load_n(r->sq_tail, __ATOMIC_ACQUIRE) - head;
+	if (!to_submit || !pending)
+		return 0;
+	r->enter_busy = true;
+	r->enter_limit = head + MIN(to_submit, pending);
+	seq = r->enter_seq + 1;
+	if (!seq)
+		seq = 1; /* 0 is never a request: enter_ack starts there */
+	/* release: enter_limit before the request; pairs with the IO core's
+	 * acquire load of enter_seq (submit.c enter_active) */
+	__atomic_store_n(&r->enter_seq, seq, __ATOMIC_RELEASE);
+	iocore_kick();
+	/* acquire: pairs with the IO core's release store of enter_ack */
+	while (__atomic_load_n(&r->enter_ack, __ATOMIC_ACQUIRE) != seq)
+		sleep_on(&iocore_event, 0);
+	ret = r->enter_result;
+	r->enter_busy = false;
+	wakeup(&r->enter_busy);
+	return ret;
+}
+
 long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 			long sig, long sigsz)
 {
@@ -467,10 +511,16 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 		ret = -EINVAL;
 		goto out;
 	}
+	if (!(r->setup_flags & IORING_SETUP_SQPOLL)) {
+		ret = enter_submit(r, ret);
+		if (ret < 0)
+			goto out;
+	}
 	/* kick the IO core for new SQEs, and when CQEs wait in the overflow
 	 * list: it may be asleep with the CQ full, and the caller has just
 	 * made room */
-	if (ret || (flags & IORING_ENTER_SQ_WAKEUP) ||
+	if (((r->setup_flags & IORING_SETUP_SQPOLL) &&
+	     (ret || (flags & IORING_ENTER_SQ_WAKEUP))) ||
 	    (__atomic_load_n(r->sq_flags, __ATOMIC_RELAXED) &
 	     IORING_SQ_CQ_OVERFLOW))
 		iocore_kick();

@@ -115,6 +115,7 @@ struct ring {
 	uint32_t *cq_head, *cq_tail, *cq_overflow;
 	struct io_uring_cqe *cqes;
 	uint64_t idle_ticks; /* sq_thread_idle */
+	uint32_t setup_flags; /* IORING_SETUP_*: SQPOLL, SUBMIT_ALL, ... */
 
 	/* normal core: what keeps the ring alive (atomic: the IO core may drop
 	 * the last file reference) */
@@ -124,6 +125,21 @@ struct ring {
 	/* normal core sets it before sleeping for CQEs, the IO core clears it
 	 * and sends an IPI (see ring.c for the ordering) */
 	uint32_t cq_waiting;
+
+	/*
+	 * A ring without IORING_SETUP_SQPOLL is submitted by io_uring_enter
+	 * only (ring.c, "Submission"): the normal core (one enter at a time,
+	 * enter_busy) sets enter_limit, the SQ index the IO core may take up
+	 * to, then bumps enter_seq (release); the IO core takes the SQEs,
+	 * stops at one that fails to submit (unless SUBMIT_ALL) or when it has
+	 * no room, publishes the SQ head and the CQ, then stores enter_result
+	 * (the count taken, or -EBUSY) and enter_ack = enter_seq (release).
+	 */
+	bool enter_busy;	 /* normal core */
+	uint32_t enter_limit;	 /* normal core writes, IO core reads */
+	uint32_t enter_seq;	 /* normal core writes, IO core reads */
+	uint32_t enter_ack;	 /* IO core writes, normal core reads */
+	int32_t enter_result;	 /* IO core writes, normal core reads */
 
 	/* registered buffers (io_uring_register): set by the normal core, used
 	 * by the IO core's _FIXED operations, both under buf_lock */
@@ -143,6 +159,9 @@ struct ring {
 	bool chain_failed;	   /* ... and the chain has failed: cancel */
 	struct ring_req *chain_tail; /* the chain's last member, if parked */
 	struct ring_req *drain;	   /* an IOSQE_IO_DRAIN SQE waiting */
+	uint32_t enter_start;	   /* the SQ head when the enter began */
+	uint32_t enter_doing;	   /* the enter_seq being served */
+	bool submit_failed;	   /* an SQE of this enter failed to submit */
 	struct ring_req reqs[RING_REQS];
 };
 
@@ -156,6 +175,7 @@ void ring_exit_all(struct proc *p); /* a process's rings, at its exit */
 /* submit.c */
 bool ring_poll(struct ring *r);
 uint32_t sq_pending(struct ring *r);
+uint32_t sq_takeable(struct ring *r);
 uint64_t ring_next_deadline(struct ring *r);
 
 #endif

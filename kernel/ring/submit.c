@@ -36,6 +36,7 @@
 #include "core/types.h"
 #include "fs/fs.h"
 #include "ring/cqe.h"
+#include "ring/iocore.h"
 #include "ring/opdef.h"
 #include "ring/ring.h"
 #include "ring/ring_trace.h"
@@ -202,21 +203,25 @@ static bool try_drain(struct ring *r)
 	return true;
 }
 
-/* Start one SQE (tmp: its private copy, on the stack). */
-static void take_sqe(struct ring *r, struct ring_req *tmp)
+/*
+ * Start one SQE (tmp: its private copy, on the stack).  Returns whether it
+ * failed to submit (its prep failed: Linux's io_submit_sqe error), which
+ * ends an io_uring_enter's submission unless IORING_SETUP_SUBMIT_ALL.
+ */
+static bool take_sqe(struct ring *r, struct ring_req *tmp)
 {
 	bool link = tmp->sqe.flags & IOSQE_IO_LINK;
 	bool failed = false;
 	struct ring_req *parked = NULL;
-	long res;
+	long res, prep;
 
 	if (r->in_chain && r->chain_failed) {
 		post_taken(r, tmp, -ECANCELED);
 		r->in_chain = link;
 		r->chain_failed = link;
-		return;
+		return false;
 	}
-	res = ring_req_prep(r, tmp);
+	res = prep = ring_req_prep(r, tmp);
 	if (r->in_chain && r->chain_tail) {
 		/* its predecessor is parked: wait behind it, prepared or with
 		 * the error its prep gave */
@@ -226,7 +231,7 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 		r->chain_tail->link = parked;
 		r->chain_tail = link ? parked : NULL;
 		r->in_chain = link;
-		return;
+		return res != 0;
 	}
 	if (!res && (tmp->sqe.flags & IOSQE_IO_DRAIN) && r->nparked) {
 		trace_ring_take(r, tmp);
@@ -248,6 +253,7 @@ static void take_sqe(struct ring *r, struct ring_req *tmp)
 	r->in_chain = link;
 	r->chain_tail = link ? parked : NULL;
 	r->chain_failed = link && !parked && failed;
+	return prep != 0;
 }
 
 /* SQEs the user has published and the kernel not yet taken. */
@@ -257,18 +263,84 @@ uint32_t sq_pending(struct ring *r)
 	return __atomic_load_n(r->sq_tail, __ATOMIC_ACQUIRE) - r->sq_head_k;
 }
 
+/*
+ * Is an io_uring_enter waiting to have SQEs taken (a ring without
+ * SQPOLL)?  Noticing a new one starts its count.
+ */
+static bool enter_active(struct ring *r)
+{
+	/* acquire: pairs with the release store of enter_seq in ring.c,
+	 * after enter_limit */
+	uint32_t seq = __atomic_load_n(&r->enter_seq, __ATOMIC_ACQUIRE);
+
+	if (seq == r->enter_ack)
+		return false;
+	if (seq != r->enter_doing) {
+		r->enter_doing = seq;
+		r->enter_start = r->sq_head_k;
+		r->submit_failed = false;
+	}
+	return true;
+}
+
+/*
+ * How many SQEs the poller may take now: a SQPOLL ring's every published
+ * one; another ring's only up to what an io_uring_enter asked for.
+ */
+static uint32_t takeable(struct ring *r, uint32_t pending)
+{
+	if (r->setup_flags & IORING_SETUP_SQPOLL)
+		return pending;
+	if (!enter_active(r) || r->submit_failed)
+		return 0;
+	return MIN(pending, r->enter_limit - r->sq_head_k);
+}
+
+uint32_t sq_takeable(struct ring *r)
+{
+	return takeable(r, sq_pending(r));
+}
+
+/*
+ * After a turn: the io_uring_enter being served is done if everything it
+ * asked for is taken, an SQE failed to submit, or nothing more can be taken
+ * now (no room for completions, or an IOSQE_IO_DRAIN request holding the
+ * SQ back: the caller is not kept waiting for what the drain waits for):
+ * its result (the count taken; -EBUSY for none and no room) goes back with
+ * the SQ head and the CQ already published.
+ */
+static void enter_finish(struct ring *r)
+{
+	uint32_t taken;
+
+	if ((r->setup_flags & IORING_SETUP_SQPOLL) || !enter_active(r))
+		return;
+	taken = MIN(r->sq_head_k - r->enter_start,
+		    r->enter_limit - r->enter_start);
+	if (!r->submit_failed && (int32_t)(r->sq_head_k - r->enter_limit) < 0 &&
+	    sq_pending(r) && !r->drain && ring_has_room(r))
+		return; /* more to take */
+	r->enter_result = taken ? (int32_t)taken : (ring_has_room(r) ? 0 : -EBUSY);
+	/* release: the result, and the SQ head and CQ published before it;
+	 * pairs with the acquire load of enter_ack in ring.c */
+	__atomic_store_n(&r->enter_ack, r->enter_doing, __ATOMIC_RELEASE);
+	iocore_notify_normal();
+}
+
 /* One turn of a ring's poller task; returns whether it did anything. */
 bool ring_poll(struct ring *r)
 {
 	bool worked;
-	uint32_t n;
+	uint32_t n, pending;
 
 	trace_ring_poll_begin(r);
 	worked = flush_overflow(r);
 	worked |= run_timers(r);
 	worked |= try_drain(r);
-	n = sq_pending(r);
-	if (n > r->sq_entries) {
+	pending = sq_pending(r); /* the tail, read once */
+	n = takeable(r, pending);
+	if (n && pending > r->sq_entries) {
+		n = pending;
 		/* a garbage tail: more than the ring holds.  Drop it all. */
 		__atomic_add_fetch(r->sq_dropped, n, __ATOMIC_RELAXED);
 		r->sq_head_k += n;
@@ -296,7 +368,12 @@ bool ring_poll(struct ring *r)
 		tmp.short_io = false;
 		tmp.deadline = tmp.count_target = 0;
 		tmp.taken = unlikely(trace_on) ? rdtime() : 0;
-		take_sqe(r, &tmp);
+		if (take_sqe(r, &tmp) &&
+		    !(r->setup_flags &
+		      (IORING_SETUP_SQPOLL | IORING_SETUP_SUBMIT_ALL))) {
+			r->submit_failed = true; /* the enter stops here */
+			break;
+		}
 	}
 	if (worked) {
 		/* release: pairs with the acquire load of the SQ head in
@@ -304,6 +381,7 @@ bool ring_poll(struct ring *r)
 		__atomic_store_n(r->sq_head, r->sq_head_k, __ATOMIC_RELEASE);
 		publish_cq(r);
 	}
+	enter_finish(r);
 	trace_ring_poll_end(r, worked);
 	return worked;
 }

@@ -4,10 +4,11 @@
  * liburing program written for Linux compiles unchanged.  Results are
  * -errno, never errno.
  *
- * Rings here are always polled by the IO core (as with IORING_SETUP_SQPOLL
- * on Linux): io_uring_submit publishes the SQ tail and enters the kernel
+ * As liburing's: io_uring_submit publishes the SQ tail; for a ring set up
+ * with IORING_SETUP_SQPOLL (polled by the IO core) it enters the kernel
  * only when the IO core has gone to sleep (IORING_SQ_NEED_WAKEUP) or when
- * asked to wait for completions.
+ * asked to wait for completions; for any other ring it always enters with
+ * the SQEs not yet consumed, and returns the count the kernel took.
  *
  * Memory ordering (the kernel's side is in kernel/ring/ring.c): the SQ tail is
  * stored with release after the SQEs and SQ array are written; the CQ tail
