@@ -148,6 +148,20 @@ static void t_setup(void)
 			  "CLAMP: SQ entries");
 		close(r);
 	}
+	/* the largest ring Linux allows, used: 32768 SQEs, 65536 CQEs */
+	struct io_uring big;
+
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = IORING_MAX_CQ_ENTRIES;
+	if (expect_eq(io_uring_queue_init_params(IORING_MAX_ENTRIES, &big, &p),
+		      0, "a ring of 32768 SQEs and 65536 CQEs")) {
+		for (int i = 0; i < 3; i++)
+			io_uring_prep_nop(io_uring_get_sqe(&big));
+		expect_eq(io_uring_submit(&big), 3, "3 NOPs on it");
+		expect_eq(io_uring_cq_ready(&big), 3, "their CQEs");
+		io_uring_queue_exit(&big);
+	}
 	memset(&p, 0, sizeof(p));
 	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SQPOLL;
 	p.cq_entries = 100;

@@ -153,7 +153,7 @@ struct io_uring_params {
 /* sqe->timeout_flags */
 #define IORING_TIMEOUT_ABS (1U << 0)
 
-#define IORING_MAX_ENTRIES 4096
+#define IORING_MAX_ENTRIES 32768
 #define IORING_MAX_CQ_ENTRIES (2 * IORING_MAX_ENTRIES)
 
 #endif

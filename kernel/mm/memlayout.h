@@ -41,7 +41,7 @@
 #define ROOT_USER_ENTRIES 2	/* root PTEs 0..1 belong to the process */
 
 #define KRING_BASE UL(0x3D00000000)
-#define RING_SLOT_SIZE UL(0x100000) /* 1 MiB: rings, overflow, SQEs at half */
+#define RING_SLOT_SIZE UL(0x400000) /* 4 MiB: rings, overflow, SQEs at half */
 #define KSTACK_BASE UL(0x3E00000000)
 #define DEVMAP_BASE UL(0x3F00000000)
 #define DEVMAP_SIZE UL(0x100000000) /* up to the top of Sv39's lower half */

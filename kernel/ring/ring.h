@@ -62,7 +62,7 @@ struct ring_rings {
  * bounds; kernel-only pages in the ring's window, after region A */
 #define RING_OVF_MIN 64
 #define RING_OVF_MAX 4096
-#define RING_OVF_OFF (64 * 4096)
+#define RING_OVF_OFF (384 * 4096) /* 1.5 MiB: after 65536 CQEs and the SQ array */
 #define RING_REQS 64	/* operations in flight (parked) per ring */
 #define RING_PARKED (-4096) /* issue() result: the operation waits */
 #define RING_MAX_BUFS 64    /* registered buffers per ring */
