@@ -431,6 +431,83 @@ static void t_garbage(struct io_uring *ring)
 }
 
 /*
+ * The SQE flags beyond LINK and DRAIN, and FSYNC: IOSQE_ASYNC runs the
+ * request (as everything runs here); IOSQE_FIXED_FILE with no registered
+ * files is -EBADF; IOSQE_CQE_SKIP_SUCCESS posts no CQE on success, one on
+ * failure; after an IOSQE_IO_HARDLINK member fails the chain goes on.
+ */
+static void t_sqe_flags(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe;
+	uint64_t order[4];
+	int res[4], fd;
+
+	sqe = sqe_data(ring, 1);
+	io_uring_sqe_set_flags(sqe, IOSQE_ASYNC);
+	expect_eq(run_one(ring, 1), 0, "NOP with IOSQE_ASYNC");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 0, res, 4, 0);
+	sqe->user_data = 2;
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	expect_errno(run_one(ring, 2), -EBADF,
+		     "READ of fixed file 0 with none registered");
+	/* skipped on success: only 4's CQE (a failure) and 5's come */
+	sqe = sqe_data(ring, 3);
+	io_uring_sqe_set_flags(sqe, IOSQE_CQE_SKIP_SUCCESS);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 1000, res, 4, 0);
+	sqe->user_data = 4;
+	io_uring_sqe_set_flags(sqe, IOSQE_CQE_SKIP_SUCCESS);
+	sqe_data(ring, 5);
+	io_uring_submit(ring);
+	if (expect_eq(reap(ring, 2, order, res), 2, "CQEs with SKIP_SUCCESS"))
+		expect_true(order[0] == 4 && res[0] == -EBADF && order[1] == 5,
+			    "got %lu %s, %lu; want 4 -EBADF, 5",
+			    (unsigned long)order[0], ktest_err(res[0]),
+			    (unsigned long)order[1]);
+	usleep(2000);
+	expect_eq(io_uring_cq_ready(ring), 0, "no CQE for the skipped NOP");
+	/* a hard link: its failure does not cancel what follows */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 1000, res, 4, 0);
+	sqe->user_data = 6;
+	io_uring_sqe_set_flags(sqe, IOSQE_IO_HARDLINK);
+	sqe_data(ring, 7);
+	io_uring_submit(ring);
+	if (expect_eq(reap(ring, 2, order, res), 2, "CQEs of a hard link"))
+		expect_true(res[0] == -EBADF && order[1] == 7 && res[1] == 0,
+			    "got %s, %lu %s; want -EBADF, 7 0",
+			    ktest_err(res[0]), (unsigned long)order[1],
+			    ktest_err(res[1]));
+	/* FSYNC: a memory-FS file has nothing to write back */
+	fd = open("/tmp/ring-fsync", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (!expect_ge(fd, 0, "open a file"))
+		return;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_fsync(sqe, fd, 0);
+	sqe->user_data = 8;
+	expect_eq(run_one(ring, 8), 0, "FSYNC");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_fsync(sqe, fd, IORING_FSYNC_DATASYNC);
+	sqe->user_data = 9;
+	expect_eq(run_one(ring, 9), 0, "FSYNC with IORING_FSYNC_DATASYNC");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_fsync(sqe, fd, 2);
+	sqe->user_data = 10;
+	expect_errno(run_one(ring, 10), -EINVAL, "FSYNC with unknown flags");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_fsync(sqe, ring->ring_fd, 0);
+	sqe->user_data = 11;
+	expect_errno(run_one(ring, 11), -EINVAL, "FSYNC of a ring fd");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_fsync(sqe, 1000, 0);
+	sqe->user_data = 12;
+	expect_errno(run_one(ring, 12), -EBADF, "FSYNC of a bad fd");
+	close(fd);
+	unlink("/tmp/ring-fsync");
+}
+
+/*
  * A ring set up without IORING_SETUP_SQPOLL follows Linux's default
  * contract: SQEs are consumed only by io_uring_enter, which returns the
  * count it took, with the completions that came at once already in the
@@ -1366,6 +1443,7 @@ ON_RING(t_drain)
 ON_RING(t_vectored)
 ON_RING(t_fixed)
 ON_RING(t_xlate)
+ON_RING(t_sqe_flags)
 
 
 static int start(void)
@@ -1399,6 +1477,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("link", t_link_case),
 	KTEST_CASE("prep-at-take", t_prep_at_take_case),
 	KTEST_CASE("drain", t_drain_case),
+	KTEST_CASE("sqe-flags", t_sqe_flags_case),
 	KTEST_CASE("vectored", t_vectored_case),
 	KTEST_CASE("fixed", t_fixed_case),
 	KTEST_CASE("xlate-cache", t_xlate_case),

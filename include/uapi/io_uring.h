@@ -62,6 +62,9 @@ struct io_uring_cqe {
 #define IOSQE_BUFFER_SELECT (1U << 5)
 #define IOSQE_CQE_SKIP_SUCCESS (1U << 6)
 
+/* sqe->fsync_flags */
+#define IORING_FSYNC_DATASYNC (1U << 0)
+
 /* opcodes (enum io_uring_op) */
 enum {
 	IORING_OP_NOP = 0,

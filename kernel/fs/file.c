@@ -493,8 +493,21 @@ static long inode_file_mmap(struct file *f, struct vma *v, uint64_t off,
 }
 
 /* Files of the memory FS (f->ip, the file's reference). */
+/* The memory FS keeps everything in RAM: nothing to write back. */
+static long inode_file_fsync(struct file *f, bool datasync)
+{
+	return 0;
+}
+
+/* fsync(2), fdatasync(2) and a ring's FSYNC: the file's own fsync. */
+long file_fsync(struct file *f, bool datasync)
+{
+	return f->ops->fsync ? f->ops->fsync(f, datasync) : -EINVAL;
+}
+
 const struct file_ops inode_file_ops = {
 	.mmap = inode_file_mmap,
+	.fsync = inode_file_fsync,
 	.read = inode_file_read,
 	.write = inode_file_write,
 	.lseek = inode_file_lseek,
@@ -505,6 +518,7 @@ const struct file_ops inode_file_ops = {
 /* Its directories (never open for writing): getdents64 reads them. */
 const struct file_ops dir_file_ops = {
 	.read = dir_file_read,
+	.fsync = inode_file_fsync,
 	.lseek = inode_file_lseek,
 	.stat = inode_file_stat,
 	.release = inode_file_release,

@@ -97,6 +97,9 @@ struct file_ops {
 	void (*stat)(struct file *f, struct abi_stat *st);
 	long (*mmap)(struct file *f, struct vma *v, uint64_t off, uint64_t len);
 	long (*ioctl)(struct file *f, unsigned int request, uint64_t arg);
+	/* write back what the file holds (datasync: its data only); NULL:
+	 * nothing to sync, fsync is -EINVAL as Linux */
+	long (*fsync)(struct file *f, bool datasync);
 	unsigned int (*poll)(struct file *f);
 	void (*release)(void *private);
 	bool normal_core_only;
@@ -180,6 +183,7 @@ struct file *fd_get(struct proc *p, int fd);
 struct file *fd_get_ring(struct proc *p, int fd, long *err);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 struct inode *file_dir(struct file *f);
+long file_fsync(struct file *f, bool datasync);
 long file_rw_ok(struct file *f, bool write);
 long file_read_checked(struct file *f, const struct uview *v, uint64_t udst,
 		       size_t n, int64_t off);

@@ -30,7 +30,12 @@ const struct io_op_def io_op_defs[] = {
 		.prep = rw_prep,
 		.issue = write_issue,
 	},
-	[IORING_OP_FSYNC] = { .name = "FSYNC" },
+	[IORING_OP_FSYNC] = {
+		.name = "FSYNC",
+		.needs_file = 1,
+		.prep = fsync_prep,
+		.issue = fsync_issue,
+	},
 	[IORING_OP_READ_FIXED] = {
 		.name = "READ_FIXED",
 		.needs_file = 1,

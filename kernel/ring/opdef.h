@@ -41,8 +41,16 @@ struct io_op_def {
 
 extern const struct io_op_def io_op_defs[];
 
-/* the SQE flags this kernel honours */
-#define RING_SQE_FLAGS (IOSQE_IO_LINK | IOSQE_IO_DRAIN)
+/*
+ * The SQE flags this kernel honours.  IOSQE_ASYNC asks for what every
+ * request gets here (the IO core runs it, apart from the submitter);
+ * IOSQE_FIXED_FILE names a registered file, and as none can be registered
+ * yet, an operation on one is -EBADF (Linux's answer for an index past the
+ * registered table).
+ */
+#define RING_SQE_FLAGS                                                         \
+	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_IO_DRAIN | IOSQE_ASYNC |    \
+	 IOSQE_CQE_SKIP_SUCCESS | IOSQE_FIXED_FILE)
 
 /* the SQE fields no operation here uses: zero, or the SQE is refused */
 static inline bool sqe_reserved_clear(const struct io_uring_sqe *sqe)
@@ -79,6 +87,8 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
 	long res;
 
 	if (def->needs_file) {
+		if (req->sqe.flags & IOSQE_FIXED_FILE)
+			return -EBADF; /* no registered files (yet) */
 		req->file = fd_get_ring(r->owner, req->sqe.fd, &res);
 		if (!req->file)
 			return res;
@@ -91,10 +101,14 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
 	return res;
 }
 
-/* Does this result break a link chain?  (As Linux: an error, short I/O.) */
+/*
+ * Does this result break a link chain?  (As Linux: an error, short I/O;
+ * never for an IOSQE_IO_HARDLINK member.)
+ */
 static inline bool ring_req_failed(const struct ring_req *req, long res)
 {
-	return res < 0 || req->short_io;
+	return (res < 0 || req->short_io) &&
+	       !(req->sqe.flags & IOSQE_IO_HARDLINK);
 }
 
 /* The operations, by family (one file each). */
@@ -112,6 +126,9 @@ long openat_prep(struct ring *r, struct ring_req *req);
 long openat_issue(struct ring *r, struct ring_req *req);
 long close_prep(struct ring *r, struct ring_req *req);
 long close_issue(struct ring *r, struct ring_req *req);
+/* sync.c */
+long fsync_prep(struct ring *r, struct ring_req *req);
+long fsync_issue(struct ring *r, struct ring_req *req);
 /* timeout.c */
 long timeout_prep(struct ring *r, struct ring_req *req);
 long timeout_issue(struct ring *r, struct ring_req *req);

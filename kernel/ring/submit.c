@@ -9,7 +9,8 @@
  *   link chains (IOSQE_IO_LINK)   a member waits behind its predecessor
  *       while that one is parked, and runs when it completes; an error or
  *       short I/O fails the chain, and the members after it complete with
- *       -ECANCELED.  A member whose prep fails waits in its place and
+ *       -ECANCELED (not after an IOSQE_IO_HARDLINK member: its failure
+ *       does not sever the chain).  A member whose prep fails waits in its place and
  *       completes with its error there, so that a chain's CQEs keep its
  *       order.  (Linux assembles a whole chain before issuing its head and
  *       cancels the head too when a later member fails prep; here the head
@@ -46,10 +47,22 @@
 
 #define RING_BATCH 32
 
+/*
+ * Post q's CQE, unless IOSQE_CQE_SKIP_SUCCESS asks for none on success
+ * (res >= 0), as Linux; true if it went into the CQ (or was skipped: the
+ * trace still shows the completion).
+ */
+static bool post_q(struct ring *r, const struct ring_req *q, long res)
+{
+	if ((q->sqe.flags & IOSQE_CQE_SKIP_SUCCESS) && res >= 0)
+		return true;
+	return post_cqe(r, q->sqe.user_data, res);
+}
+
 /* Complete a request that was parked. */
 static void post(struct ring *r, const struct ring_req *q, long res)
 {
-	bool in_cq = post_cqe(r, q->sqe.user_data, res);
+	bool in_cq = post_q(r, q, res);
 
 	trace_ring_post(r, q->sqe.user_data, res, in_cq);
 }
@@ -57,7 +70,7 @@ static void post(struct ring *r, const struct ring_req *q, long res)
 /* Complete a request just taken (q: its private copy). */
 static void post_taken(struct ring *r, const struct ring_req *q, long res)
 {
-	bool in_cq = post_cqe(r, q->sqe.user_data, res);
+	bool in_cq = post_q(r, q, res);
 
 	trace_ring_done(r, q, res, in_cq);
 }
@@ -210,7 +223,7 @@ static bool try_drain(struct ring *r)
  */
 static bool take_sqe(struct ring *r, struct ring_req *tmp)
 {
-	bool link = tmp->sqe.flags & IOSQE_IO_LINK;
+	bool link = tmp->sqe.flags & (IOSQE_IO_LINK | IOSQE_IO_HARDLINK);
 	bool failed = false;
 	struct ring_req *parked = NULL;
 	long res, prep;
