@@ -149,7 +149,8 @@ static unsigned sq_unconsumed(struct io_uring *ring)
  */
 static int submit(struct io_uring *ring, unsigned wait_nr)
 {
-	unsigned n = flush_sq(ring), flags = wait_nr ? IORING_ENTER_GETEVENTS : 0;
+	unsigned n = flush_sq(ring),
+		 flags = wait_nr ? IORING_ENTER_GETEVENTS : 0;
 
 	if (!(ring->flags & IORING_SETUP_SQPOLL)) {
 		n = sq_unconsumed(ring);

@@ -10,18 +10,16 @@
  *   writev-file   64 MiB written to a file in one writev (and read back)
  *   ring-readv    a ring READV of the sparse 1 GiB served by the IO core
  *                 while A waits for its completion
- *   ring-munmap   the same ring READV of the sparse 1 GiB served by the IO core,
- *                 while A munmaps an unrelated page on the normal core
- *                 (which needs the mm_lock the IO core holds for the walk)
- *   ring-zero     a ring READV of 1 GiB from /dev/zero, with the munmap
- *   ring-unmap-buf  the ring-munmap READV with the READV's own buffer unmapped mid-way:
- *                 the READV ends with -EFAULT or a short count, no crash
- *   signal-zero   a SIGALRM 5 ms into a 1 GiB /dev/zero readv: it ends
- *                 short (as Linux's read_iter_zero)
- *   signal-sparse the same into the sparse file's readv: not interrupted
- *   shared-offset two processes read one open file (one offset) at once:
- *                 each read is one contiguous piece, they add up
- *   console       64 KiB written to the console in one write()
+ *   ring-munmap   the same ring READV of the sparse 1 GiB served by the IO
+ * core, while A munmaps an unrelated page on the normal core (which needs the
+ * mm_lock the IO core holds for the walk) ring-zero     a ring READV of 1 GiB
+ * from /dev/zero, with the munmap ring-unmap-buf  the ring-munmap READV with
+ * the READV's own buffer unmapped mid-way: the READV ends with -EFAULT or a
+ * short count, no crash signal-zero   a SIGALRM 5 ms into a 1 GiB /dev/zero
+ * readv: it ends short (as Linux's read_iter_zero) signal-sparse the same into
+ * the sparse file's readv: not interrupted shared-offset two processes read one
+ * open file (one offset) at once: each read is one contiguous piece, they add
+ * up console       64 KiB written to the console in one write()
  *
  * B's worst lateness must stay below LATE_BOUND_US (two 10 ms time slices)
  * and A's data must be right.  Lateness is measured with the monotonic
@@ -45,15 +43,15 @@
 
 #include "ktest.h"
 
-#define MS		1000000L /* ns */
-#define TICK_NS		(10 * MS)
-#define LATE_BOUND_US	20000L
-#define BUF_SIZE	(1L << 20)
-#define NIOV		1024 /* x BUF_SIZE = 1 GiB */
-#define GIB		(1L << 30)
-#define SPARSE		"/fair.sparse"
-#define CONSOLE_BYTES	(64 * 1024)
-#define NO_RING		(-1L << 40) /* ring_readv_fd: skipped, no IO core */
+#define MS	      1000000L /* ns */
+#define TICK_NS	      (10 * MS)
+#define LATE_BOUND_US 20000L
+#define BUF_SIZE      (1L << 20)
+#define NIOV	      1024 /* x BUF_SIZE = 1 GiB */
+#define GIB	      (1L << 30)
+#define SPARSE	      "/fair.sparse"
+#define CONSOLE_BYTES (64 * 1024)
+#define NO_RING	      (-1L << 40) /* ring_readv_fd: skipped, no IO core */
 
 int main(int argc, char **argv);
 
@@ -78,7 +76,7 @@ static int do_pipe(int fds[2], int flags)
 
 static void sleep_until(long t)
 {
-	struct abi_timespec ts = { t / 1000000000L, t % 1000000000L };
+	struct abi_timespec ts = {t / 1000000000L, t % 1000000000L};
 
 	while (__syscall4(SYS_clock_nanosleep, ABI_CLOCK_MONOTONIC,
 			  ABI_TIMER_ABSTIME, &ts, 0) == -EINTR)
@@ -148,7 +146,7 @@ static bool tick_start(struct tick *tk)
 /* Stop B; check and show its worst lateness. */
 static void tick_stop(struct tick *tk, const char *what)
 {
-	long res[2] = { -1, -1 };
+	long res[2] = {-1, -1};
 	int st;
 
 	write(tk->done_wr, "d", 1);
@@ -190,7 +188,7 @@ static uint8_t *buf_map(void)
 static void iov_fill(struct iovec *iov, uint8_t *b)
 {
 	for (int i = 0; i < NIOV; i++)
-		iov[i] = (struct iovec){ b, BUF_SIZE };
+		iov[i] = (struct iovec){b, BUF_SIZE};
 }
 
 /* The buffer after the last 1 MiB of the file: zeros, then last. */
@@ -243,8 +241,8 @@ static void t_zero_readv(void)
 }
 
 /* 64 MiB written to a file in one writev, then read back. */
-#define WFILE		"/fair.written"
-#define WFILE_IOV	64 /* x BUF_SIZE */
+#define WFILE	  "/fair.written"
+#define WFILE_IOV 64 /* x BUF_SIZE */
 
 static void t_writev_file(void)
 {
@@ -414,8 +412,8 @@ static void on_alarm(int sig)
 
 static bool alarm_in(long us)
 {
-	struct abi_sigaction sa = { .sa_handler = (uint64_t)on_alarm };
-	long itv[4] = { 0, 0, us / 1000000, us % 1000000 };
+	struct abi_sigaction sa = {.sa_handler = (uint64_t)on_alarm};
+	long itv[4] = {0, 0, us / 1000000, us % 1000000};
 
 	alarms = 0;
 	return expect_eq(__syscall4(SYS_rt_sigaction, ABI_SIGALRM, &sa, 0, 8),
@@ -461,9 +459,9 @@ static void t_signal_sparse(void)
  * call's bytes are one contiguous piece of the file (a call that pauses
  * has claimed its range), and the pieces add up to the file.
  */
-#define SHARED		"/fair.shared"
-#define SHARED_SIZE	(32L << 20)
-#define SHARED_READ	(8L << 20)
+#define SHARED	    "/fair.shared"
+#define SHARED_SIZE (32L << 20)
+#define SHARED_READ (8L << 20)
 
 static long shared_reader(int fd, uint32_t *buf)
 {

@@ -556,7 +556,8 @@ static void enter_contract(unsigned flags)
 		    (unsigned long)order[3], ktest_err(res[3]));
 	if (!all) {
 		expect_eq(io_uring_sq_ready(&ring), 4, "4 left in the SQ");
-		expect_eq(io_uring_submit(&ring), 4, "the next submit takes them");
+		expect_eq(io_uring_submit(&ring), 4,
+			  "the next submit takes them");
 		expect_eq(reap(&ring, 4, order, res), 4, "and they complete");
 	}
 	/* an operation that waits: submit returns at once, the CQE comes */
@@ -594,7 +595,8 @@ static void t_overflow(void)
 	unsigned char seen[160] = {0};
 	int total = 160, submitted = 0, reaped = 0;
 
-	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(8)"))
+	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0,
+		       "queue_init(8)"))
 		return; /* SQ 8, CQ 16 */
 	while (submitted < total) {
 		struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
@@ -1180,7 +1182,8 @@ static void t_overflow_stress(void)
 	int total = 3000, submitted = 0, reaped = 0;
 
 	memset(seen, 0, sizeof(seen));
-	if (!expect_eq(io_uring_queue_init(32, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(32)"))
+	if (!expect_eq(io_uring_queue_init(32, &ring, IORING_SETUP_SQPOLL), 0,
+		       "queue_init(32)"))
 		return; /* SQ 32, CQ 64 */
 	while (reaped < total) {
 		struct io_uring_sqe *sqe;
@@ -1251,7 +1254,8 @@ static void t_exhaust(void)
 	int n = 0, bad = 0;
 	void *m;
 
-	if (!expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(4)"))
+	if (!expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0,
+		       "queue_init(4)"))
 		return;
 	/* map and unmap many times: the address is reused, never ENOMEM */
 	for (int i = 0; i < 20000; i++) {
@@ -1301,8 +1305,10 @@ static void t_several(void)
 	struct io_uring a, b;
 	struct io_uring_cqe *cqe;
 
-	if (!expect_eq(io_uring_queue_init(4, &a, IORING_SETUP_SQPOLL), 0, "queue_init ring a") ||
-	    !expect_eq(io_uring_queue_init(4, &b, IORING_SETUP_SQPOLL), 0, "queue_init ring b"))
+	if (!expect_eq(io_uring_queue_init(4, &a, IORING_SETUP_SQPOLL), 0,
+		       "queue_init ring a") ||
+	    !expect_eq(io_uring_queue_init(4, &b, IORING_SETUP_SQPOLL), 0,
+		       "queue_init ring b"))
 		return;
 	for (int i = 0; i < 4; i++) {
 		io_uring_prep_nop(io_uring_get_sqe(&a));
@@ -1420,7 +1426,8 @@ static void on_ring(void (*fn)(struct io_uring *))
 {
 	static struct io_uring ring;
 
-	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0, "queue_init(8)"))
+	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0,
+		       "queue_init(8)"))
 		return;
 	fn(&ring);
 	io_uring_queue_exit(&ring);
@@ -1444,7 +1451,6 @@ ON_RING(t_vectored)
 ON_RING(t_fixed)
 ON_RING(t_xlate)
 ON_RING(t_sqe_flags)
-
 
 static int start(void)
 {

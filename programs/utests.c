@@ -1805,7 +1805,8 @@ static void t_ring_cycles(void)
 	expect_eq(bad, 0, "%ld ring set-ups and tear-downs", n);
 	expect_eq(free_pages(), f0, "free pages after them");
 	/* and the ring still works after that many */
-	if (expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0, "one more ring")) {
+	if (expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0,
+		      "one more ring")) {
 		io_uring_prep_nop(io_uring_get_sqe(&ring));
 		io_uring_submit(&ring);
 		expect_eq(io_uring_wait_cqe(&ring, &cqe), 0, "a NOP completes");
@@ -2782,7 +2783,8 @@ static void t_iov_ring(void)
 	int fd, wfd, wo;
 	long undo;
 
-	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0, "a ring"))
+	if (!expect_eq(io_uring_queue_init(8, &ring, IORING_SETUP_SQPOLL), 0,
+		       "a ring"))
 		return;
 	fd = open(HELLO, O_RDONLY);
 	wfd = open(TMP_RWL, O_RDWR | O_CREAT | O_TRUNC, 0644);
@@ -2861,7 +2863,8 @@ static void t_open_linux(void)
 	expect_errno(__syscall4(SYS_openat, 99, "x", cd, 0), -EINVAL,
 		     "the flags before the dirfd");
 	/* the ring's OPENAT is the same */
-	if (expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0, "a ring")) {
+	if (expect_eq(io_uring_queue_init(4, &ring, IORING_SETUP_SQPOLL), 0,
+		      "a ring")) {
 		sqe = io_uring_get_sqe(&ring);
 		io_uring_prep_openat(sqe, AT_FDCWD, p, O_RDONLY, 0644);
 		sqe->open_flags = cd; /* Linux's flags, untranslated */

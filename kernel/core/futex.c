@@ -22,12 +22,13 @@
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
-#define FUTEX_CMD(op) ((op) & ~(ABI_FUTEX_PRIVATE_FLAG | ABI_FUTEX_CLOCK_REALTIME))
+#define FUTEX_CMD(op)                                                          \
+	((op) & ~(ABI_FUTEX_PRIVATE_FLAG | ABI_FUTEX_CLOCK_REALTIME))
 #define ROBUST_LIST_LIMIT 2048 /* entries walked at most, as Linux */
 
 static uint64_t futex_seq; /* counts waits: the oldest waiter wakes first */
 
-/* The kernel address of p's futex word at uaddr (need: PTE_R or PTE_W), or 0. */
+/* The kernel address of p's futex word at uaddr (need PTE_R or PTE_W), or 0 */
 static uint64_t futex_key(struct proc *p, uint64_t uaddr, uint64_t need)
 {
 	return (uint64_t)uvm_page(p->mm->pagetable, uaddr, need);
@@ -79,8 +80,8 @@ long futex_wake_addr(struct proc *p, uint64_t uaddr, int n)
  * Sleep while the word at uaddr holds val, until a wake for a bitset
  * meeting ours, the deadline (if timed), or a signal.
  */
-static long futex_wait(struct proc *p, uint64_t uaddr, uint32_t val,
-		       bool timed, uint64_t deadline, uint32_t bitset)
+static long futex_wait(struct proc *p, uint64_t uaddr, uint32_t val, bool timed,
+		       uint64_t deadline, uint32_t bitset)
 {
 	uint64_t key = futex_key(p, uaddr, PTE_R);
 
@@ -198,19 +199,41 @@ static long futex_wake_op(struct proc *p, uint64_t uaddr, uint64_t uaddr2,
 		return -EFAULT;
 	old = (int32_t)*w2;
 	switch (op) {
-	case 0: *w2 = oparg; break;		/* SET */
-	case 1: *w2 = old + oparg; break;	/* ADD */
-	case 2: *w2 = old | oparg; break;	/* OR */
-	case 3: *w2 = old & ~oparg; break;	/* ANDN */
-	default: *w2 = old ^ oparg; break;	/* XOR */
+	case 0: /* FUTEX_OP_SET */
+		*w2 = oparg;
+		break;
+	case 1: /* FUTEX_OP_ADD */
+		*w2 = old + oparg;
+		break;
+	case 2: /* FUTEX_OP_OR */
+		*w2 = old | oparg;
+		break;
+	case 3: /* FUTEX_OP_ANDN */
+		*w2 = old & ~oparg;
+		break;
+	default: /* FUTEX_OP_XOR */
+		*w2 = old ^ oparg;
+		break;
 	}
 	switch (cmp) {
-	case 0: hit = old == cmparg; break;
-	case 1: hit = old != cmparg; break;
-	case 2: hit = old < cmparg; break;
-	case 3: hit = old <= cmparg; break;
-	case 4: hit = old > cmparg; break;
-	default: hit = old >= cmparg; break;
+	case 0:
+		hit = old == cmparg;
+		break;
+	case 1:
+		hit = old != cmparg;
+		break;
+	case 2:
+		hit = old < cmparg;
+		break;
+	case 3:
+		hit = old <= cmparg;
+		break;
+	case 4:
+		hit = old > cmparg;
+		break;
+	default:
+		hit = old >= cmparg;
+		break;
 	}
 	n = wake_key(key, ABI_FUTEX_BITSET_MATCH_ANY, nr_wake);
 	if (hit)
@@ -312,12 +335,10 @@ void futex_exit(struct proc *p)
 		return;
 	pending = h.list_op_pending & ~1UL;
 	entry = h.next & ~1UL; /* bit 0: a PI futex; the word is the same */
-	for (int i = 0; entry != p->robust_list && i < ROBUST_LIST_LIMIT;
-	     i++) {
+	for (int i = 0; entry != p->robust_list && i < ROBUST_LIST_LIMIT; i++) {
 		if (!robust_word(p, entry, &next))
 			return;
-		if (entry != pending &&
-		    !futex_death(p, entry + h.futex_offset))
+		if (entry != pending && !futex_death(p, entry + h.futex_offset))
 			return;
 		entry = next & ~1UL;
 	}

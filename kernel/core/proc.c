@@ -508,8 +508,8 @@ static void kill_other_threads(struct proc *p)
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *t = &procs[i];
 
-		if (t != p && t->leader == p->leader &&
-		    t->state != P_UNUSED && t->state != P_ZOMBIE)
+		if (t != p && t->leader == p->leader && t->state != P_UNUSED &&
+		    t->state != P_ZOMBIE)
 			signal_send(t, ABI_SIGKILL, ABI_SI_KERNEL, 0, 0);
 	}
 }
@@ -642,8 +642,9 @@ static long fork_copy_mm_files(struct proc *p, struct proc *me)
 		p->mm->utrace = uvm_page(p->mm->pagetable, UTRACE_VA, PTE_W);
 		p->mm->utrace_tail = me->mm->utrace_tail;
 		for (int i = 0; i < UTRACE_REC_PAGES; i++)
-			p->mm->utrace_rec[i] = uvm_page(
-				p->mm->pagetable, UTRACE_VA + (1 + i) * PGSIZE, PTE_W);
+			p->mm->utrace_rec[i] =
+				uvm_page(p->mm->pagetable,
+					 UTRACE_VA + (1 + i) * PGSIZE, PTE_W);
 	}
 	spin_lock(&me->files->fd_lock);
 	for (int fd = 0; fd < NOFILE; fd++) {
@@ -805,8 +806,9 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 
 			/* reaped even if the status cannot be stored, as Linux */
 			reap(c);
-			if (ustatus && copyout(me->mm->pagetable, ustatus,
-					       &c->wait_status, sizeof(int)) < 0)
+			if (ustatus &&
+			    copyout(me->mm->pagetable, ustatus, &c->wait_status,
+				    sizeof(int)) < 0)
 				return -EFAULT;
 			return cpid;
 		}

@@ -88,17 +88,20 @@ struct proc {
 	const void *chan;   /* sleeping on this */
 	uint64_t wake_time; /* if sleeping, wake at this time too (0: never) */
 	int wait_status;    /* for the parent's wait4 */
-	bool vfork_pending; /* a vfork child: its parent waits until exec/exit */
+	bool vfork_pending; /* a vfork child: its parent waits until exec/exit
+			     */
 
-	struct mm *mm;		     /* the address space (mm/mmap.h) */
+	struct mm *mm;		    /* the address space (mm/mmap.h) */
 	struct files_struct *files; /* the fds and cwd (fs/fs.h) */
 	/* threads: a thread group shares mm, files and signal dispositions */
-	int tgid;	     /* the group's id: its leader's pid (getpid) */
-	struct proc *leader; /* the group's first thread (itself if it is that) */
+	int tgid; /* the group's id: its leader's pid (getpid) */
+	struct proc
+		*leader; /* the group's first thread (itself if it is that) */
 	/* the leader's only: the group as a whole */
-	int nthreads;	   /* threads not yet exited, the leader included */
-	bool group_exiting; /* exit_group or a fatal signal: every thread goes */
-	int group_status;    /* then the wait status the group exits with */
+	int nthreads;	    /* threads not yet exited, the leader included */
+	bool group_exiting; /* exit_group or a fatal signal: every thread goes
+			     */
+	int group_status;   /* then the wait status the group exits with */
 	struct proc *group_exec; /* a thread in execve: the others go */
 	uint64_t dead_ticks;	 /* the run time of its threads that exited */
 

@@ -114,7 +114,8 @@ void signal_send_group(struct proc *g, int sig, int code, int pid,
 	if (t->sig.blocked & BIT(sig)) {
 		for (struct proc *u = proc_next_live(NULL); u;
 		     u = proc_next_live(u)) {
-			if (u->tgid == g->tgid && !(u->sig.blocked & BIT(sig))) {
+			if (u->tgid == g->tgid &&
+			    !(u->sig.blocked & BIT(sig))) {
 				t = u;
 				break;
 			}
@@ -225,7 +226,8 @@ int sigtramp_map(struct proc *p)
 	void *page;
 	int err;
 
-	err = uvm_map_zeroed(p->mm->pagetable, SIGTRAMP_VA, PGSIZE, PTE_R | PTE_X);
+	err = uvm_map_zeroed(p->mm->pagetable, SIGTRAMP_VA, PGSIZE,
+			     PTE_R | PTE_X);
 	if (err)
 		return err;
 	page = uvm_page(p->mm->pagetable, SIGTRAMP_VA, PTE_R);
@@ -356,7 +358,8 @@ void signal_deliver(struct trapframe *tf)
 		if (p->sig.restart) { /* an interrupted call, first frame only */
 			p->sig.restart = false;
 			if ((long)tf->a0 == -ERESTARTSYS &&
-			    (p->leader->sig.act[sig - 1].sa_flags & ABI_SA_RESTART)) {
+			    (p->leader->sig.act[sig - 1].sa_flags &
+			     ABI_SA_RESTART)) {
 				tf->a0 = p->sig.restart_a0;
 				tf->epc -= 4;
 			} else if ((long)tf->a0 == -ERESTARTSYS ||
@@ -431,7 +434,8 @@ long sys_rt_sigreturn(long a0, long a1, long a2, long a3, long a4, long a5)
 
 static long copy_set_in(uint64_t uset, uint64_t *set)
 {
-	return copyin(this_proc()->mm->pagetable, set, uset, 8) < 0 ? -EFAULT : 0;
+	return copyin(this_proc()->mm->pagetable, set, uset, 8) < 0 ? -EFAULT
+								    : 0;
 }
 
 long sys_rt_sigaction(long sig, long uact, long uold, long size, long a4,
@@ -446,8 +450,8 @@ long sys_rt_sigaction(long sig, long uact, long uold, long size, long a4,
 		return -EINVAL;
 	if (uact && copyin(p->mm->pagetable, &act, uact, sizeof(act)) < 0)
 		return -EFAULT;
-	if (uold && copyout(p->mm->pagetable, uold, &p->leader->sig.act[sig - 1],
-			    sizeof(act)) < 0)
+	if (uold && copyout(p->mm->pagetable, uold,
+			    &p->leader->sig.act[sig - 1], sizeof(act)) < 0)
 		return -EFAULT;
 	if (!uact)
 		return 0;

@@ -158,7 +158,8 @@ static long sleep_req(long ureq, long urem, bool abs)
 			ts.tv_sec = left / timebase_hz;
 			ts.tv_nsec = left % timebase_hz * 1000000000 / timebase_hz;
 			if (!abs && urem &&
-			    copyout(p->mm->pagetable, urem, &ts, sizeof(ts)) < 0)
+			    copyout(p->mm->pagetable, urem, &ts, sizeof(ts)) <
+				    0)
 				return -EFAULT;
 			return -EINTR;
 		}
@@ -242,8 +243,8 @@ static long clock_ticks(long clk, uint64_t *ticks)
 		if ((id & 3) == 3)
 			return -EINVAL;
 		if (id & 4) { /* a thread's clock: one of the caller's group */
-			if (pid != 0 && !((t = proc_find(pid)) &&
-					  t->tgid == p->tgid))
+			if (pid != 0 &&
+			    !((t = proc_find(pid)) && t->tgid == p->tgid))
 				return -EINVAL;
 			*ticks = run_time(t);
 			return 0;
@@ -303,7 +304,8 @@ long sys_clock_getres(long clk, long ures, long a2, long a3, long a4, long a5)
 
 	if (clock_ticks(clk, &t) < 0)
 		return -EINVAL;
-	if (ures && copyout(this_proc()->mm->pagetable, ures, &ts, sizeof(ts)) < 0)
+	if (ures &&
+	    copyout(this_proc()->mm->pagetable, ures, &ts, sizeof(ts)) < 0)
 		return -EFAULT;
 	return 0;
 }
@@ -395,7 +397,8 @@ long sys_spawn(long upath, long uargv, long a2, long a3, long a4, long a5)
 		for (;;) {
 			uint64_t uarg;
 
-			r = copyin(p->mm->pagetable, &uarg, uargv + 8 * argc, 8);
+			r = copyin(p->mm->pagetable, &uarg, uargv + 8 * argc,
+				   8);
 			if (r < 0)
 				goto out;
 			if (!uarg)

@@ -186,7 +186,7 @@ static long map_region(struct proc *p, const struct vma *t, uint64_t va,
 	if (v->pages) {
 		err = mm_map_shared(p, va, v->pages, size / PGSIZE, v->perm);
 	} else if (v->flags & VMA_COPY) {
-		struct uview uv = { .pt = p->mm->pagetable };
+		struct uview uv = {.pt = p->mm->pagetable};
 
 		err = mm_map_zeroed(p, va, size, PTE_R | PTE_W);
 		if (!err) {
@@ -500,8 +500,9 @@ int mm_fault(struct proc *p, uint64_t va, uint64_t need)
 			return -EFAULT; /* beyond RLIMIT_STACK */
 	}
 	/* -EEXIST: the page is there, without the permission asked */
-	return uvm_fault_page(p->mm->pagetable, ROUNDDOWN(va, PGSIZE), v->perm) ?
-		       -EFAULT : 0;
+	return uvm_fault_page(p->mm->pagetable, ROUNDDOWN(va, PGSIZE), v->perm)
+		       ? -EFAULT
+		       : 0;
 }
 
 /*
@@ -548,7 +549,8 @@ int mmap_exec(struct proc *p)
 		v->start = start;
 		v->end = va;
 		v->perm = perm;
-		v->flags = p->mm->utrace && start == UTRACE_VA ? VMA_KEEP : VMA_EXEC;
+		v->flags = p->mm->utrace && start == UTRACE_VA ? VMA_KEEP
+							       : VMA_EXEC;
 		vma_insert(&p->mm->vmmap, v);
 	}
 	stack_reserve(&p->mm->vmmap);

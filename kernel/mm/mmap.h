@@ -9,12 +9,12 @@
  * the stack's growth, mmap_exit() takes every mapping down at process
  * exit; mm_fault() pages in an absent page of an anonymous VMA (a user
  * fault, or the kernel's copy on the normal core); vma.c keeps the map
- * itself (vma_* below); mm_map_zeroed(), mm_map_shared(), mm_protect() and mm_unmap() (vm.c) are
- * the only ways to change the page table of a process that runs.  A file is
- * mapped through its file_ops.mmap (fs/fs.h), which fills in the VMA: the
- * pages to map (or VMA_COPY: a private copy of the file's bytes), and the
- * vm_ops that hear about the mapping (a ring's fd: ring/ring.c).  mm knows
- * nothing else about what it maps.
+ * itself (vma_* below); mm_map_zeroed(), mm_map_shared(), mm_protect() and
+ * mm_unmap() (vm.c) are the only ways to change the page table of a process
+ * that runs.  A file is mapped through its file_ops.mmap (fs/fs.h), which fills
+ * in the VMA: the pages to map (or VMA_COPY: a private copy of the file's
+ * bytes), and the vm_ops that hear about the mapping (a ring's fd:
+ * ring/ring.c).  mm knows nothing else about what it maps.
  *
  * Locking: the map (struct vmmap), heap_base and brk are the normal core's
  * (interrupts off), and so is vma.c's allocator; the page table changes
@@ -51,8 +51,9 @@ struct vm_ops {
 #define VMA_EXEC 0x10	/* made by exec: a segment or the stack */
 #define VMA_KEEP 0x20	/* the kernel holds its pages (the trace area):
 			 * munmap and MAP_FIXED over it are refused */
-#define VMA_STACK 0x40 /* the stack: reserved down to USTACK_BOTTOM, its
-			 * pages mapped on demand within RLIMIT_STACK */
+#define VMA_STACK                                                              \
+	0x40 /* the stack: reserved down to USTACK_BOTTOM, its                 \
+	      * pages mapped on demand within RLIMIT_STACK */
 
 /* Linux's vm.max_map_count default: VMAs per process */
 #define VMA_MAX 65530
@@ -101,7 +102,8 @@ struct mm {
 	uint64_t brk;
 	struct vmmap vmmap; /* every mapping: mmap_exec .. mmap_exit */
 	bool map_busy;	    /* a thread is in mmap, munmap, ...: mmap.c */
-	/* tracing: the user trace area's header and record pages (kernel VAs) */
+	/* tracing: the user trace area's header and record pages (kernel VAs)
+	 */
 	struct utrace_area *utrace;
 	struct utrace_rec *utrace_rec[UTRACE_REC_PAGES];
 	uint32_t utrace_tail; /* drained up to here (the area's tail: a copy) */

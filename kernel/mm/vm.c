@@ -707,7 +707,7 @@ int copyout(pagetable_t pt, uint64_t udst, const void *src, size_t n)
  */
 long copyinstr(pagetable_t pt, char *dst, uint64_t usrc, size_t max)
 {
-	struct uview v = { .pt = pt };
+	struct uview v = {.pt = pt};
 	size_t got = 0;
 
 	while (got < max) {

@@ -255,7 +255,8 @@ bool vma_busy(struct vmmap *m, uint64_t start, uint64_t end)
 /* The lock a map's changes are made under: its struct mm's mm_lock. */
 static struct spinlock *map_lock(struct vmmap *m)
 {
-	return &((struct mm *)((char *)m - __builtin_offsetof(struct mm, vmmap)))
+	return &((struct mm *)((char *)m -
+			       __builtin_offsetof(struct mm, vmmap)))
 			->mm_lock;
 }
 

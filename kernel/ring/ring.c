@@ -361,9 +361,9 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 	for (int i = 0; i < 3; i++)
 		if (params.resv[i])
 			return -EINVAL;
-	if (params.flags & ~(IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |
-			     IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |
-			     IORING_SETUP_SUBMIT_ALL))
+	if (params.flags &
+	    ~(IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE |
+	      IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL))
 		return -EINVAL;
 	if ((params.flags & IORING_SETUP_SQ_AFF) &&
 	    !(params.flags & IORING_SETUP_SQPOLL))
@@ -563,7 +563,7 @@ static long register_one(struct proc *p, struct ubuf_fixed *b, uint64_t base,
 	b->base = base;
 	b->len = len;
 	for (uint64_t va = first; va < base + len; va += PGSIZE) {
-		struct uview v = { .pt = p->mm->pagetable };
+		struct uview v = {.pt = p->mm->pagetable};
 		uint64_t pte;
 
 		/* an absent page of the buffer comes in now, as Linux's
@@ -615,8 +615,8 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 		for (long i = 0; i < nr_args && !err; i++) {
 			struct abi_iovec iov;
 
-			if (copyin(p->mm->pagetable, &iov, arg + i * sizeof(iov),
-				   sizeof(iov)) < 0) {
+			if (copyin(p->mm->pagetable, &iov,
+				   arg + i * sizeof(iov), sizeof(iov)) < 0) {
 				err = -EFAULT;
 				break;
 			}

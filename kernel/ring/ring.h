@@ -62,7 +62,8 @@ struct ring_rings {
  * bounds; kernel-only pages in the ring's window, after region A */
 #define RING_OVF_MIN 64
 #define RING_OVF_MAX 4096
-#define RING_OVF_OFF (384 * 4096) /* 1.5 MiB: after 65536 CQEs and the SQ array */
+#define RING_OVF_OFF                                                           \
+	(384 * 4096)	    /* 1.5 MiB: after 65536 CQEs and the SQ array */
 #define RING_REQS 64	/* operations in flight (parked) per ring */
 #define RING_PARKED (-4096) /* issue() result: the operation waits */
 #define RING_MAX_BUFS 64    /* registered buffers per ring */
@@ -135,11 +136,11 @@ struct ring {
 	 * no room, publishes the SQ head and the CQ, then stores enter_result
 	 * (the count taken, or -EBUSY) and enter_ack = enter_seq (release).
 	 */
-	bool enter_busy;	 /* normal core */
-	uint32_t enter_limit;	 /* normal core writes, IO core reads */
-	uint32_t enter_seq;	 /* normal core writes, IO core reads */
-	uint32_t enter_ack;	 /* IO core writes, normal core reads */
-	int32_t enter_result;	 /* IO core writes, normal core reads */
+	bool enter_busy;      /* normal core */
+	uint32_t enter_limit; /* normal core writes, IO core reads */
+	uint32_t enter_seq;   /* normal core writes, IO core reads */
+	uint32_t enter_ack;   /* IO core writes, normal core reads */
+	int32_t enter_result; /* IO core writes, normal core reads */
 
 	/* registered buffers (io_uring_register): set by the normal core, used
 	 * by the IO core's _FIXED operations, both under buf_lock */

@@ -10,8 +10,8 @@
  *       while that one is parked, and runs when it completes; an error or
  *       short I/O fails the chain, and the members after it complete with
  *       -ECANCELED (not after an IOSQE_IO_HARDLINK member: its failure
- *       does not sever the chain).  A member whose prep fails waits in its place and
- *       completes with its error there, so that a chain's CQEs keep its
+ *       does not sever the chain).  A member whose prep fails waits in its
+ * place and completes with its error there, so that a chain's CQEs keep its
  *       order.  (Linux assembles a whole chain before issuing its head and
  *       cancels the head too when a later member fails prep; here the head
  *       may already have run.)
@@ -333,7 +333,8 @@ static void enter_finish(struct ring *r)
 	if (!r->submit_failed && (int32_t)(r->sq_head_k - r->enter_limit) < 0 &&
 	    sq_pending(r) && !r->drain && ring_has_room(r))
 		return; /* more to take */
-	r->enter_result = taken ? (int32_t)taken : (ring_has_room(r) ? 0 : -EBUSY);
+	r->enter_result =
+		taken ? (int32_t)taken : (ring_has_room(r) ? 0 : -EBUSY);
 	/* release: the result, and the SQ head and CQ published before it;
 	 * pairs with the acquire load of enter_ack in ring.c */
 	__atomic_store_n(&r->enter_ack, r->enter_doing, __ATOMIC_RELEASE);
