@@ -30,6 +30,7 @@
 
 #define ABI_AT_FDCWD (-100)
 #define ABI_AT_REMOVEDIR 0x200
+#define ABI_RENAME_NOREPLACE 1
 #define ABI_AT_SYMLINK_NOFOLLOW 0x100
 #define ABI_AT_NO_AUTOMOUNT 0x800
 #define ABI_AT_EMPTY_PATH 0x1000
@@ -47,6 +48,7 @@
 #define ABI_S_IFCHR 0020000
 #define ABI_S_IFREG 0100000
 #define ABI_S_IFIFO 0010000
+#define ABI_S_IFLNK 0120000
 
 /* asm-generic/stat.h: struct stat, 128 bytes */
 struct abi_stat {
@@ -83,6 +85,7 @@ struct abi_dirent64 {
 #define ABI_DT_CHR 2
 #define ABI_DT_DIR 4
 #define ABI_DT_REG 8
+#define ABI_DT_LNK 10
 
 struct abi_timespec {
 	int64_t tv_sec;
@@ -226,6 +229,9 @@ struct abi_timezone {
 
 /* terminal ioctls (asm-generic/ioctls.h, termbits.h) */
 #define ABI_TCGETS 0x5401
+#define ABI_TCSETS 0x5402
+#define ABI_TCSETSW 0x5403
+#define ABI_TCSETSF 0x5404
 #define ABI_TIOCGWINSZ 0x5413
 #define ABI_FIONREAD 0x541B
 #define ABI_NCCS 19

@@ -45,6 +45,9 @@
 	SYSCALL(unlinkat, 35, 3,                                                \
 		"dirfd, path, flags(AT_REMOVEDIR) -> 0; ENOENT EISDIR ENOTDIR " \
 		"ENOTEMPTY EBUSY EINVAL ENAMETOOLONG EFAULT EBADF")             \
+	SYSCALL(symlinkat, 36, 3,                                               \
+		"target, newdirfd, linkpath -> 0; EEXIST ENOENT (empty "        \
+		"target) ENOTDIR ENAMETOOLONG EFAULT ENOSPC EBADF")             \
 	SYSCALL(openat, 56, 4,                                                  \
 		"dirfd, path, flags, mode -> fd; EINVAL (O_CREAT|O_DIRECTORY, " \
 		"O_TMPFILE read-only) ENOENT EEXIST EISDIR ENOTDIR EMFILE "     \
@@ -95,8 +98,8 @@
 		"forever; time left written back), sigmask (not applied), "     \
 		"sigsetsize 8 -> entries with revents; EINVAL EFAULT")         \
 	SYSCALL(readlinkat, 78, 4,                                              \
-		"dirfd, path, buf, bufsiz -> length; EINVAL (bufsiz <= 0, "     \
-		"or not a symbolic link: the memory FS has none) ENOENT "       \
+		"dirfd, path, buf, bufsiz -> length (no NUL); EINVAL (bufsiz "  \
+		"<= 0, or not a symbolic link) ENOENT "                         \
 		"ENOTDIR ENAMETOOLONG EFAULT EBADF")                            \
 	SYSCALL(newfstatat, 79, 4,                                              \
 		"dirfd, path, struct abi_stat *, flags (AT_EMPTY_PATH, "        \
@@ -227,6 +230,11 @@
 	SYSCALL(prlimit64, 261, 4,                                              \
 		"pid (0: self), resource, new, old -> 0; as setrlimit and "     \
 		"getrlimit, ESRCH")                                             \
+	SYSCALL(renameat2, 276, 5,                                              \
+		"olddirfd, oldpath, newdirfd, newpath, flags (0, "              \
+		"RENAME_NOREPLACE) -> 0; EINVAL (other flags, a directory "     \
+		"into itself) ENOENT ENOTDIR EISDIR ENOTEMPTY EEXIST EBUSY "    \
+		"EFAULT EBADF")                                                 \
 	SYSCALL(getrandom, 278, 3,                                              \
 		"buf, len, flags (GRND_NONBLOCK GRND_RANDOM "                   \
 		"GRND_INSECURE) -> len (at most 32 MiB); EINVAL (flags) "       \

@@ -1,9 +1,16 @@
 /*
  * The console device behind fds 0/1/2 and /dev/console: a line discipline
  * over the platform's console UART (platform_console_putc; its receive
- * interrupt handler calls console_rx).  Input is cooked: bytes are echoed,
- * backspace erases, Enter ends a line, Ctrl-D ends input (read returns what
- * is there, or 0).  read() sleeps until a whole line or EOF is there.
+ * interrupt handler calls console_rx), set by termios(3) as on Linux
+ * (TCGETS, TCSETS, TCSETSW, TCSETSF): canonical input (ICANON, the
+ * default) is cooked: bytes are echoed (ECHO), backspace erases (ECHOE),
+ * Ctrl-U kills the line, Enter ends a line, Ctrl-D ends input (read returns
+ * what is there, or 0), and read() sleeps until a whole line or EOF is
+ * there.  Non-canonical input (what busybox's line editing asks for) hands
+ * over every byte as it comes, echoed only if ECHO: read() returns what is
+ * there, sleeping for the first byte unless VMIN is 0 (VTIME is not
+ * implemented).  ICRNL maps CR to NL.  ISIG and job-control requests
+ * (TIOCGPGRP, ...) are not implemented: -ENOTTY.
  *
  * Its open files use console_file_ops (fs.h): read and write, no seek,
  * poll (readable when a line or EOF is there, always writable); /dev/tty
@@ -25,54 +32,108 @@
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
+/* termios flags (asm-generic/termbits.h) for what the line discipline does */
+#define TERMIOS_ICRNL 0000400
+#define TERMIOS_OPOST 0000001
+#define TERMIOS_ONLCR 0000004
+#define TERMIOS_B115200 0010002
+#define TERMIOS_CS8 0000060
+#define TERMIOS_CREAD 0000200
+#define TERMIOS_ISIG 0000001
+#define TERMIOS_ICANON 0000002
+#define TERMIOS_ECHO 0000010
+#define TERMIOS_ECHOE 0000020
+#define TERMIOS_VERASE 2
+#define TERMIOS_VKILL 3
+#define TERMIOS_VEOF 4
+#define TERMIOS_VMIN 6
+
+#define CTRL(c) ((c) - '@')
+
 static struct {
 	char buf[CONSOLE_BUF];
 	uint32_t r; /* read index */
-	uint32_t w; /* end of the completed lines */
+	uint32_t w; /* end of the completed lines (non-canonical: of input) */
 	uint32_t e; /* edit index */
-} cons;
+	struct abi_termios tio; /* the modes (TCGETS/TCSETS) */
+} cons = {
+	.tio = {
+		.c_iflag = TERMIOS_ICRNL,
+		.c_oflag = TERMIOS_OPOST | TERMIOS_ONLCR,
+		.c_cflag = TERMIOS_B115200 | TERMIOS_CS8 | TERMIOS_CREAD,
+		.c_lflag = TERMIOS_ISIG | TERMIOS_ICANON | TERMIOS_ECHO |
+			   TERMIOS_ECHOE,
+		.c_cc = {
+			[TERMIOS_VERASE] = 0x7f,
+			[TERMIOS_VKILL] = CTRL('U'),
+			[TERMIOS_VEOF] = CTRL('D'),
+			[TERMIOS_VMIN] = 1,
+		},
+	},
+};
 
-#define CTRL(c) ((c) - '@')
+static bool canonical(void)
+{
+	return cons.tio.c_lflag & TERMIOS_ICANON;
+}
+
+static void echo_char(int c)
+{
+	if (!(cons.tio.c_lflag & TERMIOS_ECHO))
+		return;
+	console_lock();
+	platform_console_putc(c);
+	console_unlock();
+}
 
 /* Erase up to n characters of the line being edited, on screen too. */
 static void erase(int n)
 {
+	bool echo = cons.tio.c_lflag & TERMIOS_ECHO &&
+		    cons.tio.c_lflag & TERMIOS_ECHOE;
+
 	console_lock();
 	for (; n > 0 && cons.e != cons.w; n--) {
 		cons.e--;
-		platform_console_putc('\b');
-		platform_console_putc(' ');
-		platform_console_putc('\b');
+		if (echo) {
+			platform_console_putc('\b');
+			platform_console_putc(' ');
+			platform_console_putc('\b');
+		}
 	}
 	console_unlock();
 }
 
+/* what has been typed up to the edit index becomes readable */
+static void input_ready(void)
+{
+	cons.w = cons.e;
+	wakeup(&cons);
+	poll_wake();
+}
+
 void console_rx(int c)
 {
-	switch (c) {
-	case 0x7f:
-	case CTRL('H'):
-		erase(1);
-		return;
-	case CTRL('U'):
-		erase(CONSOLE_BUF);
-		return;
-	}
-	if (c == '\r')
+	if (c == '\r' && (cons.tio.c_iflag & TERMIOS_ICRNL))
 		c = '\n';
+	if (canonical()) {
+		if (c == 0x7f || c == CTRL('H')) {
+			erase(1);
+			return;
+		}
+		if (c == CTRL('U')) {
+			erase(CONSOLE_BUF);
+			return;
+		}
+	}
 	if (cons.e - cons.r >= CONSOLE_BUF)
 		return; /* full: drop */
 	cons.buf[cons.e++ % CONSOLE_BUF] = c;
-	if (c != CTRL('D')) {
-		console_lock();
-		platform_console_putc(c);
-		console_unlock();
-	}
-	if (c == '\n' || c == CTRL('D') || cons.e - cons.r == CONSOLE_BUF) {
-		cons.w = cons.e;
-		wakeup(&cons);
-		poll_wake();
-	}
+	if (!canonical() || c != CTRL('D'))
+		echo_char(c);
+	if (!canonical() || c == '\n' || c == CTRL('D') ||
+	    cons.e - cons.r == CONSOLE_BUF)
+		input_ready();
 }
 
 /* Normal core only: it may sleep.  (A ring read of the console: -EAGAIN.) */
@@ -85,7 +146,7 @@ static long console_read(const struct uview *v, uint64_t udst, size_t n)
 
 	while (got < n) {
 		while (cons.r == cons.w) {
-			if (got)
+			if (got || (!canonical() && !cons.tio.c_cc[TERMIOS_VMIN]))
 				return got;
 			long r = sleep_on_intr(&cons, 0);
 
@@ -94,6 +155,13 @@ static long console_read(const struct uview *v, uint64_t udst, size_t n)
 		}
 		char c = cons.buf[cons.r % CONSOLE_BUF];
 
+		if (!canonical()) {
+			if (uview_copyout(v, udst + got, &c, 1) < 0)
+				return got ? (long)got : -EFAULT;
+			cons.r++;
+			got++;
+			continue;
+		}
 		if (c == CTRL('D')) {
 			if (!got)
 				cons.r++; /* consume EOF; a later read waits again */
@@ -173,54 +241,51 @@ static unsigned int console_file_poll(struct file *f)
 	return mask;
 }
 
-/* termios flags (asm-generic/termbits.h) for what the line discipline does */
-#define TERMIOS_ICRNL 0000400
-#define TERMIOS_OPOST 0000001
-#define TERMIOS_ONLCR 0000004
-#define TERMIOS_B115200 0010002
-#define TERMIOS_CS8 0000060
-#define TERMIOS_CREAD 0000200
-#define TERMIOS_ISIG 0000001
-#define TERMIOS_ICANON 0000002
-#define TERMIOS_ECHO 0000010
-#define TERMIOS_ECHOE 0000020
-#define TERMIOS_VERASE 2
-#define TERMIOS_VEOF 4
-#define TERMIOS_VMIN 6
+/*
+ * TCSETS* with the new modes t: TCSETSF also drops the input not yet read
+ * (output is never buffered, so TCSETSW has nothing to wait for).
+ * Switching to non-canonical mode makes a half-typed line readable;
+ * switching back starts a new line there.
+ */
+static void termios_set(const struct abi_termios *t, bool flush)
+{
+	if (flush)
+		cons.r = cons.w = cons.e;
+	cons.tio = *t;
+	if (!canonical() && cons.w != cons.e)
+		input_ready();
+}
 
 /*
- * The console is a terminal: TCGETS says what its line discipline does
- * (canonical input with echo and erase, CR read as NL, NL written as
- * CR NL), TIOCGWINSZ says 24x80.  Other requests: -ENOTTY (changing the
- * modes is not supported: a program asking for raw mode is told no).
+ * The console is a terminal: TCGETS and TCSETS/TCSETSW/TCSETSF (the line
+ * discipline's modes, above), TIOCGWINSZ says 24x80.  Other requests
+ * (job control's TIOCGPGRP, TIOCSPGRP, TIOCSCTTY among them): -ENOTTY.
  */
 static long console_file_ioctl(struct file *f, unsigned int request,
 			       uint64_t arg)
 {
 	struct proc *p = this_proc();
+	struct abi_termios t;
 
-	if (request == ABI_TCGETS) {
-		struct abi_termios t = {
-			.c_iflag = TERMIOS_ICRNL,
-			.c_oflag = TERMIOS_OPOST | TERMIOS_ONLCR,
-			.c_cflag = TERMIOS_B115200 | TERMIOS_CS8 | TERMIOS_CREAD,
-			.c_lflag = TERMIOS_ISIG | TERMIOS_ICANON | TERMIOS_ECHO |
-				   TERMIOS_ECHOE,
-		};
-
-		t.c_cc[TERMIOS_VERASE] = 0x7f;
-		t.c_cc[TERMIOS_VEOF] = 0x04;
-		t.c_cc[TERMIOS_VMIN] = 1;
-		if (copyout(p->pagetable, arg, &t, sizeof(t)) < 0)
+	switch (request) {
+	case ABI_TCGETS:
+		if (copyout(p->pagetable, arg, &cons.tio, sizeof(cons.tio)) < 0)
 			return -EFAULT;
 		return 0;
-	}
-	if (request == ABI_TIOCGWINSZ) {
+	case ABI_TCSETS:
+	case ABI_TCSETSW:
+	case ABI_TCSETSF:
+		if (copyin(p->pagetable, &t, arg, sizeof(t)) < 0)
+			return -EFAULT;
+		termios_set(&t, request == ABI_TCSETSF);
+		return 0;
+	case ABI_TIOCGWINSZ: {
 		struct abi_winsize ws = { .ws_row = 24, .ws_col = 80 };
 
 		if (copyout(p->pagetable, arg, &ws, sizeof(ws)) < 0)
 			return -EFAULT;
 		return 0;
+	}
 	}
 	return -ENOTTY;
 }

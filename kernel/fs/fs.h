@@ -12,7 +12,7 @@
 #include "core/types.h"
 #include "uapi/abi.h"
 
-enum itype { I_FREE, I_FILE, I_DIR, I_DEV };
+enum itype { I_FREE, I_FILE, I_DIR, I_DEV, I_SYMLINK };
 
 struct inode {
 	/* all under fs_lock */
@@ -27,6 +27,7 @@ struct inode {
 	void **index;		/* data: two-level page index (fs.c) */
 	uint64_t mtime;		/* time CSR ticks since boot */
 	uint32_t rdev;		/* I_DEV: ABI_MKDEV(major, minor) (dev.c) */
+	/* I_SYMLINK: the target is the data, size bytes and a NUL */
 	char name[ABI_NAME_MAX + 1];
 };
 
@@ -122,9 +123,16 @@ struct file {
 /* fs.c */
 void fs_init(void);
 struct inode *fs_lookup(struct inode *base, const char *path, long *err);
+struct inode *fs_lookup_at(struct inode *base, const char *path, bool follow,
+			   long *err);
 struct inode *fs_create(struct inode *base, const char *path, enum itype type,
 			bool excl, long *err);
 long fs_unlink(struct inode *base, const char *path, bool rmdir);
+long fs_symlink(struct inode *base, const char *path, const char *target,
+		size_t len);
+long fs_rename(struct inode *obase, const char *opath, struct inode *nbase,
+	       const char *npath, bool noreplace);
+long inode_readlink(struct inode *ip, char *buf, size_t size);
 long inode_path(struct inode *dir, char *buf, size_t size);
 void inode_get(struct inode *ip);
 void inode_put(struct inode *ip);

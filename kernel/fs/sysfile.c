@@ -1,6 +1,7 @@
 /*
  * The file system calls: openat, close, read, write, lseek, fstat,
- * newfstatat, getdents64, mkdirat, unlinkat; the current directory
+ * newfstatat, getdents64, mkdirat, unlinkat, symlinkat, readlinkat,
+ * renameat2; the current directory
  * (getcwd, chdir, fchdir: struct proc.cwd, under the process's fd_lock,
  * because a ring's OPENAT on the IO core starts relative paths there).  Arguments are validated here
  * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
@@ -81,18 +82,28 @@ static void base_put(struct inode *base)
 		inode_put(base);
 }
 
-/* The inode path names from dirfd (path_base, then fs_lookup), or NULL. */
-static struct inode *path_lookup_at(struct proc *p, long dirfd,
-				    const char *path, long *err)
+/*
+ * The inode path names from dirfd (path_base, then fs_lookup_at), or NULL;
+ * a symbolic link as the last component is followed if follow.
+ */
+static struct inode *path_lookup_follow(struct proc *p, long dirfd,
+					const char *path, bool follow,
+					long *err)
 {
 	struct inode *base, *ip;
 
 	*err = path_base(p, dirfd, path, &base);
 	if (*err < 0)
 		return NULL;
-	ip = fs_lookup(base, path, err);
+	ip = fs_lookup_at(base, path, follow, err);
 	base_put(base);
 	return ip;
+}
+
+static struct inode *path_lookup_at(struct proc *p, long dirfd,
+				    const char *path, long *err)
+{
+	return path_lookup_follow(p, dirfd, path, true, err);
 }
 
 /*
@@ -158,10 +169,14 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 	if (flags & ABI_O_CREAT)
 		ip = fs_create(base, path, I_FILE, flags & ABI_O_EXCL, &r);
 	else
-		ip = fs_lookup(base, path, &r);
+		ip = fs_lookup_at(base, path, !(flags & ABI_O_NOFOLLOW), &r);
 	base_put(base);
 	if (!ip)
 		return r;
+	if (ip->type == I_SYMLINK) {
+		r = -ELOOP; /* O_NOFOLLOW on a symbolic link */
+		goto out_put;
+	}
 	if (ip->type == I_DIR &&
 	    (acc != ABI_O_RDONLY || (flags & (ABI_O_CREAT | ABI_O_TRUNC)))) {
 		r = -EISDIR;
@@ -369,8 +384,9 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	long r;
 
 	/*
-	 * As Linux's vfs_statx: these flags are accepted (no symlinks, no
-	 * automounts, nothing to sync here), any other bit is -EINVAL.
+	 * As Linux's vfs_statx: these flags are accepted (no automounts,
+	 * nothing to sync here), any other bit is -EINVAL;
+	 * AT_SYMLINK_NOFOLLOW stats a symbolic link itself (lstat).
 	 */
 	flags = (int)flags; /* an int, as Linux's */
 	if (flags & ~(ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW |
@@ -385,7 +401,8 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	}
 	if (!path[0])
 		strlcpy(path, ".", 2); /* AT_FDCWD itself (AT_EMPTY_PATH) */
-	ip = path_lookup_at(p, dirfd, path, &r);
+	ip = path_lookup_follow(p, dirfd, path,
+				!(flags & ABI_AT_SYMLINK_NOFOLLOW), &r);
 	if (!ip)
 		goto out;
 	inode_stat(ip, &st); /* devices: S_IFCHR and st_rdev */
@@ -514,9 +531,9 @@ long sys_ioctl(long fd, long request, long arg, long a3, long a4, long a5)
 }
 
 /*
- * readlinkat: the memory FS has no symbolic links, so a path that exists
- * is not one (-EINVAL, as Linux), and one that does not gives the lookup's
- * error (so /proc/self/exe, which glibc asks for: -ENOENT).
+ * readlinkat: the target of a symbolic link, at most bufsiz bytes, no NUL;
+ * a path that is not a link is -EINVAL, one that does not exist gives the
+ * lookup's error (so /proc/self/exe, which glibc asks for: -ENOENT).
  */
 long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 		    long a5)
@@ -543,13 +560,76 @@ long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 			file_put(f);
 		goto out;
 	}
-	ip = path_lookup_at(p, dirfd, path, &r);
-	if (ip) {
-		inode_put(ip);
-		r = -EINVAL;
-	}
+	ip = path_lookup_follow(p, dirfd, path, false, &r);
+	if (!ip)
+		goto out;
+	/* the target into the path's page, then out */
+	r = inode_readlink(ip, path, MIN((uint64_t)(int)bufsiz, ABI_PATH_MAX));
+	inode_put(ip);
+	if (r > 0 && copyout(p->pagetable, ubuf, path, r) < 0)
+		r = -EFAULT;
 out:
 	kfree(path);
+	return r;
+}
+
+/* symlinkat(target, newdirfd, linkpath): an empty target is -ENOENT */
+long sys_symlinkat(long utarget, long dirfd, long upath, long a3, long a4,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *base;
+	char *target, *path;
+	long r;
+
+	r = path_in(p->pagetable, utarget, &target, false);
+	if (r < 0)
+		return r;
+	r = path_in(p->pagetable, upath, &path, false);
+	if (r < 0)
+		goto out_target;
+	r = path_base(p, dirfd, path, &base);
+	if (r == 0) {
+		r = fs_symlink(base, path, target, strlen(target));
+		base_put(base);
+	}
+	kfree(path);
+out_target:
+	kfree(target);
+	return r;
+}
+
+/*
+ * renameat2: flags 0 or RENAME_NOREPLACE; RENAME_EXCHANGE and
+ * RENAME_WHITEOUT are -EINVAL, as on a Linux file system without them.
+ */
+long sys_renameat2(long odirfd, long uold, long ndirfd, long unew, long flags,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *obase = NULL, *nbase = NULL;
+	char *old, *new;
+	long r;
+
+	if ((unsigned int)flags & ~ABI_RENAME_NOREPLACE)
+		return -EINVAL;
+	r = path_in(p->pagetable, uold, &old, false);
+	if (r < 0)
+		return r;
+	r = path_in(p->pagetable, unew, &new, false);
+	if (r < 0)
+		goto out_old;
+	r = path_base(p, odirfd, old, &obase);
+	if (r == 0)
+		r = path_base(p, ndirfd, new, &nbase);
+	if (r == 0)
+		r = fs_rename(obase, old, nbase, new,
+			      flags & ABI_RENAME_NOREPLACE);
+	base_put(obase);
+	base_put(nbase);
+	kfree(new);
+out_old:
+	kfree(old);
 	return r;
 }
 
