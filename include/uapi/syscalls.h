@@ -58,6 +58,10 @@
 		"int fds[2], flags (O_CLOEXEC O_NONBLOCK) -> 0: fds[0] "        \
 		"reads, fds[1] writes, 64 KiB; EINVAL EFAULT EMFILE "           \
 		"ENFILE ENOMEM")                                                \
+	SYSCALL(faccessat, 48, 3,                                               \
+		"dirfd, path, mode (F_OK R_OK W_OK X_OK) -> 0; as root: "       \
+		"EACCES (X_OK, no execute bit) EINVAL ENOENT ENOTDIR EFAULT "   \
+		"EBADF")                                                        \
 	SYSCALL(chdir, 49, 1,                                                   \
 		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
 		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
@@ -180,6 +184,7 @@
 		"resource, const struct rlimit * -> 0; EINVAL (resource, "      \
 		"or soft above hard) EPERM (RLIMIT_NOFILE above the fd "        \
 		"table) EFAULT")                                                \
+	SYSCALL(umask, 166, 1, "mask -> the old mask (inherited; first 022)")   \
 	SYSCALL(gettimeofday, 169, 2,                                           \
 		"struct timeval *, struct timezone * (zeros) -> 0; EFAULT")     \
 	SYSCALL(getpid, 172, 0, "-> pid")                                       \

@@ -468,6 +468,7 @@ long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
 	p->clear_child_tid =
 		flags & ABI_CLONE_CHILD_CLEARTID ? ctid : 0;
 	memcpy(p->rlim, me->rlim, sizeof(p->rlim));
+	p->umask = me->umask;
 	p->run_ticks = 0; /* the child's CPU time starts at 0 */
 	fpu_copy(p, me);
 	*p->tf = *me->tf;

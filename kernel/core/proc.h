@@ -120,6 +120,7 @@ struct proc {
 	uint64_t clear_child_tid; /* set_tid_address */
 	uint64_t robust_list;	  /* set_robust_list: the head, user address */
 	struct abi_rlimit rlim[ABI_RLIM_NLIMITS];
+	uint32_t umask; /* umask(2): kept and reported (the FS has no modes) */
 	struct sigstate sig; /* core/signal.c */
 };
 

@@ -633,6 +633,38 @@ out_old:
 	return r;
 }
 
+/*
+ * faccessat (minimal: branch smallsys has the full one): the caller is root
+ * (uid 0), so F_OK, R_OK and W_OK hold for whatever exists, and X_OK for a
+ * directory or a file with an execute bit in its mode (none here: -EACCES).
+ */
+long sys_faccessat(long dirfd, long upath, long mode, long a3, long a4,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_stat st;
+	struct inode *ip;
+	char *path;
+	long r;
+
+	if ((int)mode & ~7) /* F_OK 0, X_OK 1, W_OK 2, R_OK 4 */
+		return -EINVAL;
+	r = path_in(p->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	ip = path_lookup_at(p, dirfd, path, &r);
+	if (ip) {
+		inode_stat(ip, &st);
+		inode_put(ip);
+		r = 0;
+		if ((mode & 1) && (st.st_mode & ABI_S_IFMT) != ABI_S_IFDIR &&
+		    !(st.st_mode & 0111))
+			r = -EACCES;
+	}
+	kfree(path);
+	return r;
+}
+
 /* ---- the current directory: getcwd, chdir, fchdir ---- */
 
 /* Make dir (a reference, given to p) p's current directory. */
