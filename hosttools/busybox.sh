@@ -8,8 +8,8 @@
 # Debian's riscv64-linux-gnu- cross compiler and leaves
 #   OUTDIR/busybox        the static riscv64 binary (stripped)
 #   OUTDIR/applets        its applet names, one a line (ls, cat, sh, ...)
-# Each step is cached: a second run with the same version and edits does
-# nothing; the source is fetched once.  Nothing of it is committed.
+# Each step is cached: a second run of the same script does nothing (an
+# edit to it rebuilds, in the unpacked tree); the source is fetched once.  Nothing of it is committed.
 set -e
 
 VERSION="1:1.35.0-4+deb12u1"	# bookworm's busybox (apt-cache showsrc busybox)
@@ -36,7 +36,7 @@ out=${1:?usage: busybox.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
-stamp="$VERSION $(sed -n '/^config_edits()/,/^}/p' "$here/busybox.sh" | cksum)"
+stamp="$VERSION $(cksum < "$here/busybox.sh")"
 if [ -x "$out/busybox" ] && [ -s "$out/applets" ] &&
    [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 	exit 0
@@ -84,7 +84,9 @@ cd "$src"
 make -s defconfig >/dev/null
 config_edits
 yes "" | make -s oldconfig >/dev/null
-make -s -j"$(nproc)" CROSS_COMPILE=$CROSS busybox busybox.links \
+# the banner says "BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1)", as Debian's
+make -s -j"$(nproc)" CROSS_COMPILE=$CROSS BB_EXTRA_VERSION="Debian $VERSION" \
+	busybox busybox.links \
 	>"$out/build.log" 2>&1 || { tail -20 "$out/build.log" >&2;
 	fail "the build failed (see $out/build.log)"; }
 grep -q '^CONFIG_STATIC=y' .config || fail "CONFIG_STATIC did not stick"
