@@ -79,6 +79,6 @@ def test_init_that_cannot_start(boot, init, status, message):
 
 
 def test_init_without_a_slash_is_found_in_bin(boot):
-    text, status = run(boot, "ls /data")
+    text, status = run(boot, "uls /data")
     assert status == 0
     assert re.search(r"^- +35 hello.txt$", text, re.M)
