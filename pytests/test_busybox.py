@@ -84,7 +84,7 @@ def test_busybox_no_leak(script_run):
 
 def shell(boot):
     """The default first process: busybox sh, interactive, at its prompt."""
-    c = boot()
+    c = boot(timeout=120)
     c.expect(r"/ # ")
     return c
 
@@ -137,5 +137,49 @@ def test_busybox_pipeline_at_the_prompt(boot):
     c.send("cd /tmp && echo one > f && echo two >> f && sort -r f | head -1")
     c.expect(r"\ntwo\n")
     c.expect(r"/tmp # ")
+    c.send("exit 0")
+    assert c.wait_exit() == 0
+
+
+def test_busybox_job_control_is_on(boot):
+    """The console is the shell's controlling terminal (TIOCGPGRP works),
+    so ash turns job control on: no "job control turned off" at boot, and
+    each job gets a process group of its own."""
+    c = shell(boot)
+    c.send("echo on")
+    c.expect(r"\non\n")
+    c.expect(r"/ # ")
+    assert "job control turned off" not in c.text, c.text[-2000:]
+    c.send("exit 0")
+    assert c.wait_exit() == 0
+
+
+def test_busybox_ctrl_c_interrupts_the_foreground_job(boot):
+    """Ctrl-C (ISIG: SIGINT to the console's foreground group) ends a
+    foreground sleep; the shell itself goes on and sees status 130."""
+    c = shell(boot)
+    c.send("sleep 100")
+    c.expect(r"sleep 100\n")
+    c.child.send("\x03")
+    c.expect(r"/ # ")
+    c.send("echo status $?")
+    c.expect(r"\nstatus 130\n")
+    c.expect(r"/ # ")
+    c.send("exit 0")
+    assert c.wait_exit() == 0
+
+
+def test_busybox_background_job(boot):
+    """A job started with & runs beside the shell (until told to end); jobs
+    lists it and wait collects its status."""
+    c = shell(boot)
+    c.send("(while [ ! -e /tmp/go ]; do sleep 1; done; exit 3) &")
+    c.expect(r"/ # ")
+    c.send("jobs")
+    c.expect(r"\[1\]\+  Running +\(while .*\)\n")
+    c.expect(r"/ # ")
+    c.send("touch /tmp/go; wait %1; echo waited $?")
+    c.expect(r"\nwaited 3\n")
+    c.expect(r"/ # ")
     c.send("exit 0")
     assert c.wait_exit() == 0

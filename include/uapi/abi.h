@@ -233,6 +233,11 @@ struct abi_timezone {
 #define ABI_TCSETSW 0x5403
 #define ABI_TCSETSF 0x5404
 #define ABI_TIOCGWINSZ 0x5413
+#define ABI_TIOCSCTTY 0x540e
+#define ABI_TIOCGPGRP 0x540f
+#define ABI_TIOCSPGRP 0x5410
+#define ABI_TIOCNOTTY 0x5422
+#define ABI_TIOCGSID 0x5429
 #define ABI_FIONREAD 0x541B
 #define ABI_NCCS 19
 struct abi_termios {

@@ -110,6 +110,11 @@
 		"AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_*) -> 0; "      \
 		"EINVAL ENOENT ENOTDIR ENAMETOOLONG EFAULT EBADF")              \
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
+	SYSCALL(utimensat, 88, 4,                                               \
+		"dirfd, path (NULL: dirfd's file), times[2] (NULL: now; "       \
+		"UTIME_NOW UTIME_OMIT), flags (AT_SYMLINK_NOFOLLOW "            \
+		"AT_EMPTY_PATH) -> 0; the modification time is kept; EINVAL "   \
+		"ENOENT ENOTDIR EFAULT EBADF")                                  \
 	SYSCALL(exit, 93, 1, "status -> does not return")                      \
 	SYSCALL(exit_group, 94, 1, "status -> does not return (= exit)")       \
 	SYSCALL(waitid, 95, 5,                                                  \
@@ -148,8 +153,9 @@
 		"EFAULT")                                                       \
 	SYSCALL(sched_yield, 124, 0, "-> 0; gives the CPU to the next process") \
 	SYSCALL(kill, 129, 2,                                                   \
-		"pid (> 0; 0: the caller; -1: all but init and the caller; "    \
-		"< -1: process -pid), sig (0: existence) -> 0; EINVAL ESRCH")   \
+		"pid (> 0; 0: the caller's group; -1: all but init and the "    \
+		"caller; < -1: group -pid), sig (0: existence) -> 0; EINVAL "   \
+		"ESRCH")                                                        \
 	SYSCALL(tkill, 130, 2,                                                  \
 		"tid (= pid), sig -> 0; EINVAL ESRCH")                          \
 	SYSCALL(tgkill, 131, 3,                                                 \
@@ -184,6 +190,15 @@
 		"resource, const struct rlimit * -> 0; EINVAL (resource, "      \
 		"or soft above hard) EPERM (RLIMIT_NOFILE above the fd "        \
 		"table) EFAULT")                                                \
+	SYSCALL(setpgid, 154, 2,                                                \
+		"pid (0: self), pgid (0: pid) -> 0; EINVAL (pgid < 0) ESRCH "   \
+		"(not self or a child) EPERM (another session, a session "      \
+		"leader, no such group in the session)")                        \
+	SYSCALL(getpgid, 155, 1, "pid (0: self) -> its process group; ESRCH")  \
+	SYSCALL(getsid, 156, 1, "pid (0: self) -> its session; ESRCH")         \
+	SYSCALL(setsid, 157, 0,                                                 \
+		"-> the new session (= pid, no controlling terminal); EPERM "   \
+		"(already a group leader)")                                     \
 	SYSCALL(umask, 166, 1, "mask -> the old mask (inherited; first 022)")   \
 	SYSCALL(gettimeofday, 169, 2,                                           \
 		"struct timeval *, struct timezone * (zeros) -> 0; EFAULT")     \

@@ -186,6 +186,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	p->vfork_pending = false;
 	p->cwd = cwd_dup(parent);
 	proc_limits_init(p, parent);
+	pgrp_fork(p, parent);
 	p->tf->hart = &harts[normal_hart];
 	memset(&p->ctx, 0, sizeof(p->ctx));
 	p->ctx.ra = (uint64_t)proc_first_return;
@@ -469,6 +470,7 @@ long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
 		flags & ABI_CLONE_CHILD_CLEARTID ? ctid : 0;
 	memcpy(p->rlim, me->rlim, sizeof(p->rlim));
 	p->umask = me->umask;
+	pgrp_fork(p, me);
 	p->run_ticks = 0; /* the child's CPU time starts at 0 */
 	fpu_copy(p, me);
 	*p->tf = *me->tf;

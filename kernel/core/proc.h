@@ -121,6 +121,7 @@ struct proc {
 	uint64_t robust_list;	  /* set_robust_list: the head, user address */
 	struct abi_rlimit rlim[ABI_RLIM_NLIMITS];
 	uint32_t umask; /* umask(2): kept and reported (the FS has no modes) */
+	int pgid, sid;	/* process group and session (core/pgrp.c) */
 	struct sigstate sig; /* core/signal.c */
 };
 
@@ -162,6 +163,11 @@ void proc_trace_drain_all(void);
 
 /* sysinfo.c */
 void proc_limits_init(struct proc *p, const struct proc *parent);
+
+/* pgrp.c */
+void pgrp_fork(struct proc *child, const struct proc *parent);
+int pgrp_exists(int pgid, int sid);
+int pgrp_signal(int pgid, int sig, int code, int sender);
 
 /* exec.c */
 long elf_load(struct proc *p, struct inode *ip, const char *path,

@@ -9,8 +9,16 @@
  * there.  Non-canonical input (what busybox's line editing asks for) hands
  * over every byte as it comes, echoed only if ECHO: read() returns what is
  * there, sleeping for the first byte unless VMIN is 0 (VTIME is not
- * implemented).  ICRNL maps CR to NL.  ISIG and job-control requests
- * (TIOCGPGRP, ...) are not implemented: -ENOTTY.
+ * implemented).  ICRNL maps CR to NL.  ISIG: Ctrl-C (VINTR) and Ctrl-\
+ * (VQUIT) send SIGINT and SIGQUIT to the foreground process group and drop
+ * the input, Ctrl-Z (VSUSP) sends SIGTSTP (which stops nothing: stopping is
+ * not built, signal.c).
+ *
+ * Job control: the console is the controlling terminal of one session
+ * (from boot, the first process's: session 1, foreground group 1), with
+ * Linux's TIOCGPGRP, TIOCSPGRP, TIOCGSID, TIOCSCTTY and TIOCNOTTY rules
+ * (core/pgrp.c has the groups).  Not built: SIGTTIN/SIGTTOU for a
+ * background group that reads or writes, SIGHUP when the session ends.
  *
  * Its open files use console_file_ops (fs.h): read and write, no seek,
  * poll (readable when a line or EOF is there, always writable); /dev/tty
@@ -43,10 +51,13 @@
 #define TERMIOS_ICANON 0000002
 #define TERMIOS_ECHO 0000010
 #define TERMIOS_ECHOE 0000020
+#define TERMIOS_VINTR 0
+#define TERMIOS_VQUIT 1
 #define TERMIOS_VERASE 2
 #define TERMIOS_VKILL 3
 #define TERMIOS_VEOF 4
 #define TERMIOS_VMIN 6
+#define TERMIOS_VSUSP 10
 
 #define CTRL(c) ((c) - '@')
 
@@ -56,7 +67,11 @@ static struct {
 	uint32_t w; /* end of the completed lines (non-canonical: of input) */
 	uint32_t e; /* edit index */
 	struct abi_termios tio; /* the modes (TCGETS/TCSETS) */
+	int sid;	/* the session it is the controlling terminal of (0: none) */
+	int fg_pgrp;	/* that session's foreground process group */
 } cons = {
+	.sid = 1,
+	.fg_pgrp = 1,
 	.tio = {
 		.c_iflag = TERMIOS_ICRNL,
 		.c_oflag = TERMIOS_OPOST | TERMIOS_ONLCR,
@@ -64,6 +79,9 @@ static struct {
 		.c_lflag = TERMIOS_ISIG | TERMIOS_ICANON | TERMIOS_ECHO |
 			   TERMIOS_ECHOE,
 		.c_cc = {
+			[TERMIOS_VINTR] = CTRL('C'),
+			[TERMIOS_VQUIT] = CTRL('\\'),
+			[TERMIOS_VSUSP] = CTRL('Z'),
 			[TERMIOS_VERASE] = 0x7f,
 			[TERMIOS_VKILL] = CTRL('U'),
 			[TERMIOS_VEOF] = CTRL('D'),
@@ -112,10 +130,42 @@ static void input_ready(void)
 	poll_wake();
 }
 
+/*
+ * ISIG: c is the console's VINTR, VQUIT or VSUSP character (0 disables
+ * one): its signal to the foreground group, the input dropped (as Linux
+ * without NOFLSH; not for VSUSP, which stops nothing here).
+ */
+static bool signal_char(int c)
+{
+	static const struct {
+		int cc, sig;
+	} chars[] = {
+		{ TERMIOS_VINTR, ABI_SIGINT },
+		{ TERMIOS_VQUIT, ABI_SIGQUIT },
+		{ TERMIOS_VSUSP, ABI_SIGTSTP },
+	};
+
+	if (!(cons.tio.c_lflag & TERMIOS_ISIG))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(chars); i++) {
+		if (!c || cons.tio.c_cc[chars[i].cc] != c)
+			continue;
+		if (chars[i].sig != ABI_SIGTSTP)
+			cons.r = cons.w = cons.e;
+		if (cons.sid)
+			pgrp_signal(cons.fg_pgrp, chars[i].sig, ABI_SI_KERNEL,
+				    0);
+		return true;
+	}
+	return false;
+}
+
 void console_rx(int c)
 {
 	if (c == '\r' && (cons.tio.c_iflag & TERMIOS_ICRNL))
 		c = '\n';
+	if (signal_char(c))
+		return;
 	if (canonical()) {
 		if (c == 0x7f || c == CTRL('H')) {
 			erase(1);
@@ -257,9 +307,57 @@ static void termios_set(const struct abi_termios *t, bool flush)
 }
 
 /*
+ * Job control's requests, as Linux's tty_jobctrl: only for a process whose
+ * session has the console as its terminal (else -ENOTTY), but TIOCSCTTY,
+ * which makes it so for a session leader without one (-EPERM if not a
+ * leader, or if another session has it and arg is not 1).
+ */
+static long jobctl_ioctl(struct proc *p, unsigned int request, uint64_t arg)
+{
+	int v;
+
+	if (request == ABI_TIOCSCTTY) {
+		if (p->pid == p->sid && cons.sid == p->sid)
+			return 0;
+		if (p->pid != p->sid || (cons.sid && arg != 1))
+			return -EPERM;
+		cons.sid = p->sid;
+		cons.fg_pgrp = p->pgid;
+		return 0;
+	}
+	if (cons.sid != p->sid)
+		return -ENOTTY;
+	switch (request) {
+	case ABI_TIOCGPGRP:
+	case ABI_TIOCGSID:
+		v = request == ABI_TIOCGPGRP ? cons.fg_pgrp : cons.sid;
+		return copyout(p->pagetable, arg, &v, sizeof(v)) < 0 ? -EFAULT
+								     : 0;
+	case ABI_TIOCSPGRP:
+		if (copyin(p->pagetable, &v, arg, sizeof(v)) < 0)
+			return -EFAULT;
+		if (v < 0)
+			return -EINVAL;
+		switch (pgrp_exists(v, p->sid)) {
+		case 0:
+			return -ESRCH;
+		case -1:
+			return -EPERM;
+		}
+		cons.fg_pgrp = v;
+		return 0;
+	case ABI_TIOCNOTTY:
+		if (p->pid == p->sid) /* the leader gives it up */
+			cons.sid = cons.fg_pgrp = 0;
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+/*
  * The console is a terminal: TCGETS and TCSETS/TCSETSW/TCSETSF (the line
- * discipline's modes, above), TIOCGWINSZ says 24x80.  Other requests
- * (job control's TIOCGPGRP, TIOCSPGRP, TIOCSCTTY among them): -ENOTTY.
+ * discipline's modes, above), TIOCGWINSZ says 24x80, and job control's
+ * requests (jobctl_ioctl).  Other requests: -ENOTTY.
  */
 static long console_file_ioctl(struct file *f, unsigned int request,
 			       uint64_t arg)
@@ -287,7 +385,7 @@ static long console_file_ioctl(struct file *f, unsigned int request,
 		return 0;
 	}
 	}
-	return -ENOTTY;
+	return jobctl_ioctl(p, request, arg);
 }
 
 const struct file_ops console_file_ops = {

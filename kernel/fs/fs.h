@@ -141,6 +141,7 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n);
 long inode_truncate(struct inode *ip);
 long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence);
 void inode_stat(struct inode *ip, struct abi_stat *st);
+void inode_set_mtime(struct inode *ip, uint64_t t);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,

@@ -1,7 +1,7 @@
 /*
  * The file system calls: openat, close, read, write, lseek, fstat,
  * newfstatat, getdents64, mkdirat, unlinkat, symlinkat, readlinkat,
- * renameat2; the current directory
+ * renameat2, faccessat, utimensat; the current directory
  * (getcwd, chdir, fchdir: struct proc.cwd, under the process's fd_lock,
  * because a ring's OPENAT on the IO core starts relative paths there).  Arguments are validated here
  * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
@@ -9,6 +9,8 @@
  * the process explicitly (file_openat, file_close_fd), which the IO core's
  * ring operations share.  System calls run on the normal core.
  */
+#include "arch/riscv/riscv.h"
+#include "arch/riscv/trap.h"
 #include "core/proc.h"
 #include "core/string.h"
 #include "core/types.h"
@@ -662,6 +664,94 @@ long sys_faccessat(long dirfd, long upath, long mode, long a3, long a4,
 			r = -EACCES;
 	}
 	kfree(path);
+	return r;
+}
+
+#define UTIME_NOW ((1L << 30) - 1)
+#define UTIME_OMIT ((1L << 30) - 2)
+
+/*
+ * One of utimensat's times as time-CSR ticks since boot (the memory FS's
+ * clock, which CLOCK_REALTIME also counts from; a time before it is kept
+ * as 0); *omit for UTIME_OMIT.
+ */
+static long utime_ticks(const struct abi_timespec *ts, uint64_t *t,
+			bool *omit)
+{
+	*omit = ts->tv_nsec == UTIME_OMIT;
+	if (ts->tv_nsec == UTIME_NOW || *omit) {
+		*t = rdtime();
+		return 0;
+	}
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+		return -EINVAL;
+	*t = ts->tv_sec < 0 ? 0 : (uint64_t)ts->tv_sec * timebase_hz +
+		(uint64_t)ts->tv_nsec * timebase_hz / 1000000000;
+	return 0;
+}
+
+/*
+ * utimensat: the memory FS keeps one time, the modification time (stat
+ * reports it as all three), so times[1] is what is set; times NULL (or
+ * UTIME_NOW) is now.  A NULL path is the file dirfd names (futimens).
+ */
+long sys_utimensat(long dirfd, long upath, long utimes, long flags, long a4,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_timespec ts[2];
+	struct inode *ip = NULL;
+	struct file *f = NULL;
+	char *path = NULL;
+	uint64_t t[2];
+	bool omit[2] = { false, false };
+	long r;
+
+	flags = (int)flags;
+	if (flags & ~(ABI_AT_SYMLINK_NOFOLLOW | ABI_AT_EMPTY_PATH))
+		return -EINVAL;
+	if (utimes) {
+		if (copyin(p->pagetable, ts, utimes, sizeof(ts)) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			r = utime_ticks(&ts[i], &t[i], &omit[i]);
+			if (r < 0)
+				return r;
+		}
+	} else {
+		t[1] = rdtime();
+	}
+	if (upath) {
+		r = path_in(p->pagetable, upath, &path,
+			    flags & ABI_AT_EMPTY_PATH);
+		if (r < 0)
+			return r;
+	} else if ((int)dirfd == ABI_AT_FDCWD) {
+		return -EFAULT; /* Linux looks the NULL path up */
+	}
+	if (path && path[0]) {
+		ip = path_lookup_follow(p, dirfd, path,
+					!(flags & ABI_AT_SYMLINK_NOFOLLOW), &r);
+	} else if ((int)dirfd == ABI_AT_FDCWD && path) {
+		ip = path_lookup_at(p, dirfd, ".", &r);
+	} else if (!(f = fd_get(p, dirfd))) {
+		r = -EBADF;
+	} else if (f->ops == &inode_file_ops || f->ops == &dir_file_ops) {
+		ip = f->ip;
+		inode_get(ip);
+	} else {
+		r = 0; /* a device or pipe: nothing kept to change */
+	}
+	if (f)
+		file_put(f);
+	if (ip) {
+		if (!omit[1])
+			inode_set_mtime(ip, t[1]);
+		inode_put(ip);
+		r = 0;
+	}
+	if (path)
+		kfree(path);
 	return r;
 }
 
