@@ -181,7 +181,8 @@ $(BUSYBOX): hosttools/busybox.sh | $(DEPS_OK)
 	$(Q)hosttools/busybox.sh $(B)/busybox
 
 # the initrd: /bin (programs, busybox with a symbolic link per applet whose
-# name no program has taken, and EXTRA), /data (test data), /tmp, as a
+# name no program has taken, and EXTRA), /data (test data), /tmp, /etc
+# (passwd and group: root, for id, whoami, ls -l), as a
 # cpio "newc" archive made from a fresh staging tree every time
 $(INITRD): $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(DATA) $(EXTRA) FORCE
 	@rm -rf $(B)/stage && mkdir -p $(B)/stage/bin $(B)/stage/data $(B)/stage/tmp
@@ -189,6 +190,8 @@ $(INITRD): $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(DATA) $(EXTRA) FORCE
 	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN) $(LPROGBIN)))
 	@cd $(B)/stage/bin && for a in $$(cat ../../busybox/applets); do \
 	  [ -e $$a ] || ln -s busybox $$a; done
+	@mkdir -p $(B)/stage/etc && echo 'root:x:0:0:root:/:/bin/sh' > $(B)/stage/etc/passwd && \
+	  echo 'root:x:0:' > $(B)/stage/etc/group
 	@$(if $(DATA),cp $(DATA) $(B)/stage/data/)
 	@(cd $(B)/stage && find . -mindepth 1 | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet -R 0:0) > $@.tmp

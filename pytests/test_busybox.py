@@ -83,9 +83,10 @@ def test_busybox_no_leak(script_run):
 
 
 def shell(boot):
-    """The default first process: busybox sh, interactive, at its prompt."""
+    """The default first process: busybox sh, interactive, at its prompt
+    (PS1 "\\w \\$ ": ~ is HOME, /)."""
     c = boot(timeout=120)
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     return c
 
 
@@ -95,7 +96,7 @@ def test_busybox_is_the_default_shell(boot):
     c.send("echo $0; busybox | head -1")
     c.expect(r"\n/bin/sh\n")
     c.expect(r"BusyBox v1\.35\.0 \(Debian 1:1\.35\.0-4\+deb12u1\)")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("exit 5")
     assert c.wait_exit() == 5
 
@@ -108,7 +109,7 @@ def test_busybox_line_editing(boot):
     c.child.send("\x1b[D\x1b[D\x1b[D" + "o")  # three left, insert "o"
     c.child.send("\r")
     c.expect(r"\nhello world\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("exit 0")
     assert c.wait_exit() == 0
 
@@ -119,14 +120,14 @@ def test_busybox_history(boot):
     c = shell(boot)
     c.send("echo first")
     c.expect(r"\nfirst\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("echo second")
     c.expect(r"\nsecond\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.child.send("\x1b[A\x1b[A")  # up twice: "echo first"
     c.child.send(" again\r")
     c.expect(r"\nfirst again\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("exit 0")
     assert c.wait_exit() == 0
 
@@ -148,7 +149,7 @@ def test_busybox_job_control_is_on(boot):
     c = shell(boot)
     c.send("echo on")
     c.expect(r"\non\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     assert "job control turned off" not in c.text, c.text[-2000:]
     c.send("exit 0")
     assert c.wait_exit() == 0
@@ -161,10 +162,10 @@ def test_busybox_ctrl_c_interrupts_the_foreground_job(boot):
     c.send("sleep 100")
     c.expect(r"sleep 100\n")
     c.child.send("\x03")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("echo status $?")
     c.expect(r"\nstatus 130\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("exit 0")
     assert c.wait_exit() == 0
 
@@ -174,12 +175,12 @@ def test_busybox_background_job(boot):
     lists it and wait collects its status."""
     c = shell(boot)
     c.send("(while [ ! -e /tmp/go ]; do sleep 1; done; exit 3) &")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("jobs")
     c.expect(r"\[1\]\+  Running +\(while .*\)\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("touch /tmp/go; wait %1; echo waited $?")
     c.expect(r"\nwaited 3\n")
-    c.expect(r"/ # ")
+    c.expect(r"~ # ")
     c.send("exit 0")
     assert c.wait_exit() == 0

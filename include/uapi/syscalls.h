@@ -48,6 +48,18 @@
 	SYSCALL(symlinkat, 36, 3,                                               \
 		"target, newdirfd, linkpath -> 0; EEXIST ENOENT (empty "        \
 		"target) ENOTDIR ENAMETOOLONG EFAULT ENOSPC EBADF")             \
+	SYSCALL(linkat, 37, 5,                                                  \
+		"olddirfd, oldpath, newdirfd, newpath, flags -> EPERM (no "     \
+		"hard links in the memory FS) once the paths check out; "       \
+		"EEXIST ENOENT ENOTDIR EINVAL EFAULT EBADF")                    \
+	SYSCALL(faccessat, 48, 3,                                               \
+		"dirfd, path, mode (F_OK R_OK W_OK X_OK) -> 0; as root: "       \
+		"EACCES (X_OK, no execute bit) EINVAL ENOENT ENOTDIR EFAULT "   \
+		"EBADF")                                                        \
+	SYSCALL(chdir, 49, 1,                                                   \
+		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
+		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
+	SYSCALL(fchdir, 50, 1, "fd -> 0; EBADF ENOTDIR")                        \
 	SYSCALL(openat, 56, 4,                                                  \
 		"dirfd, path, flags, mode -> fd; EINVAL (O_CREAT|O_DIRECTORY, " \
 		"O_TMPFILE read-only) ENOENT EEXIST EISDIR ENOTDIR EMFILE "     \
@@ -58,14 +70,6 @@
 		"int fds[2], flags (O_CLOEXEC O_NONBLOCK) -> 0: fds[0] "        \
 		"reads, fds[1] writes, 64 KiB; EINVAL EFAULT EMFILE "           \
 		"ENFILE ENOMEM")                                                \
-	SYSCALL(faccessat, 48, 3,                                               \
-		"dirfd, path, mode (F_OK R_OK W_OK X_OK) -> 0; as root: "       \
-		"EACCES (X_OK, no execute bit) EINVAL ENOENT ENOTDIR EFAULT "   \
-		"EBADF")                                                        \
-	SYSCALL(chdir, 49, 1,                                                   \
-		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
-		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
-	SYSCALL(fchdir, 50, 1, "fd -> 0; EBADF ENOTDIR")                        \
 	SYSCALL(getdents64, 61, 3,                                              \
 		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR ENOENT "       \
 		"(removed) EINVAL EFAULT")                                      \
@@ -110,6 +114,9 @@
 		"AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_*) -> 0; "      \
 		"EINVAL ENOENT ENOTDIR ENAMETOOLONG EFAULT EBADF")              \
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
+	SYSCALL(sync, 81, 0, "-> 0 (nothing to write back)")                   \
+	SYSCALL(fsync, 82, 1, "fd -> 0; EBADF")                                 \
+	SYSCALL(fdatasync, 83, 1, "fd -> 0; EBADF")                             \
 	SYSCALL(utimensat, 88, 4,                                               \
 		"dirfd, path (NULL: dirfd's file), times[2] (NULL: now; "       \
 		"UTIME_NOW UTIME_OMIT), flags (AT_SYMLINK_NOFOLLOW "            \
@@ -181,15 +188,6 @@
 	SYSCALL(reboot, 142, 4,                                                 \
 		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART/RESTART2), arg -> " \
 		"does not return; CAD_ON/CAD_OFF -> 0; EINVAL EFAULT")          \
-	SYSCALL(uname, 160, 1,                                                  \
-		"struct new_utsname * -> 0: Linux 6.1.0-ioring riscv64; "       \
-		"EFAULT")                                                       \
-	SYSCALL(getrlimit, 163, 2,                                              \
-		"resource, struct rlimit * -> 0; EINVAL EFAULT")                \
-	SYSCALL(setrlimit, 164, 2,                                              \
-		"resource, const struct rlimit * -> 0; EINVAL (resource, "      \
-		"or soft above hard) EPERM (RLIMIT_NOFILE above the fd "        \
-		"table) EFAULT")                                                \
 	SYSCALL(setpgid, 154, 2,                                                \
 		"pid (0: self), pgid (0: pid) -> 0; EINVAL (pgid < 0) ESRCH "   \
 		"(not self or a child) EPERM (another session, a session "      \
@@ -199,6 +197,16 @@
 	SYSCALL(setsid, 157, 0,                                                 \
 		"-> the new session (= pid, no controlling terminal); EPERM "   \
 		"(already a group leader)")                                     \
+	SYSCALL(getgroups, 158, 2, "size, list -> 0 (none); EINVAL")            \
+	SYSCALL(uname, 160, 1,                                                  \
+		"struct new_utsname * -> 0: Linux 6.1.0-ioring riscv64; "       \
+		"EFAULT")                                                       \
+	SYSCALL(getrlimit, 163, 2,                                              \
+		"resource, struct rlimit * -> 0; EINVAL EFAULT")                \
+	SYSCALL(setrlimit, 164, 2,                                              \
+		"resource, const struct rlimit * -> 0; EINVAL (resource, "      \
+		"or soft above hard) EPERM (RLIMIT_NOFILE above the fd "        \
+		"table) EFAULT")                                                \
 	SYSCALL(umask, 166, 1, "mask -> the old mask (inherited; first 022)")   \
 	SYSCALL(gettimeofday, 169, 2,                                           \
 		"struct timeval *, struct timezone * (zeros) -> 0; EFAULT")     \

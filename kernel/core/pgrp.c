@@ -31,14 +31,15 @@ void pgrp_fork(struct proc *child, const struct proc *parent)
 }
 
 /*
- * Is there a process in group pgid?  1: in session sid, -1: only in
- * another session, 0: none (the answers TIOCSPGRP and setpgid need).
+ * Is there a process in group pgid (a zombie not yet waited for counts, as
+ * on Linux: a pipeline's group outlives its first process)?  1: in session
+ * sid, -1: only in another session, 0: none (for TIOCSPGRP and setpgid).
  */
 int pgrp_exists(int pgid, int sid)
 {
 	int r = 0;
 
-	for (struct proc *p = proc_next_live(NULL); p; p = proc_next_live(p)) {
+	for (struct proc *p = proc_next_any(NULL); p; p = proc_next_any(p)) {
 		if (p->pgid != pgid)
 			continue;
 		if (p->sid == sid)
@@ -48,15 +49,18 @@ int pgrp_exists(int pgid, int sid)
 	return r;
 }
 
-/* sig to every process of group pgid (sig 0: none); how many there were */
+/*
+ * sig to every process of group pgid (sig 0: none); how many it has,
+ * zombies included (kill(2) of a group of zombies succeeds, as on Linux).
+ */
 int pgrp_signal(int pgid, int sig, int code, int sender)
 {
 	int n = 0;
 
-	for (struct proc *p = proc_next_live(NULL); p; p = proc_next_live(p)) {
+	for (struct proc *p = proc_next_any(NULL); p; p = proc_next_any(p)) {
 		if (p->pgid != pgid)
 			continue;
-		if (sig)
+		if (sig && p->state != P_ZOMBIE)
 			signal_send(p, sig, code, sender, 0);
 		n++;
 	}

@@ -101,6 +101,15 @@ static struct proc *proc_slot(void)
 	return NULL;
 }
 
+/* Any process after prev in the table, zombies too (NULL: the first). */
+struct proc *proc_next_any(struct proc *prev)
+{
+	for (int i = prev ? prev - procs + 1 : 0; i < NPROC; i++)
+		if (procs[i].state != P_UNUSED)
+			return &procs[i];
+	return NULL;
+}
+
 /* The live process after prev in the table (NULL: the first), or NULL. */
 struct proc *proc_next_live(struct proc *prev)
 {

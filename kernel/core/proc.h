@@ -159,6 +159,7 @@ void proc_set_name(struct proc *p, const char *path);
 int proc_count(void);
 struct proc *proc_find(int pid);
 struct proc *proc_next_live(struct proc *prev);
+struct proc *proc_next_any(struct proc *prev);
 void proc_trace_drain_all(void);
 
 /* sysinfo.c */

@@ -1,7 +1,7 @@
 /*
  * The identity, limit and per-task registration calls a Linux C library
  * makes at start-up, with Linux's semantics: uname, getuid/geteuid/getgid/
- * getegid (everyone is root: 0), gettid (a process is one thread: its pid),
+ * getegid (everyone is root: 0), getgroups (none), gettid (a process is one thread: its pid),
  * set_tid_address and set_robust_list (recorded per process for thread
  * exit; nothing to do for a process's last exit), get_robust_list,
  * getrlimit/setrlimit/prlimit64 (recorded and reported; RLIMIT_NOFILE is
@@ -59,6 +59,12 @@ long sys_getgid(long a0, long a1, long a2, long a3, long a4, long a5)
 long sys_getegid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return 0;
+}
+
+/* no supplementary groups: 0 of them, whatever the size (>= 0) */
+long sys_getgroups(long size, long ulist, long a2, long a3, long a4, long a5)
+{
+	return (int)size < 0 ? -EINVAL : 0;
 }
 
 long sys_gettid(long a0, long a1, long a2, long a3, long a4, long a5)

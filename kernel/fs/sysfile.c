@@ -1,7 +1,8 @@
 /*
  * The file system calls: openat, close, read, write, lseek, fstat,
  * newfstatat, getdents64, mkdirat, unlinkat, symlinkat, readlinkat,
- * renameat2, faccessat, utimensat; the current directory
+ * renameat2, faccessat, utimensat, linkat (-EPERM), sync, fsync,
+ * fdatasync; the current directory
  * (getcwd, chdir, fchdir: struct proc.cwd, under the process's fd_lock,
  * because a ring's OPENAT on the IO core starts relative paths there).  Arguments are validated here
  * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
@@ -753,6 +754,67 @@ long sys_utimensat(long dirfd, long upath, long utimes, long flags, long a4,
 	if (path)
 		kfree(path);
 	return r;
+}
+
+/*
+ * linkat: the memory FS has one name per inode (its entry is the inode), so
+ * no hard links: -EPERM once both paths check out, as Linux on a file
+ * system without them (vfat).  Flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH.
+ */
+long sys_linkat(long odirfd, long uold, long ndirfd, long unew, long flags,
+		long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *ip = NULL, *there;
+	char *old, *new;
+	long r;
+
+	if ((int)flags & ~(ABI_AT_SYMLINK_FOLLOW | ABI_AT_EMPTY_PATH))
+		return -EINVAL;
+	r = path_in(p->pagetable, uold, &old, false);
+	if (r < 0)
+		return r;
+	r = path_in(p->pagetable, unew, &new, false);
+	if (r < 0)
+		goto out_old;
+	ip = path_lookup_follow(p, odirfd, old, flags & ABI_AT_SYMLINK_FOLLOW,
+				&r);
+	if (!ip)
+		goto out;
+	there = path_lookup_follow(p, ndirfd, new, false, &r);
+	if (there) {
+		inode_put(there);
+		r = -EEXIST;
+	} else if (r == -ENOENT) {
+		r = -EPERM;
+	}
+	inode_put(ip);
+out:
+	kfree(new);
+out_old:
+	kfree(old);
+	return r;
+}
+
+/* sync, fsync, fdatasync: the memory FS has nothing to write back */
+long sys_sync(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return 0;
+}
+
+long sys_fsync(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+
+	if (!f)
+		return -EBADF;
+	file_put(f);
+	return 0;
+}
+
+long sys_fdatasync(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	return sys_fsync(fd, 0, 0, 0, 0, 0);
 }
 
 /* ---- the current directory: getcwd, chdir, fchdir ---- */
