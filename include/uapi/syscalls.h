@@ -37,8 +37,10 @@
 		"EBADF EINVAL (cmd, or arg beyond the table) EMFILE")           \
 	SYSCALL(ioctl, 29, 3,                                                   \
 		"fd, request, arg -> 0 or a result; the console: TCGETS "       \
-		"(struct termios), TIOCGWINSZ (24x80); ENOTTY (another "        \
-		"file or request) EBADF EFAULT")                                \
+		"TCSETS TCSETSW TCSETSF (struct termios), TIOCGWINSZ (24x80), " \
+		"TIOCGPGRP TIOCSPGRP TIOCGSID TIOCSCTTY TIOCNOTTY; ENOTTY "     \
+		"(another file or request, not the caller's terminal) EPERM "   \
+		"ESRCH EINVAL EBADF EFAULT")                                    \
 	SYSCALL(mkdirat, 34, 3,                                                 \
 		"dirfd, path, mode -> 0; EEXIST ENOENT ENOTDIR ENAMETOOLONG "   \
 		"EFAULT ENOSPC EBADF")                                          \

@@ -750,7 +750,7 @@ static int new_session(void)
 
 static void t_pgrp(void)
 {
-	pid_t me = getpid(), a, b;
+	pid_t me = getpid(), a, b, r1, r2;
 	int st = -1, sa = -1, sb = -1;
 
 	/* a case runs in a child of the suite (init: group and session 1) */
@@ -791,8 +791,12 @@ static void t_pgrp(void)
 	expect_eq(getpgid(a), a, "first child leads its group");
 	expect_eq(getpgid(b), a, "second child in the first one's group");
 	expect_eq(kill(-a, SIGTERM), 0, "kill(-group, SIGTERM)");
-	expect_eq(waitpid(a, &sa, 0), a, "waitpid(first)");
-	expect_eq(waitpid(b, &sb, 0), b, "waitpid(second)");
+	r1 = waitpid(-a, &sa, 0); /* wait4 of a group: either, then the other */
+	r2 = waitpid(-a, &sb, 0);
+	expect_eq((r1 == a && r2 == b) || (r1 == b && r2 == a), 1,
+		  "waitpid(-group) twice: both children");
+	expect_err(waitpid(-a, &st, 0), ECHILD, "waitpid(-group), none left");
+	expect_err(waitpid(-999999, &st, 0), ECHILD, "waitpid(no group)");
 	expect_eq(WIFSIGNALED(sa) && WTERMSIG(sa) == SIGTERM, 1,
 		  "first child ended by SIGTERM");
 	expect_eq(WIFSIGNALED(sb) && WTERMSIG(sb) == SIGTERM, 1,
