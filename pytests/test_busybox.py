@@ -1,7 +1,7 @@
 """busybox (Debian 12's, built by hosttools/busybox.sh) as /bin/sh with its
 applets: programs/data/bbscript.sh, a shell script of pipes, redirection,
 loops, variables, control operators, substitutions, test, text and file
-tools, is run once (programs/data/bbrun.sh as the first process) and each
+tools (cp, mv, rm, mkdir, ln -s, touch, chmod), is run once (programs/data/bbrun.sh as the first process) and each
 of its cases is a pytest item; the same boot ends with the no-leak check.
 Then the interactive shell on the console: line editing and history."""
 import re
@@ -26,7 +26,8 @@ CASES = {
     "text": ["1", "2", "c", "4", "5", "Hello from the RAM file system.",
              "Hello"],
     "files": ["e", "h", "data", "ls: /tmp/d: No such file or directory",
-              "/data/hello.txt", "Hello"],
+              "/data/hello.txt", "Hello", "t: not executable",
+              "t: executable"],
 }
 
 

@@ -56,12 +56,19 @@
 		"EEXIST ENOENT ENOTDIR EINVAL EFAULT EBADF")                    \
 	SYSCALL(faccessat, 48, 3,                                               \
 		"dirfd, path, mode (F_OK R_OK W_OK X_OK) -> 0; as root: "       \
-		"EACCES (X_OK, no execute bit) EINVAL ENOENT ENOTDIR EFAULT "   \
+		"EACCES (X_OK, not a directory and no execute bit) EINVAL "     \
+		"ENOENT ENOTDIR EFAULT "                                        \
 		"EBADF")                                                        \
 	SYSCALL(chdir, 49, 1,                                                   \
 		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
 		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
 	SYSCALL(fchdir, 50, 1, "fd -> 0; EBADF ENOTDIR")                        \
+	SYSCALL(fchmod, 52, 2,                                                  \
+		"fd, mode -> 0 (the permission bits; not a memory-FS file: "    \
+		"nothing); EBADF")                                              \
+	SYSCALL(fchmodat, 53, 3,                                                \
+		"dirfd, path, mode -> 0 (follows a symbolic link); ENOENT "     \
+		"ENOTDIR ENAMETOOLONG ELOOP EFAULT EBADF")                      \
 	SYSCALL(openat, 56, 4,                                                  \
 		"dirfd, path, flags, mode -> fd; EINVAL (O_CREAT|O_DIRECTORY, " \
 		"O_TMPFILE read-only) ENOENT EEXIST EISDIR ENOTDIR EMFILE "     \

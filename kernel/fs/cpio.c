@@ -3,7 +3,8 @@
  * `cpio -o -H newc` writes: a 110-byte ASCII header with the magic "070701"
  * and 13 eight-digit hex fields, the NUL-terminated name, the data, each
  * padded to 4 bytes; the entry "TRAILER!!!" ends it) into the memory FS:
- * directories, regular files and symbolic links (the data is the target).
+ * directories, regular files (with their permission bits) and symbolic
+ * links (the data is the target).
  * Runs once at boot on the normal core; then the initrd's pages are freed.
  */
 #include "arch/riscv/riscv.h"
@@ -69,8 +70,10 @@ void initrd_unpack(uint64_t start, uint64_t end)
 			ip = fs_create(NULL, name, I_DIR, false, &err);
 			if (!ip && err != -EEXIST)
 				panic("initrd: mkdir %s: %ld", name, err);
-			if (ip)
+			if (ip) {
+				inode_chmod(ip, mode);
 				inode_put(ip);
+			}
 			dirs++;
 		} else if ((mode & 0170000) == 0100000) {
 			ip = fs_create(NULL, name, I_FILE, false, &err);
@@ -78,6 +81,7 @@ void initrd_unpack(uint64_t start, uint64_t end)
 				panic("initrd: create %s: %ld", name, err);
 			if (inode_write(ip, data, 0, size) != (long)size)
 				panic("initrd: out of memory for %s", name);
+			inode_chmod(ip, mode);
 			inode_put(ip);
 			files++;
 			bytes += size;

@@ -43,6 +43,9 @@ static struct inode *inode_alloc(enum itype type)
 			memset(ip, 0, sizeof(*ip));
 			ip->type = type;
 			ip->ino = next_ino++;
+			/* Linux's for 0666/0777 under umask 022 */
+			ip->mode = type == I_DIR ? 0755 : type == I_SYMLINK ? 0777
+									     : 0644;
 			ip->mtime = rdtime();
 			return ip;
 		}
@@ -734,6 +737,15 @@ void inode_set_mtime(struct inode *ip, uint64_t t)
 	spin_unlock(&fs_lock);
 }
 
+/* chmod: the permission bits (a symbolic link's own stay 0777) */
+void inode_chmod(struct inode *ip, uint32_t mode)
+{
+	spin_lock(&fs_lock);
+	if (ip->type != I_SYMLINK)
+		ip->mode = mode & 07777;
+	spin_unlock(&fs_lock);
+}
+
 void inode_stat(struct inode *ip, struct abi_stat *st)
 {
 	uint64_t t;
@@ -742,10 +754,10 @@ void inode_stat(struct inode *ip, struct abi_stat *st)
 	spin_lock(&fs_lock);
 	st->st_dev = 1;
 	st->st_ino = ip->ino;
-	st->st_mode = (ip->type == I_DIR       ? ABI_S_IFDIR | 0755
-		       : ip->type == I_DEV     ? dev_mode(ip->rdev)
-		       : ip->type == I_SYMLINK ? ABI_S_IFLNK | 0777
-					       : ABI_S_IFREG | 0644);
+	st->st_mode = (ip->type == I_DIR       ? ABI_S_IFDIR
+		       : ip->type == I_DEV     ? ABI_S_IFCHR
+		       : ip->type == I_SYMLINK ? ABI_S_IFLNK
+					       : ABI_S_IFREG) | ip->mode;
 	st->st_nlink = ip->nlink ? 1 : 0;
 	st->st_size = ip->type == I_FILE || ip->type == I_SYMLINK ? ip->size
 								  : 0;

@@ -27,6 +27,7 @@ struct inode {
 	void **index;		/* data: two-level page index (fs.c) */
 	uint64_t mtime;		/* time CSR ticks since boot */
 	uint32_t rdev;		/* I_DEV: ABI_MKDEV(major, minor) (dev.c) */
+	uint16_t mode;		/* permission bits (07777; chmod, the initrd) */
 	/* I_SYMLINK: the target is the data, size bytes and a NUL */
 	char name[ABI_NAME_MAX + 1];
 };
@@ -142,6 +143,7 @@ long inode_truncate(struct inode *ip);
 long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence);
 void inode_stat(struct inode *ip, struct abi_stat *st);
 void inode_set_mtime(struct inode *ip, uint64_t t);
+void inode_chmod(struct inode *ip, uint32_t mode);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,

@@ -1,8 +1,8 @@
 /*
  * The file system calls: openat, close, read, write, lseek, fstat,
  * newfstatat, getdents64, mkdirat, unlinkat, symlinkat, readlinkat,
- * renameat2, faccessat, utimensat, linkat (-EPERM), sync, fsync,
- * fdatasync; the current directory
+ * renameat2, faccessat, utimensat, fchmodat, fchmod, linkat (-EPERM), sync,
+ * fsync, fdatasync; the current directory
  * (getcwd, chdir, fchdir: struct proc.cwd, under the process's fd_lock,
  * because a ring's OPENAT on the IO core starts relative paths there).  Arguments are validated here
  * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
@@ -639,7 +639,7 @@ out_old:
 /*
  * faccessat (minimal: branch smallsys has the full one): the caller is root
  * (uid 0), so F_OK, R_OK and W_OK hold for whatever exists, and X_OK for a
- * directory or a file with an execute bit in its mode (none here: -EACCES).
+ * directory or a file with an execute bit in its mode (else -EACCES).
  */
 long sys_faccessat(long dirfd, long upath, long mode, long a3, long a4,
 		   long a5)
@@ -815,6 +815,46 @@ long sys_fsync(long fd, long a1, long a2, long a3, long a4, long a5)
 long sys_fdatasync(long fd, long a1, long a2, long a3, long a4, long a5)
 {
 	return sys_fsync(fd, 0, 0, 0, 0, 0);
+}
+
+/*
+ * fchmodat (following a symbolic link, as Linux's) and fchmod: the
+ * permission bits (07777) the memory FS keeps; they are reported by stat
+ * and faccessat's X_OK, but nothing else checks them (everyone is root, and
+ * execve runs a file without an execute bit).  fchmod of what is not a
+ * memory-FS file (a pipe, the console) changes nothing and succeeds.
+ */
+long sys_fchmodat(long dirfd, long upath, long mode, long a3, long a4,
+		  long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *ip;
+	char *path;
+	long r;
+
+	r = path_in(p->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	ip = path_lookup_at(p, dirfd, path, &r);
+	if (ip) {
+		inode_chmod(ip, mode);
+		inode_put(ip);
+		r = 0;
+	}
+	kfree(path);
+	return r;
+}
+
+long sys_fchmod(long fd, long mode, long a2, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+
+	if (!f)
+		return -EBADF;
+	if (f->ops == &inode_file_ops || f->ops == &dir_file_ops)
+		inode_chmod(f->ip, mode);
+	file_put(f);
+	return 0;
 }
 
 /* ---- the current directory: getcwd, chdir, fchdir ---- */

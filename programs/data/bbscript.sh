@@ -64,5 +64,9 @@ rm -r /tmp/d
 ls /tmp/d 2>&1
 ln -s /data/hello.txt /tmp/l && readlink /tmp/l && head -c 5 /tmp/l; echo
 rm /tmp/l
+touch /tmp/t
+[ -x /tmp/t ] || echo "t: not executable"
+chmod 755 /tmp/t && [ -x /tmp/t ] && echo "t: executable"
+rm /tmp/t
 
 echo "case done"
