@@ -35,8 +35,7 @@ config_edits() {
 out=${1:?usage: busybox.sh OUTDIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-here=$(cd "$(dirname "$0")" && pwd)
-stamp="$VERSION $(cksum < "$here/busybox.sh")"
+stamp="$VERSION $(cksum < "$0")"
 if [ -x "$out/busybox" ] && [ -s "$out/applets" ] &&
    [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then
 	exit 0
