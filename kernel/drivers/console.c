@@ -9,10 +9,13 @@
  * there.  Non-canonical input (what busybox's line editing asks for) hands
  * over every byte as it comes, echoed only if ECHO: read() returns what is
  * there, sleeping for the first byte unless VMIN is 0 (VTIME is not
- * implemented).  ICRNL maps CR to NL.  ISIG: Ctrl-C (VINTR) and Ctrl-\
- * (VQUIT) send SIGINT and SIGQUIT to the foreground process group and drop
- * the input, Ctrl-Z (VSUSP) sends SIGTSTP (which stops nothing: stopping is
- * not built, signal.c).
+ * implemented).  ICRNL maps CR to NL.  The editing characters are fixed
+ * (erase DEL or Ctrl-H, kill Ctrl-U, end of file Ctrl-D; TCSETS keeps
+ * whatever c_cc says for them, but they stay these).  ISIG: Ctrl-C
+ * (VINTR) and Ctrl-\ (VQUIT) send SIGINT and SIGQUIT to the foreground
+ * process group and drop the input, Ctrl-Z (VSUSP) sends SIGTSTP (which
+ * stops nothing: stopping is not built, signal.c); a c_cc of 0 disables
+ * one.  The modes and the state below are the one console's, for everyone.
  *
  * Job control: the console is the controlling terminal of one session
  * (from boot, the first process's: session 1, foreground group 1), with
@@ -21,7 +24,8 @@
  * background group that reads or writes, SIGHUP when the session ends.
  *
  * Its open files use console_file_ops (fs.h): read and write, no seek,
- * poll (readable when a line or EOF is there, always writable); /dev/tty
+ * poll (readable when a line or EOF is there, or in non-canonical mode any
+ * byte; always writable); /dev/tty
  * opens tty_file_ops, the same with tty(4)'s device number (5:0).
  *
  * Locking: the input buffer is touched only by the normal core (its UART
