@@ -88,6 +88,9 @@ LCFLAGS  := -O2 -g -static -Wall -Werror
 LPROGS   := $(patsubst programs/linux/%.c,%,$(wildcard programs/linux/*.c))
 LPROGBIN := $(patsubst %,$(B)/bin/%,$(LPROGS))
 DATA     := $(wildcard programs/data/*)
+# busybox, the shell and tools users get: built from Debian's source package
+# by hosttools/busybox.sh, cached under build/busybox/
+BUSYBOX  := $(B)/busybox/busybox
 
 DEPS_OK  := $(B)/.deps-ok
 # EXTRA= files go into an initrd of their own, so the default one stays as is
@@ -174,12 +177,21 @@ $(B)/bin/%: programs/linux/%.c | $(DEPS_OK)
 $(B)/bin/pie: LCFLAGS = -O2 -g -static-pie -nostdlib -ffreestanding -fPIE \
 	-Wl,--no-dynamic-linker -Wall -Werror
 
-# the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
+$(BUSYBOX): hosttools/busybox.sh | $(DEPS_OK)
+	$(Q)hosttools/busybox.sh $(B)/busybox
+
+# the initrd: /bin (programs, busybox with a symbolic link per applet whose
+# name no program has taken, and EXTRA), /data (test data), /tmp, /etc
+# (passwd and group: root, for id, whoami, ls -l), as a
 # cpio "newc" archive made from a fresh staging tree every time
-$(INITRD): $(PROGBIN) $(LPROGBIN) $(DATA) $(EXTRA) FORCE
+$(INITRD): $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(DATA) $(EXTRA) FORCE
 	@rm -rf $(B)/stage && mkdir -p $(B)/stage/bin $(B)/stage/data $(B)/stage/tmp
-	@cp $(PROGBIN) $(LPROGBIN) $(EXTRA) $(B)/stage/bin/
+	@cp $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(EXTRA) $(B)/stage/bin/
 	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN) $(LPROGBIN)))
+	@cd $(B)/stage/bin && for a in $$(cat ../../busybox/applets); do \
+	  [ -e $$a ] || ln -s busybox $$a; done
+	@mkdir -p $(B)/stage/etc && echo 'root:x:0:0:root:/:/bin/sh' > $(B)/stage/etc/passwd && \
+	  echo 'root:x:0:' > $(B)/stage/etc/group
 	@$(if $(DATA),cp $(DATA) $(B)/stage/data/)
 	@(cd $(B)/stage && find . -mindepth 1 | LC_ALL=C sort | \
 	  cpio -o -H newc --quiet -R 0:0) > $@.tmp

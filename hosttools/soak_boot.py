@@ -17,7 +17,7 @@ HANG_S = 60  # a boot of a trivial program takes well under a second
 
 # (init, expected QEMU exit status): taken in turn
 PROGRAMS = [
-    ("/bin/echo soak", 0),
+    ("/bin/uecho soak", 0),
     ("/bin/fault null", 128 + 11),
     ("/bin/nosuch", 127),
     ("/data/hello.txt", 126),

@@ -57,10 +57,10 @@ int main(int argc, char **argv)
 
 	printf("== demo: a dual-core kernel (normal core + IO core) ==\n");
 	printf("\n-- programs from the memory file system --\n");
-	check(run((char *[]){ "/bin/ls", "/bin", NULL }) == 0, "ls /bin");
-	check(run((char *[]){ "/bin/cat", "/data/hello.txt", NULL }) == 0,
+	check(run((char *[]){ "/bin/uls", "/data", NULL }) == 0, "ls /data");
+	check(run((char *[]){ "/bin/ucat", "/data/hello.txt", NULL }) == 0,
 	      "cat /data/hello.txt");
-	check(run((char *[]){ "/bin/echo", "echo", "with", "arguments", NULL }) == 0,
+	check(run((char *[]){ "/bin/uecho", "echo", "with", "arguments", NULL }) == 0,
 	      "echo with arguments");
 
 	printf("\n-- files written at run time live in memory --\n");
@@ -100,9 +100,9 @@ int main(int argc, char **argv)
 	printf("\n-- I/O through the ring: no trap per request --\n");
 	check(run((char *[]){ "/bin/iodemo", NULL }) == 0,
 	      "iodemo: the same reads in the four styles of the design notes");
-	check(run((char *[]){ "/bin/ringcp", "/bin/ls", "/tmp/ls.copy", NULL }) == 0 &&
+	check(run((char *[]){ "/bin/ringcp", "/bin/uls", "/tmp/ls.copy", NULL }) == 0 &&
 		      run((char *[]){ "/tmp/ls.copy", "/data", NULL }) == 0,
-	      "ringcp /bin/ls through the ring, then run the copy");
+	      "ringcp /bin/uls through the ring, then run the copy");
 	unlink("/tmp/ls.copy");
 
 	printf("\n-- a user fault kills only that process --\n");

@@ -9,7 +9,9 @@
  * (pipe2, blocking and not, end of file, EPIPE, atomic writes, a child
  * reading what the parent writes), dup, dup3 and fcntl; ppoll and pselect6
  * (pipes, a child's late write, the console, files, devices, errors), the
- * device files under /dev, eventfd2, clock_nanosleep.
+ * device files under /dev, eventfd2, clock_nanosleep; symbolic links
+ * (symlinkat, readlinkat, lstat, O_NOFOLLOW, ELOOP), renameat2, linkat,
+ * utimensat, fchmodat/fchmod, faccessat, umask, sync/fsync, getgroups.
  * A KTAP suite (ktest.h): pytests/test_linux.py runs it.
  */
 #include <fcntl.h>
@@ -910,6 +912,243 @@ static int start(void)
 	return 0;
 }
 
+/* ---- symbolic links, rename, times, modes (busybox's file calls) ---- */
+
+#define AT ABI_AT_FDCWD
+
+static long mkfile(const char *path, const char *text)
+{
+	long fd = __syscall4(SYS_openat, AT, path,
+			     ABI_O_CREAT | ABI_O_WRONLY | ABI_O_TRUNC, 0644);
+
+	if (fd < 0)
+		return fd;
+	__syscall3(SYS_write, fd, text, strlen(text));
+	__syscall1(SYS_close, fd);
+	return 0;
+}
+
+/* the file at path's first n bytes (following links), or -errno */
+static long slurp(const char *path, char *buf, size_t n)
+{
+	long fd = __syscall4(SYS_openat, AT, path, ABI_O_RDONLY, 0), r;
+
+	if (fd < 0)
+		return fd;
+	r = __syscall3(SYS_read, fd, buf, n - 1);
+	buf[r > 0 ? r : 0] = 0;
+	__syscall1(SYS_close, fd);
+	return r;
+}
+
+static uint32_t mode_of(const char *path, int flags)
+{
+	struct abi_stat st;
+
+	if (__syscall4(SYS_newfstatat, AT, path, &st, flags) < 0)
+		return 0;
+	return st.st_mode;
+}
+
+static void t_symlinks(void)
+{
+	char buf[64];
+	long fd;
+
+	__syscall3(SYS_mkdirat, AT, "/tmp/sl", 0755);
+	expect_eq(mkfile("/tmp/sl/f", "target\n"), 0, "a file");
+	expect_eq(__syscall3(SYS_symlinkat, "f", AT, "/tmp/sl/rel"), 0,
+		  "symlinkat, relative target");
+	expect_eq(__syscall3(SYS_symlinkat, "/tmp/sl", AT, "/tmp/sl/dir"), 0,
+		  "symlinkat to a directory");
+	expect_eq(slurp("/tmp/sl/rel", buf, sizeof(buf)), 7, "read via link");
+	expect_mem(buf, "target\n", 8, "what the link leads to");
+	expect_eq(slurp("/tmp/sl/dir/dir/rel", buf, sizeof(buf)), 7,
+		  "links in the middle of a path");
+	expect_eq(__syscall4(SYS_readlinkat, AT, "/tmp/sl/rel", buf,
+			     sizeof(buf)), 1, "readlinkat: the length");
+	expect_eq(buf[0], 'f', "readlinkat: the target");
+	expect_eq(__syscall4(SYS_readlinkat, AT, "/tmp/sl/dir", buf, 3), 3,
+		  "readlinkat truncates to bufsiz");
+	expect_eq(mode_of("/tmp/sl/rel", ABI_AT_SYMLINK_NOFOLLOW) & ABI_S_IFMT,
+		  ABI_S_IFLNK, "lstat: S_IFLNK");
+	expect_eq(mode_of("/tmp/sl/rel", 0) & ABI_S_IFMT, ABI_S_IFREG,
+		  "stat follows the link");
+	expect_errno(__syscall4(SYS_openat, AT, "/tmp/sl/rel",
+				ABI_O_RDONLY | ABI_O_NOFOLLOW, 0), -ELOOP,
+		     "O_NOFOLLOW on a link");
+	expect_errno(__syscall3(SYS_symlinkat, "f", AT, "/tmp/sl/rel"),
+		     -EEXIST, "symlinkat over an existing name");
+	expect_errno(__syscall3(SYS_symlinkat, "", AT, "/tmp/sl/e"), -ENOENT,
+		     "an empty target");
+	expect_errno(__syscall3(SYS_symlinkat, (void *)0x10, AT, "/tmp/sl/e"),
+		     -EFAULT, "a bad target pointer");
+	expect_eq(__syscall3(SYS_symlinkat, "nowhere", AT, "/tmp/sl/dang"), 0,
+		  "a dangling link");
+	expect_errno(slurp("/tmp/sl/dang", buf, sizeof(buf)), -ENOENT,
+		     "opening a dangling link");
+	expect_eq(__syscall3(SYS_symlinkat, "loop2", AT, "/tmp/sl/loop1"), 0,
+		  "loop1 -> loop2");
+	expect_eq(__syscall3(SYS_symlinkat, "loop1", AT, "/tmp/sl/loop2"), 0,
+		  "loop2 -> loop1");
+	expect_errno(slurp("/tmp/sl/loop1", buf, sizeof(buf)), -ELOOP,
+		     "a loop of links");
+	expect_errno(__syscall4(SYS_readlinkat, AT, "/tmp/sl/f", buf,
+				sizeof(buf)), -EINVAL, "readlinkat of a file");
+	fd = __syscall4(SYS_openat, AT, "/tmp/sl/rel", ABI_O_RDONLY, 0);
+	expect_eq(__syscall3(SYS_unlinkat, AT, "/tmp/sl/rel", 0), 0,
+		  "unlink removes the link");
+	expect_eq(mode_of("/tmp/sl/f", 0) & ABI_S_IFMT, ABI_S_IFREG,
+		  "not its target");
+	__syscall1(SYS_close, fd);
+	const char *names[] = { "dir", "dang", "loop1", "loop2", "f" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(buf, sizeof(buf), "/tmp/sl/%s", names[i]);
+		expect_eq(__syscall3(SYS_unlinkat, AT, buf, 0), 0, buf);
+	}
+	expect_eq(__syscall3(SYS_unlinkat, AT, "/tmp/sl", ABI_AT_REMOVEDIR), 0,
+		  "rmdir");
+}
+
+static void t_rename(void)
+{
+	char buf[64];
+
+	__syscall3(SYS_mkdirat, AT, "/tmp/rn", 0755);
+	__syscall3(SYS_mkdirat, AT, "/tmp/rn/d", 0755);
+	__syscall3(SYS_mkdirat, AT, "/tmp/rn/e", 0755);
+	mkfile("/tmp/rn/a", "aaa");
+	mkfile("/tmp/rn/b", "bb");
+	mkfile("/tmp/rn/d/x", "x");
+	expect_eq(sys5(SYS_renameat2, AT, "/tmp/rn/a", AT, "/tmp/rn/c",
+			     0), 0, "rename a file");
+	expect_errno(slurp("/tmp/rn/a", buf, sizeof(buf)), -ENOENT,
+		     "the old name is gone");
+	expect_eq(slurp("/tmp/rn/c", buf, sizeof(buf)), 3, "the new one");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/c", AT,
+				"/tmp/rn/b", ABI_RENAME_NOREPLACE), -EEXIST,
+		     "RENAME_NOREPLACE over a file");
+	expect_eq(sys5(SYS_renameat2, AT, "/tmp/rn/c", AT, "/tmp/rn/b",
+			     0), 0, "rename over a file");
+	expect_eq(slurp("/tmp/rn/b", buf, sizeof(buf)), 3, "replaced");
+	expect_eq(sys5(SYS_renameat2, AT, "/tmp/rn/b", AT, "/tmp/rn/b",
+			     0), 0, "rename to itself");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/b", AT,
+				"/tmp/rn/d", 0), -EISDIR,
+		     "a file over a directory");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/e", AT,
+				"/tmp/rn/b", 0), -ENOTDIR,
+		     "a directory over a file");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/e", AT,
+				"/tmp/rn/d", 0), -ENOTEMPTY,
+		     "over a directory that is not empty");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/d", AT,
+				"/tmp/rn/d/y", 0), -EINVAL,
+		     "a directory into itself");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/nope", AT,
+				"/tmp/rn/z", 0), -ENOENT, "no such file");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/b", AT,
+				"/tmp/rn/z", 4), -EINVAL, "RENAME_WHITEOUT");
+	expect_errno(sys5(SYS_renameat2, AT, "/tmp/rn/b", AT,
+				"/tmp/rn/z", 2), -EINVAL, "RENAME_EXCHANGE");
+	expect_errno(sys5(SYS_renameat2, AT, (void *)0x10, AT,
+				"/tmp/rn/z", 0), -EFAULT, "a bad pointer");
+	expect_eq(sys5(SYS_renameat2, AT, "/tmp/rn/d", AT, "/tmp/rn/e",
+			     0), 0, "a directory over an empty one");
+	expect_eq(slurp("/tmp/rn/e/x", buf, sizeof(buf)), 1,
+		  "its entries came along");
+	expect_errno(sys5(SYS_linkat, AT, "/tmp/rn/b", AT, "/tmp/rn/h",
+				0), -EPERM, "linkat: no hard links");
+	expect_errno(sys5(SYS_linkat, AT, "/tmp/rn/b", AT, "/tmp/rn/e",
+				0), -EEXIST, "linkat over a name");
+	expect_errno(sys5(SYS_linkat, AT, "/tmp/rn/no", AT, "/tmp/rn/h",
+				0), -ENOENT, "linkat of no file");
+	__syscall3(SYS_unlinkat, AT, "/tmp/rn/e/x", 0);
+	__syscall3(SYS_unlinkat, AT, "/tmp/rn/e", ABI_AT_REMOVEDIR);
+	__syscall3(SYS_unlinkat, AT, "/tmp/rn/b", 0);
+	expect_eq(__syscall3(SYS_unlinkat, AT, "/tmp/rn", ABI_AT_REMOVEDIR), 0,
+		  "all of it removed");
+}
+
+static void t_times_modes(void)
+{
+	struct abi_timespec ts[2] = { { 100, 0 }, { 12345, 500000000 } };
+	struct abi_stat st;
+	long fd;
+
+	mkfile("/tmp/tm", "t");
+	expect_eq(__syscall4(SYS_utimensat, AT, "/tmp/tm", ts, 0), 0,
+		  "utimensat");
+	__syscall4(SYS_newfstatat, AT, "/tmp/tm", &st, 0);
+	expect_eq(st.st_mtime_sec, 12345, "st_mtime from times[1]");
+	expect_eq(st.st_mtime_nsec, 500000000, "st_mtime_nsec");
+	ts[1].tv_nsec = (1L << 30) - 2; /* UTIME_OMIT */
+	ts[1].tv_sec = 1;
+	expect_eq(__syscall4(SYS_utimensat, AT, "/tmp/tm", ts, 0), 0,
+		  "UTIME_OMIT");
+	__syscall4(SYS_newfstatat, AT, "/tmp/tm", &st, 0);
+	expect_eq(st.st_mtime_sec, 12345, "UTIME_OMIT kept it");
+	ts[1].tv_nsec = 1000000000;
+	expect_errno(__syscall4(SYS_utimensat, AT, "/tmp/tm", ts, 0), -EINVAL,
+		     "tv_nsec out of range");
+	expect_errno(__syscall4(SYS_utimensat, AT, "/tmp/tm", ts, 0x8),
+		     -EINVAL, "an unknown flag");
+	expect_errno(__syscall4(SYS_utimensat, AT, "/tmp/none", 0, 0),
+		     -ENOENT, "utimensat of no file");
+	expect_errno(__syscall4(SYS_utimensat, AT, 0, 0, 0), -EFAULT,
+		     "utimensat(AT_FDCWD, NULL)");
+	fd = __syscall4(SYS_openat, AT, "/tmp/tm", ABI_O_RDONLY, 0);
+	expect_eq(__syscall4(SYS_utimensat, fd, 0, 0, 0), 0,
+		  "futimens: a NULL path is the fd's file");
+	expect_errno(__syscall4(SYS_utimensat, 99, 0, 0, 0), -EBADF,
+		     "futimens of a bad fd");
+	/* modes */
+	expect_eq(mode_of("/tmp/tm", 0), ABI_S_IFREG | 0644, "a new file: 0644");
+	expect_errno(__syscall3(SYS_faccessat, AT, "/tmp/tm", 1), -EACCES,
+		     "X_OK without an execute bit");
+	expect_eq(__syscall3(SYS_fchmodat, AT, "/tmp/tm", 04755), 0,
+		  "fchmodat");
+	expect_eq(mode_of("/tmp/tm", 0), ABI_S_IFREG | 04755, "its mode");
+	expect_eq(__syscall3(SYS_faccessat, AT, "/tmp/tm", 1), 0, "X_OK now");
+	expect_eq(__syscall2(SYS_fchmod, fd, 0600), 0, "fchmod");
+	expect_eq(mode_of("/tmp/tm", 0), ABI_S_IFREG | 0600, "fchmod's mode");
+	expect_errno(__syscall2(SYS_fchmod, 99, 0600), -EBADF, "fchmod EBADF");
+	expect_errno(__syscall3(SYS_fchmodat, AT, "/tmp/none", 0600), -ENOENT,
+		     "fchmodat of no file");
+	expect_eq(mode_of("/bin/linuxabi", 0) & 0111, 0111,
+		  "a program from the initrd keeps its execute bits");
+	expect_eq(__syscall3(SYS_faccessat, AT, "/tmp", 1), 0,
+		  "X_OK of a directory");
+	expect_errno(__syscall3(SYS_faccessat, AT, "/tmp/tm", 8), -EINVAL,
+		     "faccessat, a bad mode");
+	expect_errno(__syscall3(SYS_faccessat, AT, "/tmp/none", 0), -ENOENT,
+		     "F_OK of no file");
+	/* umask: the old one back, inherited */
+	expect_eq(__syscall1(SYS_umask, 077), 022, "umask: the first is 022");
+	expect_eq(__syscall1(SYS_umask, 01777), 077, "umask: the old mask");
+	expect_eq(__syscall1(SYS_umask, 022), 0777, "only 0777 is kept");
+	/* no write back to wait for */
+	expect_eq(__syscall0(SYS_sync), 0, "sync");
+	expect_eq(__syscall1(SYS_fsync, fd), 0, "fsync");
+	expect_eq(__syscall1(SYS_fdatasync, fd), 0, "fdatasync");
+	expect_errno(__syscall1(SYS_fsync, 99), -EBADF, "fsync EBADF");
+	{
+		int pfd[2];
+
+		if (expect_eq(__syscall2(SYS_pipe2, pfd, 0), 0, "a pipe")) {
+			expect_errno(__syscall1(SYS_fsync, pfd[0]), -EINVAL,
+				     "fsync of a pipe: EINVAL, as Linux");
+			__syscall1(SYS_close, pfd[0]);
+			__syscall1(SYS_close, pfd[1]);
+		}
+	}
+	expect_eq(__syscall2(SYS_getgroups, 0, 0), 0, "getgroups: none");
+	expect_errno(__syscall2(SYS_getgroups, -1, 0), -EINVAL,
+		     "getgroups, size < 0");
+	__syscall1(SYS_close, fd);
+	__syscall3(SYS_unlinkat, AT, "/tmp/tm", 0);
+}
+
 static const struct ktest_case cases[] = {
 	KTEST_CASE("auxv", t_auxv),
 	KTEST_CASE("uname", t_uname),
@@ -932,6 +1171,9 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("devices", t_devices),
 	KTEST_CASE("eventfd", t_eventfd),
 	KTEST_CASE("clock-nanosleep", t_clock_nanosleep),
+	KTEST_CASE("symlinks", t_symlinks),
+	KTEST_CASE("rename-link", t_rename),
+	KTEST_CASE("times-modes", t_times_modes),
 	KTEST_ALWAYS("leak-check", ktest_leak_check),
 };
 

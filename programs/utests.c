@@ -1239,7 +1239,7 @@ static void t_spawn_elf(void)
 	uint16_t v16;
 	uint64_t v64;
 
-	n = stat_size("/bin/echo");
+	n = stat_size("/bin/uecho");
 	if (!expect_ge(n, 1000, "size of /bin/echo"))
 		return;
 	img = sbrk(2 * n);
@@ -1247,7 +1247,7 @@ static void t_spawn_elf(void)
 		return;
 	elf_copy = img + n;
 	memset(elf_copy, 0, n); /* the heap's pages come at the first touch */
-	expect_eq(file_get("/bin/echo", img, n), n, "read /bin/echo");
+	expect_eq(file_get("/bin/uecho", img, n), n, "read /bin/echo");
 	memcpy(hdr, img, 64);
 	memcpy(&phoff, hdr + 32, 8);
 	phnum = hdr[56] | hdr[57] << 8;
@@ -1326,7 +1326,7 @@ static void t_spawn(void)
 	long pid, st;
 	int fd;
 
-	pid = res(spawn("/bin/echo", echo));
+	pid = res(spawn("/bin/uecho", echo));
 	if (expect_ge(pid, 1, "spawn /bin/echo")) {
 		int status = -1;
 
@@ -1334,7 +1334,7 @@ static void t_spawn(void)
 			  "waitpid returns its pid");
 		expect_status(status, ABI_W_EXITCODE(0, 0), "echo's status");
 	}
-	expect_status(run("/bin/echo", NULL), ABI_W_EXITCODE(0, 0),
+	expect_status(run("/bin/uecho", NULL), ABI_W_EXITCODE(0, 0),
 		      "spawn(path, NULL argv)");
 	expect_errno(res(spawn("/bin/nonexistent", echo)), -ENOENT,
 		     "spawn a missing file");

@@ -30,7 +30,7 @@ def test_one_hart_has_no_io_core(boot):
 
 
 def test_init_exit_status_becomes_qemu_status(boot):
-    c = boot(init="/bin/sh")
+    c = boot(init="/bin/ush")
     c.expect(r"\$ ")
     c.send("exit 42")
     assert c.wait_exit() == 42
@@ -43,7 +43,7 @@ def test_init_killed_by_fault_gives_128_plus_signal(boot):
 
 
 def test_kernel_fault_panics_with_backtrace(boot, tmp_path):
-    c = boot(init="/bin/echo unreachable-output", kargs="crash_test",
+    c = boot(init="/bin/uecho unreachable-output", kargs="crash_test",
              allow_panic=True)
     status = c.wait_exit()
     assert status == 254, "a panic exits QEMU with status 254"

@@ -54,7 +54,7 @@ def test_every_panic_exits_254(boot, where, icount):
     trap, on both harts at once, with the console lock held, after .bss
     was wiped), prints one report and ends QEMU with 254.  init is the
     shell, which waits for input for ever: only the panic can end QEMU."""
-    c = boot(init="/bin/sh", kargs=f"panic_test={where}", icount=icount,
+    c = boot(init="/bin/ush", kargs=f"panic_test={where}", icount=icount,
              allow_panic=True)
     assert c.wait_exit(timeout=120) == PANIC_STATUS, c.text[-3000:]
     assert re.search(PANICS[where], c.text), c.text[-3000:]
@@ -79,6 +79,6 @@ def test_init_that_cannot_start(boot, init, status, message):
 
 
 def test_init_without_a_slash_is_found_in_bin(boot):
-    text, status = run(boot, "ls /data")
+    text, status = run(boot, "uls /data")
     assert status == 0
     assert re.search(r"^- +35 hello.txt$", text, re.M)

@@ -88,13 +88,13 @@ def test_processes_without_fp_do_not_pay(fptest_run):
 
 
 def shell_fault(boot, cmd, kargs=None):
-    c = boot(init="/bin/sh", kargs=kargs)
+    c = boot(init="/bin/ush", kargs=kargs)
     c.expect(r"\$ ")
     c.send(cmd)
     c.expect(r"pid (\d+) \(fptest\): killed: illegal instruction "
              r"\(scause 2\) sepc 0x[0-9a-f]+ stval 0x[0-9a-f]+\n")
     c.expect(r"sh: fptest: killed by signal 4\n")
-    c.send("echo still alive")
+    c.send("uecho still alive")
     c.expect(r"still alive\n")
     c.send("exit 0")
     assert c.wait_exit() == 0, c.text[-2000:]

@@ -66,7 +66,7 @@ def test_glibc_static_program_runs_unchanged(boot):
 def test_glibc_program_from_the_shell(boot):
     """The project's shell starts a glibc program like any other; it gets
     no environment (spawn passes none) and its status comes back."""
-    c = boot(init="/bin/sh")
+    c = boot(init="/bin/ush")
     c.expect(r"\$ ")
     c.send("hello x")
     c.expect(r"hello: argv\[1\] = x")

@@ -31,7 +31,7 @@ def test_quiet_build_prints_short_lines(built, tmp_path):
 
 
 def test_unwritable_trace_path_is_one_line(built):
-    p = make("-s", "qemu", "INIT=/bin/echo", "TRACE=/proc/no/x.perfetto-trace")
+    p = make("-s", "qemu", "INIT=/bin/uecho", "TRACE=/proc/no/x.perfetto-trace")
     assert p.returncode != 0
     out = (p.stdout + p.stderr).strip().splitlines()
     assert len(out) == 1, out

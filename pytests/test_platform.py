@@ -27,7 +27,7 @@ IRQ_S_EXT = 9
 PCI_SPACE_IO = 1
 
 
-def qemu_argv(cpus=2, make_vars=(), init="/bin/echo platform"):
+def qemu_argv(cpus=2, make_vars=(), init="/bin/uecho platform"):
     """The suite's QEMU command line (make qemu-cmd, as conftest's Console)."""
     out = subprocess.run(["make", "-s", "--no-print-directory", "qemu-cmd",
                           f"CPUS={cpus}", "ICOUNT=0", f"INIT={init}",
@@ -163,7 +163,7 @@ def test_platform_devices_are_qemus(boot, tmp_path, cpus, mem):
     with one hart and another RAM size (the tree, not a constant)."""
     make_vars = [f"MEM={mem}"] if mem else []
     tree = qemu_tree(tmp_path, qemu_argv(cpus, make_vars))
-    c = boot(init="/bin/echo platform", cpus=cpus, make_vars=make_vars)
+    c = boot(init="/bin/uecho platform", cpus=cpus, make_vars=make_vars)
     assert c.wait_exit() == 0
     got = check_against_tree(c.text, tree)
     assert "\nplatform\n" in c.text
@@ -183,7 +183,7 @@ def test_platform_trace_sink_on_pci(boot, tmp_path):
     trace = tmp_path / "p.perfetto-trace"
     argv = qemu_argv(make_vars=[f"TRACE={trace}"])
     tree = qemu_tree(tmp_path, argv)
-    c = boot(init="/bin/echo platform", trace=str(trace))
+    c = boot(init="/bin/uecho platform", trace=str(trace))
     assert c.wait_exit() == 0
     check_against_tree(c.text, tree)
     m = re.search(r"^platform: qemu-virt: trace-sink pci-serial "
@@ -199,7 +199,7 @@ def test_platform_trace_sink_on_pci(boot, tmp_path):
 def test_platform_no_trace_sink(boot):
     """`trace` without a pci-serial on the bus: said once, tracing off, the
     machine runs as before."""
-    c = boot(init="/bin/echo platform", kargs="trace")
+    c = boot(init="/bin/uecho platform", kargs="trace")
     assert c.wait_exit() == 0
     assert re.search(r"^platform: qemu-virt: trace-sink: no pci-serial "
                      r"\(1b36:0002\) on bus 0$", c.text, re.M), c.text[-2000:]

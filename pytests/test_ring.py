@@ -167,9 +167,9 @@ def test_iodemo_four_styles(boot, icount):
 
 
 def test_ringcp_copies_a_program_that_then_runs(boot):
-    c = boot(init="/bin/sh")
+    c = boot(init="/bin/ush")
     c.expect(r"\$ ")
-    c.send("ringcp /bin/ls /tmp/ls2")
+    c.send("ringcp /bin/uls /tmp/ls2")
     m = c.expect(r"ringcp: bytes=(\d+) reads=(\d+) writes=(\d+)\n")
     assert m.group(2) == m.group(3) and int(m.group(1)) > 4096
     c.send("/tmp/ls2 /data")

@@ -241,7 +241,7 @@ def shift_ring_indexes(data, by):
 
 
 def test_tracing_off_by_default(boot):
-    text, status = run(boot, "/bin/echo hi")
+    text, status = run(boot, "/bin/uecho hi")
     assert status == 0 and "trace: on" not in text
 
 
@@ -249,13 +249,13 @@ def test_tracing_not_built_in(boot, tmp_path):
     """make TRACING=0: no trace points in the kernel; asked to trace, it
     says so, and the decoder says why the stream is empty."""
     base = tmp_path / "t"
-    text, status = run(boot, "/bin/echo hi", trace=str(base),
+    text, status = run(boot, "/bin/uecho hi", trace=str(base),
                        make_vars=["TRACING=0"])
     assert status == 0 and "trace: not built in (make TRACING=0)" in text
     rc, out = summarize(f"{base}.bin")
     assert rc == 2 and "the stream is empty" in out
     # and the next test's default build has tracing again
-    text, status = run(boot, "/bin/echo hi", trace=str(base))
+    text, status = run(boot, "/bin/uecho hi", trace=str(base))
     assert status == 0 and "trace: on" in text
 
 
@@ -388,7 +388,7 @@ def test_trace_traps_spawn_exit(boot, tmp_path):
     """A user fault: a trap slice on the process's thread, closed by its
     exit; spawn and exit instants; the programs' names on their tracks."""
     base = tmp_path / "t.perfetto-trace"
-    c = boot(init="/bin/sh", trace=str(base))
+    c = boot(init="/bin/ush", trace=str(base))
     c.expect(r"\$ ")
     c.send("fault null")
     c.expect(r"killed: load page fault")
@@ -399,18 +399,18 @@ def test_trace_traps_spawn_exit(boot, tmp_path):
     assert rc == 0, out
     tl = Timeline(load_perfetto(base))
     paths = tl.paths()
-    assert "sh (pid 1)" in paths and "fault (pid 2)" in paths
+    assert "ush (pid 1)" in paths and "fault (pid 2)" in paths
     thread = r"fault \(pid 2\)/fault \(pid 2\)"
     fault = [s for s in tl.slices_on(thread) if s.name == "load page fault"]
     assert len(fault) == 1 and fault[0].cats == ["trap"]
     assert fault[0].args["scause"] == "0xd"
     exits = [e.name for e in tl.on(thread, 3)]
     assert "exit (status 0xb)" in exits  # killed by SIGSEGV
-    spawns = [e.name for e in tl.on(r"sh \(pid 1\)/sh \(pid 1\)", 3)]
+    spawns = [e.name for e in tl.on(r"ush \(pid 1\)/ush \(pid 1\)", 3)]
     assert "spawn fault (pid 2)" in spawns
     # the normal core ran both, and took interrupts (console input) as traps
     runs = {e.name for e in tl.on("hart 0: normal core", 1)}
-    assert {"run sh (pid 1)", "run fault (pid 2)"} <= runs
+    assert {"run ush (pid 1)", "run fault (pid 2)"} <= runs
     assert any(e.name == "external interrupt" for e in tl.on(".*", 1))
 
 

@@ -15,15 +15,15 @@ UTESTS_CASES = ktap_cases("programs/utests.c")
 
 
 def test_shell_runs_programs_with_arguments(boot):
-    c = boot(init="/bin/sh")
+    c = boot(init="/bin/ush")
     c.expect(r"\$ ")
-    c.send("echo 'two words' and three")
+    c.send("uecho 'two words' and three")
     c.expect(r"two words and three\n")
     c.expect(r"\$ ")
-    c.send("cat /data/hello.txt")
+    c.send("ucat /data/hello.txt")
     c.expect(r"Hello from the memory file system\.")
     c.expect(r"\$ ")
-    c.send("ls /bin")
+    c.send("uls /bin")
     c.expect(r"- +\d+ utests")
     c.expect(r"\$ ")
     c.send("poweroff")
@@ -31,7 +31,7 @@ def test_shell_runs_programs_with_arguments(boot):
 
 
 def test_shell_reports_errors_and_goes_on(boot):
-    c = boot(init="/bin/sh")
+    c = boot(init="/bin/ush")
     c.expect(r"\$ ")
     c.send("nosuchprogram")
     c.expect(r"sh: nosuchprogram: No such file or directory")
@@ -39,9 +39,9 @@ def test_shell_reports_errors_and_goes_on(boot):
     c.expect(r"sh: /data/hello.txt: Exec format error")
     c.send("/data")
     c.expect(r"sh: /data: Permission denied")
-    c.send("cat /data/missing")
+    c.send("ucat /data/missing")
     c.expect(r"cat: /data/missing: No such file or directory")
-    c.send("ls /data/hello.txt/x")
+    c.send("uls /data/hello.txt/x")
     c.expect(r"ls: /data/hello.txt/x: Not a directory")
     c.send("exit")
     assert c.wait_exit() == 1  # the status of the last command
@@ -56,7 +56,7 @@ def test_shell_reports_errors_and_goes_on(boot):
     ("exec-data", "instruction page fault \\(scause 12\\)", 11),
 ])
 def test_user_fault_kills_only_that_process(boot, mode, cause, sig):
-    c = boot(init="/bin/sh")
+    c = boot(init="/bin/ush")
     c.expect(r"\$ ")
     c.send(f"fault {mode}")
     m = c.expect(rf"pid (\d+) \(fault\): killed: {cause} sepc 0x[0-9a-f]+ "
@@ -64,7 +64,7 @@ def test_user_fault_kills_only_that_process(boot, mode, cause, sig):
     c.expect(r"sh: fault: killed by signal (\d+)\n")
     if sig:
         assert c.child.match.group(1) == str(sig), c.text[-2000:]
-    c.send("echo still alive")
+    c.send("uecho still alive")
     c.expect(r"still alive\n")
     c.send("exit 0")
     assert c.wait_exit() == 0, c.text[-2000:]
@@ -110,7 +110,7 @@ def test_utests_every_syscall_and_no_leaks(utests_run):
 
 
 def test_several_processes_round_robin(boot):
-    c = boot(init="/bin/sh")
+    c = boot(init="/bin/ush")
     c.expect(r"\$ ")
     c.send("demo worker 1")
     c.expect(r"worker 1 \(pid \d+\): round 2")

@@ -30,7 +30,9 @@
 
 #define ABI_AT_FDCWD (-100)
 #define ABI_AT_REMOVEDIR 0x200
+#define ABI_RENAME_NOREPLACE 1
 #define ABI_AT_SYMLINK_NOFOLLOW 0x100
+#define ABI_AT_SYMLINK_FOLLOW 0x400
 #define ABI_AT_NO_AUTOMOUNT 0x800
 #define ABI_AT_EMPTY_PATH 0x1000
 #define ABI_AT_STATX_SYNC_TYPE 0x6000 /* FORCE_SYNC 0x2000, DONT_SYNC 0x4000 */
@@ -95,6 +97,7 @@ struct abi_statx {
 #define ABI_S_IFCHR 0020000
 #define ABI_S_IFREG 0100000
 #define ABI_S_IFIFO 0010000
+#define ABI_S_IFLNK 0120000
 
 /* asm-generic/stat.h: struct stat, 128 bytes */
 struct abi_stat {
@@ -131,6 +134,7 @@ struct abi_dirent64 {
 #define ABI_DT_CHR 2
 #define ABI_DT_DIR 4
 #define ABI_DT_REG 8
+#define ABI_DT_LNK 10
 
 struct abi_timespec {
 	int64_t tv_sec;
@@ -306,7 +310,15 @@ struct abi_robust_list_head {
 
 /* terminal ioctls (asm-generic/ioctls.h, termbits.h) */
 #define ABI_TCGETS 0x5401
+#define ABI_TCSETS 0x5402
+#define ABI_TCSETSW 0x5403
+#define ABI_TCSETSF 0x5404
 #define ABI_TIOCGWINSZ 0x5413
+#define ABI_TIOCSCTTY 0x540e
+#define ABI_TIOCGPGRP 0x540f
+#define ABI_TIOCSPGRP 0x5410
+#define ABI_TIOCNOTTY 0x5422
+#define ABI_TIOCGSID 0x5429
 #define ABI_FIONREAD 0x541B
 #define ABI_NCCS 19
 struct abi_termios {

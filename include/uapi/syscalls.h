@@ -38,14 +38,37 @@
 		"EBADF EINVAL (cmd, or arg beyond the table) EMFILE")           \
 	SYSCALL(ioctl, 29, 3,                                                   \
 		"fd, request, arg -> 0 or a result; the console: TCGETS "       \
-		"(struct termios), TIOCGWINSZ (24x80); ENOTTY (another "        \
-		"file or request) EBADF EFAULT")                                \
+		"TCSETS TCSETSW TCSETSF (struct termios), TIOCGWINSZ (24x80), " \
+		"TIOCGPGRP TIOCSPGRP TIOCGSID TIOCSCTTY TIOCNOTTY; ENOTTY "     \
+		"(another file or request, not the caller's terminal) EPERM "   \
+		"ESRCH EINVAL EBADF EFAULT")                                    \
 	SYSCALL(mkdirat, 34, 3,                                                 \
 		"dirfd, path, mode -> 0; EEXIST ENOENT ENOTDIR ENAMETOOLONG "   \
 		"EFAULT ENOSPC EBADF")                                          \
 	SYSCALL(unlinkat, 35, 3,                                                \
 		"dirfd, path, flags(AT_REMOVEDIR) -> 0; ENOENT EISDIR ENOTDIR " \
 		"ENOTEMPTY EBUSY EINVAL ENAMETOOLONG EFAULT EBADF")             \
+	SYSCALL(symlinkat, 36, 3,                                               \
+		"target, newdirfd, linkpath -> 0; EEXIST ENOENT (empty "        \
+		"target) ENOTDIR ENAMETOOLONG EFAULT ENOSPC EBADF")             \
+	SYSCALL(linkat, 37, 5,                                                  \
+		"olddirfd, oldpath, newdirfd, newpath, flags -> EPERM (no "     \
+		"hard links in the memory FS) once the paths check out; "       \
+		"EEXIST ENOENT ENOTDIR EINVAL EFAULT EBADF")                    \
+	SYSCALL(faccessat, 48, 3,                                               \
+		"dirfd, path, mode (F_OK or R_OK|W_OK|X_OK) -> 0 as uid 0: R "  \
+		"and W always, X if an x bit is set or a directory; EACCES "    \
+		"EINVAL ENOENT ENOTDIR EFAULT EBADF ENAMETOOLONG")              \
+	SYSCALL(chdir, 49, 1,                                                   \
+		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
+		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
+	SYSCALL(fchdir, 50, 1, "fd -> 0; EBADF ENOTDIR")                        \
+	SYSCALL(fchmod, 52, 2,                                                  \
+		"fd, mode -> 0 (the permission bits; not a memory-FS file: "    \
+		"nothing); EBADF")                                              \
+	SYSCALL(fchmodat, 53, 3,                                                \
+		"dirfd, path, mode -> 0 (follows a symbolic link); ENOENT "     \
+		"ENOTDIR ENAMETOOLONG ELOOP EFAULT EBADF")                      \
 	SYSCALL(openat, 56, 4,                                                  \
 		"dirfd, path, flags, mode -> fd; EINVAL (O_CREAT|O_DIRECTORY, " \
 		"O_TMPFILE read-only) ENOENT EEXIST EISDIR ENOTDIR EMFILE "     \
@@ -56,14 +79,6 @@
 		"int fds[2], flags (O_CLOEXEC O_NONBLOCK) -> 0: fds[0] "        \
 		"reads, fds[1] writes, 64 KiB; EINVAL EFAULT EMFILE "           \
 		"ENFILE ENOMEM")                                                \
-	SYSCALL(faccessat, 48, 3,                                               \
-		"dirfd, path, mode (F_OK or R_OK|W_OK|X_OK) -> 0 as uid 0: R "  \
-		"and W always, X if an x bit is set or a directory; EACCES "    \
-		"EINVAL ENOENT ENOTDIR EFAULT EBADF ENAMETOOLONG")              \
-	SYSCALL(chdir, 49, 1,                                                   \
-		"path -> 0; the cwd, where relative paths and AT_FDCWD start; " \
-		"ENOENT ENOTDIR EFAULT ENAMETOOLONG")                           \
-	SYSCALL(fchdir, 50, 1, "fd -> 0; EBADF ENOTDIR")                        \
 	SYSCALL(getdents64, 61, 3,                                              \
 		"fd, buf, len -> bytes (0 at end); EBADF ENOTDIR ENOENT "       \
 		"(removed) EINVAL EFAULT")                                      \
@@ -101,14 +116,24 @@
 		"call), sigsetsize 8 -> entries with revents; EINVAL EFAULT "   \
 		"EINTR")                                                        \
 	SYSCALL(readlinkat, 78, 4,                                              \
-		"dirfd, path, buf, bufsiz -> length; EINVAL (bufsiz <= 0, "     \
-		"or not a symbolic link: the memory FS has none) ENOENT "       \
+		"dirfd, path, buf, bufsiz -> length (no NUL); EINVAL (bufsiz "  \
+		"<= 0, or not a symbolic link) ENOENT "                         \
 		"ENOTDIR ENAMETOOLONG EFAULT EBADF")                            \
 	SYSCALL(newfstatat, 79, 4,                                              \
 		"dirfd, path, struct abi_stat *, flags (AT_EMPTY_PATH, "        \
 		"AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_STATX_*) -> 0; "      \
 		"EINVAL ENOENT ENOTDIR ENAMETOOLONG EFAULT EBADF")              \
 	SYSCALL(fstat, 80, 2, "fd, struct abi_stat * -> 0; EBADF EFAULT")       \
+	SYSCALL(sync, 81, 0, "-> 0 (nothing to write back)")                   \
+	SYSCALL(fsync, 82, 1,                                                   \
+		"fd -> 0: written back (the memory FS: nothing to do); EBADF "  \
+		"EINVAL (a pipe, the console, an eventfd, a ring)")             \
+	SYSCALL(fdatasync, 83, 1, "fd -> 0; as fsync")                          \
+	SYSCALL(utimensat, 88, 4,                                               \
+		"dirfd, path (NULL: dirfd's file), times[2] (NULL: now; "       \
+		"UTIME_NOW UTIME_OMIT), flags (AT_SYMLINK_NOFOLLOW "            \
+		"AT_EMPTY_PATH) -> 0; the modification time is kept; EINVAL "   \
+		"ENOENT ENOTDIR EFAULT EBADF")                                  \
 	SYSCALL(exit, 93, 1, "status -> does not return: the thread ends")     \
 	SYSCALL(exit_group, 94, 1,                                              \
 		"status -> does not return: every thread of the process ends")  \
@@ -153,8 +178,9 @@
 		"EFAULT")                                                       \
 	SYSCALL(sched_yield, 124, 0, "-> 0; gives the CPU to the next process") \
 	SYSCALL(kill, 129, 2,                                                   \
-		"pid (> 0; 0: the caller; -1: all but init and the caller; "    \
-		"< -1: process -pid), sig (0: existence) -> 0; EINVAL ESRCH")   \
+		"pid (> 0; 0: the caller's group; -1: all but init and the "    \
+		"caller; < -1: group -pid), sig (0: existence) -> 0; EINVAL "   \
+		"ESRCH")                                                        \
 	SYSCALL(tkill, 130, 2,                                                  \
 		"tid (= pid), sig -> 0; EINVAL ESRCH")                          \
 	SYSCALL(tgkill, 131, 3,                                                 \
@@ -180,6 +206,16 @@
 	SYSCALL(reboot, 142, 4,                                                 \
 		"magic1, magic2, cmd(POWER_OFF/HALT/RESTART/RESTART2), arg -> " \
 		"does not return; CAD_ON/CAD_OFF -> 0; EINVAL EFAULT")          \
+	SYSCALL(setpgid, 154, 2,                                                \
+		"pid (0: self), pgid (0: pid) -> 0; EINVAL (pgid < 0) ESRCH "   \
+		"(not self or a child) EPERM (another session, a session "      \
+		"leader, no such group in the session)")                        \
+	SYSCALL(getpgid, 155, 1, "pid (0: self) -> its process group; ESRCH")  \
+	SYSCALL(getsid, 156, 1, "pid (0: self) -> its session; ESRCH")         \
+	SYSCALL(setsid, 157, 0,                                                 \
+		"-> the new session (= pid, no controlling terminal); EPERM "   \
+		"(already a group leader)")                                     \
+	SYSCALL(getgroups, 158, 2, "size, list -> 0 (none); EINVAL")            \
 	SYSCALL(uname, 160, 1,                                                  \
 		"struct new_utsname * -> 0: Linux 6.1.0-ioring riscv64; "       \
 		"EFAULT")                                                       \
@@ -189,6 +225,7 @@
 		"resource, const struct rlimit * -> 0; EINVAL (resource, "      \
 		"or soft above hard) EPERM (RLIMIT_NOFILE above the fd "        \
 		"table) EFAULT")                                                \
+	SYSCALL(umask, 166, 1, "mask -> the old mask (inherited; first 022)")   \
 	SYSCALL(gettimeofday, 169, 2,                                           \
 		"struct timeval *, struct timezone * (zeros) -> 0; EFAULT")     \
 	SYSCALL(getpid, 172, 0, "-> pid")                                       \
@@ -244,6 +281,11 @@
 	SYSCALL(prlimit64, 261, 4,                                              \
 		"pid (0: self), resource, new, old -> 0; as setrlimit and "     \
 		"getrlimit, ESRCH")                                             \
+	SYSCALL(renameat2, 276, 5,                                              \
+		"olddirfd, oldpath, newdirfd, newpath, flags (0, "              \
+		"RENAME_NOREPLACE) -> 0; EINVAL (other flags, a directory "     \
+		"into itself) ENOENT ENOTDIR EISDIR ENOTEMPTY EEXIST EBUSY "    \
+		"EFAULT EBADF")                                                 \
 	SYSCALL(getrandom, 278, 3,                                              \
 		"buf, len, flags (GRND_NONBLOCK GRND_RANDOM "                   \
 		"GRND_INSECURE) -> len (at most 32 MiB); EINVAL (flags) "       \

@@ -6,7 +6,8 @@
 #define NPROC 64	  /* process slots */
 #define NOFILE 32	  /* open files per process */
 #define NFILE 256	  /* open files in the whole system */
-#define NINODE 512	  /* memory-FS inodes */
+#define NINODE 1024	  /* memory-FS inodes (busybox: ~400 links in /bin) */
+#define SYMLOOP_MAX 40	  /* symbolic links followed in one lookup (Linux) */
 #define NRING 32	  /* rings in the whole system */
 #define NVMA 16		  /* mmap'd regions per process */
 #define KSTACK_PAGES 4	  /* kernel stack per process / per hart, 16 KiB */

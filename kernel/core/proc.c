@@ -124,6 +124,15 @@ static struct proc *proc_slot(void)
 	return NULL;
 }
 
+/* Any process after prev in the table, zombies too (NULL: the first). */
+struct proc *proc_next_any(struct proc *prev)
+{
+	for (int i = prev ? prev - procs + 1 : 0; i < NPROC; i++)
+		if (procs[i].state != P_UNUSED)
+			return &procs[i];
+	return NULL;
+}
+
 /* The live process after prev in the table (NULL: the first), or NULL. */
 struct proc *proc_next_live(struct proc *prev)
 {
@@ -252,6 +261,7 @@ int proc_spawn(const char *path, char *const argv[], int argc,
 	p->vfork_pending = false;
 	p->files->cwd = cwd_dup(parent);
 	proc_limits_init(p, parent);
+	pgrp_fork(p, parent);
 	p->tf->hart = &harts[normal_hart];
 	memset(&p->ctx, 0, sizeof(p->ctx));
 	p->ctx.ra = (uint64_t)proc_first_return;
@@ -712,6 +722,8 @@ long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
 		flags & ABI_CLONE_CHILD_CLEARTID ? ctid : 0;
 	memset(&p->futex, 0, sizeof(p->futex));
 	memcpy(p->rlim, me->rlim, sizeof(p->rlim));
+	p->umask = me->umask;
+	pgrp_fork(p, me);
 	p->run_ticks = 0; /* the child's CPU time starts at 0 */
 	fpu_copy(p, me);
 	*p->tf = *me->tf;
@@ -743,22 +755,27 @@ long proc_fork(uint64_t flags, uint64_t newsp, uint64_t ptid, uint64_t tls,
 }
 
 /*
- * The child wait4/waitid may report: with pid > 0 that one, with -1 (and
- * 0 and < -1: there are no process groups yet, so every child is in the
- * caller's group and any child matches; a group given by pid < -1 has no
- * members) any.  *have is set if some child
- * matches at all; returns a zombie among them, or NULL.
+ * The child wait4/waitid may report: with pid > 0 that one, -1 any, 0 one
+ * in the caller's process group, < -1 one in group -pid (core/pgrp.c);
+ * pgid > 0 (waitid's P_PGID) one in that group, whatever pid says.  *have
+ * is set if some child matches at all; returns a zombie among them, or
+ * NULL.
  */
-static struct proc *find_zombie(struct proc *me, int pid, bool *have)
+static struct proc *find_zombie(struct proc *me, int pid, int pgid,
+				bool *have)
 {
+	if (!pgid && pid == 0)
+		pgid = me->pgid;
+	else if (!pgid && pid < -1)
+		pgid = -pid;
 	*have = false;
 	for (int i = 0; i < NPROC; i++) {
 		struct proc *c = &procs[i];
 
 		if (c->parent != me || c->state == P_UNUSED || c->leader != c)
 			continue; /* not a child, or a thread of one */
-		if ((pid > 0 && c->pid != pid) || pid < -1)
-			continue; /* pid < -1: a group; none exist */
+		if (pgid ? c->pgid != pgid : (pid > 0 && c->pid != pid))
+			continue;
 		*have = true;
 		if (c->state == P_ZOMBIE && c->nthreads == 0)
 			return c; /* its whole group has ended */
@@ -799,7 +816,7 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 		return -ECHILD;
 	for (;;) {
 		bool have_child;
-		struct proc *c = find_zombie(me, pid, &have_child);
+		struct proc *c = find_zombie(me, pid, 0, &have_child);
 
 		if (c) {
 			int cpid = c->pid;
@@ -828,8 +845,7 @@ long proc_wait(int pid, uint64_t ustatus, int options)
 	 ABI_WNOWAIT | ABI___WNOTHREAD | ABI___WALL | ABI___WCLONE)
 
 /*
- * waitid: P_PID, P_ALL, P_PGID (no groups yet: id 0, the caller's group,
- * is every child, and any other group has no members: ECHILD); WEXITED must be
+ * waitid: P_PID, P_ALL, P_PGID (id 0: the caller's group); WEXITED must be
  * given (only exits are reported); WNOWAIT leaves the child a zombie.
  * Fills siginfo_t (SIGCHLD, CLD_EXITED or CLD_KILLED, pid, status); with
  * WNOHANG and no child ready, si_pid and si_signo are 0, as Linux.
@@ -839,7 +855,7 @@ long proc_waitid(int idtype, int id, uint64_t uinfo, int options)
 	struct proc *me = this_proc()->leader;
 	uint8_t info[ABI_SIGINFO_SIZE];
 	struct abi_siginfo_chld *si = (struct abi_siginfo_chld *)info;
-	int pid;
+	int pid, pgid = 0;
 
 	if ((uint32_t)options & ~(uint32_t)WAITID_OK)
 		return -EINVAL;
@@ -857,7 +873,8 @@ long proc_waitid(int idtype, int id, uint64_t uinfo, int options)
 	case ABI_P_PGID:
 		if (id < 0)
 			return -EINVAL;
-		pid = id ? -2 : -1; /* 0: the caller's group, everyone */
+		pid = 0;
+		pgid = id ? id : me->pgid; /* 0: the caller's group */
 		break;
 	default:
 		return -EINVAL;
@@ -868,9 +885,9 @@ long proc_waitid(int idtype, int id, uint64_t uinfo, int options)
 		struct proc *c = NULL;
 
 		if (options & ABI_WEXITED)
-			c = find_zombie(me, pid, &have_child);
+			c = find_zombie(me, pid, pgid, &have_child);
 		else
-			find_zombie(me, pid, &have_child);
+			find_zombie(me, pid, pgid, &have_child);
 		if (c) {
 			int ws = c->wait_status;
 

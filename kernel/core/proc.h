@@ -120,6 +120,8 @@ struct proc {
 	uint64_t robust_list;	  /* set_robust_list: the head, user address */
 	struct futex_waiter futex; /* core/futex.c: what it waits on, if any */
 	struct abi_rlimit rlim[ABI_RLIM_NLIMITS];
+	uint32_t umask; /* umask(2): kept and reported (the FS has no modes) */
+	int pgid, sid;	/* process group and session (core/pgrp.c) */
 	struct sigstate sig; /* core/signal.c */
 };
 
@@ -161,10 +163,16 @@ void proc_set_name(struct proc *p, const char *path);
 int proc_count(void);
 struct proc *proc_find(int pid);
 struct proc *proc_next_live(struct proc *prev);
+struct proc *proc_next_any(struct proc *prev);
 void proc_trace_drain_all(void);
 
 /* sysinfo.c */
 void proc_limits_init(struct proc *p, const struct proc *parent);
+
+/* pgrp.c */
+void pgrp_fork(struct proc *child, const struct proc *parent);
+int pgrp_exists(int pgid, int sid);
+int pgrp_signal(int pgid, int sig, int code, int sender);
 
 /* exec.c */
 long elf_load(struct proc *p, struct inode *ip, const char *path,

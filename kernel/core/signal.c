@@ -628,11 +628,14 @@ long sys_kill(long pid, long sig, long a2, long a3, long a4, long a5)
 		}
 		return n ? 0 : -ESRCH;
 	}
-	/* no process groups: each process is its own group */
-	if (pid == 0)
-		pid = me->tgid;
-	else if (pid < 0)
-		pid = -pid;
+	/* 0: the caller's process group; -pgid: that group (core/pgrp.c) */
+	if (pid <= 0) {
+		if (pid == -0x80000000L)
+			return -ESRCH; /* Linux: -INT_MIN is no group */
+		n = pgrp_signal(pid ? -pid : me->pgid, sig, ABI_SI_USER,
+				me->pid);
+		return n ? 0 : -ESRCH;
+	}
 	p = proc_find_group(pid);
 	if (!p)
 		return -ESRCH;

@@ -1,13 +1,15 @@
 /*
  * The identity, limit and per-task registration calls a Linux C library
  * makes at start-up, with Linux's semantics: uname, getuid/geteuid/getgid/
- * getegid (everyone is root: 0), gettid (the thread's id; getpid is its group's),
- * set_tid_address and set_robust_list (recorded per process for thread
- * exit; nothing to do for a process's last exit), get_robust_list,
+ * getegid (everyone is root: 0), getgroups (none), gettid (the thread's
+ * id; getpid is its group's), set_tid_address and set_robust_list
+ * (recorded per thread for its exit: core/futex.c), get_robust_list,
  * getrlimit/setrlimit/prlimit64 (recorded and reported; RLIMIT_NOFILE is
  * at most NOFILE, the fd table's size, and bounds every new fd: fd_limit;
- * RLIMIT_STACK, 8 MiB, bounds the stack's growth: mm_fault), sched_getaffinity (user processes
- * run on the normal core only: CPU 0), gettimeofday.
+ * RLIMIT_STACK, 8 MiB, bounds the stack's growth: mm_fault),
+ * sched_getaffinity (user processes run on the normal core only: CPU 0),
+ * gettimeofday, umask (kept per process and inherited; the memory FS has
+ * fixed modes, so it changes nothing else).
  *
  * Normal core only; a process's fields here are its own (prlimit64 of
  * another process reads or writes them with interrupts off, which is all
@@ -60,6 +62,12 @@ long sys_getegid(long a0, long a1, long a2, long a3, long a4, long a5)
 	return 0;
 }
 
+/* no supplementary groups: 0 of them, whatever the size (>= 0) */
+long sys_getgroups(long size, long ulist, long a2, long a3, long a4, long a5)
+{
+	return (int)size < 0 ? -EINVAL : 0;
+}
+
 long sys_gettid(long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return this_proc()->pid;
@@ -108,13 +116,16 @@ long sys_get_robust_list(long pid, long uhead, long ulen, long a3, long a4,
 	return 0;
 }
 
-/* A process's limits at creation: its parent's, or Linux's defaults. */
+/* A process's limits and umask at creation: its parent's, or Linux's
+ * defaults. */
 void proc_limits_init(struct proc *p, const struct proc *parent)
 {
 	if (parent) {
 		memcpy(p->rlim, parent->rlim, sizeof(p->rlim));
+		p->umask = parent->umask;
 		return;
 	}
+	p->umask = 022;
 	for (int i = 0; i < ABI_RLIM_NLIMITS; i++)
 		p->rlim[i] = (struct abi_rlimit){ABI_RLIM_INFINITY,
 						 ABI_RLIM_INFINITY};
@@ -225,4 +236,13 @@ long sys_gettimeofday(long utv, long utz, long a2, long a3, long a4, long a5)
 	if (utz && copyout(p->mm->pagetable, utz, &tz, sizeof(tz)) < 0)
 		return -EFAULT;
 	return 0;
+}
+
+long sys_umask(long mask, long a1, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	uint32_t old = p->umask;
+
+	p->umask = mask & 0777;
+	return old;
 }

@@ -2,10 +2,12 @@
  * Unpacking the initrd, a cpio archive in the "newc" format (what
  * `cpio -o -H newc` writes: a 110-byte ASCII header with the magic "070701"
  * and 13 eight-digit hex fields, the NUL-terminated name, the data, each
- * padded to 4 bytes; the entry "TRAILER!!!" ends it) into the memory FS,
- * each file and directory with its permission bits.
+ * padded to 4 bytes; the entry "TRAILER!!!" ends it) into the memory FS:
+ * directories, regular files (with their permission bits) and symbolic
+ * links (the data is the target).
  * Runs once at boot on the normal core; then the initrd's pages are freed.
  */
+#include "arch/riscv/riscv.h"
 #include "core/panic.h"
 #include "core/printf.h"
 #include "core/string.h"
@@ -36,7 +38,7 @@ static uint64_t hexfield(const char *h, int i)
 void initrd_unpack(uint64_t start, uint64_t end)
 {
 	uint64_t p = start;
-	int files = 0, dirs = 0;
+	int files = 0, dirs = 0, links = 0;
 	uint64_t bytes = 0;
 
 	while (p + NEWC_HDR <= end) {
@@ -69,7 +71,7 @@ void initrd_unpack(uint64_t start, uint64_t end)
 			if (!ip && err != -EEXIST)
 				panic("initrd: mkdir %s: %ld", name, err);
 			if (ip) {
-				inode_set_perm(ip, mode);
+				inode_chmod(ip, mode);
 				inode_put(ip);
 			}
 			dirs++;
@@ -79,12 +81,19 @@ void initrd_unpack(uint64_t start, uint64_t end)
 				panic("initrd: create %s: %ld", name, err);
 			if (inode_write(ip, data, 0, size) != (long)size)
 				panic("initrd: out of memory for %s", name);
-			inode_set_perm(ip, mode); /* what stat and access see */
+			inode_chmod(ip, mode);
 			inode_put(ip);
 			files++;
 			bytes += size;
+		} else if ((mode & 0170000) == 0120000) {
+			err = size && size < PGSIZE ?
+				fs_symlink(NULL, name, (const char *)data, size) :
+				-ENAMETOOLONG;
+			if (err)
+				panic("initrd: symlink %s: %ld", name, err);
+			links++;
 		}
 	}
-	kprintf("initrd: %d files, %d directories, %ld bytes\n", files, dirs,
-		(long)bytes);
+	kprintf("initrd: %d files, %d directories, %d symbolic links, %ld "
+		"bytes\n", files, dirs, links, (long)bytes);
 }

@@ -152,6 +152,7 @@ void dev_init(void)
 
 		if (ip) {
 			ip->rdev = devs[i].rdev;
+			inode_chmod(ip, devs[i].mode);
 			inode_put(ip);
 		}
 	}

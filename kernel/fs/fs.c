@@ -46,6 +46,9 @@ static struct inode *inode_alloc(enum itype type)
 			memset(ip, 0, sizeof(*ip));
 			ip->type = type;
 			ip->ino = next_ino++;
+			/* Linux's for 0666/0777 under umask 022 */
+			ip->mode = type == I_DIR ? 0755 : type == I_SYMLINK ? 0777
+									     : 0644;
 			ip->mtime = rdtime();
 			return ip;
 		}
@@ -170,13 +173,49 @@ static void dir_unlink(struct inode *ip)
 	ip->next = NULL;
 }
 
+/* fs_lock held.  A symbolic link's target: NUL-terminated in its page. */
+static const char *link_target(struct inode *ip)
+{
+	const char *t = (const char *)data_page(ip, 0, false);
+
+	return t && ip->size ? t : NULL;
+}
+
+static struct inode *walk(struct inode *base, const char *path,
+			  const char **last, size_t *lastlen, bool follow,
+			  int *links, long *err);
+
+/*
+ * fs_lock held.  Where the symbolic link ip (found in directory dir)
+ * leads: its target walked from dir (or the root), following links.  At
+ * most SYMLOOP_MAX links are followed in one lookup: then -ELOOP.
+ */
+static struct inode *follow_link(struct inode *dir, struct inode *ip,
+				 int *links, long *err)
+{
+	const char *target = link_target(ip);
+
+	if (++*links > SYMLOOP_MAX) {
+		*err = -ELOOP;
+		return NULL;
+	}
+	if (!target) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	return walk(dir, target, NULL, NULL, true, links, err);
+}
+
 /*
  * fs_lock held.  Walk path from base (root if NULL or if path is absolute).
  * If last is given, stop before the last component: return its directory
- * and the last name in last and lastlen (length 0 for "/").
+ * and the last name in last and lastlen (length 0 for "/").  Symbolic links
+ * met on the way are followed; one that is the last component too if
+ * follow (or if a slash follows it).
  */
-static struct inode *walk_path(struct inode *base, const char *path,
-			       const char **last, size_t *lastlen, long *err)
+static struct inode *walk(struct inode *base, const char *path,
+			  const char **last, size_t *lastlen, bool follow,
+			  int *links, long *err)
 {
 	struct inode *ip = (path[0] == '/' || !base) ? root : base;
 	const char *s = path;
@@ -218,6 +257,12 @@ static struct inode *walk_path(struct inode *base, const char *path,
 			*err = -ENOENT;
 			return NULL;
 		}
+		if (next->type == I_SYMLINK &&
+		    (*s || follow || s[-1] == '/')) {
+			next = follow_link(ip, next, links, err);
+			if (!next)
+				return NULL;
+		}
 		ip = next;
 		if (!*s) {
 			/* "file/" names a directory */
@@ -230,74 +275,234 @@ static struct inode *walk_path(struct inode *base, const char *path,
 	}
 }
 
-/* Look up path; the inode comes back with a reference (inode_put it). */
-struct inode *fs_lookup(struct inode *base, const char *path, long *err)
+static struct inode *walk_path(struct inode *base, const char *path,
+			       const char **last, size_t *lastlen, long *err)
+{
+	int links = 0;
+
+	return walk(base, path, last, lastlen, true, &links, err);
+}
+
+/*
+ * Look up path; the inode comes back with a reference (inode_put it).
+ * A symbolic link as the last component is followed if follow; if not, the
+ * link itself comes back (lstat, readlinkat, O_NOFOLLOW).
+ */
+struct inode *fs_lookup_at(struct inode *base, const char *path, bool follow,
+			   long *err)
 {
 	struct inode *ip;
+	int links = 0;
 
 	spin_lock(&fs_lock);
-	ip = walk_path(base, path, NULL, NULL, err);
+	ip = walk(base, path, NULL, NULL, follow, &links, err);
 	if (ip)
 		ip->ref++;
 	spin_unlock(&fs_lock);
 	return ip;
 }
 
-/*
- * Create path as a file or directory, or return the existing one (-EEXIST
- * if excl, or if it exists as a directory and a directory is asked for).
- * The inode comes back with a reference.
- */
-struct inode *fs_create(struct inode *base, const char *path, enum itype type,
-			bool excl, long *err)
+struct inode *fs_lookup(struct inode *base, const char *path, long *err)
 {
-	struct inode *dir, *ip = NULL;
+	return fs_lookup_at(base, path, true, err);
+}
+
+/*
+ * fs_lock held.  Create path as a file, directory or symbolic link, or
+ * return the existing one (-EEXIST if excl, or if it exists as a directory
+ * and a directory is asked for; an existing symbolic link is followed
+ * unless excl, and must lead somewhere: -ENOENT if it dangles).  The inode
+ * comes back with a reference.
+ */
+static struct inode *create_locked(struct inode *base, const char *path,
+				   enum itype type, bool excl, long *err)
+{
+	struct inode *dir, *ip;
 	const char *name;
 	size_t len;
+	int links = 0;
 
-	spin_lock(&fs_lock);
 	dir = walk_path(base, path, &name, &len, err);
 	if (!dir)
-		goto out;
+		return NULL;
 	if (dir->type != I_DIR) {
 		*err = -ENOTDIR;
-		goto out;
+		return NULL;
 	}
 	if (len == 0) { /* "/" */
 		*err = type == I_DIR ? -EEXIST : -EISDIR;
-		goto out;
+		return NULL;
 	}
 	ip = dir_find(dir, name, len);
+	if (ip && ip->type == I_SYMLINK && !excl && type != I_DIR) {
+		ip = follow_link(dir, ip, &links, err);
+		if (!ip)
+			return NULL;
+	}
 	if (ip) {
 		if (excl || type == I_DIR) {
 			*err = -EEXIST;
-			ip = NULL;
-		} else if (name[len] == '/' && ip->type != I_DIR) {
-			*err = -ENOTDIR;
-			ip = NULL;
-		} else {
-			ip->ref++;
+			return NULL;
 		}
-		goto out;
+		if (name[len] == '/' && ip->type != I_DIR) {
+			*err = -ENOTDIR;
+			return NULL;
+		}
+		ip->ref++;
+		return ip;
 	}
 	if (name[len] == '/' && type != I_DIR) {
 		*err = -EISDIR; /* "newfile/" with O_CREAT */
-		goto out;
+		return NULL;
 	}
 	if (dir->nlink == 0) {
 		*err = -ENOENT; /* directory was removed */
-		goto out;
+		return NULL;
 	}
 	ip = inode_alloc(type);
 	if (!ip) {
 		*err = -ENOSPC;
-		goto out;
+		return NULL;
 	}
 	dir_link(dir, ip, name, len);
 	ip->ref++;
-out:
+	return ip;
+}
+
+struct inode *fs_create(struct inode *base, const char *path, enum itype type,
+			bool excl, long *err)
+{
+	struct inode *ip;
+
+	spin_lock(&fs_lock);
+	ip = create_locked(base, path, type, excl, err);
 	spin_unlock(&fs_lock);
 	return ip;
+}
+
+static long write_locked(struct inode *ip, const void *src, uint64_t off,
+			 size_t n);
+
+/*
+ * symlink(2): a new symbolic link at path holding target (len bytes, 0 <
+ * len < PGSIZE: the caller checks), its data a NUL-terminated page.
+ */
+long fs_symlink(struct inode *base, const char *path, const char *target,
+		size_t len)
+{
+	struct inode *ip;
+	long err = 0;
+	char nul = 0;
+
+	spin_lock(&fs_lock);
+	ip = create_locked(base, path, I_SYMLINK, true, &err);
+	if (!ip)
+		goto out;
+	if (write_locked(ip, target, 0, len) != (long)len ||
+	    write_locked(ip, &nul, len, 1) != 1) {
+		dir_unlink(ip);
+		err = -ENOSPC;
+	}
+	ip->size = len;
+	ip->ref--;
+	inode_release(ip);
+out:
+	spin_unlock(&fs_lock);
+	return err;
+}
+
+/* fs_lock held: dir is ip or below it (a directory moved under itself) */
+static bool is_under(struct inode *dir, struct inode *ip)
+{
+	for (;;) {
+		if (dir == ip)
+			return true;
+		if (dir == root)
+			return false;
+		dir = dir->parent;
+	}
+}
+
+/* fs_lock held: "", ".", ".." as the last name cannot be renamed */
+static bool dot_name(const char *name, size_t len)
+{
+	return len == 0 || (len == 1 && name[0] == '.') ||
+	       (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
+/*
+ * renameat2(2) without flags or with RENAME_NOREPLACE (noreplace): move the
+ * entry oldpath to newpath, replacing what is there (a file by a
+ * non-directory, an empty directory by a directory), as Linux's checks:
+ * -ENOENT, -ENOTDIR, -EISDIR, -ENOTEMPTY, -EEXIST (noreplace), -EINVAL (a
+ * directory into itself), -EBUSY ("." or ".." as a name).
+ */
+long fs_rename(struct inode *obase, const char *opath, struct inode *nbase,
+	       const char *npath, bool noreplace)
+{
+	struct inode *odir, *ndir, *ip, *victim;
+	const char *oname, *nname;
+	size_t olen, nlen;
+	long err = 0;
+
+	spin_lock(&fs_lock);
+	odir = walk_path(obase, opath, &oname, &olen, &err);
+	if (!odir)
+		goto out;
+	ndir = walk_path(nbase, npath, &nname, &nlen, &err);
+	if (!ndir)
+		goto out;
+	if (odir->type != I_DIR || ndir->type != I_DIR) {
+		err = -ENOTDIR;
+		goto out;
+	}
+	if (dot_name(oname, olen) || dot_name(nname, nlen)) {
+		err = -EBUSY;
+		goto out;
+	}
+	ip = dir_find(odir, oname, olen);
+	if (!ip) {
+		err = -ENOENT;
+		goto out;
+	}
+	if (ip->type != I_DIR && (oname[olen] == '/' || nname[nlen] == '/')) {
+		err = -ENOTDIR;
+		goto out;
+	}
+	victim = dir_find(ndir, nname, nlen);
+	if (victim == ip)
+		goto out; /* the same file: nothing to do */
+	if (victim && noreplace) {
+		err = -EEXIST;
+		goto out;
+	}
+	if (ip->type == I_DIR && is_under(ndir, ip)) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (victim && victim->type == I_DIR && ip->type != I_DIR)
+		err = -EISDIR;
+	else if (victim && victim->type != I_DIR && ip->type == I_DIR)
+		err = -ENOTDIR;
+	else if (victim && victim->children)
+		err = -ENOTEMPTY;
+	else if (ndir->nlink == 0)
+		err = -ENOENT;
+	if (err)
+		goto out;
+	if (victim) {
+		dir_unlink(victim);
+		inode_release(victim);
+	}
+	dir_unlink(ip);
+	ip->ref++; /* held while it has no name */
+	odir->ref--; /* the entry's reference on its old directory */
+	dir_link(ndir, ip, nname, nlen);
+	ip->ref--;
+	inode_release(odir);
+out:
+	spin_unlock(&fs_lock);
+	return err;
 }
 
 long fs_unlink(struct inode *base, const char *path, bool rmdir)
@@ -605,6 +810,23 @@ long inode_truncate(struct inode *ip)
 	return 0;
 }
 
+/* utimensat: the modification time, in time-CSR ticks since boot */
+void inode_set_mtime(struct inode *ip, uint64_t t)
+{
+	spin_lock(&fs_lock);
+	ip->mtime = t;
+	spin_unlock(&fs_lock);
+}
+
+/* chmod: the permission bits (a symbolic link's own stay 0777) */
+void inode_chmod(struct inode *ip, uint32_t mode)
+{
+	spin_lock(&fs_lock);
+	if (ip->type != I_SYMLINK)
+		ip->mode = mode & 07777;
+	spin_unlock(&fs_lock);
+}
+
 void inode_stat(struct inode *ip, struct abi_stat *st)
 {
 	uint64_t t;
@@ -613,13 +835,13 @@ void inode_stat(struct inode *ip, struct abi_stat *st)
 	spin_lock(&fs_lock);
 	st->st_dev = 1;
 	st->st_ino = ip->ino;
-	st->st_mode = (ip->type == I_DIR   ? ABI_S_IFDIR | 0755
-		       : ip->type == I_DEV ? dev_mode(ip->rdev)
-					   : ABI_S_IFREG | 0644);
-	if (ip->perm && ip->type != I_DEV)
-		st->st_mode = (st->st_mode & ABI_S_IFMT) | ip->perm;
+	st->st_mode = ip->type == I_DEV ? dev_mode(ip->rdev)
+		      : (ip->type == I_DIR       ? ABI_S_IFDIR
+			 : ip->type == I_SYMLINK ? ABI_S_IFLNK
+						 : ABI_S_IFREG) | ip->mode;
 	st->st_nlink = ip->nlink ? 1 : 0;
-	st->st_size = ip->type == I_FILE ? ip->size : 0;
+	st->st_size = ip->type == I_FILE || ip->type == I_SYMLINK ? ip->size
+								  : 0;
 	st->st_blksize = PGSIZE;
 	st->st_blocks = ROUNDUP(st->st_size, 512) / 512;
 	st->st_rdev = ip->type == I_DEV ? ip->rdev : 0;
@@ -631,18 +853,31 @@ void inode_stat(struct inode *ip, struct abi_stat *st)
 	st->st_atime_nsec = st->st_ctime_nsec = st->st_mtime_nsec;
 }
 
-/* Set a file's or directory's permission bits (the initrd's modes). */
-void inode_set_perm(struct inode *ip, uint32_t perm)
-{
-	spin_lock(&fs_lock);
-	ip->perm = perm & 07777;
-	spin_unlock(&fs_lock);
-}
-
 static int dtype_of(struct inode *ip)
 {
-	return ip->type == I_DIR ? ABI_DT_DIR : ip->type == I_DEV ? ABI_DT_CHR
-								   : ABI_DT_REG;
+	switch (ip->type) {
+	case I_DIR:
+		return ABI_DT_DIR;
+	case I_DEV:
+		return ABI_DT_CHR;
+	case I_SYMLINK:
+		return ABI_DT_LNK;
+	default:
+		return ABI_DT_REG;
+	}
+}
+
+/* readlink(2): the target of symbolic link ip (-EINVAL if it is not one)
+ * into buf, at most size bytes, without a NUL; returns the length. */
+long inode_readlink(struct inode *ip, char *buf, size_t size)
+{
+	long r = -EINVAL;
+
+	spin_lock(&fs_lock);
+	if (ip->type == I_SYMLINK)
+		r = read_locked(ip, buf, 0, MIN(size, ip->size));
+	spin_unlock(&fs_lock);
+	return r;
 }
 
 /*

@@ -14,7 +14,7 @@
 #include "core/types.h"
 #include "uapi/abi.h"
 
-enum itype { I_FREE, I_FILE, I_DIR, I_DEV };
+enum itype { I_FREE, I_FILE, I_DIR, I_DEV, I_SYMLINK };
 
 struct inode {
 	/* all under fs_lock */
@@ -29,7 +29,8 @@ struct inode {
 	void **index;		/* data: two-level page index (fs.c) */
 	uint64_t mtime;		/* time CSR ticks since boot */
 	uint32_t rdev;		/* I_DEV: ABI_MKDEV(major, minor) (dev.c) */
-	uint16_t perm;		/* files, dirs: permission bits; 0: 0644/0755 */
+	uint16_t mode;		/* permission bits (07777; chmod, the initrd) */
+	/* I_SYMLINK: the target is the data, size bytes and a NUL */
 	char name[ABI_NAME_MAX + 1];
 };
 
@@ -150,9 +151,16 @@ void files_free(struct files_struct *fs);
 /* fs.c */
 void fs_init(void);
 struct inode *fs_lookup(struct inode *base, const char *path, long *err);
+struct inode *fs_lookup_at(struct inode *base, const char *path, bool follow,
+			   long *err);
 struct inode *fs_create(struct inode *base, const char *path, enum itype type,
 			bool excl, long *err);
 long fs_unlink(struct inode *base, const char *path, bool rmdir);
+long fs_symlink(struct inode *base, const char *path, const char *target,
+		size_t len);
+long fs_rename(struct inode *obase, const char *opath, struct inode *nbase,
+	       const char *npath, bool noreplace);
+long inode_readlink(struct inode *ip, char *buf, size_t size);
 long inode_path(struct inode *dir, char *buf, size_t size);
 void inode_get(struct inode *ip);
 void inode_put(struct inode *ip);
@@ -161,7 +169,8 @@ long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n);
 long inode_truncate(struct inode *ip);
 long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence);
 void inode_stat(struct inode *ip, struct abi_stat *st);
-void inode_set_perm(struct inode *ip, uint32_t perm);
+void inode_set_mtime(struct inode *ip, uint64_t t);
+void inode_chmod(struct inode *ip, uint32_t mode);
 long inode_dirent(struct inode *dir, uint64_t pos, char *name, size_t size,
 		  uint64_t *ino, int *dtype);
 long inode_read_user(struct inode *ip, const struct uview *v, uint64_t *off,

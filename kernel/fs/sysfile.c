@@ -1,6 +1,8 @@
 /*
  * The file system calls: openat, close, read, write, lseek, fstat,
- * newfstatat, statx, faccessat/faccessat2, getdents64, mkdirat, unlinkat; the current directory
+ * newfstatat, statx, faccessat/faccessat2, getdents64, mkdirat, unlinkat,
+ * symlinkat, readlinkat, renameat2, utimensat, fchmodat, fchmod, linkat
+ * (-EPERM), sync, fsync, fdatasync; the current directory
  * (getcwd, chdir, fchdir: struct proc.cwd, under the process's fd_lock,
  * because a ring's OPENAT on the IO core starts relative paths there).  Arguments are validated here
  * (flags, fds, user pointers, path lengths) and the work is done by fs.c,
@@ -8,6 +10,8 @@
  * the process explicitly (file_openat, file_close_fd), which the IO core's
  * ring operations share.  System calls run on the normal core.
  */
+#include "arch/riscv/riscv.h"
+#include "arch/riscv/trap.h"
 #include "core/proc.h"
 #include "core/string.h"
 #include "core/types.h"
@@ -81,18 +85,28 @@ static void base_put(struct inode *base)
 		inode_put(base);
 }
 
-/* The inode path names from dirfd (path_base, then fs_lookup), or NULL. */
-static struct inode *path_lookup_at(struct proc *p, long dirfd,
-				    const char *path, long *err)
+/*
+ * The inode path names from dirfd (path_base, then fs_lookup_at), or NULL;
+ * a symbolic link as the last component is followed if follow.
+ */
+static struct inode *path_lookup_follow(struct proc *p, long dirfd,
+					const char *path, bool follow,
+					long *err)
 {
 	struct inode *base, *ip;
 
 	*err = path_base(p, dirfd, path, &base);
 	if (*err < 0)
 		return NULL;
-	ip = fs_lookup(base, path, err);
+	ip = fs_lookup_at(base, path, follow, err);
 	base_put(base);
 	return ip;
+}
+
+static struct inode *path_lookup_at(struct proc *p, long dirfd,
+				    const char *path, long *err)
+{
+	return path_lookup_follow(p, dirfd, path, true, err);
 }
 
 /*
@@ -158,10 +172,14 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 	if (flags & ABI_O_CREAT)
 		ip = fs_create(base, path, I_FILE, flags & ABI_O_EXCL, &r);
 	else
-		ip = fs_lookup(base, path, &r);
+		ip = fs_lookup_at(base, path, !(flags & ABI_O_NOFOLLOW), &r);
 	base_put(base);
 	if (!ip)
 		return r;
+	if (ip->type == I_SYMLINK) {
+		r = -ELOOP; /* O_NOFOLLOW on a symbolic link */
+		goto out_put;
+	}
 	if (ip->type == I_DIR &&
 	    (acc != ABI_O_RDONLY || (flags & (ABI_O_CREAT | ABI_O_TRUNC)))) {
 		r = -EISDIR;
@@ -368,9 +386,10 @@ long sys_fstat(long fd, long ust, long a2, long a3, long a4, long a5)
 
 /*
  * The stat of what path names from dirfd; an empty path (the caller
- * allowed it: AT_EMPTY_PATH) names dirfd itself, or the cwd for AT_FDCWD.
+ * allowed it: AT_EMPTY_PATH) names dirfd itself, or the cwd for AT_FDCWD;
+ * AT_SYMLINK_NOFOLLOW in flags stats a symbolic link itself (lstat).
  */
-static long stat_at(struct proc *p, long dirfd, char *path,
+static long stat_at(struct proc *p, long dirfd, char *path, long flags,
 		    struct abi_stat *st)
 {
 	struct inode *ip;
@@ -387,7 +406,8 @@ static long stat_at(struct proc *p, long dirfd, char *path,
 	}
 	if (!path[0])
 		strlcpy(path, ".", 2); /* AT_FDCWD itself (AT_EMPTY_PATH) */
-	ip = path_lookup_at(p, dirfd, path, &r);
+	ip = path_lookup_follow(p, dirfd, path,
+				!(flags & ABI_AT_SYMLINK_NOFOLLOW), &r);
 	if (!ip)
 		return r;
 	inode_stat(ip, st); /* devices: S_IFCHR and st_rdev */
@@ -396,8 +416,8 @@ static long stat_at(struct proc *p, long dirfd, char *path,
 }
 
 /*
- * As Linux's vfs_statx: these flags are accepted (no symlinks, no
- * automounts, nothing to sync here), any other bit is -EINVAL.
+ * As Linux's vfs_statx: these flags are accepted (no automounts, nothing
+ * to sync here), any other bit is -EINVAL.
  */
 #define STAT_FLAGS (ABI_AT_EMPTY_PATH | ABI_AT_SYMLINK_NOFOLLOW | \
 		    ABI_AT_NO_AUTOMOUNT | ABI_AT_STATX_SYNC_TYPE)
@@ -416,7 +436,7 @@ long sys_newfstatat(long dirfd, long upath, long ust, long flags, long a4,
 	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
 	if (r < 0)
 		return r;
-	r = stat_at(p, dirfd, path, &st);
+	r = stat_at(p, dirfd, path, flags, &st);
 	kfree(path);
 	if (!r && copyout(p->mm->pagetable, ust, &st, sizeof(st)) < 0)
 		r = -EFAULT;
@@ -493,10 +513,10 @@ long sys_statx(long dirfd, long upath, long flags, long mask, long usx,
 	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
 	if (r < 0)
 		return r;
-	r = stat_at(p, dirfd, path, &st);
+	r = stat_at(p, dirfd, path, flags, &st);
 	if (!r) {
 		strlcpy(path, "/", 2);
-		r = stat_at(p, ABI_AT_FDCWD, path, &root_st);
+		r = stat_at(p, ABI_AT_FDCWD, path, 0, &root_st);
 	}
 	kfree(path);
 	if (r < 0)
@@ -534,7 +554,7 @@ static long access_at(long dirfd, long upath, long mode, long flags)
 	r = path_in(p->mm->pagetable, upath, &path, flags & ABI_AT_EMPTY_PATH);
 	if (r < 0)
 		return r;
-	r = stat_at(p, dirfd, path, &st);
+	r = stat_at(p, dirfd, path, flags, &st);
 	kfree(path);
 	if (r < 0)
 		return r;
@@ -674,9 +694,9 @@ long sys_ioctl(long fd, long request, long arg, long a3, long a4, long a5)
 }
 
 /*
- * readlinkat: the memory FS has no symbolic links, so a path that exists
- * is not one (-EINVAL, as Linux), and one that does not gives the lookup's
- * error (so /proc/self/exe, which glibc asks for: -ENOENT).
+ * readlinkat: the target of a symbolic link, at most bufsiz bytes, no NUL;
+ * a path that is not a link is -EINVAL, one that does not exist gives the
+ * lookup's error (so /proc/self/exe, which glibc asks for: -ENOENT).
  */
 long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 		    long a5)
@@ -703,14 +723,274 @@ long sys_readlinkat(long dirfd, long upath, long ubuf, long bufsiz, long a4,
 			file_put(f);
 		goto out;
 	}
-	ip = path_lookup_at(p, dirfd, path, &r);
-	if (ip) {
-		inode_put(ip);
-		r = -EINVAL;
-	}
+	ip = path_lookup_follow(p, dirfd, path, false, &r);
+	if (!ip)
+		goto out;
+	/* the target into the path's page, then out */
+	r = inode_readlink(ip, path, MIN((uint64_t)(int)bufsiz, ABI_PATH_MAX));
+	inode_put(ip);
+	if (r > 0 && copyout(p->mm->pagetable, ubuf, path, r) < 0)
+		r = -EFAULT;
 out:
 	kfree(path);
 	return r;
+}
+
+/* symlinkat(target, newdirfd, linkpath): an empty target is -ENOENT */
+long sys_symlinkat(long utarget, long dirfd, long upath, long a3, long a4,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *base;
+	char *target, *path;
+	long r;
+
+	r = path_in(p->mm->pagetable, utarget, &target, false);
+	if (r < 0)
+		return r;
+	r = path_in(p->mm->pagetable, upath, &path, false);
+	if (r < 0)
+		goto out_target;
+	r = path_base(p, dirfd, path, &base);
+	if (r == 0) {
+		r = fs_symlink(base, path, target, strlen(target));
+		base_put(base);
+	}
+	kfree(path);
+out_target:
+	kfree(target);
+	return r;
+}
+
+/*
+ * renameat2: flags 0 or RENAME_NOREPLACE; RENAME_EXCHANGE and
+ * RENAME_WHITEOUT are -EINVAL, as on a Linux file system without them.
+ */
+long sys_renameat2(long odirfd, long uold, long ndirfd, long unew, long flags,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *obase = NULL, *nbase = NULL;
+	char *old, *new;
+	long r;
+
+	if ((unsigned int)flags & ~ABI_RENAME_NOREPLACE)
+		return -EINVAL;
+	r = path_in(p->mm->pagetable, uold, &old, false);
+	if (r < 0)
+		return r;
+	r = path_in(p->mm->pagetable, unew, &new, false);
+	if (r < 0)
+		goto out_old;
+	r = path_base(p, odirfd, old, &obase);
+	if (r == 0)
+		r = path_base(p, ndirfd, new, &nbase);
+	if (r == 0)
+		r = fs_rename(obase, old, nbase, new,
+			      flags & ABI_RENAME_NOREPLACE);
+	base_put(obase);
+	base_put(nbase);
+	kfree(new);
+out_old:
+	kfree(old);
+	return r;
+}
+
+#define UTIME_NOW ((1L << 30) - 1)
+#define UTIME_OMIT ((1L << 30) - 2)
+
+/*
+ * One of utimensat's times as time-CSR ticks since boot (the memory FS's
+ * clock, which CLOCK_REALTIME also counts from; a time before it is kept
+ * as 0); *omit for UTIME_OMIT.
+ */
+static long utime_ticks(const struct abi_timespec *ts, uint64_t *t,
+			bool *omit)
+{
+	*omit = ts->tv_nsec == UTIME_OMIT;
+	if (ts->tv_nsec == UTIME_NOW || *omit) {
+		*t = rdtime();
+		return 0;
+	}
+	if (ts->tv_nsec < 0 || ts->tv_nsec >= 1000000000)
+		return -EINVAL;
+	*t = ts->tv_sec < 0 ? 0 : (uint64_t)ts->tv_sec * timebase_hz +
+		(uint64_t)ts->tv_nsec * timebase_hz / 1000000000;
+	return 0;
+}
+
+/*
+ * utimensat: the memory FS keeps one time, the modification time (stat
+ * reports it as all three), so times[1] is what is set; times NULL (or
+ * UTIME_NOW) is now.  A NULL path is the file dirfd names (futimens).
+ */
+long sys_utimensat(long dirfd, long upath, long utimes, long flags, long a4,
+		   long a5)
+{
+	struct proc *p = this_proc();
+	struct abi_timespec ts[2];
+	struct inode *ip = NULL;
+	struct file *f = NULL;
+	char *path = NULL;
+	uint64_t t[2];
+	bool omit[2] = { false, false };
+	long r;
+
+	flags = (int)flags;
+	if (flags & ~(ABI_AT_SYMLINK_NOFOLLOW | ABI_AT_EMPTY_PATH))
+		return -EINVAL;
+	if (utimes) {
+		if (copyin(p->mm->pagetable, ts, utimes, sizeof(ts)) < 0)
+			return -EFAULT;
+		for (int i = 0; i < 2; i++) {
+			r = utime_ticks(&ts[i], &t[i], &omit[i]);
+			if (r < 0)
+				return r;
+		}
+	} else {
+		t[1] = rdtime();
+	}
+	if (upath) {
+		r = path_in(p->mm->pagetable, upath, &path,
+			    flags & ABI_AT_EMPTY_PATH);
+		if (r < 0)
+			return r;
+	} else if ((int)dirfd == ABI_AT_FDCWD) {
+		return -EFAULT; /* Linux looks the NULL path up */
+	}
+	if (path && path[0]) {
+		ip = path_lookup_follow(p, dirfd, path,
+					!(flags & ABI_AT_SYMLINK_NOFOLLOW), &r);
+	} else if ((int)dirfd == ABI_AT_FDCWD && path) {
+		ip = path_lookup_at(p, dirfd, ".", &r);
+	} else if (!(f = fd_get(p, dirfd))) {
+		r = -EBADF;
+	} else if (f->ops == &inode_file_ops || f->ops == &dir_file_ops) {
+		ip = f->ip;
+		inode_get(ip);
+	} else {
+		r = 0; /* a device or pipe: nothing kept to change */
+	}
+	if (f)
+		file_put(f);
+	if (ip) {
+		if (!omit[1])
+			inode_set_mtime(ip, t[1]);
+		inode_put(ip);
+		r = 0;
+	}
+	if (path)
+		kfree(path);
+	return r;
+}
+
+/*
+ * linkat: the memory FS has one name per inode (its entry is the inode), so
+ * no hard links: -EPERM once both paths check out, as Linux on a file
+ * system without them (vfat).  Flags: AT_SYMLINK_FOLLOW, AT_EMPTY_PATH.
+ */
+long sys_linkat(long odirfd, long uold, long ndirfd, long unew, long flags,
+		long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *ip = NULL, *there;
+	char *old, *new;
+	long r;
+
+	if ((int)flags & ~(ABI_AT_SYMLINK_FOLLOW | ABI_AT_EMPTY_PATH))
+		return -EINVAL;
+	r = path_in(p->mm->pagetable, uold, &old, false);
+	if (r < 0)
+		return r;
+	r = path_in(p->mm->pagetable, unew, &new, false);
+	if (r < 0)
+		goto out_old;
+	ip = path_lookup_follow(p, odirfd, old, flags & ABI_AT_SYMLINK_FOLLOW,
+				&r);
+	if (!ip)
+		goto out;
+	there = path_lookup_follow(p, ndirfd, new, false, &r);
+	if (there) {
+		inode_put(there);
+		r = -EEXIST;
+	} else if (r == -ENOENT) {
+		r = -EPERM;
+	}
+	inode_put(ip);
+out:
+	kfree(new);
+out_old:
+	kfree(old);
+	return r;
+}
+
+/* sync, fsync, fdatasync: the memory FS has nothing to write back */
+long sys_sync(long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return 0;
+}
+
+/* fsync and fdatasync: the file's own fsync (file_fsync; -EINVAL if none) */
+static long fsync_fd(long fd, bool datasync)
+{
+	struct file *f = fd_get(this_proc(), fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = file_fsync(f, datasync);
+	file_put(f);
+	return r;
+}
+
+long sys_fsync(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	return fsync_fd(fd, false);
+}
+
+long sys_fdatasync(long fd, long a1, long a2, long a3, long a4, long a5)
+{
+	return fsync_fd(fd, true);
+}
+
+/*
+ * fchmodat (following a symbolic link, as Linux's) and fchmod: the
+ * permission bits (07777) the memory FS keeps; they are reported by stat
+ * and faccessat's X_OK, but nothing else checks them (everyone is root, and
+ * execve runs a file without an execute bit).  fchmod of what is not a
+ * memory-FS file (a pipe, the console) changes nothing and succeeds.
+ */
+long sys_fchmodat(long dirfd, long upath, long mode, long a3, long a4,
+		  long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *ip;
+	char *path;
+	long r;
+
+	r = path_in(p->mm->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	ip = path_lookup_at(p, dirfd, path, &r);
+	if (ip) {
+		inode_chmod(ip, mode);
+		inode_put(ip);
+		r = 0;
+	}
+	kfree(path);
+	return r;
+}
+
+long sys_fchmod(long fd, long mode, long a2, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+
+	if (!f)
+		return -EBADF;
+	if (f->ops == &inode_file_ops || f->ops == &dir_file_ops)
+		inode_chmod(f->ip, mode);
+	file_put(f);
+	return 0;
 }
 
 /* ---- the current directory: getcwd, chdir, fchdir ---- */

@@ -1,7 +1,8 @@
 /*
  * procs: processes as Linux has them, checked from a glibc program built
  * with Debian's riscv64-linux-gnu-gcc -static: fork (clone), execve,
- * wait4/waitpid, waitid, vfork, posix_spawn, getcwd/chdir/fchdir, and no
+ * wait4/waitpid, waitid, vfork, posix_spawn, getcwd/chdir/fchdir, process
+ * groups and sessions with the console's job control, and no
  * page leaked by 200 fork/exit cycles.  It prints KTAP like the libuser
  * suites (programs/ktest.h, which needs libuser: this is its small glibc
  * twin), each case in a child process of its own made with fork, so that
@@ -20,6 +21,7 @@
 #include <linux/io_uring.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
@@ -681,6 +683,110 @@ static void t_ring(void)
 	close(fd);
 }
 
+/* ---- process groups, sessions, the console's job control ---- */
+
+/* a grandchild's view after setsid(): its own session, no terminal */
+static int new_session(void)
+{
+	pid_t me = getpid();
+	int pg;
+
+	failed = 0;
+	expect_eq(setsid(), me, "setsid() returns the new session");
+	expect_eq(getsid(0), me, "getsid(0) after setsid");
+	expect_eq(getpgrp(), me, "getpgrp() after setsid");
+	expect_err(setsid(), EPERM, "setsid() again (a group leader)");
+	expect_err(setpgid(0, 0), EPERM, "setpgid of a session leader");
+	expect_err(ioctl(0, TIOCGPGRP, &pg), ENOTTY,
+		   "TIOCGPGRP without a controlling terminal");
+	expect_err(ioctl(0, TIOCSCTTY, 0), EPERM,
+		   "TIOCSCTTY of a terminal another session has");
+	return failed;
+}
+
+static void t_pgrp(void)
+{
+	pid_t me = getpid(), a, b, r1, r2;
+	int st = -1, sa = -1, sb = -1;
+
+	/* a case runs in a child of the suite (init: group and session 1) */
+	expect_eq(getpgrp(), 1, "a child is in its parent's group");
+	expect_eq(getpgid(0), 1, "getpgid(0)");
+	expect_eq(getpgid(me), 1, "getpgid(self)");
+	expect_eq(getsid(0), 1, "getsid(0): init's session");
+	expect_eq(getpgid(1), 1, "getpgid(1)");
+	expect_err(getpgid(999999), ESRCH, "getpgid of no process");
+	expect_err(getsid(999999), ESRCH, "getsid of no process");
+	expect_err(setpgid(0, -1), EINVAL, "setpgid(0, -1)");
+	expect_err(setpgid(999999, 0), ESRCH, "setpgid of no process");
+	expect_err(setpgid(1, 1), ESRCH, "setpgid of the parent");
+	expect_err(setpgid(0, 999999), EPERM, "setpgid into no group");
+	expect_eq(setpgid(0, 0), 0, "setpgid(0, 0): a group of its own");
+	expect_eq(getpgrp(), me, "getpgrp() == pid");
+	expect_eq(kill(-me, 0), 0, "kill(-pgrp, 0)");
+	expect_eq(setpgid(0, 1), 0, "setpgid(0, 1): back into group 1");
+	expect_eq(getpgrp(), 1, "getpgrp() == 1 again");
+	/* kill(0) and kill(-pgrp): the caller's group, a group */
+	expect_eq(kill(0, 0), 0, "kill(0, 0)");
+	expect_err(kill(-999999, 0), ESRCH, "kill of no group");
+	/* two children in a group of the first one's: one kill ends both */
+	a = fork();
+	if (a == 0) {
+		setpgid(0, 0);
+		pause();
+		_exit(1);
+	}
+	setpgid(a, a); /* both sides, as shells do: no race */
+	b = fork();
+	if (b == 0) {
+		setpgid(0, a);
+		pause();
+		_exit(1);
+	}
+	expect_eq(setpgid(b, a), 0, "setpgid(child, other child's group)");
+	expect_eq(getpgid(a), a, "first child leads its group");
+	expect_eq(getpgid(b), a, "second child in the first one's group");
+	expect_eq(kill(-a, SIGTERM), 0, "kill(-group, SIGTERM)");
+	r1 = waitpid(-a, &sa, 0); /* wait4 of a group: either, then the other */
+	r2 = waitpid(-a, &sb, 0);
+	expect_eq((r1 == a && r2 == b) || (r1 == b && r2 == a), 1,
+		  "waitpid(-group) twice: both children");
+	expect_err(waitpid(-a, &st, 0), ECHILD, "waitpid(-group), none left");
+	expect_err(waitpid(-999999, &st, 0), ECHILD, "waitpid(no group)");
+	expect_eq(WIFSIGNALED(sa) && WTERMSIG(sa) == SIGTERM, 1,
+		  "first child ended by SIGTERM");
+	expect_eq(WIFSIGNALED(sb) && WTERMSIG(sb) == SIGTERM, 1,
+		  "second child ended by SIGTERM");
+	/* setsid in a child that is not a group leader */
+	st = run_child(new_session);
+	expect_eq(WIFEXITED(st) && WEXITSTATUS(st) == 0, 1,
+		  "setsid in a child (its checks)");
+}
+
+static void t_tty_jobctl(void)
+{
+	pid_t me = getpid();
+	int pg = -1, sid = -1, bad = 999999;
+
+	signal(SIGTTOU, SIG_IGN); /* as a shell: tcsetpgrp from the background */
+	expect_eq(tcgetpgrp(0), 1, "the console's foreground group: init's");
+	expect_eq(ioctl(0, TIOCGSID, &sid), 0, "TIOCGSID");
+	expect_eq(sid, 1, "the console is session 1's terminal");
+	expect_err(ioctl(0, TIOCSCTTY, 0), EPERM,
+		   "TIOCSCTTY from a process that leads no session");
+	expect_eq(setpgid(0, 0), 0, "a group of its own");
+	expect_eq(tcsetpgrp(0, me), 0, "tcsetpgrp(its group)");
+	expect_eq(tcgetpgrp(0), me, "tcgetpgrp() == its group");
+	expect_eq(ioctl(0, TIOCGPGRP, &pg), 0, "TIOCGPGRP");
+	expect_eq(pg, me, "TIOCGPGRP == its group");
+	expect_err(tcsetpgrp(0, bad), ESRCH, "tcsetpgrp(no such group)");
+	expect_err(tcsetpgrp(0, -1), EINVAL, "tcsetpgrp(-1)");
+	expect_err(ioctl(0, TIOCGPGRP, NULL), EFAULT, "TIOCGPGRP, NULL");
+	expect_eq(tcsetpgrp(0, 1), 0, "tcsetpgrp(1): init's group again");
+	expect_eq(tcgetpgrp(0), 1, "tcgetpgrp() == 1");
+	expect_eq(setpgid(0, 1), 0, "back into group 1");
+}
+
 /* ---- no leak ---- */
 
 static void cycles(int n)
@@ -724,6 +830,8 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("fork-many", t_fork_many),
 	KTEST_CASE("cwd", t_cwd),
 	KTEST_CASE("ring", t_ring),
+	KTEST_CASE("pgrp", t_pgrp),
+	KTEST_CASE("tty-jobctl", t_tty_jobctl),
 	KTEST_ALWAYS("leak-check", t_leak_check),
 };
 
