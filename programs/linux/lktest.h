@@ -28,7 +28,7 @@ struct ktest_case {
 
 static int failed;
 
-static void fail(const char *fmt, ...)
+static inline void fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -64,8 +64,25 @@ static void fail(const char *fmt, ...)
 			     a_ ? a_ : "(null)", b_);                          \
 	} while (0)
 
+/* fork a child running fn and exiting with its return value; its status */
+static inline int run_child(int (*fn)(void))
+{
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	if (pid < 0) {
+		fail("fork: errno %d", errno);
+		return -1;
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		fail("waitpid(%d): errno %d", pid, errno);
+	return st;
+}
+
 /* free pages, as sysinfo says */
-static long free_pages(void)
+static inline long free_pages(void)
 {
 	struct sysinfo si;
 

@@ -31,23 +31,6 @@ extern char **environ;
 
 #include "lktest.h"
 
-/* fork a child running fn and exiting with its return value; its status */
-static int run_child(int (*fn)(void))
-{
-	int st = -1;
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(fn());
-	if (pid < 0) {
-		fail("fork: errno %d", errno);
-		return -1;
-	}
-	if (waitpid(pid, &st, 0) != pid)
-		fail("waitpid(%d): errno %d", pid, errno);
-	return st;
-}
-
 /* ---- fork and wait ---- */
 
 static int exit7(void)

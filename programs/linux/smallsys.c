@@ -6,8 +6,9 @@
  * O_LARGEFILE), ppoll/pselect6 with a signal mask, and the growing stack
  * (more than 1 MiB of recursion, the kernel writing to a stack page not yet
  * touched, RLIMIT_STACK's end, fork copying only the pages in use), then
- * no page leaked.  KTAP as procs.c prints it (each case in a forked child;
- * pytests/test_smallsys.py makes one item per case of the table below).
+ * no page leaked.  KTAP as procs.c prints it (lktest.h: each case in a
+ * forked child; pytests/test_smallsys.py makes one item per case of the
+ * table below).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,70 +35,11 @@
 
 #include "../../include/uapi/layout.h" /* USTACK_TOP, USTACK_BOTTOM */
 
-struct ktest_case {
-	const char *name;
-	void (*fn)(void);
-	int always;
-};
-#define KTEST_CASE(name, fn) { name, fn, 0 }
-#define KTEST_ALWAYS(name, fn) { name, fn, 1 }
-
-static int failed;
-
-static void fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	failed = 1;
-}
-
-/* a result r that must be -1 with errno want */
-#define expect_err(r, want, what)                                              \
-	do {                                                                   \
-		long r_ = (r);                                                 \
-		int e_ = errno;                                                \
-		if (r_ != -1 || e_ != (want))                                  \
-			fail("%s: got %ld errno %d, want errno %d", what, r_,  \
-			     r_ == -1 ? e_ : 0, want);                         \
-	} while (0)
-#define expect_eq(a, b, what)                                                  \
-	do {                                                                   \
-		long a_ = (long)(a), b_ = (long)(b);                           \
-		if (a_ != b_)                                                  \
-			fail("%s: got %ld (0x%lx), want %ld (errno %d)", what, \
-			     a_, a_, b_, errno);                               \
-	} while (0)
+#include "lktest.h"
 
 #define O_LARGEFILE_BITS 0100000 /* glibc's headers say 0 on 64-bit */
 #define STATX_RESERVED 0x80000000U
 #define PAGE 4096
-
-static long free_pages(void)
-{
-	struct sysinfo si;
-
-	if (sysinfo(&si) < 0)
-		return -1;
-	return si.freeram * si.mem_unit / PAGE;
-}
-
-/* fork a child running fn; its wait status */
-static int run_child(int (*fn)(void))
-{
-	int st = -1;
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(fn());
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		fail("fork/waitpid: errno %d", errno);
-	return st;
-}
 
 static int make_file(const char *path, const void *data, size_t n)
 {
@@ -828,37 +770,7 @@ static const struct ktest_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	int n = sizeof(cases) / sizeof(cases[0]), bad = 0;
-
-	setvbuf(stdout, NULL, _IONBF, 0);
-	printf("KTAP version 1\n1..%d\n", n);
-	cycles(2); /* warm-up: whatever the kernel keeps after the first */
-	start_pages = free_pages();
-	for (int i = 0; i < n; i++) {
-		int st = -1;
-
-		if (cases[i].always) {
-			failed = 0;
-			cases[i].fn();
-			st = failed;
-		} else {
-			pid_t pid = fork();
-
-			if (pid == 0) {
-				failed = 0;
-				cases[i].fn();
-				_exit(failed);
-			}
-			if (pid < 0 || waitpid(pid, &st, 0) != pid)
-				st = -1;
-			else if (WIFSIGNALED(st))
-				printf("# killed by signal %d\n", WTERMSIG(st));
-			else
-				st = WEXITSTATUS(st);
-		}
-		printf("%sok %d %s\n", st ? "not " : "", i + 1, cases[i].name);
-		bad += st != 0;
-	}
-	printf("smallsys: passed=%d failed=%d\n", n - bad, bad);
-	return bad != 0;
+	return lktest_main(argc, argv, "smallsys", cases,
+			   sizeof(cases) / sizeof(cases[0]), cycles,
+			   &start_pages);
 }
