@@ -736,6 +736,23 @@ out:
 	return r;
 }
 
+/*
+ * The two paths of symlinkat, renameat2 and linkat into kernel pages
+ * (path_in, in order); on an error neither is held.
+ */
+static long two_paths_in(struct proc *p, uint64_t ua, char **a, uint64_t ub,
+			 char **b)
+{
+	long r = path_in(p->mm->pagetable, ua, a, false);
+
+	if (r < 0)
+		return r;
+	r = path_in(p->mm->pagetable, ub, b, false);
+	if (r < 0)
+		kfree(*a);
+	return r < 0 ? r : 0;
+}
+
 /* symlinkat(target, newdirfd, linkpath): an empty target is -ENOENT */
 long sys_symlinkat(long utarget, long dirfd, long upath, long a3, long a4,
 		   long a5)
@@ -745,19 +762,15 @@ long sys_symlinkat(long utarget, long dirfd, long upath, long a3, long a4,
 	char *target, *path;
 	long r;
 
-	r = path_in(p->mm->pagetable, utarget, &target, false);
+	r = two_paths_in(p, utarget, &target, upath, &path);
 	if (r < 0)
 		return r;
-	r = path_in(p->mm->pagetable, upath, &path, false);
-	if (r < 0)
-		goto out_target;
 	r = path_base(p, dirfd, path, &base);
 	if (r == 0) {
 		r = fs_symlink(base, path, target, strlen(target));
 		base_put(base);
 	}
 	kfree(path);
-out_target:
 	kfree(target);
 	return r;
 }
@@ -776,12 +789,9 @@ long sys_renameat2(long odirfd, long uold, long ndirfd, long unew, long flags,
 
 	if ((unsigned int)flags & ~ABI_RENAME_NOREPLACE)
 		return -EINVAL;
-	r = path_in(p->mm->pagetable, uold, &old, false);
+	r = two_paths_in(p, uold, &old, unew, &new);
 	if (r < 0)
 		return r;
-	r = path_in(p->mm->pagetable, unew, &new, false);
-	if (r < 0)
-		goto out_old;
 	r = path_base(p, odirfd, old, &obase);
 	if (r == 0)
 		r = path_base(p, ndirfd, new, &nbase);
@@ -791,7 +801,6 @@ long sys_renameat2(long odirfd, long uold, long ndirfd, long unew, long flags,
 	base_put(obase);
 	base_put(nbase);
 	kfree(new);
-out_old:
 	kfree(old);
 	return r;
 }
@@ -899,12 +908,9 @@ long sys_linkat(long odirfd, long uold, long ndirfd, long unew, long flags,
 
 	if ((int)flags & ~(ABI_AT_SYMLINK_FOLLOW | ABI_AT_EMPTY_PATH))
 		return -EINVAL;
-	r = path_in(p->mm->pagetable, uold, &old, false);
+	r = two_paths_in(p, uold, &old, unew, &new);
 	if (r < 0)
 		return r;
-	r = path_in(p->mm->pagetable, unew, &new, false);
-	if (r < 0)
-		goto out_old;
 	ip = path_lookup_follow(p, odirfd, old, flags & ABI_AT_SYMLINK_FOLLOW,
 				&r);
 	if (!ip)
@@ -919,7 +925,6 @@ long sys_linkat(long odirfd, long uold, long ndirfd, long unew, long flags,
 	inode_put(ip);
 out:
 	kfree(new);
-out_old:
 	kfree(old);
 	return r;
 }
