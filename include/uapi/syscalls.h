@@ -55,6 +55,13 @@
 		"olddirfd, oldpath, newdirfd, newpath, flags -> EPERM (no "     \
 		"hard links in the memory FS) once the paths check out; "       \
 		"EEXIST ENOENT ENOTDIR EINVAL EFAULT EBADF")                    \
+	SYSCALL(truncate, 45, 2,                                                \
+		"path, length -> 0: a regular file's new size (holes read as "  \
+		"zeros); EINVAL (length < 0, not a file) EISDIR EFBIG ENOENT "  \
+		"ENOTDIR EFAULT ENAMETOOLONG")                                  \
+	SYSCALL(ftruncate, 46, 2,                                               \
+		"fd, length -> 0; EBADF EINVAL (not a file open for writing, "  \
+		"length < 0) EFBIG")                                            \
 	SYSCALL(faccessat, 48, 3,                                               \
 		"dirfd, path, mode (F_OK or R_OK|W_OK|X_OK) -> 0 as uid 0: R "  \
 		"and W always, X if an x bit is set or a directory; EACCES "    \
@@ -240,6 +247,12 @@
 		"-> 0")                                                         \
 	SYSCALL(gettid, 178, 0,                                                 \
 		"-> tid (the pid: a process is one thread)")                    \
+	SYSCALL(sysinfo, 179, 1,                                                \
+		"struct abi_sysinfo * -> 0 (freeram = free physical pages * "   \
+		"mem_unit); EFAULT")                                            \
+	SYSCALL(brk, 214, 1,                                                    \
+		"new break (0 = query) -> current break (unchanged on "         \
+		"failure, as Linux)")                                           \
 	SYSCALL(munmap, 215, 2,                                                 \
 		"addr, len -> 0: any page range (a mapping cut is split; "      \
 		"nothing mapped is fine); EINVAL ENOMEM")                       \
@@ -259,6 +272,9 @@
 		"CQ_RING/SQES; a memory-FS file: MAP_PRIVATE only, a copy) -> " \
 		"address; EINVAL EBADF EACCES ENODEV ENOMEM EEXIST EPERM "      \
 		"EOPNOTSUPP")                                                   \
+	SYSCALL(fadvise64, 223, 4,                                              \
+		"fd, offset, len, advice (POSIX_FADV_*) -> 0: nothing to do; "  \
+		"EBADF ESPIPE (a pipe) EINVAL")                                 \
 	SYSCALL(mprotect, 226, 3,                                               \
 		"addr, len, prot (PROT_NONE/READ/WRITE/EXEC) -> 0; EINVAL "     \
 		"ENOMEM (part of the range unmapped)")                          \
@@ -267,14 +283,9 @@
 		"PAGEOUT DONTDUMP DODUMP: nothing to do; DONTNEED, FREE: private " \
 		"anonymous pages read back as zeros) -> 0; EINVAL (addr, advice, " \
 		"a ring's pages) ENOMEM (part of the range unmapped)")          \
-	SYSCALL(sysinfo, 179, 1,                                                \
-		"struct abi_sysinfo * -> 0 (freeram = free physical pages * "   \
-		"mem_unit); EFAULT")                                            \
-	SYSCALL(brk, 214, 1,                                                    \
-		"new break (0 = query) -> current break (unchanged on "         \
-		"failure, as Linux)")                                           \
 	SYSCALL(wait4, 260, 4,                                                  \
-		"pid (-1, 0 = any child; < -1: no groups), int *status, "       \
+		"pid (-1 any child, 0 the caller's group, < -1 that group), "   \
+		"int *status, "                                                 \
 		"options (WNOHANG, WUNTRACED, WCONTINUED, __WALL, __WCLONE, "  \
 		"__WNOTHREAD), rusage (zeroed) -> pid (0 with WNOHANG and "     \
 		"none ready); EINVAL ESRCH ECHILD EFAULT")                      \

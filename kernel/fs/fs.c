@@ -57,7 +57,7 @@ static struct inode *inode_alloc(enum itype type)
 }
 
 /* fs_lock held.  Free the data pages beyond the first `keep` pages. */
-static void data_free(struct inode *ip)
+static void data_free(struct inode *ip, uint64_t keep)
 {
 	void **top = ip->index;
 
@@ -65,16 +65,25 @@ static void data_free(struct inode *ip)
 		return;
 	for (size_t i = 0; i < IDX_ENTRIES; i++) {
 		void **leaf = top[i];
+		uint64_t first = i * IDX_ENTRIES;
 
-		if (!leaf)
+		if (!leaf || first + IDX_ENTRIES <= keep)
 			continue;
-		for (size_t j = 0; j < IDX_ENTRIES; j++)
-			if (leaf[j])
+		for (size_t j = 0; j < IDX_ENTRIES; j++) {
+			if (leaf[j] && first + j >= keep) {
 				kfree(leaf[j]);
-		kfree(leaf);
+				leaf[j] = NULL;
+			}
+		}
+		if (first >= keep) {
+			kfree(leaf);
+			top[i] = NULL;
+		}
 	}
-	kfree(top);
-	ip->index = NULL;
+	if (!keep) {
+		kfree(top);
+		ip->index = NULL;
+	}
 }
 
 /* fs_lock held.  The data page holding page number pn, made if alloc. */
@@ -107,7 +116,7 @@ static void inode_release(struct inode *ip)
 	while (ip->ref == 0 && ip->nlink == 0 && ip != root) {
 		struct inode *parent = ip->parent;
 
-		data_free(ip);
+		data_free(ip, 0);
 		ip->type = I_FREE;
 		parent->ref--;
 		ip = parent;
@@ -800,11 +809,25 @@ out:
 	return r;
 }
 
-long inode_truncate(struct inode *ip)
+/*
+ * A regular file's size becomes len (O_TRUNC, truncate, ftruncate): the
+ * pages past it are freed and the rest of its last page zeroed, so that a
+ * later extension reads zeros; growing makes a hole.  0 or -EFBIG.
+ */
+long inode_truncate(struct inode *ip, uint64_t len)
 {
+	uint8_t *page;
+
+	if (len > MAX_FILE_PAGES * PGSIZE)
+		return -EFBIG;
 	spin_lock(&fs_lock);
-	data_free(ip);
-	ip->size = 0;
+	if (len < ip->size) {
+		data_free(ip, ROUNDUP(len, PGSIZE) / PGSIZE);
+		page = len % PGSIZE ? data_page(ip, len / PGSIZE, false) : NULL;
+		if (page)
+			memset(page + len % PGSIZE, 0, PGSIZE - len % PGSIZE);
+	}
+	ip->size = len;
 	ip->mtime = rdtime();
 	spin_unlock(&fs_lock);
 	return 0;

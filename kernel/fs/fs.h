@@ -166,7 +166,7 @@ void inode_get(struct inode *ip);
 void inode_put(struct inode *ip);
 long inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);
 long inode_write(struct inode *ip, const void *src, uint64_t off, size_t n);
-long inode_truncate(struct inode *ip);
+long inode_truncate(struct inode *ip, uint64_t len);
 long inode_seek(struct inode *ip, uint64_t *pos, long off, long whence);
 void inode_stat(struct inode *ip, struct abi_stat *st);
 void inode_set_mtime(struct inode *ip, uint64_t t);

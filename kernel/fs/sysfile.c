@@ -212,7 +212,7 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 		f->ops = ip->type == I_DIR ? &dir_file_ops : &inode_file_ops;
 		f->ip = ip; /* the file owns the reference now */
 		if ((flags & ABI_O_TRUNC) && ip->type == I_FILE)
-			inode_truncate(ip);
+			inode_truncate(ip, 0);
 	}
 	fd = fd_install(p, f, flags & ABI_O_CLOEXEC);
 	if (fd < 0)
@@ -933,6 +933,73 @@ out:
 long sys_sync(long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return 0;
+}
+
+/* truncate and ftruncate: a regular file's new size (Linux's errors) */
+static long truncate_inode(struct inode *ip, long len)
+{
+	if (len < 0)
+		return -EINVAL;
+	if (ip->type == I_DIR)
+		return -EISDIR;
+	if (ip->type != I_FILE)
+		return -EINVAL;
+	return inode_truncate(ip, len);
+}
+
+long sys_truncate(long upath, long len, long a2, long a3, long a4, long a5)
+{
+	struct proc *p = this_proc();
+	struct inode *ip;
+	char *path;
+	long r;
+
+	r = path_in(p->mm->pagetable, upath, &path, false);
+	if (r < 0)
+		return r;
+	ip = path_lookup_at(p, ABI_AT_FDCWD, path, &r);
+	kfree(path);
+	if (!ip)
+		return r;
+	r = truncate_inode(ip, len);
+	inode_put(ip);
+	return r;
+}
+
+long sys_ftruncate(long fd, long len, long a2, long a3, long a4, long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	if (f->ops != &inode_file_ops || !f->writable)
+		r = -EINVAL; /* not a file open for writing, as Linux */
+	else
+		r = truncate_inode(f->ip, len);
+	file_put(f);
+	return r;
+}
+
+/*
+ * fadvise64: the advice is taken (POSIX_FADV_NORMAL .. NOREUSE) and
+ * nothing done, as for a file system without readahead; a pipe is
+ * -ESPIPE, an unknown advice or a negative length -EINVAL.
+ */
+long sys_fadvise64(long fd, long off, long len, long advice, long a4,
+		   long a5)
+{
+	struct file *f = fd_get(this_proc(), fd);
+	long r = 0;
+
+	if (!f)
+		return -EBADF;
+	if (f->ops == &pipe_file_ops)
+		r = -ESPIPE;
+	else if (len < 0 || advice < 0 || advice > 5)
+		r = -EINVAL;
+	file_put(f);
+	return r;
 }
 
 /* fsync and fdatasync: the file's own fsync (file_fsync; -EINVAL if none) */

@@ -755,6 +755,61 @@ static void t_leak_check(void)
 		  "free pages after every case and 20 deep-stack children");
 }
 
+/* ---- truncate, ftruncate, posix_fadvise ---- */
+
+static void t_truncate(void)
+{
+	const char *path = "/tmp/ss-trunc";
+	char buf[20000];
+	long freed;
+	int fd, rd, pfd[2];
+
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return fail("open: errno %d", errno);
+	memset(buf, 'a', sizeof(buf));
+	expect_eq(write(fd, buf, 10000), 10000, "write 10000 bytes");
+	freed = free_pages();
+	expect_eq(ftruncate(fd, 5000), 0, "ftruncate to 5000");
+	expect_eq(free_pages() - freed, 1, "the third page freed");
+	struct stat st;
+
+	fstat(fd, &st);
+	expect_eq(st.st_size, 5000, "st_size after ftruncate");
+	expect_eq(ftruncate(fd, 20000), 0, "ftruncate up to 20000");
+	memset(buf, 'x', sizeof(buf));
+	expect_eq(pread(fd, buf, sizeof(buf), 0), 20000, "read it all");
+	int good = 1;
+
+	for (int i = 0; i < 20000; i++)
+		good &= buf[i] == (i < 5000 ? 'a' : 0);
+	expect_eq(good, 1, "5000 bytes kept, then zeros");
+	expect_err(ftruncate(fd, -1), EINVAL, "ftruncate to -1");
+	expect_err(ftruncate(99, 0), EBADF, "ftruncate of a bad fd");
+	rd = open(path, O_RDONLY);
+	expect_err(ftruncate(rd, 0), EINVAL, "ftruncate of a read-only fd");
+	expect_eq(truncate(path, 7), 0, "truncate(path, 7)");
+	fstat(fd, &st);
+	expect_eq(st.st_size, 7, "st_size after truncate");
+	expect_err(truncate("/tmp", 0), EISDIR, "truncate of a directory");
+	expect_err(truncate("/tmp/none", 0), ENOENT, "truncate of no file");
+	expect_err(truncate((char *)16, 0), EFAULT, "truncate of a bad path");
+	expect_eq(posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL), 0,
+		  "posix_fadvise SEQUENTIAL");
+	expect_eq(posix_fadvise(fd, 0, 0, 99), EINVAL, "an unknown advice");
+	expect_eq(posix_fadvise(99, 0, 0, POSIX_FADV_NORMAL), EBADF,
+		  "fadvise of a bad fd");
+	if (pipe(pfd) == 0) {
+		expect_eq(posix_fadvise(pfd[0], 0, 0, POSIX_FADV_NORMAL),
+			  ESPIPE, "fadvise of a pipe");
+		close(pfd[0]);
+		close(pfd[1]);
+	}
+	close(rd);
+	close(fd);
+	unlink(path);
+}
+
 static const struct ktest_case cases[] = {
 	KTEST_CASE("statx", t_statx),
 	KTEST_CASE("faccessat", t_access),
@@ -765,6 +820,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("stack-deep", t_stack_deep),
 	KTEST_CASE("stack-kernel-copy", t_stack_kernel),
 	KTEST_CASE("stack-fork", t_stack_fork),
+	KTEST_CASE("truncate", t_truncate),
 	KTEST_ALWAYS("leak-check", t_leak_check),
 };
 
