@@ -148,6 +148,11 @@ static void t_setup(void)
 			  "CLAMP: SQ entries");
 		close(r);
 	}
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF;
+	p.sq_thread_cpu = 4096;
+	expect_errno(io_uring_setup(8, &p), -EINVAL,
+		     "SQ_AFF with a CPU that does not exist");
 	/* the largest ring Linux allows, used: 32768 SQEs, 65536 CQEs */
 	struct io_uring big;
 
@@ -160,6 +165,27 @@ static void t_setup(void)
 			io_uring_prep_nop(io_uring_get_sqe(&big));
 		expect_eq(io_uring_submit(&big), 3, "3 NOPs on it");
 		expect_eq(io_uring_cq_ready(&big), 3, "their CQEs");
+		/* IORING_REGISTER_PROBE: every opcode's truth */
+		static union {
+			struct io_uring_probe p;
+			char room[sizeof(struct io_uring_probe) + 256 * 8];
+		} pr;
+
+		expect_eq(io_uring_register(big.ring_fd, IORING_REGISTER_PROBE,
+					    &pr, 256),
+			  0, "IORING_REGISTER_PROBE");
+		expect_eq(pr.p.last_op, IORING_OP_LAST - 1, "probe: last_op");
+		expect_eq(pr.p.ops_len, IORING_OP_LAST, "probe: ops_len");
+		expect_true((pr.p.ops[IORING_OP_NOP].flags &
+			     IO_URING_OP_SUPPORTED) &&
+				    (pr.p.ops[IORING_OP_FSYNC].flags &
+				     IO_URING_OP_SUPPORTED) &&
+				    pr.p.ops[IORING_OP_READ].op == IORING_OP_READ &&
+				    !pr.p.ops[IORING_OP_POLL_ADD].flags,
+			    "probe: NOP, FSYNC and READ run, POLL_ADD does not");
+		expect_errno(io_uring_register(big.ring_fd,
+					       IORING_REGISTER_PROBE, &pr, 4),
+			     -EINVAL, "probe: not zeroed on the way in");
 		io_uring_queue_exit(&big);
 	}
 	memset(&p, 0, sizeof(p));

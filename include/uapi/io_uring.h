@@ -147,6 +147,24 @@ struct io_uring_params {
 /* io_uring_register opcodes */
 #define IORING_REGISTER_BUFFERS 0
 #define IORING_UNREGISTER_BUFFERS 1
+#define IORING_REGISTER_PROBE 8
+
+/* IORING_REGISTER_PROBE: which opcodes this kernel runs */
+#define IO_URING_OP_SUPPORTED (1U << 0)
+struct io_uring_probe_op {
+	uint8_t op;
+	uint8_t resv;
+	uint16_t flags; /* IO_URING_OP_* */
+	uint32_t resv2;
+};
+
+struct io_uring_probe {
+	uint8_t last_op; /* the last opcode this kernel knows */
+	uint8_t ops_len; /* entries filled in ops[] */
+	uint16_t resv;
+	uint32_t resv2[3];
+	struct io_uring_probe_op ops[];
+};
 
 /* io_uring_params->features */
 #define IORING_FEAT_SINGLE_MMAP (1U << 0)

@@ -32,6 +32,7 @@
  */
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/trap.h"
+#include "core/fdt.h"
 #include "core/param.h"
 #include "core/proc.h"
 #include "core/spinlock.h"
@@ -43,6 +44,7 @@
 #include "mm/mmap.h"
 #include "mm/vm.h"
 #include "ring/iocore.h"
+#include "ring/opdef.h"
 #include "ring/ring.h"
 #include "ring/ring_trace.h"
 #include "trace/trace.h"
@@ -368,6 +370,11 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 	if ((params.flags & IORING_SETUP_SQ_AFF) &&
 	    !(params.flags & IORING_SETUP_SQPOLL))
 		return -EINVAL;
+	/* as Linux: the CPU named for the poller must exist (here a hart;
+	 * the IO core polls whatever it names) */
+	if ((params.flags & IORING_SETUP_SQ_AFF) &&
+	    params.sq_thread_cpu >= (uint32_t)bootinfo.nharts)
+		return -EINVAL;
 	/* an unsigned int, as Linux */
 	entries = ring_size(entries, IORING_MAX_ENTRIES, params.flags);
 	if (!entries)
@@ -586,6 +593,53 @@ static long register_one(struct proc *p, struct ubuf_fixed *b, uint64_t base,
  * them) translates and pins the buffers once, for READ_FIXED/WRITE_FIXED;
  * IORING_UNREGISTER_BUFFERS lets them go.
  */
+/*
+ * IORING_REGISTER_PROBE, as Linux: arg is a struct io_uring_probe with room
+ * for nr_args ops (at most IORING_OP_LAST are filled), all zero on the way
+ * in (-EINVAL otherwise); each op says whether this kernel runs it (an
+ * entry of the op table with an issue function: the truth, op by op).
+ */
+static long register_probe(struct proc *p, uint64_t arg, long nr_args)
+{
+	struct io_uring_probe *pr = kalloc();
+	size_t size;
+	long err = 0;
+
+	_Static_assert(sizeof(*pr) + IORING_OP_LAST * sizeof(pr->ops[0]) <=
+			       PGSIZE,
+		       "a probe in a page");
+	if (!pr)
+		return -ENOMEM;
+	if (nr_args < 0 || nr_args > 256) {
+		err = -EINVAL;
+		goto out;
+	}
+	nr_args = MIN(nr_args, (long)IORING_OP_LAST);
+	size = sizeof(*pr) + nr_args * sizeof(pr->ops[0]);
+	if (copyin(p->mm->pagetable, pr, arg, size) < 0) {
+		err = -EFAULT;
+		goto out;
+	}
+	for (size_t i = 0; i < size; i++) {
+		if (((uint8_t *)pr)[i]) {
+			err = -EINVAL;
+			goto out;
+		}
+	}
+	pr->last_op = IORING_OP_LAST - 1;
+	pr->ops_len = nr_args;
+	for (long i = 0; i < nr_args; i++) {
+		pr->ops[i].op = i;
+		if (io_op_defs[i].issue)
+			pr->ops[i].flags = IO_URING_OP_SUPPORTED;
+	}
+	if (copyout(p->mm->pagetable, arg, pr, size) < 0)
+		err = -EFAULT;
+out:
+	kfree(pr);
+	return err;
+}
+
 long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 			   long a4, long a5)
 {
@@ -601,6 +655,11 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 		return -EOPNOTSUPP;
 	}
 	r = f->ring;
+	if (opcode == IORING_REGISTER_PROBE) {
+		err = register_probe(p, arg, nr_args);
+		file_put(f);
+		return err;
+	}
 	spin_lock(&r->buf_lock);
 	switch (opcode) {
 	case IORING_REGISTER_BUFFERS:
