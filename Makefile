@@ -1,6 +1,8 @@
 # Build the kernel, libuser and the programs; run them in QEMU; test.
 #   make run        boot, run the demonstration, power off
 #   make test       build everything and run the pytest suite
+#   make conformance  liburing's own test suite (Debian 12's liburing 2.3),
+#                   one boot per test: a table and a pass/skip/fail total
 #   make qemu       boot to the shell (INIT="/bin/prog args" for another
 #                   first process; EXTRA="files" adds files to /bin;
 #                   CPUS=n harts, default 2; ICOUNT=1 deterministic mode)
@@ -91,7 +93,12 @@ DATA     := $(wildcard programs/data/*)
 
 DEPS_OK  := $(B)/.deps-ok
 # EXTRA= files go into an initrd of their own, so the default one stays as is
-INITRD   := $(B)/initrd$(if $(strip $(EXTRA)),-extra).cpio
+BASE_INITRD := $(B)/initrd$(if $(strip $(EXTRA)),-extra).cpio
+# LIBURING=1: boot liburing's test suite's initrd instead (make conformance)
+LIBURING ?= 0
+LURING   := $(B)/liburing
+LURING_INITRD := $(LURING)/initrd.cpio
+INITRD   := $(if $(filter 1,$(LIBURING)),$(LURING_INITRD),$(BASE_INITRD))
 
 comma := ,
 INIT_PROG := $(firstword $(INIT))
@@ -107,8 +114,8 @@ QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
 	$(if $(TRACE),-chardev file$(comma)id=trace$(comma)path=$(TRACE).bin \
 		-device pci-serial$(comma)chardev=trace)
 
-.PHONY: all run test soak soak-boot qemu qemu-cmd qemu-gdb bench clean \
-	trace-check FORCE
+.PHONY: all run test conformance soak soak-boot qemu qemu-cmd qemu-gdb bench \
+	clean trace-check FORCE
 all: $(DEPS_OK) $(B)/kernel.elf $(INITRD)
 
 $(DEPS_OK): hosttools/deps.sh
@@ -176,7 +183,7 @@ $(B)/bin/pie: LCFLAGS = -O2 -g -static-pie -nostdlib -ffreestanding -fPIE \
 
 # the initrd: /bin (programs and EXTRA), /data (test data), /tmp, as a
 # cpio "newc" archive made from a fresh staging tree every time
-$(INITRD): $(PROGBIN) $(LPROGBIN) $(DATA) $(EXTRA) FORCE
+$(BASE_INITRD): $(PROGBIN) $(LPROGBIN) $(DATA) $(EXTRA) FORCE
 	@rm -rf $(B)/stage && mkdir -p $(B)/stage/bin $(B)/stage/data $(B)/stage/tmp
 	@cp $(PROGBIN) $(LPROGBIN) $(EXTRA) $(B)/stage/bin/
 	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN) $(LPROGBIN)))
@@ -185,6 +192,27 @@ $(INITRD): $(PROGBIN) $(LPROGBIN) $(DATA) $(EXTRA) FORCE
 	  cpio -o -H newc --quiet -R 0:0) > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 FORCE:
+
+# ---- liburing's own test suite (make conformance) ----
+# hosttools/liburing.sh fetches Debian 12's liburing source package and
+# builds its tests static (cached under build/liburing/: it returns at once
+# when nothing changed); their initrd holds /liburing/ (the tests, the
+# helper exec-target.t and run, the first process that runs one) and /tmp
+$(LURING)/tests.list: FORCE | $(DEPS_OK)
+	$(Q)hosttools/liburing.sh $(LURING)
+
+$(LURING)/run: programs/liburing/run.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(quiet) LCC $<
+	$(Q)$(LCC) $(LCFLAGS) $< -o $@
+
+$(LURING_INITRD): $(LURING)/tests.list $(LURING)/run
+	@rm -rf $(LURING)/stage && mkdir -p $(LURING)/stage/liburing $(LURING)/stage/tmp
+	@cp $(LURING)/tests/*.t $(LURING)/stage/liburing/
+	@$(CROSS)strip -o $(LURING)/stage/liburing/run $(LURING)/run
+	@(cd $(LURING)/stage && find . -mindepth 1 | LC_ALL=C sort | \
+	  cpio -o -H newc --quiet -R 0:0) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 # ---- running ----
 # TRACE=path.perfetto-trace: the raw trace stream goes to path.perfetto-trace.bin,
@@ -220,6 +248,10 @@ bench: all
 
 test: all
 	$(PYTHON) -m pytest -q pytests
+
+# liburing's own test suite, one boot per test: a table and a total line
+conformance: all
+	@$(PYTHON) hosttools/conformance.py
 
 # robustness: the suite N times beside LOAD CPU hogs; BOOTS boots in a row
 soak: all
