@@ -14,12 +14,14 @@ exit=N' around its output.  A test's outcome:
     fail   any other status (or a signal): the detail is the last line the
            test printed
     hang   no exit within --timeout seconds of wall time (QEMU is killed)
-    panic  the kernel's panic line (QEMU exits 254)
+    panic  the kernel's panic line (QEMU exits 254), or a second boot
+           (the console's patterns are pytests/conftest.py's)
 Each detail also names the system calls the kernel did not know
 ("unknown system call N").  Prints a table, one line a test, and the total
     conformance: pass=N skip=N fail=N hang=N panic=N total=N
 --json writes the results (for pytests/test_conformance.py), --markdown
-the table as Markdown (for README.md)."""
+the table as Markdown (for README.md), each test that does not pass with its
+reason from hosttools/conformance_reasons.txt (written by hand)."""
 import argparse
 import concurrent.futures
 import json
@@ -31,11 +33,13 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "pytests"))
+from conftest import BANNER, PANIC  # noqa: E402  (one definition of both)
+
 LURING = os.path.join(ROOT, "build", "liburing")
 MEM = "512M"
 PLACEHOLDER = "@TEST@"
 OUTCOMES = ("pass", "skip", "fail", "hang", "panic")
-PANIC = re.compile(r"panic: [^\n]*")
 UNKNOWN = re.compile(r"^pid \d+ \([^)]*\): unknown system call (\d+)", re.M)
 START = re.compile(r"^conformance: start \S+$", re.M)
 END = re.compile(r"^conformance: end \S+ (exit|signal)=(\d+)$", re.M)
@@ -76,9 +80,11 @@ def classify(text, status, timed_out):
     unknown = sorted(set(int(n) for n in UNKNOWN.findall(text)))
     extra = f" [unknown syscalls: {' '.join(map(str, unknown))}]" \
         if unknown else ""
-    panic = PANIC.search(text)
+    panic = re.search(PANIC, text)
     if panic or status == 254:
         return "panic", (panic.group(0) if panic else "QEMU exit 254") + extra
+    if len(re.findall(BANNER, text)) > 1:
+        return "panic", "unexpected reboot" + extra
     if timed_out:
         return "hang", (last_test_line(text) or "(no output)") + extra
     end = END.search(text)
@@ -123,11 +129,26 @@ def total_line(results):
             f" total={len(results)}")
 
 
+def reasons():
+    """test -> why it does not pass, from conformance_reasons.txt."""
+    why = {}
+    with open(os.path.join(ROOT, "hosttools", "conformance_reasons.txt")) as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                name, _, text = line.strip().partition(" ")
+                why[name] = text.strip()
+    return why
+
+
 def markdown(results):
-    rows = ["| test | result | failure line / reason |", "|---|---|---|"]
+    why = reasons()
+    rows = ["| test | result | last line it printed | reason |",
+            "|---|---|---|---|"]
     for r in results:
         detail = r["detail"].replace("|", "\\|")
-        rows.append(f"| `{r['test']}` | {r['result']} | {detail} |")
+        reason = why.get(r["test"], "") if r["result"] != "pass" else ""
+        rows.append(f"| `{r['test']}` | {r['result']} | {detail} | "
+                    f"{reason.replace('|', '/')} |")
     return "\n".join(rows) + "\n\n`" + total_line(results) + "`\n"
 
 

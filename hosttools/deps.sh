@@ -9,7 +9,8 @@ else
 	pkgs="make cpio qemu-system-misc gcc-riscv64-unknown-elf
 binutils-riscv64-unknown-elf picolibc-riscv64-unknown-elf python3
 python3-pytest python3-pytest-timeout python3-pexpect python3-protobuf
-protobuf-compiler gcc-riscv64-linux-gnu libc6-dev-riscv64-cross"
+protobuf-compiler gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+gcc libc6-dev dpkg-dev apt bzip2 xz-utils debian-archive-keyring"
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
