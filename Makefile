@@ -3,6 +3,8 @@
 #   make test       build everything and run the pytest suite
 #   make conformance  liburing's own test suite (Debian 12's liburing 2.3),
 #                   one boot per test: a table and a pass/skip/fail total
+#   LIBURING=1      boot its initrd instead (/liburing/, 512 MiB):
+#                   make qemu LIBURING=1 INIT="/liburing/run /liburing/nop.t"
 #   make qemu       boot to the shell (INIT="/bin/prog args" for another
 #                   first process; EXTRA="files" adds files to /bin;
 #                   CPUS=n harts, default 2; ICOUNT=1 deterministic mode)
@@ -99,6 +101,10 @@ LIBURING ?= 0
 LURING   := $(B)/liburing
 LURING_INITRD := $(LURING)/initrd.cpio
 INITRD   := $(if $(filter 1,$(LIBURING)),$(LURING_INITRD),$(BASE_INITRD))
+# its 61 MB initrd and the tests' memory: 512 MiB unless MEM= says
+ifeq ($(LIBURING)$(origin MEM),1file)
+MEM      := 512M
+endif
 
 comma := ,
 INIT_PROG := $(firstword $(INIT))
