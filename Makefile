@@ -1,6 +1,10 @@
 # Build the kernel, libuser and the programs; run them in QEMU; test.
 #   make run        boot, run the demonstration, power off
 #   make test       build everything and run the pytest suite
+#   make conformance  liburing's own test suite (Debian 12's liburing 2.3),
+#                   one boot per test: a table and a pass/skip/fail total
+#   LIBURING=1      boot its initrd instead (/liburing/, 512 MiB):
+#                   make qemu LIBURING=1 INIT="/liburing/run /liburing/nop.t"
 #   make qemu       boot to the shell (INIT="/bin/prog args" for another
 #                   first process; EXTRA="files" adds files to /bin;
 #                   CPUS=n harts, default 2; ICOUNT=1 deterministic mode)
@@ -94,7 +98,16 @@ BUSYBOX  := $(B)/busybox/busybox
 
 DEPS_OK  := $(B)/.deps-ok
 # EXTRA= files go into an initrd of their own, so the default one stays as is
-INITRD   := $(B)/initrd$(if $(strip $(EXTRA)),-extra).cpio
+BASE_INITRD := $(B)/initrd$(if $(strip $(EXTRA)),-extra).cpio
+# LIBURING=1: boot liburing's test suite's initrd instead (make conformance)
+LIBURING ?= 0
+LURING   := $(B)/liburing
+LURING_INITRD := $(LURING)/initrd.cpio
+INITRD   := $(if $(filter 1,$(LIBURING)),$(LURING_INITRD),$(BASE_INITRD))
+# its 61 MB initrd and the tests' memory: 512 MiB unless MEM= says
+ifeq ($(LIBURING)$(origin MEM),1file)
+MEM      := 512M
+endif
 
 comma := ,
 INIT_PROG := $(firstword $(INIT))
@@ -110,8 +123,8 @@ QEMUOPTS  = -machine virt -smp $(CPUS) -m $(MEM) -nographic -bios default \
 	$(if $(TRACE),-chardev file$(comma)id=trace$(comma)path=$(TRACE).bin \
 		-device pci-serial$(comma)chardev=trace)
 
-.PHONY: all run test soak soak-boot qemu qemu-cmd qemu-gdb bench clean \
-	trace-check FORCE
+.PHONY: all run test conformance soak soak-boot qemu qemu-cmd qemu-gdb bench \
+	clean trace-check FORCE
 all: $(DEPS_OK) $(B)/kernel.elf $(INITRD)
 
 $(DEPS_OK): hosttools/deps.sh
@@ -184,7 +197,7 @@ $(BUSYBOX): hosttools/busybox.sh | $(DEPS_OK)
 # name no program has taken, and EXTRA), /data (test data), /tmp, /etc
 # (passwd and group: root, for id, whoami, ls -l), as a
 # cpio "newc" archive made from a fresh staging tree every time
-$(INITRD): $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(DATA) $(EXTRA) FORCE
+$(BASE_INITRD): $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(DATA) $(EXTRA) FORCE
 	@rm -rf $(B)/stage && mkdir -p $(B)/stage/bin $(B)/stage/data $(B)/stage/tmp
 	@cp $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(EXTRA) $(B)/stage/bin/
 	@$(CROSS)strip --strip-debug $(addprefix $(B)/stage/bin/,$(notdir $(PROGBIN) $(LPROGBIN)))
@@ -197,6 +210,27 @@ $(INITRD): $(PROGBIN) $(LPROGBIN) $(BUSYBOX) $(DATA) $(EXTRA) FORCE
 	  cpio -o -H newc --quiet -R 0:0) > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 FORCE:
+
+# ---- liburing's own test suite (make conformance) ----
+# hosttools/liburing.sh fetches Debian 12's liburing source package and
+# builds its tests static (cached under build/liburing/: it returns at once
+# when nothing changed); their initrd holds /liburing/ (the tests, the
+# helper exec-target.t and run, the first process that runs one) and /tmp
+$(LURING)/tests.list: FORCE | $(DEPS_OK)
+	$(Q)hosttools/liburing.sh $(LURING)
+
+$(LURING)/run: programs/liburing/run.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(quiet) LCC $<
+	$(Q)$(LCC) $(LCFLAGS) $< -o $@
+
+$(LURING_INITRD): $(LURING)/tests.list $(LURING)/run
+	@rm -rf $(LURING)/stage && mkdir -p $(LURING)/stage/liburing $(LURING)/stage/tmp
+	@cp $(LURING)/tests/*.t $(LURING)/stage/liburing/
+	@$(CROSS)strip -o $(LURING)/stage/liburing/run $(LURING)/run
+	@(cd $(LURING)/stage && find . -mindepth 1 | LC_ALL=C sort | \
+	  cpio -o -H newc --quiet -R 0:0) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 # ---- running ----
 # TRACE=path.perfetto-trace: the raw trace stream goes to path.perfetto-trace.bin,
@@ -232,6 +266,10 @@ bench: all
 
 test: all
 	$(PYTHON) -m pytest -q pytests
+
+# liburing's own test suite, one boot per test: a table and a total line
+conformance: all
+	@$(PYTHON) hosttools/conformance.py
 
 # robustness: the suite N times beside LOAD CPU hogs; BOOTS boots in a row
 soak: all
