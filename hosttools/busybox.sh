@@ -1,9 +1,9 @@
 #!/bin/sh
 # Build busybox, the user's shell and tools, from Debian 12's source package:
 #   hosttools/busybox.sh OUTDIR
-# fetches busybox $VERSION with `apt-get source` through a private apt
-# configuration under OUTDIR/apt (a deb-src entry of its own: the system's
-# apt configuration and lists are not touched), unpacks it in OUTDIR/src,
+# fetches busybox $VERSION with hosttools/debsrc.sh (`apt-get source`
+# through a private apt configuration under OUTDIR/apt: the system's apt
+# configuration and lists are not touched), unpacked in OUTDIR/src,
 # configures it (defconfig and the edits below), builds it static with
 # Debian's riscv64-linux-gnu- cross compiler and leaves
 #   OUTDIR/busybox        the static riscv64 binary (stripped)
@@ -13,7 +13,6 @@
 set -e
 
 VERSION="1:1.35.0-4+deb12u1"	# bookworm's busybox (apt-cache showsrc busybox)
-UPSTREAM=1.35.0
 MIRROR=http://deb.debian.org/debian
 SUITE=bookworm
 CROSS=riscv64-linux-gnu-
@@ -43,42 +42,17 @@ fi
 
 fail() {
 	echo "busybox.sh: $*" >&2
-	echo "busybox.sh: busybox $VERSION (Debian $SUITE's source package) is" \
-	     "needed for /bin/sh; check the network and that $MIRROR has it" >&2
 	exit 1
 }
 
-# ---- fetch (once) ----
-src="$out/src/busybox-$UPSTREAM"
-if [ ! -f "$src/.unpacked" ]; then
-	apt="$out/apt"
-	rm -rf "$apt" "$out/src"
-	mkdir -p "$apt/sources.list.d" "$apt/lists/partial" \
-		 "$apt/cache/archives/partial" "$out/src"
-	cat > "$apt/sources.list.d/busybox-src.sources" <<EOF
-Types: deb-src
-URIs: $MIRROR
-Suites: $SUITE
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOF
-	set -- -q -o Dir::Etc::SourceList=/dev/null \
-		-o Dir::Etc::SourceParts="$apt/sources.list.d" \
-		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" \
-		-o Dir::State::Status=/var/lib/dpkg/status
-	[ "$(id -u)" = 0 ] && set -- "$@" -o APT::Sandbox::User=root
-	echo "  FETCH   busybox $VERSION (apt-get source)"
-	apt-get "$@" update >"$apt/update.log" 2>&1 ||
-		fail "apt-get update failed (see $apt/update.log)"
-	(cd "$out/src" && apt-get "$@" source "busybox=$VERSION") \
-		>"$apt/source.log" 2>&1 ||
-		fail "apt-get source busybox=$VERSION failed (see $apt/source.log)"
-	[ -f "$src/Makefile" ] || fail "no $src after apt-get source"
-	touch "$src/.unpacked"
-fi
+# ---- fetch (once: hosttools/debsrc.sh caches it) ----
+src=$(DEBSRC_MIRROR=$MIRROR DEBSRC_SUITE=$SUITE \
+	"$(dirname "$0")/debsrc.sh" busybox "$VERSION" "$out") ||
+	fail "busybox $VERSION is needed for /bin/sh"
+[ -f "$src/Makefile" ] || fail "no $src/Makefile after apt-get source"
 
 # ---- configure and build ----
-echo "  BUILD   busybox $UPSTREAM (static, ${CROSS}gcc)"
+echo "  BUILD   busybox $VERSION (static, ${CROSS}gcc)"
 cd "$src"
 make -s defconfig >/dev/null
 config_edits
