@@ -191,7 +191,7 @@ $(B)/bin/pie: LCFLAGS = -O2 -g -static-pie -nostdlib -ffreestanding -fPIE \
 	-Wl,--no-dynamic-linker -Wall -Werror
 
 $(BUSYBOX): hosttools/busybox.sh | $(DEPS_OK)
-	$(Q)hosttools/busybox.sh $(B)/busybox
+	+$(Q)hosttools/busybox.sh $(B)/busybox
 
 # the initrd: /bin (programs, busybox with a symbolic link per applet whose
 # name no program has taken, and EXTRA), /data (test data), /tmp, /etc
@@ -217,7 +217,7 @@ FORCE:
 # when nothing changed); their initrd holds /liburing/ (the tests, the
 # helper exec-target.t and run, the first process that runs one) and /tmp
 $(LURING)/tests.list: FORCE | $(DEPS_OK)
-	$(Q)hosttools/liburing.sh $(LURING)
+	+$(Q)hosttools/liburing.sh $(LURING)
 
 $(LURING)/run: programs/liburing/run.c | $(DEPS_OK)
 	@mkdir -p $(@D)

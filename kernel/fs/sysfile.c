@@ -109,6 +109,21 @@ static struct inode *path_lookup_at(struct proc *p, long dirfd,
 	return path_lookup_follow(p, dirfd, path, true, err);
 }
 
+/* path_lookup_at of a user path (copied in: -EFAULT, -ENAMETOOLONG...) */
+static struct inode *user_path_lookup(struct proc *p, long dirfd,
+				      uint64_t upath, long *err)
+{
+	struct inode *ip;
+	char *path;
+
+	*err = path_in(p->mm->pagetable, upath, &path, false);
+	if (*err < 0)
+		return NULL;
+	ip = path_lookup_at(p, dirfd, path, err);
+	kfree(path);
+	return ip;
+}
+
 /*
  * The flag combinations Linux's build_open_flags refuses, before the path
  * is looked at (unknown bits are ignored, as open and openat do):
@@ -949,16 +964,10 @@ static long truncate_inode(struct inode *ip, long len)
 
 long sys_truncate(long upath, long len, long a2, long a3, long a4, long a5)
 {
-	struct proc *p = this_proc();
 	struct inode *ip;
-	char *path;
 	long r;
 
-	r = path_in(p->mm->pagetable, upath, &path, false);
-	if (r < 0)
-		return r;
-	ip = path_lookup_at(p, ABI_AT_FDCWD, path, &r);
-	kfree(path);
+	ip = user_path_lookup(this_proc(), ABI_AT_FDCWD, upath, &r);
 	if (!ip)
 		return r;
 	r = truncate_inode(ip, len);
@@ -1102,25 +1111,17 @@ long sys_chdir(long upath, long a1, long a2, long a3, long a4, long a5)
 {
 	struct proc *p = this_proc();
 	struct inode *ip;
-	char *path;
 	long r;
 
-	r = path_in(p->mm->pagetable, upath, &path, false);
-	if (r < 0)
-		return r;
-	ip = path_lookup_at(p, ABI_AT_FDCWD, path, &r);
+	ip = user_path_lookup(p, ABI_AT_FDCWD, upath, &r);
 	if (!ip)
-		goto out;
+		return r;
 	if (ip->type != I_DIR) {
 		inode_put(ip);
-		r = -ENOTDIR;
-		goto out;
+		return -ENOTDIR;
 	}
 	set_cwd(p, ip);
-	r = 0;
-out:
-	kfree(path);
-	return r;
+	return 0;
 }
 
 long sys_fchdir(long fd, long a1, long a2, long a3, long a4, long a5)
