@@ -38,11 +38,12 @@
  * A PROT_NONE page (PTE_PROTNONE, vm.h) is present but not valid: the
  * walks for access (uvm_pte) do not see it, unmapping and freeing do.
  *
- * Demand paging: a VMA's page may be absent (the stack's reserve, pages
- * madvise dropped); the user's fault (trap.c) and the kernel's own copies
- * on the normal core (uview_page without a cache, so copyin, copyout,
- * copyinstr and the files' copies) ask mm_fault (mm/mmap.c) to map it
- * (uvm_fault_page) before giving up with -EFAULT.
+ * Demand paging: a VMA's page may be absent (private anonymous memory and
+ * the heap until first touched, the stack's reserve, pages madvise
+ * dropped); the user's fault (trap.c) and the kernel's own copies through
+ * uview_page -- on the normal core for the running process, on the IO core
+ * for a ring's owner (uview.owner, mm_lock held) -- ask mm_fault
+ * (mm/mmap.c) to map it (uvm_fault_page) before giving up with -EFAULT.
  */
 #include "arch/riscv/riscv.h"
 #include "core/fdt.h"

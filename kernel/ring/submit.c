@@ -11,8 +11,8 @@
  *       short I/O fails the chain, and the members after it complete with
  *       -ECANCELED (not after an IOSQE_IO_HARDLINK member: its failure
  *       does not sever the chain).  A member whose prep fails waits in its
- * place and completes with its error there, so that a chain's CQEs keep its
- *       order.  (Linux assembles a whole chain before issuing its head and
+ *       place and completes with its error there, so that a chain's CQEs
+ *       keep its order.  (Linux assembles a whole chain before issuing its head and
  *       cancels the head too when a later member fails prep; here the head
  *       may already have run.)
  *   drain (IOSQE_IO_DRAIN)         runs once everything before it has
@@ -244,7 +244,7 @@ static bool take_sqe(struct ring *r, struct ring_req *tmp)
 		r->chain_tail->link = parked;
 		r->chain_tail = link ? parked : NULL;
 		r->in_chain = link;
-		return res != 0;
+		return prep != 0;
 	}
 	if (!res && (tmp->sqe.flags & IOSQE_IO_DRAIN) && r->nparked) {
 		trace_ring_take(r, tmp);
