@@ -28,6 +28,8 @@ struct io_uring_sqe {
 	union {
 		uint32_t rw_flags;
 		uint32_t fsync_flags;
+		uint16_t poll_events;	/* compatibility */
+		uint32_t poll32_events; /* word-reversed on big-endian */
 		uint32_t open_flags;
 		uint32_t timeout_flags;
 		uint32_t cancel_flags;
@@ -52,6 +54,10 @@ struct io_uring_cqe {
 	int32_t res; /* result: >= 0, or -errno */
 	uint32_t flags;
 };
+
+/* cqe->flags */
+#define IORING_CQE_F_BUFFER (1U << 0)
+#define IORING_CQE_F_MORE (1U << 1) /* more CQEs follow for this request */
 
 /* sqe->flags */
 #define IOSQE_FIXED_FILE (1U << 0)
@@ -119,6 +125,9 @@ struct io_sqring_offsets {
 #define IORING_SQ_NEED_WAKEUP (1U << 0)
 #define IORING_SQ_CQ_OVERFLOW (1U << 1)
 
+/* cq_ring->flags */
+#define IORING_CQ_EVENTFD_DISABLED (1U << 0)
+
 struct io_cqring_offsets {
 	uint32_t head, tail, ring_mask, ring_entries, overflow, cqes, flags;
 	uint32_t resv1;
@@ -147,6 +156,9 @@ struct io_uring_params {
 /* io_uring_register opcodes */
 #define IORING_REGISTER_BUFFERS 0
 #define IORING_UNREGISTER_BUFFERS 1
+#define IORING_REGISTER_EVENTFD 4
+#define IORING_UNREGISTER_EVENTFD 5
+#define IORING_REGISTER_EVENTFD_ASYNC 7
 #define IORING_REGISTER_PROBE 8
 
 /* IORING_REGISTER_PROBE: which opcodes this kernel runs */
@@ -173,6 +185,27 @@ struct io_uring_probe {
 
 /* sqe->timeout_flags */
 #define IORING_TIMEOUT_ABS (1U << 0)
+#define IORING_TIMEOUT_UPDATE (1U << 1)
+#define IORING_TIMEOUT_BOOTTIME (1U << 2)
+#define IORING_TIMEOUT_REALTIME (1U << 3)
+#define IORING_LINK_TIMEOUT_UPDATE (1U << 4)
+#define IORING_TIMEOUT_ETIME_SUCCESS (1U << 5)
+#define IORING_TIMEOUT_CLOCK_MASK                                              \
+	(IORING_TIMEOUT_BOOTTIME | IORING_TIMEOUT_REALTIME)
+#define IORING_TIMEOUT_UPDATE_MASK                                             \
+	(IORING_TIMEOUT_UPDATE | IORING_LINK_TIMEOUT_UPDATE)
+
+/* POLL_ADD and POLL_REMOVE: sqe->len */
+#define IORING_POLL_ADD_MULTI (1U << 0)
+#define IORING_POLL_UPDATE_EVENTS (1U << 1)
+#define IORING_POLL_UPDATE_USER_DATA (1U << 2)
+#define IORING_POLL_ADD_LEVEL (1U << 3)
+
+/* ASYNC_CANCEL: sqe->cancel_flags */
+#define IORING_ASYNC_CANCEL_ALL (1U << 0)
+#define IORING_ASYNC_CANCEL_FD (1U << 1)
+#define IORING_ASYNC_CANCEL_ANY (1U << 2)
+#define IORING_ASYNC_CANCEL_FD_FIXED (1U << 3)
 
 #define IORING_MAX_ENTRIES 32768
 #define IORING_MAX_CQ_ENTRIES (2 * IORING_MAX_ENTRIES)

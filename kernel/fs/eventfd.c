@@ -8,11 +8,16 @@
  * readable while the counter is not 0, writable while at least 1 can be
  * added.
  *
- * Like a pipe it may sleep, so eventfd_file_ops is normal_core_only: a
- * ring operation on an eventfd gives -EAGAIN.
+ * Like a pipe, ring_nowait: the IO core reads and writes it too (a ring
+ * READ or WRITE), never waiting there (-EAGAIN: the ring waits for poll),
+ * and signals it for a ring's registered eventfd (eventfd_signal).
  *
- * Locking: the normal core only (interrupts off, not preemptible), so a
- * check followed by sleep_on() cannot miss the wakeup.
+ * Locking: e->lock over the counter (the normal core with interrupts off,
+ * so a check, unlock and sleep_on() cannot miss a wakeup: the IO core's
+ * come through an IPI).  The IO core only tries it inside a ring READ or
+ * WRITE (-ERETRY), where it holds the owner's mm_lock and the normal core
+ * may hold e->lock while it takes mm_lock; eventfd_signal, with no lock
+ * held, takes it.
  */
 #include "core/proc.h"
 #include "core/signal.h"
@@ -20,40 +25,73 @@
 #include "fs/fs.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
+#include "ring/iocore.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
 #define EVENTFD_MAX 0xfffffffffffffffeUL
 
 struct eventfd {
+	struct spinlock lock;
 	uint64_t count;
+	uint64_t events; /* changes of count, for eventfd_poll_events */
 	bool semaphore;
 };
+
+/* Take e->lock: on the IO core only try it (see the top). */
+static bool eventfd_lock(struct eventfd *e)
+{
+	if (this_hart()->role == HART_NORMAL) {
+		spin_lock(&e->lock);
+		return true;
+	}
+	return spin_trylock(&e->lock);
+}
+
+/* The count changed (e->lock held): wake readers, writers and pollers. */
+static void eventfd_changed(struct eventfd *e)
+{
+	__atomic_store_n(&e->events, e->events + 1, __ATOMIC_RELEASE);
+	if (this_hart()->role == HART_NORMAL)
+		wakeup(e);
+	else
+		iocore_defer_wakeup(e);
+	poll_wake();
+}
 
 static long eventfd_read(struct file *f, const struct uview *v, uint64_t udst,
 			 size_t n, int64_t off)
 {
 	struct eventfd *e = f->private;
 	uint64_t val;
+	long r = sizeof(val);
 
 	if (n < sizeof(val))
 		return -EINVAL;
+	if (!eventfd_lock(e))
+		return -ERETRY;
 	while (!e->count) {
-		long r;
-
-		if (f->nonblock)
-			return -EAGAIN;
+		if (!file_may_wait(f)) {
+			r = -EAGAIN;
+			goto out;
+		}
+		spin_unlock(&e->lock);
 		r = sleep_on_intr(e, 0); /* a signal ends it, as Linux */
 		if (r)
 			return r;
+		spin_lock(&e->lock);
 	}
 	val = e->semaphore ? 1 : e->count;
-	if (uview_copyout(v, udst, &val, sizeof(val)) < 0)
-		return -EFAULT;
-	e->count -= val;
-	wakeup(e);
-	poll_wake();
-	return sizeof(val);
+	if (uview_copyout(v, udst, &val, sizeof(val)) < 0) {
+		r = -EFAULT;
+		goto out;
+	}
+	r = sizeof(val);
+	__atomic_store_n(&e->count, e->count - val, __ATOMIC_RELEASE);
+	eventfd_changed(e);
+out:
+	spin_unlock(&e->lock);
+	return r;
 }
 
 static long eventfd_write(struct file *f, const struct uview *v,
@@ -61,6 +99,7 @@ static long eventfd_write(struct file *f, const struct uview *v,
 {
 	struct eventfd *e = f->private;
 	uint64_t val;
+	long r = sizeof(val);
 
 	if (n < sizeof(val))
 		return -EINVAL;
@@ -68,33 +107,69 @@ static long eventfd_write(struct file *f, const struct uview *v,
 		return -EFAULT;
 	if (val == ~0UL)
 		return -EINVAL;
+	if (!eventfd_lock(e))
+		return -ERETRY;
 	while (EVENTFD_MAX - e->count < val) {
-		long r;
-
-		if (f->nonblock)
-			return -EAGAIN;
+		if (!file_may_wait(f)) {
+			r = -EAGAIN;
+			goto out;
+		}
+		spin_unlock(&e->lock);
 		r = sleep_on_intr(e, 0); /* a signal ends it, as Linux */
 		if (r)
 			return r;
+		spin_lock(&e->lock);
 	}
-	e->count += val;
 	if (val) {
-		wakeup(e);
-		poll_wake();
+		__atomic_store_n(&e->count, e->count + val, __ATOMIC_RELEASE);
+		eventfd_changed(e);
 	}
-	return sizeof(val);
+out:
+	spin_unlock(&e->lock);
+	return r;
+}
+
+/*
+ * Add n to the counter of an eventfd (a ring's registered one, on the IO
+ * core, no lock held), as Linux's eventfd_signal: never waits, adds what
+ * fits.  f must be an eventfd (eventfd_file).
+ */
+void eventfd_signal(struct file *f, uint64_t n)
+{
+	struct eventfd *e = f->private;
+
+	spin_lock(&e->lock);
+	n = MIN(n, EVENTFD_MAX - e->count);
+	if (n) {
+		__atomic_store_n(&e->count, e->count + n, __ATOMIC_RELEASE);
+		eventfd_changed(e);
+	}
+	spin_unlock(&e->lock);
+}
+
+bool eventfd_file(const struct file *f)
+{
+	return f->ops == &eventfd_file_ops;
 }
 
 static unsigned int eventfd_poll(struct file *f)
 {
 	struct eventfd *e = f->private;
+	uint64_t count = __atomic_load_n(&e->count, __ATOMIC_ACQUIRE);
 	unsigned int mask = 0;
 
-	if (e->count)
+	if (count)
 		mask |= ABI_POLLIN | ABI_POLLRDNORM;
-	if (e->count < EVENTFD_MAX)
+	if (count < EVENTFD_MAX)
 		mask |= ABI_POLLOUT | ABI_POLLWRNORM;
 	return mask;
+}
+
+static uint64_t eventfd_poll_events(struct file *f)
+{
+	struct eventfd *e = f->private;
+
+	return __atomic_load_n(&e->events, __ATOMIC_ACQUIRE);
 }
 
 /* an anonymous inode, as Linux's: mode 0600, no type bits */
@@ -116,8 +191,9 @@ const struct file_ops eventfd_file_ops = {
 	.write = eventfd_write,
 	.stat = eventfd_stat,
 	.poll = eventfd_poll,
+	.poll_events = eventfd_poll_events,
 	.release = eventfd_release,
-	.normal_core_only = true,
+	.ring_nowait = true,
 };
 
 long sys_eventfd2(long initval, long flags, long a2, long a3, long a4,
@@ -133,6 +209,8 @@ long sys_eventfd2(long initval, long flags, long a2, long a3, long a4,
 	e = kalloc();
 	if (!e)
 		return -ENOMEM;
+	memset(e, 0, sizeof(*e));
+	e->lock = (struct spinlock)SPINLOCK_INIT("eventfd");
 	e->count = (uint32_t)initval; /* an unsigned int on Linux */
 	e->semaphore = flags & ABI_EFD_SEMAPHORE;
 	f = file_alloc();

@@ -21,6 +21,7 @@
 #include "mm/mmap.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
+#include "ring/iocore.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 #include "uapi/layout.h"
@@ -61,11 +62,31 @@ void file_put(struct file *f)
 	const struct file_ops *ops = f->ops;
 	void *private = f->private;
 
+	if (this_hart()->role == HART_IO &&
+	    (ops->normal_core_only || ops->ring_nowait)) {
+		/* its release is the normal core's: the last put goes there */
+		int ref = __atomic_load_n(&f->ref, __ATOMIC_RELAXED);
+
+		do {
+			if (ref == 1) {
+				iocore_defer_put(f);
+				return;
+			}
+		} while (!__atomic_compare_exchange_n(&f->ref, &ref, ref - 1,
+						      false, __ATOMIC_ACQ_REL,
+						      __ATOMIC_RELAXED));
+		return;
+	}
 	/* acq_rel: the releasing side's uses of f happen before the reuse */
 	if (__atomic_sub_fetch(&f->ref, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	if (ops->release)
 		ops->release(private);
+}
+
+bool file_may_wait(const struct file *f)
+{
+	return !f->nonblock && this_hart()->role == HART_NORMAL;
 }
 
 /* The console's struct file, shared by fds 0-2 of the first process. */
@@ -165,9 +186,8 @@ struct file *fd_get(struct proc *p, int fd)
 
 /*
  * fd_get for the IO core (a ring operation): NULL with *err -EBADF for no
- * file, -EAGAIN for one whose operations may sleep (normal_core_only),
- * without taking a reference, so that its last reference is never the IO
- * core's.
+ * file.  (The reference it takes to a file whose release is the normal
+ * core's goes back there: file_put.)
  */
 struct file *fd_get_ring(struct proc *p, int fd, long *err)
 {
@@ -178,12 +198,8 @@ struct file *fd_get_ring(struct proc *p, int fd, long *err)
 		return NULL;
 	spin_lock(&p->files->fd_lock);
 	f = p->files->ofile[fd];
-	if (f && f->ops->normal_core_only) {
-		*err = -EAGAIN;
-		f = NULL;
-	} else if (f) {
+	if (f)
 		file_dup(f);
-	}
 	spin_unlock(&p->files->fd_lock);
 	return f;
 }

@@ -70,15 +70,29 @@ struct vma;
  *                v->private (mm/mmap.h).  Normal core; the caller holds a
  *                reference to f until v->ops->open has run.  NULL: -ENODEV.
  *   poll         the file's ready mask now (ABI_POLLIN, POLLOUT, POLLERR,
- *                POLLHUP, ...), for ppoll (poll.c).  Normal core, may not
- *                sleep; whatever changes the answer calls poll_wake().
- *                NULL: always readable and writable (Linux's
- *                DEFAULT_POLLMASK).
+ *                POLLHUP, ...), for ppoll (poll.c) and the ring's POLL_ADD
+ *                (either core: it only reads, never sleeps); whatever
+ *                changes the answer calls poll_wake().  NULL: always
+ *                readable and writable (Linux's DEFAULT_POLLMASK).
+ *   poll_events  a count of the events (poll_wake calls) of this file: a
+ *                multishot POLL_ADD posts once per event, as Linux's wait
+ *                queue wakes it once per event.  Either core.  NULL: the
+ *                system's count (poll_seq).
  *   ioctl        ioctl(2) request with its argument (a user address for
  *                the terminal requests).  Normal core.  NULL: -ENOTTY.
- *   normal_core_only  its operations may sleep (a pipe): the IO core never
- *                takes a reference (fd_get_ring), so a ring operation on it
- *                gives -EAGAIN and its release always runs on the normal core.
+ *   normal_core_only  its operations may sleep and its state is the
+ *                normal core's: the IO core only polls it (POLL_ADD), a
+ *                ring read or write of it gives -EAGAIN.
+ *   ring_nowait  read and write may run on the IO core too (a pipe, an
+ *                eventfd): there they never wait -- -EAGAIN where they
+ *                would, and the ring waits for poll to say ready (as
+ *                Linux's io_uring arms a poll) -- nor spin on a lock the
+ *                normal core may hold while it waits for mm_lock: they try
+ *                it, and give -ERETRY, "again at once", if it is busy.
+ *                Their wakeups go through the IO core's deferred work.
+ *   Either flag: the IO core never drops the last reference of the file
+ *   (file_put defers it to the normal core, iocore_defer_put), so release
+ *   always runs on the normal core.
  *   release      after the last reference is dropped (file_put): gets the
  *                file's private pointer, not the file, whose slot may
  *                already be reused.  NULL: nothing to do.
@@ -102,9 +116,20 @@ struct file_ops {
 	 * nothing to sync, fsync is -EINVAL as Linux */
 	long (*fsync)(struct file *f, bool datasync);
 	unsigned int (*poll)(struct file *f);
+	uint64_t (*poll_events)(struct file *f);
 	void (*release)(void *private);
 	bool normal_core_only;
+	bool ring_nowait;
 };
+
+/*
+ * Kernel-internal result of a ring_nowait file's read or write on the IO
+ * core: a lock was busy, try again on the next pass (never seen by a user).
+ */
+#define ERETRY 531
+
+/* May f's read or write wait here?  (Not on the IO core, not O_NONBLOCK.) */
+bool file_may_wait(const struct file *f);
 
 extern const struct file_ops inode_file_ops;
 extern const struct file_ops dir_file_ops;
@@ -248,14 +273,26 @@ long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);
 long file_openat(struct proc *p, long dirfd, const char *path, long flags);
 long file_close_fd(struct proc *p, long fd, bool from_ring);
 
+/* eventfd.c: a ring's registered eventfd */
+void eventfd_signal(struct file *f, uint64_t n);
+bool eventfd_file(const struct file *f);
+
 /* dev.c: the device nodes under /dev */
 void dev_init(void);
 const struct file_ops *dev_file_ops(uint32_t rdev);
 void dev_stat(uint32_t rdev, struct abi_stat *st);
 uint32_t dev_mode(uint32_t rdev);
 
-/* poll.c: what ppoll waits on; every file state change calls poll_wake() */
+/*
+ * poll.c: what ppoll waits on; every file state change calls poll_wake()
+ * (either core), which counts it in poll_seq (the ring's POLL_ADD looks)
+ */
 void poll_wake(void);
+void poll_wake_sleepers(void);
+extern uint64_t poll_seq;
+extern uint32_t ring_poll_waiters;
+unsigned int file_poll(struct file *f);
+uint64_t file_poll_events(struct file *f);
 
 /* cpio.c: the initrd into the memory FS */
 void initrd_unpack(uint64_t start, uint64_t end);

@@ -8,16 +8,22 @@
  * is written; with no readers left a write is -EPIPE.  O_NONBLOCK: -EAGAIN
  * instead of waiting (a big write then writes what fits).
  *
- * The IO core may not sleep: pipe_file_ops is normal_core_only, so a ring
- * operation on a pipe gives -EAGAIN without the IO core ever holding a
- * reference (waiting ring reads and writes on pipes come with the liburing
- * issue).
+ * Ring operations (ring_nowait): the IO core reads and writes pipes too,
+ * never waiting there: where a read or write would wait it gives -EAGAIN
+ * and the ring waits for pipe_poll to say ready (ring/poll.c), as Linux's
+ * io_uring; it only tries the lock (-ERETRY if busy), because the normal
+ * core may hold it while it takes mm_lock (a page of the buffer coming in)
+ * and the IO core holds the ring owner's mm_lock here.  A write with no
+ * readers from the ring is -EPIPE without SIGPIPE (no thread of the owner
+ * did it).  Wakeups from the IO core go through its deferred work.
  *
- * poll: pipe_poll; every change of the state it reports calls poll_wake().
+ * poll: pipe_poll; every change of the state it reports calls poll_wake()
+ * and counts in pp->events (pipe_poll_events).
  *
- * Locking: the normal core only (interrupts off, not preemptible), so a
- * check followed by sleep_on() cannot miss the wakeup (core/proc.c); the
- * end counts change at open (pipe2, fork) and release.
+ * Locking: pp->lock over the buffer, the counters and the end counts (the
+ * normal core with interrupts off, so a check, unlock and sleep_on()
+ * cannot miss a wakeup: the IO core's come through an IPI); lock order:
+ * pp->lock before mm_lock on the normal core, the IO core only trying it.
  */
 #include "arch/riscv/riscv.h"
 #include "core/param.h"
@@ -26,6 +32,7 @@
 #include "fs/fs.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
+#include "ring/iocore.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -34,10 +41,33 @@
 #define PIPE_BUF 4096 /* writes up to this size are atomic (limits.h) */
 
 struct pipe {
+	struct spinlock lock;
 	uint8_t *page[PIPE_PAGES];
 	uint64_t head, tail; /* free-running: bytes written, bytes read */
 	int readers, writers; /* open ends (file references hold them) */
+	uint64_t events;      /* state changes, for pipe_poll_events */
 };
+
+/* Take pp->lock: on the IO core only try it (see the top). */
+static bool pipe_lock(struct pipe *pp)
+{
+	if (this_hart()->role == HART_NORMAL) {
+		spin_lock(&pp->lock);
+		return true;
+	}
+	return spin_trylock(&pp->lock);
+}
+
+/* The pipe's state changed (pp->lock held): wake who waits on chan. */
+static void pipe_changed(struct pipe *pp, const void *chan)
+{
+	__atomic_store_n(&pp->events, pp->events + 1, __ATOMIC_RELEASE);
+	if (this_hart()->role == HART_NORMAL)
+		wakeup(chan);
+	else
+		iocore_defer_wakeup(chan);
+	poll_wake();
+}
 
 /* a file's pipe: its private pointer, tagged with the end (pipe_release) */
 static struct pipe *pipe_of(const struct file *f)
@@ -51,15 +81,22 @@ static long pipe_read(struct file *f, const struct uview *v, uint64_t udst,
 	struct pipe *pp = pipe_of(f);
 	size_t done = 0;
 
+	if (!pipe_lock(pp))
+		return -ERETRY;
 	while (pp->head == pp->tail) {
-		if (!pp->writers)
-			return 0;
-		if (f->nonblock)
-			return -EAGAIN;
-		long r = sleep_on_intr(&pp->head, 0);
+		long r;
 
+		if (!pp->writers)
+			goto out;
+		if (!file_may_wait(f)) {
+			spin_unlock(&pp->lock);
+			return -EAGAIN;
+		}
+		spin_unlock(&pp->lock);
+		r = sleep_on_intr(&pp->head, 0);
 		if (r)
 			return r;
+		spin_lock(&pp->lock);
 	}
 	while (done < n && pp->tail != pp->head) {
 		uint64_t at = pp->tail % PIPE_SIZE;
@@ -67,16 +104,17 @@ static long pipe_read(struct file *f, const struct uview *v, uint64_t udst,
 
 		m = MIN(m, PGSIZE - at % PGSIZE);
 		if (uview_copyout(v, udst + done, pp->page[at / PGSIZE] +
-						  at % PGSIZE, m) < 0) {
-			if (!done)
-				return -EFAULT;
+						  at % PGSIZE, m) < 0)
 			break;
-		}
 		pp->tail += m;
 		done += m;
 	}
-	wakeup(&pp->tail); /* room for writers */
-	poll_wake();
+	if (done)
+		pipe_changed(pp, &pp->tail); /* room for writers */
+	else
+		done = -EFAULT;
+out:
+	spin_unlock(&pp->lock);
 	return done;
 }
 
@@ -85,26 +123,33 @@ static long pipe_write(struct file *f, const struct uview *v, uint64_t usrc,
 {
 	struct pipe *pp = pipe_of(f);
 	size_t done = 0;
+	long err = 0;
 
+	if (!pipe_lock(pp))
+		return -ERETRY;
 	while (done < n) {
 		size_t room = PIPE_SIZE - (pp->head - pp->tail);
 		size_t want = n - done;
 
 		if (!pp->readers) {
-			if (done)
-				return done;
-			signal_send(this_proc(), ABI_SIGPIPE, ABI_SI_USER,
-				    this_proc()->pid, 0); /* as Linux */
-			return -EPIPE;
+			err = -EPIPE;
+			if (!done && this_hart()->role == HART_NORMAL)
+				signal_send(this_proc(), ABI_SIGPIPE,
+					    ABI_SI_USER, this_proc()->pid,
+					    0); /* as Linux */
+			break;
 		}
 		/* a small write goes in whole or waits; a big one in pieces */
 		if (room == 0 || (n <= PIPE_BUF && room < n)) {
-			if (f->nonblock)
-				return done ? (long)done : -EAGAIN;
-			long r = sleep_on_intr(&pp->tail, 0);
-
-			if (r)
-				return done ? (long)done : r;
+			if (!file_may_wait(f)) {
+				err = -EAGAIN;
+				break;
+			}
+			spin_unlock(&pp->lock);
+			err = sleep_on_intr(&pp->tail, 0);
+			spin_lock(&pp->lock);
+			if (err)
+				break;
 			continue;
 		}
 		while (want && room) {
@@ -113,19 +158,21 @@ static long pipe_write(struct file *f, const struct uview *v, uint64_t usrc,
 
 			if (uview_copyin(v, pp->page[at / PGSIZE] + at % PGSIZE,
 					 usrc + done, m) < 0) {
-				wakeup(&pp->head);
-				poll_wake();
-				return done ? (long)done : -EFAULT;
+				err = -EFAULT;
+				break;
 			}
 			pp->head += m;
 			done += m;
 			want -= m;
 			room -= m;
 		}
-		wakeup(&pp->head); /* data for readers */
-		poll_wake();
+		if (done)
+			pipe_changed(pp, &pp->head); /* data for readers */
+		if (err)
+			break;
 	}
-	return done;
+	spin_unlock(&pp->lock);
+	return done ? (long)done : err;
 }
 
 static void pipe_stat(struct file *f, struct abi_stat *st)
@@ -139,7 +186,8 @@ static void pipe_stat(struct file *f, struct abi_stat *st)
 static long pipe_ioctl(struct file *f, unsigned int request, uint64_t arg)
 {
 	struct pipe *pp = pipe_of(f);
-	int avail = pp->head - pp->tail;
+	int avail = __atomic_load_n(&pp->head, __ATOMIC_RELAXED) -
+		    __atomic_load_n(&pp->tail, __ATOMIC_RELAXED);
 
 	if (request != ABI_FIONREAD)
 		return -ENOTTY;
@@ -151,26 +199,34 @@ static long pipe_ioctl(struct file *f, unsigned int request, uint64_t arg)
 /*
  * As Linux's pipe_poll: the read end is readable with data and hangs up
  * with no writers; the write end is writable with room for PIPE_BUF bytes
- * and in error with no readers.
+ * and in error with no readers.  Either core, without the lock: a snapshot
+ * (whatever changes it after counts an event and calls poll_wake()).
  */
 static unsigned int pipe_poll(struct file *f)
 {
 	struct pipe *pp = pipe_of(f);
+	uint64_t head = __atomic_load_n(&pp->head, __ATOMIC_ACQUIRE);
+	uint64_t tail = __atomic_load_n(&pp->tail, __ATOMIC_ACQUIRE);
 	unsigned int mask = 0;
 
 	if (f->readable) {
-		if (pp->head != pp->tail)
+		if (head != tail)
 			mask |= ABI_POLLIN | ABI_POLLRDNORM;
-		if (!pp->writers)
+		if (!__atomic_load_n(&pp->writers, __ATOMIC_ACQUIRE))
 			mask |= ABI_POLLHUP;
 	}
 	if (f->writable) {
-		if (PIPE_SIZE - (pp->head - pp->tail) >= PIPE_BUF)
+		if (PIPE_SIZE - (head - tail) >= PIPE_BUF)
 			mask |= ABI_POLLOUT | ABI_POLLWRNORM;
-		if (!pp->readers)
+		if (!__atomic_load_n(&pp->readers, __ATOMIC_ACQUIRE))
 			mask |= ABI_POLLERR;
 	}
 	return mask;
+}
+
+static uint64_t pipe_poll_events(struct file *f)
+{
+	return __atomic_load_n(&pipe_of(f)->events, __ATOMIC_ACQUIRE);
 }
 
 static void pipe_free(struct pipe *pp)
@@ -189,15 +245,18 @@ static void pipe_free(struct pipe *pp)
 static void pipe_release(void *private)
 {
 	struct pipe *pp = (struct pipe *)((uint64_t)private & ~1UL);
+	bool last;
 
+	spin_lock(&pp->lock); /* normal core (file_put defers it there) */
 	if ((uint64_t)private & 1)
 		pp->writers--;
 	else
 		pp->readers--;
+	last = !pp->readers && !pp->writers;
 	wakeup(&pp->head);
-	wakeup(&pp->tail);
-	poll_wake();
-	if (!pp->readers && !pp->writers)
+	pipe_changed(pp, &pp->tail);
+	spin_unlock(&pp->lock);
+	if (last)
 		pipe_free(pp);
 }
 
@@ -207,8 +266,9 @@ const struct file_ops pipe_file_ops = {
 	.stat = pipe_stat,
 	.ioctl = pipe_ioctl,
 	.poll = pipe_poll,
+	.poll_events = pipe_poll_events,
 	.release = pipe_release,
-	.normal_core_only = true,
+	.ring_nowait = true,
 };
 
 long sys_pipe2(long ufds, long flags, long a2, long a3, long a4, long a5)
@@ -226,6 +286,7 @@ long sys_pipe2(long ufds, long flags, long a2, long a3, long a4, long a5)
 	if (!pp)
 		return -ENOMEM;
 	memset(pp, 0, sizeof(*pp));
+	pp->lock = (struct spinlock)SPINLOCK_INIT("pipe");
 	for (int i = 0; i < PIPE_PAGES; i++) {
 		if (!(pp->page[i] = kalloc())) {
 			pipe_free(pp);

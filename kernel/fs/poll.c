@@ -18,8 +18,10 @@
  * comes back, as Linux.  A signal pending at a timed-out or zero timeout
  * still interrupts, as Linux's do_poll checks for one before the time.
  *
- * Locking: the normal core only, interrupts off and not preemptible in
- * the kernel, so a scan followed by sleep_on() cannot miss a poll_wake().
+ * Locking: the sleepers are the normal core's, interrupts off and not
+ * preemptible in the kernel, so a scan followed by sleep_on() cannot miss a
+ * poll_wake() (one on the IO core reaches them through its deferred work,
+ * an IPI the normal core takes only once it sleeps).
  */
 #include "arch/riscv/riscv.h"
 #include "arch/riscv/trap.h"
@@ -28,6 +30,7 @@
 #include "core/string.h"
 #include "fs/fs.h"
 #include "mm/vm.h"
+#include "ring/iocore.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -39,10 +42,49 @@
 static const char poll_chan;
 static int poll_waiters; /* processes asleep in ppoll/pselect6 */
 
-void poll_wake(void)
+/*
+ * Every poll_wake() counts here (either core), for the ring's requests
+ * that wait for a file (ring/poll.c): while any is parked
+ * (ring_poll_waiters, the IO core's count), a poll_wake on the normal core
+ * kicks the IO core to look again.
+ */
+uint64_t poll_seq;
+uint32_t ring_poll_waiters;
+
+/* Normal core: wake the sleeping ppoll/pselect6 calls to rescan. */
+void poll_wake_sleepers(void)
 {
 	if (poll_waiters)
 		wakeup(&poll_chan);
+}
+
+void poll_wake(void)
+{
+	/* seq_cst, with the load below: pairs with the IO core's seq_cst
+	 * store of ring_poll_waiters before it last looks at poll_seq
+	 * (ring/poll.c): it sees this count, or this sees its waiters */
+	__atomic_add_fetch(&poll_seq, 1, __ATOMIC_SEQ_CST);
+	if (this_hart()->role != HART_NORMAL) {
+		iocore_defer_poll_wake(); /* the sleepers are the normal core's */
+		return;
+	}
+	if (__atomic_load_n(&ring_poll_waiters, __ATOMIC_SEQ_CST))
+		iocore_kick();
+	poll_wake_sleepers();
+}
+
+/* f's ready mask now (either core). */
+unsigned int file_poll(struct file *f)
+{
+	return f->ops->poll ? f->ops->poll(f) : DEFAULT_POLLMASK;
+}
+
+/* f's count of events (either core): its own, or the system's. */
+uint64_t file_poll_events(struct file *f)
+{
+	if (f->ops->poll_events)
+		return f->ops->poll_events(f);
+	return __atomic_load_n(&poll_seq, __ATOMIC_ACQUIRE);
 }
 
 /* the ready mask of fd in p, or -EBADF */
@@ -53,7 +95,7 @@ static long fd_poll(struct proc *p, int fd)
 
 	if (!f)
 		return -EBADF;
-	mask = f->ops->poll ? f->ops->poll(f) : DEFAULT_POLLMASK;
+	mask = file_poll(f);
 	file_put(f);
 	return mask;
 }

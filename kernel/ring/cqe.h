@@ -16,9 +16,11 @@
 /*
  * Room for one more operation?  Every completion still owed (the CQEs in
  * the CQ and the overflow list, and one per parked request) must fit in the
- * CQ plus the overflow list, and a request record must be free.
+ * CQ plus the overflow list, and a request record must be free
+ * (ring_has_room).  ring_has_cqe_room: room for one more CQE only (a
+ * multishot request's, which keeps its own owed one).
  */
-static inline bool ring_has_room(struct ring *r)
+static inline bool ring_has_cqe_room(struct ring *r)
 {
 	/* acquire: pairs with the user's release store of the CQ head */
 	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
@@ -29,14 +31,19 @@ static inline bool ring_has_room(struct ring *r)
 	 * CQEs already in it: the user may free CQ room at any time, but
 	 * post_cqe keeps appending to a non-empty list */
 	return owed < r->cq_entries + r->ovf_cap &&
-	       (r->ovf_tail - r->ovf_head) + r->nparked < r->ovf_cap &&
-	       r->nparked < RING_REQS;
+	       (r->ovf_tail - r->ovf_head) + r->nparked < r->ovf_cap;
+}
+
+static inline bool ring_has_room(struct ring *r)
+{
+	return ring_has_cqe_room(r) && r->nparked < RING_REQS;
 }
 
 /* Post one CQE, to the CQ or, if it is full, to the overflow list (false). */
-static inline bool post_cqe(struct ring *r, uint64_t user_data, int32_t res)
+static inline bool post_cqe(struct ring *r, uint64_t user_data, int32_t res,
+			    uint32_t flags)
 {
-	struct io_uring_cqe cqe = {user_data, res, 0};
+	struct io_uring_cqe cqe = {user_data, res, flags};
 	/* acquire: pairs with the user's release store of the CQ head */
 	uint32_t head = __atomic_load_n(r->cq_head, __ATOMIC_ACQUIRE);
 

@@ -15,7 +15,11 @@
  * Talking to the normal core: the IO core never changes process state.  It
  * sends an IPI and the normal core's handler (iocore_ipi) wakes everything
  * sleeping on iocore_event, which rechecks its condition (CQEs there, a ring
- * freed, a ping answered).
+ * freed, a ping answered).  What else the normal core must do for it goes
+ * through the deferred-work queue (iocore_defer_*): the wakeup of a channel
+ * (a pipe's readers after a ring WRITE), a poll_wake(), the last put of a
+ * file whose release belongs to the normal core (a pipe end a parked ring
+ * request held); the handler does them in order, one IPI per pass.
  *
  * Tracing (ring_trace.h): EXEC_BUSY/EXEC_IDLE when the executor's passes
  * start or stop finding work; IO_SLEEP/IO_WAKE around the wfi sleep with
@@ -33,6 +37,7 @@
 #include "core/printf.h"
 #include "core/proc.h"
 #include "core/types.h"
+#include "fs/fs.h"
 #include "ring/iocore.h"
 #include "ring/ring.h"
 #include "ring/ring_trace.h"
@@ -50,6 +55,21 @@ static struct {
 	uint64_t req; /* normal core writes */
 	uint64_t ack; /* IO core writes */
 } ping;
+
+/*
+ * The deferred-work queue, IO core -> normal core: single producer (the IO
+ * core: tail), single consumer (the normal core's IPI handler: head),
+ * free-running counters.  An entry is a channel to wake up, or a struct
+ * file (bit 0 set) whose reference to put.
+ */
+#define NDEFER 256
+static struct {
+	uintptr_t item[NDEFER];
+	uint32_t head;	 /* normal core */
+	uint32_t tail;	 /* IO core */
+	uint32_t poll;	 /* IO core sets, normal core clears: poll_wake() */
+	bool kick;	 /* IO core only: entries added this pass */
+} defer;
 
 static struct ring *active[NRING]; /* IO core only: the rings it polls */
 static int nactive;
@@ -79,9 +99,73 @@ void iocore_notify_normal(void)
 	sbi_send_ipi(normal_hart);
 }
 
-/* Normal core: an IPI from the IO core arrived. */
+/* IO core: queue an entry of deferred work for the normal core. */
+static void defer_add(uintptr_t item)
+{
+	/* acquire: pairs with the release store of head in iocore_ipi (the
+	 * slot was read before) */
+	while (defer.tail - __atomic_load_n(&defer.head, __ATOMIC_ACQUIRE) ==
+	       NDEFER) {
+		iocore_notify_normal(); /* full: let the normal core drain it */
+		iocore_relax();
+	}
+	defer.item[defer.tail % NDEFER] = item;
+	/* release: the entry before the tail; pairs with the acquire load of
+	 * tail in iocore_ipi */
+	__atomic_store_n(&defer.tail, defer.tail + 1, __ATOMIC_RELEASE);
+	defer.kick = true;
+}
+
+/* IO core: have the normal core wakeup(chan). */
+void iocore_defer_wakeup(const void *chan)
+{
+	defer_add((uintptr_t)chan);
+}
+
+/* IO core: have the normal core put this reference to f (its release). */
+void iocore_defer_put(struct file *f)
+{
+	defer_add((uintptr_t)f | 1);
+}
+
+/* IO core: have the normal core poll_wake() its ppoll/select sleepers. */
+void iocore_defer_poll_wake(void)
+{
+	if (!__atomic_load_n(&defer.poll, __ATOMIC_RELAXED)) {
+		__atomic_store_n(&defer.poll, 1, __ATOMIC_RELEASE);
+		defer.kick = true;
+	}
+}
+
+/* IO core, at the end of a pass: one IPI for the work deferred in it. */
+static void defer_flush(void)
+{
+	if (defer.kick) {
+		defer.kick = false;
+		iocore_notify_normal();
+	}
+}
+
+/* Normal core: an IPI from the IO core arrived (interrupts off). */
 void iocore_ipi(void)
 {
+	/* acquire: pairs with the release store of tail in defer_add */
+	uint32_t tail = __atomic_load_n(&defer.tail, __ATOMIC_ACQUIRE);
+	uint32_t head = defer.head;
+
+	while (head != tail) {
+		uintptr_t item = defer.item[head % NDEFER];
+
+		head++;
+		if (item & 1)
+			file_put((struct file *)(item & ~1UL));
+		else
+			wakeup((const void *)item);
+	}
+	/* release: the slots are read; pairs with the acquire in defer_add */
+	__atomic_store_n(&defer.head, head, __ATOMIC_RELEASE);
+	if (__atomic_exchange_n(&defer.poll, 0, __ATOMIC_ACQUIRE))
+		poll_wake_sleepers();
 	wakeup(&iocore_event);
 }
 
@@ -112,6 +196,7 @@ static bool service_ring_table(void)
 					break;
 				}
 			}
+			ring_drop_parked(r);
 			ring_destroy_memory(r);
 			r->owner = NULL;
 			trace_ring_free(r);
@@ -205,7 +290,7 @@ static void idle_sleep(void)
 	 * tail store and the flags load */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (int i = 0; i < nactive; i++) {
-		if (sq_takeable(active[i])) {
+		if (sq_takeable(active[i]) || ring_polls_due(active[i])) {
 			set_need_wakeup(false);
 			return;
 		}
@@ -245,6 +330,7 @@ void iocore_main(void)
 		for (int i = 0; i < nactive; i++)
 			worked |= ring_poll(active[(next + i) % nactive]);
 		next = nactive ? (next + 1) % nactive : 0;
+		defer_flush();
 		trace_exec_pass_end(worked);
 		if (worked) {
 			last_work = rdtime();

@@ -19,6 +19,7 @@ const struct io_op_def io_op_defs[] = {
 	[IORING_OP_READV] = {
 		.name = "READV",
 		.needs_file = 1,
+		.pollin = 1,
 		.vectored = 1,
 		.prep = rw_prep,
 		.issue = read_issue,
@@ -26,6 +27,7 @@ const struct io_op_def io_op_defs[] = {
 	[IORING_OP_WRITEV] = {
 		.name = "WRITEV",
 		.needs_file = 1,
+		.pollout = 1,
 		.vectored = 1,
 		.prep = rw_prep,
 		.issue = write_issue,
@@ -39,6 +41,7 @@ const struct io_op_def io_op_defs[] = {
 	[IORING_OP_READ_FIXED] = {
 		.name = "READ_FIXED",
 		.needs_file = 1,
+		.pollin = 1,
 		.fixed_buf = 1,
 		.prep = rw_prep,
 		.issue = read_fixed_issue,
@@ -46,12 +49,22 @@ const struct io_op_def io_op_defs[] = {
 	[IORING_OP_WRITE_FIXED] = {
 		.name = "WRITE_FIXED",
 		.needs_file = 1,
+		.pollout = 1,
 		.fixed_buf = 1,
 		.prep = rw_prep,
 		.issue = write_fixed_issue,
 	},
-	[IORING_OP_POLL_ADD] = { .name = "POLL_ADD" },
-	[IORING_OP_POLL_REMOVE] = { .name = "POLL_REMOVE" },
+	[IORING_OP_POLL_ADD] = {
+		.name = "POLL_ADD",
+		.needs_file = 1,
+		.prep = poll_add_prep,
+		.issue = poll_add_issue,
+	},
+	[IORING_OP_POLL_REMOVE] = {
+		.name = "POLL_REMOVE",
+		.prep = poll_remove_prep,
+		.issue = poll_remove_issue,
+	},
 	[IORING_OP_SYNC_FILE_RANGE] = { .name = "SYNC_FILE_RANGE" },
 	[IORING_OP_SENDMSG] = { .name = "SENDMSG" },
 	[IORING_OP_RECVMSG] = { .name = "RECVMSG" },
@@ -60,9 +73,17 @@ const struct io_op_def io_op_defs[] = {
 		.prep = timeout_prep,
 		.issue = timeout_issue,
 	},
-	[IORING_OP_TIMEOUT_REMOVE] = { .name = "TIMEOUT_REMOVE" },
+	[IORING_OP_TIMEOUT_REMOVE] = {
+		.name = "TIMEOUT_REMOVE",
+		.prep = timeout_remove_prep,
+		.issue = timeout_remove_issue,
+	},
 	[IORING_OP_ACCEPT] = { .name = "ACCEPT" },
-	[IORING_OP_ASYNC_CANCEL] = { .name = "ASYNC_CANCEL" },
+	[IORING_OP_ASYNC_CANCEL] = {
+		.name = "ASYNC_CANCEL",
+		.prep = cancel_prep,
+		.issue = cancel_issue,
+	},
 	[IORING_OP_LINK_TIMEOUT] = { .name = "LINK_TIMEOUT" },
 	[IORING_OP_CONNECT] = { .name = "CONNECT" },
 	[IORING_OP_FALLOCATE] = { .name = "FALLOCATE" },
@@ -81,12 +102,14 @@ const struct io_op_def io_op_defs[] = {
 	[IORING_OP_READ] = {
 		.name = "READ",
 		.needs_file = 1,
+		.pollin = 1,
 		.prep = rw_prep,
 		.issue = read_issue,
 	},
 	[IORING_OP_WRITE] = {
 		.name = "WRITE",
 		.needs_file = 1,
+		.pollout = 1,
 		.prep = rw_prep,
 		.issue = write_issue,
 	},

@@ -11,7 +11,10 @@
  *          link-chain member waits for its predecessor): the CQE result,
  *          >= 0 or -errno, or RING_PARKED when it must wait (submit.c
  *          completes it).  With .needs_file the generic code has looked up
- *          sqe->fd into req->file and drops it after issue.
+ *          sqe->fd into req->file (once: a request issued again keeps it)
+ *          and drops it after issue; with .pollin/.pollout an -EAGAIN
+ *          from a file that would have waited parks it until the file is
+ *          ready, and it is issued again (poll.c).
  *
  * The generic checks (ring_req_prep) run once for every operation: a known
  * opcode, supported SQE flags, the reserved fields zero (buf_index unless
@@ -35,6 +38,8 @@ struct io_op_def {
 	unsigned fixed_buf : 1;	 /* sqe->buf_index names a registered buffer */
 	unsigned vectored : 1;	 /* addr and len: an iovec array, at most
 				  * UIO_MAXIOV entries */
+	unsigned pollin : 1;	 /* -EAGAIN from its file: wait for POLLIN */
+	unsigned pollout : 1;	 /* ... for POLLOUT (poll.c) */
 	long (*prep)(struct ring *r, struct ring_req *req);
 	long (*issue)(struct ring *r, struct ring_req *req);
 };
@@ -86,7 +91,7 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
 	const struct io_op_def *def = req->def;
 	long res;
 
-	if (def->needs_file) {
+	if (def->needs_file && !req->file) {
 		if (req->sqe.flags & IOSQE_FIXED_FILE)
 			return -EBADF; /* no registered files (yet) */
 		req->file = fd_get_ring(r->owner, req->sqe.fd, &res);
@@ -94,6 +99,9 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
 			return res;
 	}
 	res = def->issue(r, req);
+	if (unlikely(res == -EAGAIN || res == -ERETRY) &&
+	    (def->pollin || def->pollout))
+		res = ring_poll_arm(r, req, res);
 	if (req->file && res != RING_PARKED) {
 		file_put(req->file);
 		req->file = NULL;
@@ -107,6 +115,9 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
  */
 static inline bool ring_req_failed(const struct ring_req *req, long res)
 {
+	if (res == -ETIME && req->sqe.opcode == IORING_OP_TIMEOUT &&
+	    (req->sqe.timeout_flags & IORING_TIMEOUT_ETIME_SUCCESS))
+		return false;
 	return (res < 0 || req->short_io) &&
 	       !(req->sqe.flags & IOSQE_IO_HARDLINK);
 }
@@ -132,5 +143,15 @@ long fsync_issue(struct ring *r, struct ring_req *req);
 /* timeout.c */
 long timeout_prep(struct ring *r, struct ring_req *req);
 long timeout_issue(struct ring *r, struct ring_req *req);
+long timeout_remove_prep(struct ring *r, struct ring_req *req);
+long timeout_remove_issue(struct ring *r, struct ring_req *req);
+/* poll.c */
+long poll_add_prep(struct ring *r, struct ring_req *req);
+long poll_add_issue(struct ring *r, struct ring_req *req);
+long poll_remove_prep(struct ring *r, struct ring_req *req);
+long poll_remove_issue(struct ring *r, struct ring_req *req);
+/* cancel.c */
+long cancel_prep(struct ring *r, struct ring_req *req);
+long cancel_issue(struct ring *r, struct ring_req *req);
 
 #endif

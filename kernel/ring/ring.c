@@ -151,9 +151,15 @@ void ring_destroy_memory(struct ring *r)
 {
 	uint64_t base = KRING_BASE + r->id * RING_SLOT_SIZE;
 
+	struct file *ev;
+
 	spin_lock(&r->buf_lock);
 	unregister_buffers(r);
+	ev = r->evfd;
+	r->evfd = NULL;
 	spin_unlock(&r->buf_lock);
+	if (ev)
+		file_put(ev); /* from the IO core: put on the normal core */
 
 	kvm_unmap(base, RING_SLOT_SIZE);
 	for (int g = 0; g < RING_NREGIONS; g++) {
@@ -534,13 +540,19 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 	if (!(flags & IORING_ENTER_GETEVENTS))
 		goto out;
 	uint32_t want = MIN((uint32_t)min_complete, r->cq_entries);
+	/* as Linux: a TIMEOUT that expires ends the wait, however many CQEs
+	 * are there (acquire: pairs with the release in run_timers) */
+	uint64_t timeouts = __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE);
 
-	while (cq_ready(r) < want) {
+	while (cq_ready(r) < want &&
+	       __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE) == timeouts) {
 		__atomic_store_n(&r->cq_waiting, 1, __ATOMIC_RELAXED);
 		/* full barrier: pairs with the one in iocore.c between the CQ
 		 * tail store and the cq_waiting load */
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (cq_ready(r) >= want)
+		if (cq_ready(r) >= want ||
+		    __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE) !=
+			    timeouts)
 			break;
 		if (sleep_on_intr(&iocore_event, 0)) { /* a signal: as Linux */
 			if (!ret)
@@ -640,6 +652,58 @@ out:
 	return err;
 }
 
+/*
+ * IORING_REGISTER_EVENTFD (arg: the eventfd's fd, an int; nr_args 1): the
+ * IO core signals it after posting CQEs (cqe.c; _ASYNC: only for requests
+ * that waited); IORING_UNREGISTER_EVENTFD lets it go.  As Linux: -EBUSY if
+ * one is registered, -EINVAL for a file that is not an eventfd, -ENXIO to
+ * unregister none.
+ */
+static long register_eventfd(struct proc *p, struct ring *r, long opcode,
+			     uint64_t arg, long nr_args)
+{
+	struct file *ev, *old;
+	int fd;
+
+	if (opcode == IORING_UNREGISTER_EVENTFD) {
+		if (arg || nr_args)
+			return -EINVAL;
+		spin_lock(&r->buf_lock);
+		old = r->evfd;
+		r->evfd = NULL;
+		spin_unlock(&r->buf_lock);
+		if (!old)
+			return -ENXIO;
+		file_put(old);
+		return 0;
+	}
+	if (nr_args != 1)
+		return -EINVAL;
+	if (READ_ONCE(r->evfd))
+		return -EBUSY;
+	if (copyin(p->mm->pagetable, &fd, arg, sizeof(fd)) < 0)
+		return -EFAULT;
+	ev = fd_get(p, fd);
+	if (!ev)
+		return -EBADF;
+	if (!eventfd_file(ev)) {
+		file_put(ev);
+		return -EINVAL;
+	}
+	spin_lock(&r->buf_lock);
+	old = r->evfd;
+	if (!old) {
+		r->evfd_async = opcode == IORING_REGISTER_EVENTFD_ASYNC;
+		r->evfd = ev;
+	}
+	spin_unlock(&r->buf_lock);
+	if (old) {
+		file_put(ev);
+		return -EBUSY;
+	}
+	return 0;
+}
+
 long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 			   long a4, long a5)
 {
@@ -657,6 +721,13 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 	r = f->ring;
 	if (opcode == IORING_REGISTER_PROBE) {
 		err = register_probe(p, arg, nr_args);
+		file_put(f);
+		return err;
+	}
+	if (opcode == IORING_REGISTER_EVENTFD ||
+	    opcode == IORING_REGISTER_EVENTFD_ASYNC ||
+	    opcode == IORING_UNREGISTER_EVENTFD) {
+		err = register_eventfd(p, r, opcode, arg, nr_args);
 		file_put(f);
 		return err;
 	}

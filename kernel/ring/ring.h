@@ -6,7 +6,10 @@
  *   submit.c      a ring's poller: takes SQEs, links, drain, timers
  *   cqe.h, cqe.c  completion posting and the overflow list
  *   opdef.h/.c    the operations by opcode, with their properties
- *   nop.c rw.c openclose.c timeout.c   the operations, by family
+ *   poll.c        requests waiting for a file: POLL_ADD/POLL_REMOVE, and
+ *                 reads and writes that would have waited
+ *   cancel.c      ASYNC_CANCEL
+ *   nop.c rw.c openclose.c timeout.c sync.c   the operations, by family
  *   ring_trace.h  the IO core's trace events
  *
  * A ring's memory is two regions, each mapped twice: into the owner's user
@@ -72,9 +75,11 @@ struct ring_rings {
 /*
  * An operation that cannot finish at once: the state of its coroutine
  * (stackless), parked in the ring until a timer, a count of completions,
- * its predecessor in a link chain, or a drain lets it go on.
+ * its predecessor in a link chain, a drain, or its file being ready
+ * (REQ_POLL: a POLL_ADD, or a read or write that would have waited; poll.c)
+ * lets it go on.
  */
-enum req_state { REQ_FREE, REQ_TIMER, REQ_WAIT_LINK, REQ_WAIT_DRAIN };
+enum req_state { REQ_FREE, REQ_TIMER, REQ_WAIT_LINK, REQ_WAIT_DRAIN, REQ_POLL };
 
 struct io_op_def;
 struct file;
@@ -89,7 +94,13 @@ struct ring_req {
 	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
 	struct ring_req *link;	  /* the next member of its chain, waiting */
 	bool short_io;		  /* READV/WRITEV did less than asked */
+	bool parked_once;	  /* it waited: its CQE is an async one */
 	uint64_t taken;		  /* tracing: when the SQE was taken */
+	/* REQ_POLL (poll.c) */
+	uint32_t poll_events;	  /* the ABI_POLL* mask it waits for */
+	bool poll_multi;	  /* POLL_ADD with IORING_POLL_ADD_MULTI */
+	bool poll_retry;	  /* a lock was busy (-ERETRY): again next pass */
+	uint64_t poll_seen;	  /* multishot: the file's events posted for */
 };
 
 struct proc;
@@ -143,10 +154,14 @@ struct ring {
 	int32_t enter_result; /* IO core writes, normal core reads */
 
 	/* registered buffers (io_uring_register): set by the normal core, used
-	 * by the IO core's _FIXED operations, both under buf_lock */
+	 * by the IO core's _FIXED operations, both under buf_lock; and the
+	 * registered eventfd the IO core signals after posting (cqe.c).  Lock
+	 * order: buf_lock before the eventfd's lock */
 	struct spinlock buf_lock;
 	int nbufs;
 	struct ubuf_fixed bufs[RING_MAX_BUFS];
+	struct file *evfd;	/* IORING_REGISTER_EVENTFD: a reference */
+	bool evfd_async;	/* ..._ASYNC: for CQEs of requests that waited */
 
 	/* IO core only */
 	uint32_t sq_head_k; /* private SQ head, published to *sq_head */
@@ -155,7 +170,14 @@ struct ring {
 	uint32_t ovf_cap;	  /* set at setup */
 	struct io_uring_cqe *ovf; /* set at setup: kernel window */
 	uint64_t cqes_posted;	   /* for TIMEOUT with a completion count */
+	uint64_t cq_timeouts;	   /* ... less the TIMEOUTs that fired (the
+				    * normal core reads it: one ends a wait) */
 	int nparked;		   /* records not REQ_FREE */
+	int npoll;		   /* records REQ_POLL */
+	bool poll_retry;	   /* one of them is to be issued again */
+	uint64_t poll_seq_seen;	   /* poll_seq when they were last looked at */
+	uint32_t evfd_tail;	   /* the CQ tail when the eventfd was signalled */
+	bool evfd_due;		   /* an async CQE since (for evfd_async) */
 	bool in_chain;		   /* the last SQE taken had IOSQE_IO_LINK */
 	bool chain_failed;	   /* ... and the chain has failed: cancel */
 	struct ring_req *chain_tail; /* the chain's last member, if parked */
@@ -168,6 +190,12 @@ struct ring {
 
 extern struct ring rings[];
 
+/* The CQEs a TIMEOUT's completion count counts (timeout.c). */
+static inline uint64_t ring_timeout_seq(const struct ring *r)
+{
+	return r->cqes_posted - r->cq_timeouts;
+}
+
 /* ring.c */
 void ring_destroy_memory(struct ring *r);
 extern bool ring_xlate_cache;
@@ -175,6 +203,14 @@ void ring_exit_all(struct proc *p); /* a process's rings, at its exit */
 
 /* submit.c */
 bool ring_poll(struct ring *r);
+void ring_finish_parked(struct ring *r, struct ring_req *q, long res);
+bool ring_post_more(struct ring *r, struct ring_req *q, long res);
+void ring_drop_parked(struct ring *r);
+/* poll.c */
+bool ring_run_polls(struct ring *r);
+bool ring_polls_due(struct ring *r);
+long ring_poll_arm(struct ring *r, struct ring_req *req, long res);
+void ring_poll_unpark(struct ring *r, struct ring_req *q);
 uint32_t sq_pending(struct ring *r);
 uint32_t sq_takeable(struct ring *r);
 uint64_t ring_next_deadline(struct ring *r);

@@ -77,6 +77,8 @@ static long rw_issue(struct ring *r, struct ring_req *req, bool write)
 	struct uview v;
 	long res;
 
+	if (req->file->ops->normal_core_only)
+		return -EAGAIN; /* its state is the normal core's */
 	spin_lock(&p->mm->mm_lock);
 	v = owner_view(p);
 	if (req->def->vectored)
@@ -110,6 +112,8 @@ static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
 	struct uview v = {0};
 	long res;
 
+	if (req->file->ops->normal_core_only)
+		return -EAGAIN; /* its state is the normal core's */
 	spin_lock(&r->buf_lock);
 	if (sqe->buf_index >= r->nbufs) {
 		res = -EFAULT;

@@ -18,6 +18,8 @@
  *   drain (IOSQE_IO_DRAIN)         runs once everything before it has
  *       finished; nothing after it is taken before it finishes.
  *   timers (TIMEOUT)               wait for their time or count of CQEs.
+ *   files (POLL_ADD, reads and writes that would wait)   wait for their
+ *       file to be ready (poll.c).
  *
  * A parked request is the state of a stackless coroutine (struct ring_req)
  * in the ring's fixed pool; the poller resumes it when its event comes, so
@@ -56,7 +58,9 @@ static bool post_q(struct ring *r, const struct ring_req *q, long res)
 {
 	if ((q->sqe.flags & IOSQE_CQE_SKIP_SUCCESS) && res >= 0)
 		return true;
-	return post_cqe(r, q->sqe.user_data, res);
+	if (q->parked_once)
+		r->evfd_due = true;
+	return post_cqe(r, q->sqe.user_data, res, 0);
 }
 
 /* Complete a request that was parked. */
@@ -65,6 +69,23 @@ static void post(struct ring *r, const struct ring_req *q, long res)
 	bool in_cq = post_q(r, q, res);
 
 	trace_ring_post(r, q->sqe.user_data, res, in_cq);
+}
+
+/*
+ * One more CQE of a multishot request that stays parked (q), flagged
+ * IORING_CQE_F_MORE, if there is room for it beside what is owed; false if
+ * not (the caller then completes q: its last CQE, without the flag).
+ */
+bool ring_post_more(struct ring *r, struct ring_req *q, long res)
+{
+	bool in_cq;
+
+	if (!ring_has_cqe_room(r))
+		return false;
+	r->evfd_due = true;
+	in_cq = post_cqe(r, q->sqe.user_data, res, IORING_CQE_F_MORE);
+	trace_ring_post(r, q->sqe.user_data, res, in_cq);
+	return true;
 }
 
 /* Complete a request just taken (q: its private copy). */
@@ -85,6 +106,7 @@ static struct ring_req *park(struct ring *r, const struct ring_req *tmp,
 		if (q->state == REQ_FREE) {
 			*q = *tmp;
 			q->state = state;
+			q->parked_once = true;
 			r->nparked++;
 			trace_coro_park(r, q);
 			return q;
@@ -95,6 +117,8 @@ static struct ring_req *park(struct ring *r, const struct ring_req *tmp,
 
 static void req_free(struct ring *r, struct ring_req *q)
 {
+	if (q->state == REQ_POLL)
+		ring_poll_unpark(r, q);
 	if (q->file) {
 		file_put(q->file);
 		q->file = NULL;
@@ -143,8 +167,11 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 	}
 }
 
-/* A parked request's event came: complete it, then run its chain's rest. */
-static void finish_parked(struct ring *r, struct ring_req *q, long res)
+/*
+ * A parked request's event came (or it was cancelled): complete it, then
+ * run its chain's rest.
+ */
+void ring_finish_parked(struct ring *r, struct ring_req *q, long res)
 {
 	struct ring_req *next = q->link;
 	bool failed = ring_req_failed(q, res);
@@ -175,15 +202,36 @@ static bool run_timers(struct ring *r)
 
 		if (q->state != REQ_TIMER)
 			continue;
-		if (q->count_target && r->cqes_posted >= q->count_target) {
-			finish_parked(r, q, 0);
-			fired = true;
-		} else if (q->deadline <= now) {
-			finish_parked(r, q, -ETIME);
-			fired = true;
-		}
+		long res;
+
+		if (q->state != REQ_TIMER)
+			continue;
+		if (q->count_target && ring_timeout_seq(r) >= q->count_target)
+			res = 0;
+		else if (q->deadline <= now)
+			res = -ETIME;
+		else
+			continue;
+		/* as Linux: a timeout's CQE does not count for the others;
+		 * release: pairs with the acquire in sys_io_uring_enter, whose
+		 * wait it ends */
+		__atomic_store_n(&r->cq_timeouts, r->cq_timeouts + 1,
+				 __ATOMIC_RELEASE);
+		ring_finish_parked(r, q, res);
+		fired = true;
 	}
 	return fired;
+}
+
+/*
+ * The ring goes (IO core): let go of what its parked requests hold, without
+ * completing them (nobody is left to see it).
+ */
+void ring_drop_parked(struct ring *r)
+{
+	for (int i = 0; r->nparked && i < RING_REQS; i++)
+		if (r->reqs[i].state != REQ_FREE)
+			req_free(r, &r->reqs[i]);
 }
 
 /* The earliest parked timeout on the ring, or ~0. */
@@ -200,7 +248,7 @@ uint64_t ring_next_deadline(struct ring *r)
 /*
  * An IOSQE_IO_DRAIN request runs once everything before it has finished,
  * and nothing after it starts before it finishes: if it parks (a TIMEOUT),
- * r->drain stays set until finish_parked() completes it.
+ * r->drain stays set until ring_finish_parked() completes it.
  */
 static bool try_drain(struct ring *r)
 {
@@ -349,6 +397,7 @@ bool ring_poll(struct ring *r)
 
 	trace_ring_poll_begin(r);
 	worked = flush_overflow(r);
+	worked |= ring_run_polls(r);
 	worked |= run_timers(r);
 	worked |= try_drain(r);
 	pending = sq_pending(r); /* the tail, read once */
@@ -379,7 +428,8 @@ bool ring_poll(struct ring *r)
 		tmp.link = NULL;
 		tmp.file = NULL;
 		tmp.prep_err = 0;
-		tmp.short_io = false;
+		tmp.short_io = tmp.parked_once = false;
+		tmp.poll_retry = false;
 		tmp.deadline = tmp.count_target = 0;
 		tmp.taken = unlikely(trace_on) ? rdtime() : 0;
 		if (take_sqe(r, &tmp) &&

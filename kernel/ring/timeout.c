@@ -2,7 +2,10 @@
  * IORING_OP_TIMEOUT: addr -> struct __kernel_timespec (relative, or
  * absolute CLOCK_MONOTONIC with IORING_TIMEOUT_ABS), len 1, off = a
  * completion count (0: none).  Completes with -ETIME when the time passes,
- * or 0 once off other completions have been posted on the ring.  As Linux:
+ * or 0 once off other completions have been posted on the ring (not
+ * counting the CQEs of other timeouts: ring_timeout_seq, as Linux's
+ * cached_cq_tail - cq_timeouts; each one that fires ends an enter's wait); IORING_TIMEOUT_ETIME_SUCCESS: its -ETIME
+ * does not fail a link chain.  TIMEOUT_REMOVE cancels or updates one.  As Linux:
  * the timespec is copied in at prep, once; the clock and the count start
  * at issue (a timeout linked behind another request starts when that one
  * is done).  The request parks as REQ_TIMER; submit.c's run_timers
@@ -20,34 +23,100 @@
 #include "uapi/errno.h"
 #include "uapi/io_uring.h"
 
-long timeout_prep(struct ring *r, struct ring_req *req)
+/*
+ * A struct __kernel_timespec from the owner's memory, in ticks (relative,
+ * or a time since boot: every clock here counts from boot); no overflow:
+ * beyond ~30 years is forever enough.
+ */
+static long timespec_in(struct proc *p, uint64_t uts, uint64_t *ticks)
 {
-	const struct io_uring_sqe *sqe = &req->sqe;
-	struct proc *p = r->owner;
 	struct abi_timespec ts;
 	long err;
 
-	if (sqe->len != 1 || (sqe->timeout_flags & ~IORING_TIMEOUT_ABS))
-		return -EINVAL;
 	spin_lock(&p->mm->mm_lock);
-	err = copyin(p->mm->pagetable, &ts, sqe->addr, sizeof(ts));
+	err = copyin(p->mm->pagetable, &ts, uts, sizeof(ts));
 	spin_unlock(&p->mm->mm_lock);
 	if (err)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	/* in ticks, until issue makes it a deadline; no overflow: beyond ~30
-	 * years is forever enough */
-	req->deadline = MIN((uint64_t)ts.tv_sec, 1UL << 30) * timebase_hz +
-			ts.tv_nsec * timebase_hz / 1000000000;
+	*ticks = MIN((uint64_t)ts.tv_sec, 1UL << 30) * timebase_hz +
+		 ts.tv_nsec * timebase_hz / 1000000000;
 	return 0;
+}
+
+long timeout_prep(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct proc *p = r->owner;
+
+	uint32_t flags = sqe->timeout_flags;
+
+	if (sqe->buf_index || sqe->len != 1 || sqe->splice_fd_in)
+		return -EINVAL;
+	if (flags & ~(IORING_TIMEOUT_ABS | IORING_TIMEOUT_CLOCK_MASK |
+		      IORING_TIMEOUT_ETIME_SUCCESS))
+		return -EINVAL;
+	if ((flags & IORING_TIMEOUT_CLOCK_MASK) == IORING_TIMEOUT_CLOCK_MASK)
+		return -EINVAL; /* one clock at most */
+	return timespec_in(p, sqe->addr, &req->deadline);
 }
 
 long timeout_issue(struct ring *r, struct ring_req *req)
 {
 	if (!(req->sqe.timeout_flags & IORING_TIMEOUT_ABS))
 		req->deadline += rdtime();
-	req->count_target = req->sqe.off ? r->cqes_posted + req->sqe.off : 0;
+	req->count_target =
+		req->sqe.off ? ring_timeout_seq(r) + req->sqe.off : 0;
 	req->state = REQ_TIMER;
 	return RING_PARKED;
+}
+
+long timeout_remove_prep(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	uint32_t flags = sqe->timeout_flags;
+
+	if (sqe->buf_index || sqe->len || sqe->splice_fd_in)
+		return -EINVAL;
+	if (!(flags & IORING_TIMEOUT_UPDATE_MASK))
+		return flags ? -EINVAL : 0; /* removal takes no flags */
+	if ((flags & IORING_TIMEOUT_CLOCK_MASK) == IORING_TIMEOUT_CLOCK_MASK)
+		return -EINVAL;
+	if (flags & ~(IORING_TIMEOUT_UPDATE_MASK | IORING_TIMEOUT_ABS |
+		      IORING_TIMEOUT_CLOCK_MASK))
+		return -EINVAL;
+	return timespec_in(r->owner, sqe->addr2, &req->deadline);
+}
+
+/*
+ * TIMEOUT_REMOVE: addr is the user_data of a waiting TIMEOUT.  It is
+ * cancelled (its CQE -ECANCELED), or with IORING_TIMEOUT_UPDATE given the
+ * time at addr2 (relative, or absolute with IORING_TIMEOUT_ABS) from now
+ * on.  0, or -ENOENT if there is no such timeout (always for
+ * IORING_LINK_TIMEOUT_UPDATE: linked timeouts are not built).
+ */
+long timeout_remove_issue(struct ring *r, struct ring_req *req)
+{
+	const struct io_uring_sqe *sqe = &req->sqe;
+	struct ring_req *q = NULL;
+
+	for (int i = 0; r->nparked && i < RING_REQS; i++) {
+		if (r->reqs[i].state == REQ_TIMER &&
+		    r->reqs[i].sqe.opcode == IORING_OP_TIMEOUT &&
+		    r->reqs[i].sqe.user_data == sqe->addr) {
+			q = &r->reqs[i];
+			break;
+		}
+	}
+	if (!q || (sqe->timeout_flags & IORING_LINK_TIMEOUT_UPDATE))
+		return -ENOENT;
+	if (!(sqe->timeout_flags & IORING_TIMEOUT_UPDATE)) {
+		ring_finish_parked(r, q, -ECANCELED);
+		return 0;
+	}
+	q->deadline = req->deadline;
+	if (!(sqe->timeout_flags & IORING_TIMEOUT_ABS))
+		q->deadline += rdtime();
+	return 0;
 }
