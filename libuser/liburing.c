@@ -244,6 +244,24 @@ int io_uring_unregister_buffers(struct io_uring *ring)
 				 0);
 }
 
+int io_uring_register_eventfd(struct io_uring *ring, int fd)
+{
+	return io_uring_register(ring->ring_fd, IORING_REGISTER_EVENTFD, &fd,
+				 1);
+}
+
+int io_uring_register_eventfd_async(struct io_uring *ring, int fd)
+{
+	return io_uring_register(ring->ring_fd, IORING_REGISTER_EVENTFD_ASYNC,
+				 &fd, 1);
+}
+
+int io_uring_unregister_eventfd(struct io_uring *ring)
+{
+	return io_uring_register(ring->ring_fd, IORING_UNREGISTER_EVENTFD, NULL,
+				 0);
+}
+
 /*
  * Tracing: record that n SQEs (from SQ index first) were published, or n
  * CQEs (from CQ index first) consumed, in one record in the user trace

@@ -1447,6 +1447,471 @@ static int child_ring(void)
 	return 0;
 }
 
+/* ---- waiting for files: pipes, eventfds, POLL_ADD, cancel ---- */
+
+static int pipe_of(int fds[2], int flags)
+{
+	return __syscall2(SYS_pipe2, fds, flags);
+}
+
+/* One CQE, whatever it is: its user_data, res and flags. */
+static bool wait_any(struct io_uring *ring, uint64_t *data, int *res,
+		     unsigned *flags)
+{
+	struct io_uring_cqe *cqe;
+
+	if (io_uring_wait_cqe(ring, &cqe))
+		return false;
+	*data = cqe->user_data;
+	*res = cqe->res;
+	*flags = cqe->flags;
+	io_uring_cqe_seen(ring, cqe);
+	return true;
+}
+
+/* Submit a NOP with data and wait for it: everything taken before it has
+ * been issued (a request that waits has parked). */
+static void barrier_nop(struct io_uring *ring, uint64_t data)
+{
+	sqe_data(ring, data);
+	expect_eq(run_one(ring, data), 0, "NOP %lu", (unsigned long)data);
+}
+
+/*
+ * Ring reads and writes of pipes wait for data or room instead of giving
+ * -EAGAIN, without holding up the IO core (a NOP behind them completes);
+ * O_NONBLOCK still gives -EAGAIN; end of file and EPIPE as read(2)/write(2).
+ */
+static void t_pipe_wait(struct io_uring *ring)
+{
+	static char big[65536 + 100];
+	char buf[16] = {0};
+	int fds[2], nb[2];
+	struct io_uring_sqe *sqe;
+	uint64_t data;
+	int res;
+	unsigned flags;
+
+	if (!expect_eq(pipe_of(fds, 0), 0, "pipe2"))
+		return;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
+	sqe->user_data = 300;
+	io_uring_submit(ring);
+	barrier_nop(ring, 301); /* the read waits; the IO core goes on */
+	expect_eq(io_uring_peek_cqe(ring, &(struct io_uring_cqe *){0}), -EAGAIN,
+		  "no CQE for the read of an empty pipe");
+	expect_eq(write(fds[1], "ring pipe", 9), 9, "write(2) to the pipe");
+	expect_true(wait_any(ring, &data, &res, &flags) && data == 300 &&
+			    res == 9,
+		    "the waiting read completes with the data (%lu: %d)",
+		    (unsigned long)data, res);
+	expect_mem(buf, "ring pipe", 9, "the read's data");
+
+	/* a write to a full pipe waits for room */
+	memset(big, 'x', sizeof(big));
+	expect_eq(write(fds[1], big, 65536), 65536, "fill the pipe");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_write(sqe, fds[1], "more", 4, 0);
+	sqe->user_data = 302;
+	io_uring_submit(ring);
+	barrier_nop(ring, 303);
+	expect_eq(io_uring_peek_cqe(ring, &(struct io_uring_cqe *){0}), -EAGAIN,
+		  "no CQE for the write to a full pipe");
+	expect_eq(read(fds[0], big, 8192), 8192, "read(2) makes room");
+	expect_true(wait_any(ring, &data, &res, &flags) && data == 302 &&
+			    res == 4,
+		    "the waiting write completes (%lu: %d)",
+		    (unsigned long)data, res);
+	expect_eq(read(fds[0], big, sizeof(big)), 65536 - 8192 + 4,
+		  "what is in the pipe");
+	expect_mem(big + 65536 - 8192, "more", 4, "the ring's write at the end");
+
+	/* the writer goes: a waiting read sees end of file */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
+	sqe->user_data = 304;
+	io_uring_submit(ring);
+	barrier_nop(ring, 305);
+	close(fds[1]);
+	expect_true(wait_any(ring, &data, &res, &flags) && data == 304 &&
+			    res == 0,
+		    "end of file for the waiting read (%lu: %d)",
+		    (unsigned long)data, res);
+	/* no reader: EPIPE */
+	if (expect_eq(pipe_of(fds, 0), 0, "pipe2")) {
+		close(fds[0]);
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_write(sqe, fds[1], "x", 1, 0);
+		sqe->user_data = 306;
+		expect_errno(run_one(ring, 306), -EPIPE, "ring write, no reader");
+		close(fds[1]);
+	}
+	close(fds[0]);
+
+	/* O_NONBLOCK: -EAGAIN, as Linux */
+	if (!expect_eq(pipe_of(nb, ABI_O_NONBLOCK), 0, "pipe2(O_NONBLOCK)"))
+		return;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, nb[0], buf, sizeof(buf), 0);
+	sqe->user_data = 307;
+	expect_errno(run_one(ring, 307), -EAGAIN,
+		     "ring read of an empty O_NONBLOCK pipe");
+	close(nb[0]);
+	close(nb[1]);
+}
+
+/* An eventfd: a ring read waits for a write(2); a ring write wakes read(2). */
+static void t_eventfd_rw(struct io_uring *ring)
+{
+	uint64_t v = 0, data;
+	int res;
+	unsigned flags;
+	int efd = __syscall2(SYS_eventfd2, 0, 0);
+	struct io_uring_sqe *sqe;
+
+	if (!expect_ge(efd, 0, "eventfd"))
+		return;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, efd, &v, 8, 0);
+	sqe->user_data = 310;
+	io_uring_submit(ring);
+	barrier_nop(ring, 311);
+	v = 7;
+	expect_eq(write(efd, &v, 8), 8, "write(2) 7 to the eventfd");
+	v = 0;
+	expect_true(wait_any(ring, &data, &res, &flags) && data == 310 &&
+			    res == 8 && v == 7,
+		    "the ring read gets 7 (%lu: %d, %lu)", (unsigned long)data,
+		    res, (unsigned long)v);
+	v = 5;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_write(sqe, efd, &v, 8, 0);
+	sqe->user_data = 312;
+	expect_eq(run_one(ring, 312), 8, "ring write of 5");
+	expect_true(read(efd, &v, 8) == 8 && v == 5, "read(2) gets 5");
+	close(efd);
+}
+
+/*
+ * POLL_ADD: at once when ready, else when the file becomes ready (the
+ * event reported even if the data is read at once); multishot posts per
+ * event with IORING_CQE_F_MORE until POLL_REMOVE; updates; Linux's errors.
+ */
+static void t_poll(struct io_uring *ring)
+{
+	int fds[2];
+	char c[4];
+	struct io_uring_sqe *sqe;
+	uint64_t data;
+	int res;
+	unsigned flags;
+
+	if (!expect_eq(pipe_of(fds, 0), 0, "pipe2"))
+		return;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_add(sqe, fds[1], ABI_POLLOUT);
+	sqe->user_data = 320;
+	expect_eq(run_one(ring, 320), ABI_POLLOUT, "POLLOUT of a pipe with room");
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_add(sqe, fds[0], ABI_POLLIN);
+	sqe->user_data = 321;
+	io_uring_submit(ring);
+	barrier_nop(ring, 322);
+	expect_eq(io_uring_peek_cqe(ring, &(struct io_uring_cqe *){0}), -EAGAIN,
+		  "POLLIN of an empty pipe waits");
+	expect_eq(write(fds[1], "ab", 2), 2, "write(2)");
+	expect_eq(read(fds[0], c, 2), 2, "read(2) at once");
+	expect_true(wait_any(ring, &data, &res, &flags) && data == 321 &&
+			    (res & ABI_POLLIN) && !(flags & IORING_CQE_F_MORE),
+		    "the poll reports POLLIN (%lu: %#x, flags %u)",
+		    (unsigned long)data, res, flags);
+
+	/* multishot: one CQE per write, flagged MORE */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_multishot(sqe, fds[0], ABI_POLLIN);
+	sqe->user_data = 323;
+	io_uring_submit(ring);
+	barrier_nop(ring, 324);
+	for (int i = 0; i < 3; i++) {
+		expect_eq(write(fds[1], "x", 1), 1, "write(2) %d", i);
+		expect_true(wait_any(ring, &data, &res, &flags) &&
+				    data == 323 && (res & ABI_POLLIN) &&
+				    (flags & IORING_CQE_F_MORE),
+			    "multishot CQE %d (%lu: %#x, flags %u)", i,
+			    (unsigned long)data, res, flags);
+	}
+	/* update: a new user_data, then remove it */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_update(sqe, 323, 325, ABI_POLLIN,
+				  IORING_POLL_UPDATE_USER_DATA);
+	sqe->user_data = 0;
+	expect_eq(run_one(ring, 0), -EINVAL,
+		  "poll update: events given without UPDATE_EVENTS");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_update(sqe, 323, 325, 0,
+				  IORING_POLL_UPDATE_USER_DATA);
+	sqe->user_data = 326;
+	io_uring_submit(ring);
+	/* the update's 0, and (the pipe still has data: the update re-armed
+	 * it ready) a CQE under the new user_data, in either order */
+	for (int i = 0; i < 2; i++) {
+		if (!expect_true(wait_any(ring, &data, &res, &flags),
+				 "CQE of the update"))
+			break;
+		if (data == 326)
+			expect_eq(res, 0, "poll update");
+		else
+			expect_true(data == 325 && (res & ABI_POLLIN),
+				    "re-armed under its new user_data (%lu: %#x)",
+				    (unsigned long)data, res);
+	}
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_remove(sqe, 325);
+	sqe->user_data = 327;
+	io_uring_submit(ring);
+	for (int i = 0; i < 2; i++) {
+		if (!expect_true(wait_any(ring, &data, &res, &flags),
+				 "CQE of the remove"))
+			break;
+		if (data == 325)
+			expect_true(res == -ECANCELED &&
+					    !(flags & IORING_CQE_F_MORE),
+				    "the multishot poll ends -ECANCELED (%d %u)",
+				    res, flags);
+		else
+			expect_true(data == 327 && res == 0,
+				    "POLL_REMOVE: 0 (%lu: %d)",
+				    (unsigned long)data, res);
+	}
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_remove(sqe, 325);
+	sqe->user_data = 328;
+	expect_errno(run_one(ring, 328), -ENOENT, "POLL_REMOVE of none");
+
+	/* errors */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_add(sqe, 77, ABI_POLLIN);
+	sqe->user_data = 329;
+	expect_errno(run_one(ring, 329), -EBADF, "POLL_ADD of a bad fd");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_add(sqe, fds[0], ABI_POLLIN);
+	sqe->addr = 1;
+	sqe->user_data = 330;
+	expect_errno(run_one(ring, 330), -EINVAL, "POLL_ADD with addr");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_multishot(sqe, fds[0], ABI_POLLIN);
+	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+	sqe->user_data = 331;
+	expect_errno(run_one(ring, 331), -EINVAL,
+		     "multishot POLL_ADD with CQE_SKIP_SUCCESS");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_poll_remove(sqe, 1);
+	sqe->len = IORING_POLL_ADD_MULTI;
+	sqe->user_data = 332;
+	expect_errno(run_one(ring, 332), -EINVAL,
+		     "POLL_REMOVE with only IORING_POLL_ADD_MULTI");
+	close(fds[0]);
+	close(fds[1]);
+}
+
+/* ASYNC_CANCEL and TIMEOUT_REMOVE: of waiting requests, Linux's results. */
+static void t_cancel(struct io_uring *ring)
+{
+	struct __kernel_timespec ts = ts_ms(60000), soon = ts_ms(1);
+	int fds[2];
+	struct io_uring_sqe *sqe;
+	uint64_t data;
+	int res, seen;
+	unsigned flags;
+
+	/* a timeout cancelled by user_data: it -ECANCELED, the cancel 0 */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 340;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_cancel64(sqe, 340, 0);
+	sqe->user_data = 341;
+	io_uring_submit(ring);
+	seen = 0;
+	for (int i = 0; i < 2 && wait_any(ring, &data, &res, &flags); i++)
+		seen |= (data == 340 && res == -ECANCELED) |
+			(data == 341 && res == 0) << 1;
+	expect_eq(seen, 3, "ASYNC_CANCEL of a timeout: both CQEs");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_cancel64(sqe, 340, 0);
+	sqe->user_data = 342;
+	expect_errno(run_one(ring, 342), -ENOENT, "ASYNC_CANCEL of none");
+
+	/* by fd, all: two polls of one pipe */
+	if (!expect_eq(pipe_of(fds, 0), 0, "pipe2"))
+		return;
+	for (int i = 0; i < 2; i++) {
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_poll_add(sqe, fds[0], ABI_POLLIN);
+		sqe->user_data = 343 + i;
+	}
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_cancel_fd(sqe, fds[0], IORING_ASYNC_CANCEL_ALL);
+	sqe->user_data = 345;
+	io_uring_submit(ring);
+	seen = 0;
+	for (int i = 0; i < 3 && wait_any(ring, &data, &res, &flags); i++) {
+		if (data == 345)
+			expect_eq(res, 2, "CANCEL_FD|ALL: the count");
+		else
+			expect_errno(res, -ECANCELED, "a poll cancelled");
+		seen++;
+	}
+	expect_eq(seen, 3, "CQEs of the cancel by fd");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_cancel64(sqe, 0, IORING_ASYNC_CANCEL_ANY);
+	sqe->user_data = 346;
+	expect_errno(run_one(ring, 346), -ENOENT, "CANCEL_ANY with none");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_cancel_fd(sqe, fds[0], IORING_ASYNC_CANCEL_ANY);
+	sqe->user_data = 347;
+	expect_errno(run_one(ring, 347), -EINVAL, "CANCEL_FD with CANCEL_ANY");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_cancel64(sqe, 1, 1U << 7);
+	sqe->user_data = 348;
+	expect_errno(run_one(ring, 348), -EINVAL, "an unknown cancel flag");
+	close(fds[0]);
+	close(fds[1]);
+
+	/* TIMEOUT_REMOVE: update to soon, then remove what is gone */
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 350;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout_update(sqe, &soon, 350, 0);
+	sqe->user_data = 351;
+	io_uring_submit(ring);
+	seen = 0;
+	for (int i = 0; i < 2 && wait_any(ring, &data, &res, &flags); i++)
+		seen |= (data == 350 && res == -ETIME) |
+			(data == 351 && res == 0) << 1;
+	expect_eq(seen, 3, "a timeout updated to 1 ms fires; the update 0");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout_remove(sqe, 350, 0);
+	sqe->user_data = 352;
+	expect_errno(run_one(ring, 352), -ENOENT, "TIMEOUT_REMOVE of none");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 353;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout_remove(sqe, 353, 0);
+	sqe->user_data = 354;
+	io_uring_submit(ring);
+	seen = 0;
+	for (int i = 0; i < 2 && wait_any(ring, &data, &res, &flags); i++)
+		seen |= (data == 353 && res == -ECANCELED) |
+			(data == 354 && res == 0) << 1;
+	expect_eq(seen, 3, "TIMEOUT_REMOVE: -ECANCELED and 0");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout_remove(sqe, 353, IORING_TIMEOUT_ABS);
+	sqe->user_data = 355;
+	expect_errno(run_one(ring, 355), -EINVAL, "TIMEOUT_REMOVE with a flag");
+}
+
+/*
+ * A TIMEOUT's completion count, as Linux: other timeouts' CQEs do not
+ * count (1 fires after the NOP, 2 does not and times out).
+ */
+static void t_timeout_count(struct io_uring *ring)
+{
+	struct __kernel_timespec ts = ts_ms(200);
+	struct io_uring_sqe *sqe;
+	uint64_t order[3];
+	int res[3];
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 2, 0);
+	sqe->user_data = 361;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_timeout(sqe, &ts, 1, 0);
+	sqe->user_data = 362;
+	sqe_data(ring, 363);
+	io_uring_submit(ring);
+	if (expect_eq(reap(ring, 3, order, res), 3, "three CQEs"))
+		expect_true(order[0] == 363 && order[1] == 362 && res[1] == 0 &&
+				    order[2] == 361 && res[2] == -ETIME,
+			    "NOP, count-1 timeout (0), count-2 timeout (-ETIME): "
+			    "%lu %lu:%d %lu:%d",
+			    (unsigned long)order[0], (unsigned long)order[1],
+			    res[1], (unsigned long)order[2], res[2]);
+}
+
+/* IORING_REGISTER_EVENTFD: signalled after CQEs, unless disabled. */
+static void t_eventfd_reg(struct io_uring *ring)
+{
+	int efd = __syscall2(SYS_eventfd2, 0, ABI_O_NONBLOCK);
+	uint64_t v = 0;
+	int fds[2];
+
+	if (!expect_ge(efd, 0, "eventfd"))
+		return;
+	expect_eq(io_uring_register_eventfd(ring, efd), 0, "register eventfd");
+	expect_errno(io_uring_register_eventfd(ring, efd), -EBUSY,
+		     "register it twice");
+	sqe_data(ring, 370);
+	expect_eq(run_one(ring, 370), 0, "NOP");
+	/* the count goes up after the CQE is there; the read may come first */
+	for (int i = 0; i < 10000 && read(efd, &v, 8) != 8; i++)
+		usleep(1000);
+	expect_ge(v, 1, "the eventfd was signalled");
+	*ring->cq.kflags |= IORING_CQ_EVENTFD_DISABLED;
+	sqe_data(ring, 371);
+	expect_eq(run_one(ring, 371), 0, "NOP with the eventfd disabled");
+	barrier_nop(ring, 372);
+	expect_errno(read(efd, &v, 8), -1, "not signalled while disabled");
+	*ring->cq.kflags &= ~IORING_CQ_EVENTFD_DISABLED;
+	expect_eq(io_uring_unregister_eventfd(ring), 0, "unregister");
+	expect_errno(io_uring_unregister_eventfd(ring), -ENXIO,
+		     "unregister none");
+	if (expect_eq(pipe_of(fds, 0), 0, "pipe2")) {
+		expect_errno(io_uring_register_eventfd(ring, fds[0]), -EINVAL,
+			     "register a pipe as the eventfd");
+		close(fds[0]);
+		close(fds[1]);
+	}
+	expect_errno(io_uring_register(ring->ring_fd, IORING_REGISTER_EVENTFD,
+				       &efd, 2),
+		     -EINVAL, "nr_args 2");
+	close(efd);
+}
+
+/*
+ * A ring without SQPOLL: io_uring_submit consumes a drain and what follows
+ * it (deferred, as Linux), and they complete in drain order.
+ */
+static void t_drain_enter(void)
+{
+	struct io_uring ring;
+	struct __kernel_timespec ts = ts_ms(20);
+	struct io_uring_sqe *sqe;
+	uint64_t order[3];
+	int res[3];
+
+	if (!expect_eq(io_uring_queue_init(8, &ring, 0), 0, "plain ring"))
+		return;
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_timeout(sqe, &ts, 0, 0);
+	sqe->user_data = 380;
+	io_uring_sqe_set_flags(sqe_data(&ring, 381), IOSQE_IO_DRAIN);
+	sqe_data(&ring, 382);
+	expect_eq(io_uring_submit(&ring), 3, "submit: all three consumed");
+	expect_eq(io_uring_sq_ready(&ring), 0, "nothing left in the SQ");
+	if (expect_eq(reap(&ring, 3, order, res), 3, "CQEs"))
+		expect_true(order[0] == 380 && order[1] == 381 &&
+				    order[2] == 382,
+			    "drain order %lu %lu %lu",
+			    (unsigned long)order[0], (unsigned long)order[1],
+			    (unsigned long)order[2]);
+	io_uring_queue_exit(&ring);
+}
+
 /* ---- the cases ---- */
 
 /* A case on a fresh ring of its own (SQ 8, CQ 16). */
@@ -1479,6 +1944,12 @@ ON_RING(t_vectored)
 ON_RING(t_fixed)
 ON_RING(t_xlate)
 ON_RING(t_sqe_flags)
+ON_RING(t_pipe_wait)
+ON_RING(t_eventfd_rw)
+ON_RING(t_poll)
+ON_RING(t_cancel)
+ON_RING(t_timeout_count)
+ON_RING(t_eventfd_reg)
 
 static int start(void)
 {
@@ -1512,6 +1983,13 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("prep-at-take", t_prep_at_take_case),
 	KTEST_CASE("drain", t_drain_case),
 	KTEST_CASE("sqe-flags", t_sqe_flags_case),
+	KTEST_CASE("pipe-wait", t_pipe_wait_case),
+	KTEST_CASE("eventfd-rw", t_eventfd_rw_case),
+	KTEST_CASE("poll", t_poll_case),
+	KTEST_CASE("cancel", t_cancel_case),
+	KTEST_CASE("timeout-count", t_timeout_count_case),
+	KTEST_CASE("eventfd-register", t_eventfd_reg_case),
+	KTEST_CASE("drain-enter", t_drain_enter),
 	KTEST_CASE("vectored", t_vectored_case),
 	KTEST_CASE("fixed", t_fixed_case),
 	KTEST_CASE("xlate-cache", t_xlate_case),

@@ -34,7 +34,7 @@
 struct eventfd {
 	struct spinlock lock;
 	uint64_t count;
-	uint64_t events; /* changes of count, for eventfd_poll_events */
+	uint64_t in_events, out_events; /* writes, reads: for poll_events */
 	bool semaphore;
 };
 
@@ -48,10 +48,15 @@ static bool eventfd_lock(struct eventfd *e)
 	return spin_trylock(&e->lock);
 }
 
-/* The count changed (e->lock held): wake readers, writers and pollers. */
-static void eventfd_changed(struct eventfd *e)
+/*
+ * The count changed (e->lock held; up: a write): wake readers, writers
+ * and pollers.
+ */
+static void eventfd_changed(struct eventfd *e, bool up)
 {
-	__atomic_store_n(&e->events, e->events + 1, __ATOMIC_RELEASE);
+	uint64_t *ev = up ? &e->in_events : &e->out_events;
+
+	__atomic_store_n(ev, *ev + 1, __ATOMIC_RELEASE);
 	if (this_hart()->role == HART_NORMAL)
 		wakeup(e);
 	else
@@ -88,7 +93,7 @@ static long eventfd_read(struct file *f, const struct uview *v, uint64_t udst,
 	}
 	r = sizeof(val);
 	__atomic_store_n(&e->count, e->count - val, __ATOMIC_RELEASE);
-	eventfd_changed(e);
+	eventfd_changed(e, false);
 out:
 	spin_unlock(&e->lock);
 	return r;
@@ -122,7 +127,7 @@ static long eventfd_write(struct file *f, const struct uview *v,
 	}
 	if (val) {
 		__atomic_store_n(&e->count, e->count + val, __ATOMIC_RELEASE);
-		eventfd_changed(e);
+		eventfd_changed(e, true);
 	}
 out:
 	spin_unlock(&e->lock);
@@ -142,7 +147,7 @@ void eventfd_signal(struct file *f, uint64_t n)
 	n = MIN(n, EVENTFD_MAX - e->count);
 	if (n) {
 		__atomic_store_n(&e->count, e->count + n, __ATOMIC_RELEASE);
-		eventfd_changed(e);
+		eventfd_changed(e, true);
 	}
 	spin_unlock(&e->lock);
 }
@@ -165,11 +170,22 @@ static unsigned int eventfd_poll(struct file *f)
 	return mask;
 }
 
-static uint64_t eventfd_poll_events(struct file *f)
+/* writes make it readable, reads writable */
+static uint64_t eventfd_poll_events(struct file *f, unsigned int want,
+				    unsigned int *key)
 {
 	struct eventfd *e = f->private;
+	uint64_t n = 0;
 
-	return __atomic_load_n(&e->events, __ATOMIC_ACQUIRE);
+	if (want & (ABI_POLLIN | ABI_POLLRDNORM)) {
+		*key |= ABI_POLLIN | ABI_POLLRDNORM;
+		n += __atomic_load_n(&e->in_events, __ATOMIC_ACQUIRE);
+	}
+	if (want & (ABI_POLLOUT | ABI_POLLWRNORM)) {
+		*key |= ABI_POLLOUT | ABI_POLLWRNORM;
+		n += __atomic_load_n(&e->out_events, __ATOMIC_ACQUIRE);
+	}
+	return n;
 }
 
 /* an anonymous inode, as Linux's: mode 0600, no type bits */

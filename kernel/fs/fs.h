@@ -74,10 +74,13 @@ struct vma;
  *                (either core: it only reads, never sleeps); whatever
  *                changes the answer calls poll_wake().  NULL: always
  *                readable and writable (Linux's DEFAULT_POLLMASK).
- *   poll_events  a count of the events (poll_wake calls) of this file: a
- *                multishot POLL_ADD posts once per event, as Linux's wait
- *                queue wakes it once per event.  Either core.  NULL: the
- *                system's count (poll_seq).
+ *   poll_events  a count of the events of this file that made it ready
+ *                for some of want (a pipe's writes for its read end), and
+ *                in *key the ready bits such an event reports: the ring's
+ *                POLL_ADD reports an event even if the readiness has gone
+ *                again since (the data read), and a multishot one posts
+ *                once per event, as Linux's wait-queue wakeups carry a key.
+ *                Either core.  NULL: only the ready mask counts.
  *   ioctl        ioctl(2) request with its argument (a user address for
  *                the terminal requests).  Normal core.  NULL: -ENOTTY.
  *   normal_core_only  its operations may sleep and its state is the
@@ -116,7 +119,8 @@ struct file_ops {
 	 * nothing to sync, fsync is -EINVAL as Linux */
 	long (*fsync)(struct file *f, bool datasync);
 	unsigned int (*poll)(struct file *f);
-	uint64_t (*poll_events)(struct file *f);
+	uint64_t (*poll_events)(struct file *f, unsigned int want,
+				unsigned int *key);
 	void (*release)(void *private);
 	bool normal_core_only;
 	bool ring_nowait;
@@ -292,7 +296,8 @@ void poll_wake_sleepers(void);
 extern uint64_t poll_seq;
 extern uint32_t ring_poll_waiters;
 unsigned int file_poll(struct file *f);
-uint64_t file_poll_events(struct file *f);
+uint64_t file_poll_events(struct file *f, unsigned int want,
+			  unsigned int *key);
 
 /* cpio.c: the initrd into the memory FS */
 void initrd_unpack(uint64_t start, uint64_t end);

@@ -18,7 +18,7 @@
  * did it).  Wakeups from the IO core go through its deferred work.
  *
  * poll: pipe_poll; every change of the state it reports calls poll_wake()
- * and counts in pp->events (pipe_poll_events).
+ * and counts in pp->in_events or out_events (pipe_poll_events).
  *
  * Locking: pp->lock over the buffer, the counters and the end counts (the
  * normal core with interrupts off, so a check, unlock and sleep_on()
@@ -45,7 +45,8 @@ struct pipe {
 	uint8_t *page[PIPE_PAGES];
 	uint64_t head, tail; /* free-running: bytes written, bytes read */
 	int readers, writers; /* open ends (file references hold them) */
-	uint64_t events;      /* state changes, for pipe_poll_events */
+	uint64_t in_events;   /* writes, writer hang-ups: pipe_poll_events */
+	uint64_t out_events;  /* reads, reader hang-ups */
 };
 
 /* Take pp->lock: on the IO core only try it (see the top). */
@@ -58,10 +59,15 @@ static bool pipe_lock(struct pipe *pp)
 	return spin_trylock(&pp->lock);
 }
 
-/* The pipe's state changed (pp->lock held): wake who waits on chan. */
+/*
+ * The pipe's state changed (pp->lock held): wake who waits on chan, the
+ * readers (&pp->head: data or end of file) or the writers (&pp->tail).
+ */
 static void pipe_changed(struct pipe *pp, const void *chan)
 {
-	__atomic_store_n(&pp->events, pp->events + 1, __ATOMIC_RELEASE);
+	uint64_t *ev = chan == &pp->head ? &pp->in_events : &pp->out_events;
+
+	__atomic_store_n(ev, *ev + 1, __ATOMIC_RELEASE);
 	if (this_hart()->role == HART_NORMAL)
 		wakeup(chan);
 	else
@@ -224,9 +230,18 @@ static unsigned int pipe_poll(struct file *f)
 	return mask;
 }
 
-static uint64_t pipe_poll_events(struct file *f)
+/* the read end's events are writes, the write end's reads */
+static uint64_t pipe_poll_events(struct file *f, unsigned int want,
+				 unsigned int *key)
 {
-	return __atomic_load_n(&pipe_of(f)->events, __ATOMIC_ACQUIRE);
+	struct pipe *pp = pipe_of(f);
+
+	if (f->readable) {
+		*key = ABI_POLLIN | ABI_POLLRDNORM;
+		return __atomic_load_n(&pp->in_events, __ATOMIC_ACQUIRE);
+	}
+	*key = ABI_POLLOUT | ABI_POLLWRNORM;
+	return __atomic_load_n(&pp->out_events, __ATOMIC_ACQUIRE);
 }
 
 static void pipe_free(struct pipe *pp)
@@ -253,7 +268,7 @@ static void pipe_release(void *private)
 	else
 		pp->readers--;
 	last = !pp->readers && !pp->writers;
-	wakeup(&pp->head);
+	pipe_changed(pp, &pp->head);
 	pipe_changed(pp, &pp->tail);
 	spin_unlock(&pp->lock);
 	if (last)

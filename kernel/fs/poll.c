@@ -79,12 +79,14 @@ unsigned int file_poll(struct file *f)
 	return f->ops->poll ? f->ops->poll(f) : DEFAULT_POLLMASK;
 }
 
-/* f's count of events (either core): its own, or the system's. */
-uint64_t file_poll_events(struct file *f)
+/* f's count of events for want (either core), 0 with no key if none. */
+uint64_t file_poll_events(struct file *f, unsigned int want,
+			  unsigned int *key)
 {
+	*key = 0;
 	if (f->ops->poll_events)
-		return f->ops->poll_events(f);
-	return __atomic_load_n(&poll_seq, __ATOMIC_ACQUIRE);
+		return f->ops->poll_events(f, want, key);
+	return 0;
 }
 
 /* the ready mask of fd in p, or -EBADF */

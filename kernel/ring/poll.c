@@ -19,9 +19,8 @@
  * count or the normal core sees a waiter and kicks it.  poll_seq is read
  * before each look at the files, so a change after the look moves it.
  *
- * A multishot request posts once per event of its file (file_poll_events:
- * a pipe's own count, else poll_seq), while its file is ready: Linux's
- * wait-queue wakeups, counted.
+ * A POLL_ADD reports its file's events as Linux's wakeups do (see
+ * poll_add_check).
  *
  * IO core only (the ring's private fields, ring.h).
  */
@@ -81,43 +80,58 @@ static unsigned int poll_ready(const struct ring_req *q)
 }
 
 /*
- * A POLL_ADD request's file is ready with mask: one-shot, it completes;
- * multishot, it posts a CQE for each new event and stays, unless the CQ
- * has no room for one more (then it completes: its last CQE).  Returns
- * whether it stays parked.
+ * Look at a waiting POLL_ADD request: it reports the ready events it waits
+ * for, or, if its file had an event for them since it last looked whose
+ * readiness has gone again (the data read at once), the event's key, as
+ * Linux's wait-queue wakeups carry one.  A file that counts its events
+ * (file_poll_events) reports once per event -- a multishot request posts
+ * a CQE per event -- or at once when first looked at (poll_fire_now); one
+ * that does not, whenever it is looked at and ready.  One-shot, it
+ * completes; multishot, it posts flagged IORING_CQE_F_MORE and waits on,
+ * unless the CQ has no room for one more (then it completes: its last).
  */
-static bool poll_fire(struct ring *r, struct ring_req *q, unsigned int mask,
-		      uint64_t events)
+static void poll_add_check(struct ring *r, struct ring_req *q)
 {
-	if (!q->poll_multi)
-		return false;
-	if (events == q->poll_seen)
-		return true; /* this event was posted for */
-	q->poll_seen = events;
-	return ring_post_more(r, q, mask);
+	unsigned int key, mask;
+	uint64_t ev = file_poll_events(q->file, q->poll_events, &key);
+	bool evented = ev != q->poll_seen;
+	uint64_t n = key && evented ? ev - q->poll_seen : 1;
+
+	mask = poll_ready(q); /* after the count: see the top */
+	if (key && !evented && !q->poll_fire_now)
+		return;
+	if (!mask && evented)
+		mask = key & (q->poll_events | POLL_ALWAYS);
+	q->poll_seen = ev;
+	q->poll_fire_now = false;
+	if (!mask)
+		return;
+	if (q->poll_multi) {
+		/* one CQE per event since it last looked */
+		while (n-- && ring_post_more(r, q, mask))
+			;
+		if (n == ~0UL)
+			return; /* all posted: it waits on */
+	}
+	ring_finish_parked(r, q, mask);
 }
 
 /* Look at one waiting request again. */
 static void poll_check(struct ring *r, struct ring_req *q)
 {
-	unsigned int mask;
-	uint64_t events;
 	long res;
 
-	if (q->sqe.opcode != IORING_OP_POLL_ADD) {
-		if (!q->poll_retry && !poll_ready(q))
-			return;
-		/* ready (or a lock to try again): issue it again */
-		ring_poll_unpark(r, q);
-		res = ring_req_issue(r, q);
-		if (res != RING_PARKED)
-			ring_finish_parked(r, q, res);
+	if (q->sqe.opcode == IORING_OP_POLL_ADD) {
+		poll_add_check(r, q);
 		return;
 	}
-	events = file_poll_events(q->file); /* before the mask: see the top */
-	mask = poll_ready(q);
-	if (mask && !poll_fire(r, q, mask, events))
-		ring_finish_parked(r, q, mask);
+	if (!q->poll_retry && !poll_ready(q))
+		return;
+	/* ready (or a lock to try again): issue it again */
+	ring_poll_unpark(r, q);
+	res = ring_req_issue(r, q);
+	if (res != RING_PARKED)
+		ring_finish_parked(r, q, res);
 }
 
 /* Look at the ring's waiting requests if something changed; any done? */
@@ -174,20 +188,21 @@ long poll_add_prep(struct ring *r, struct ring_req *req)
 }
 
 /*
- * One-shot and ready now: complete.  Else wait; a multishot one is looked
- * at on the next pass (poll_retry), parked, so that the CQE it may post
- * at once is counted beside the one it owes.
+ * One-shot and ready now: complete.  Else wait; a multishot one ready now
+ * posts on the next pass (poll_fire_now), parked, so that the CQE is
+ * counted beside the one it owes.
  */
 long poll_add_issue(struct ring *r, struct ring_req *req)
 {
-	unsigned int mask = poll_ready(req);
+	unsigned int key, mask;
 
+	req->poll_seen = file_poll_events(req->file, req->poll_events, &key);
+	mask = poll_ready(req);
 	if (mask && !req->poll_multi)
 		return mask;
-	req->poll_seen = ~0UL;
 	req->poll_retry = false;
-	if (req->poll_multi)
-		r->poll_retry = true;
+	req->poll_fire_now = mask != 0;
+	r->poll_retry |= req->poll_fire_now;
 	poll_park(r, req);
 	return RING_PARKED;
 }
@@ -243,12 +258,16 @@ long poll_remove_issue(struct ring *r, struct ring_req *req)
 		return 0;
 	}
 	if (flags & IORING_POLL_UPDATE_EVENTS) {
+		unsigned int key;
+
 		q->poll_events = poll_parse_events(sqe);
 		q->poll_multi = flags & IORING_POLL_ADD_MULTI;
-		q->poll_seen = ~0UL;
+		q->poll_seen =
+			file_poll_events(q->file, q->poll_events, &key);
 	}
 	if (flags & IORING_POLL_UPDATE_USER_DATA)
 		q->sqe.user_data = sqe->off;
-	poll_check(r, q); /* it may be ready for what it waits for now */
+	q->poll_fire_now = true; /* re-armed: it may be ready now */
+	poll_add_check(r, q);
 	return 0;
 }

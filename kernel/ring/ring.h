@@ -93,6 +93,8 @@ struct ring_req {
 	uint64_t deadline;	  /* REQ_TIMER: time CSR value, or 0 */
 	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
 	struct ring_req *link;	  /* the next member of its chain, waiting */
+	struct ring_req *next_defer; /* the next in the ring's defer list */
+	bool deferred;		  /* behind an IOSQE_IO_DRAIN (submit.c) */
 	bool short_io;		  /* READV/WRITEV did less than asked */
 	bool parked_once;	  /* it waited: its CQE is an async one */
 	uint64_t taken;		  /* tracing: when the SQE was taken */
@@ -100,7 +102,8 @@ struct ring_req {
 	uint32_t poll_events;	  /* the ABI_POLL* mask it waits for */
 	bool poll_multi;	  /* POLL_ADD with IORING_POLL_ADD_MULTI */
 	bool poll_retry;	  /* a lock was busy (-ERETRY): again next pass */
-	uint64_t poll_seen;	  /* multishot: the file's events posted for */
+	bool poll_fire_now;	  /* POLL_ADD: report if ready when next seen */
+	uint64_t poll_seen;	  /* POLL_ADD: the file's events seen */
 };
 
 struct proc;
@@ -181,7 +184,8 @@ struct ring {
 	bool in_chain;		   /* the last SQE taken had IOSQE_IO_LINK */
 	bool chain_failed;	   /* ... and the chain has failed: cancel */
 	struct ring_req *chain_tail; /* the chain's last member, if parked */
-	struct ring_req *drain;	   /* an IOSQE_IO_DRAIN SQE waiting */
+	struct ring_req *defer_head, *defer_tail; /* deferred: drain */
+	int ndeferred;		   /* records marked deferred */
 	uint32_t enter_start;	   /* the SQ head when the enter began */
 	uint32_t enter_doing;	   /* the enter_seq being served */
 	bool submit_failed;	   /* an SQE of this enter failed to submit */

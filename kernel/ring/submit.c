@@ -16,7 +16,8 @@
  *       cancels the head too when a later member fails prep; here the head
  *       may already have run.)
  *   drain (IOSQE_IO_DRAIN)         runs once everything before it has
- *       finished; nothing after it is taken before it finishes.
+ *       finished; what is taken after it waits behind it, deferred, until
+ *       it has started (run_deferred).
  *   timers (TIMEOUT)               wait for their time or count of CQEs.
  *   files (POLL_ADD, reads and writes that would wait)   wait for their
  *       file to be ready (poll.c).
@@ -119,6 +120,10 @@ static void req_free(struct ring *r, struct ring_req *q)
 {
 	if (q->state == REQ_POLL)
 		ring_poll_unpark(r, q);
+	if (q->deferred) { /* only as the ring goes: ring_drop_parked */
+		q->deferred = false;
+		r->ndeferred--;
+	}
 	if (q->file) {
 		file_put(q->file);
 		q->file = NULL;
@@ -180,8 +185,6 @@ void ring_finish_parked(struct ring *r, struct ring_req *q, long res)
 		r->chain_tail = NULL;
 		r->chain_failed = failed;
 	}
-	if (q == r->drain)
-		r->drain = NULL;
 	trace_coro_resume(r, q);
 	post(r, q, res);
 	req_free(r, q);
@@ -232,6 +235,7 @@ void ring_drop_parked(struct ring *r)
 	for (int i = 0; r->nparked && i < RING_REQS; i++)
 		if (r->reqs[i].state != REQ_FREE)
 			req_free(r, &r->reqs[i]);
+	r->defer_head = r->defer_tail = NULL;
 }
 
 /* The earliest parked timeout on the ring, or ~0. */
@@ -246,22 +250,54 @@ uint64_t ring_next_deadline(struct ring *r)
 }
 
 /*
- * An IOSQE_IO_DRAIN request runs once everything before it has finished,
- * and nothing after it starts before it finishes: if it parks (a TIMEOUT),
- * r->drain stays set until ring_finish_parked() completes it.
+ * Deferred requests (IOSQE_IO_DRAIN), as Linux's defer list: a drain
+ * request that finds requests in flight waits in r->defer (first in, first
+ * out, through next_defer), and while that list is not empty every request
+ * taken queues behind it (REQ_WAIT_DRAIN, with its chain's members: all
+ * marked deferred).  The front goes when it may: a drain request once
+ * everything in flight is deferred (all taken before it has completed),
+ * any other at once.  So a drain request starts once everything before it
+ * has finished, and nothing after it starts before it does.
  */
-static bool try_drain(struct ring *r)
+static void defer_add(struct ring *r, struct ring_req *q)
 {
-	struct ring_req *q = r->drain;
+	q->deferred = true;
+	r->ndeferred++;
+	q->next_defer = NULL;
+	if (r->defer_tail)
+		r->defer_tail->next_defer = q;
+	else
+		r->defer_head = q;
+	r->defer_tail = q;
+}
 
-	if (!q || q->state != REQ_WAIT_DRAIN || r->nparked > 1)
-		return false;
-	run_waiting(r, q, false);
-	/* still parked (its slot is not reused meanwhile: only take_sqe
-	 * parks new requests, and it waits while r->drain is set) */
-	if (q->state == REQ_FREE)
-		r->drain = NULL;
-	return true;
+/* q and its chain's waiting members are deferred no more. */
+static void undefer_chain(struct ring *r, struct ring_req *q)
+{
+	for (; q && q->deferred; q = q->link) {
+		q->deferred = false;
+		r->ndeferred--;
+	}
+}
+
+/* Start the deferred requests that may go now; any? */
+static bool run_deferred(struct ring *r)
+{
+	struct ring_req *q;
+	bool ran = false;
+
+	while ((q = r->defer_head)) {
+		if ((q->sqe.flags & IOSQE_IO_DRAIN) && r->nparked > r->ndeferred)
+			break; /* something taken before it is in flight */
+		r->defer_head = q->next_defer;
+		if (!r->defer_head)
+			r->defer_tail = NULL;
+		q->next_defer = NULL;
+		undefer_chain(r, q);
+		run_waiting(r, q, false);
+		ran = true;
+	}
+	return ran;
 }
 
 /*
@@ -289,23 +325,26 @@ static bool take_sqe(struct ring *r, struct ring_req *tmp)
 		tmp->prep_err = res;
 		trace_ring_take(r, tmp);
 		parked = park(r, tmp, REQ_WAIT_LINK);
+		if (r->chain_tail->deferred) {
+			parked->deferred = true;
+			r->ndeferred++;
+		}
 		r->chain_tail->link = parked;
 		r->chain_tail = link ? parked : NULL;
 		r->in_chain = link;
 		return prep != 0;
 	}
-	if (!res && (tmp->sqe.flags & IOSQE_IO_DRAIN) && r->nparked) {
+	if (!res && (r->defer_head ||
+		     ((tmp->sqe.flags & IOSQE_IO_DRAIN) && r->nparked))) {
 		trace_ring_take(r, tmp);
-		r->drain = parked = park(r, tmp, REQ_WAIT_DRAIN);
+		parked = park(r, tmp, REQ_WAIT_DRAIN);
+		defer_add(r, parked);
 	} else {
 		if (!res)
 			res = ring_req_issue(r, tmp);
 		if (res == RING_PARKED) {
 			trace_ring_take(r, tmp);
 			parked = park(r, tmp, tmp->state);
-			if (tmp->sqe.flags & IOSQE_IO_DRAIN)
-				r->drain = parked; /* nothing after it starts
-						      yet */
 		} else {
 			failed = ring_req_failed(tmp, res);
 			post_taken(r, tmp, res);
@@ -365,9 +404,7 @@ uint32_t sq_takeable(struct ring *r)
 /*
  * After a turn: the io_uring_enter being served is done if everything it
  * asked for is taken, an SQE failed to submit, or nothing more can be taken
- * now (no room for completions, or an IOSQE_IO_DRAIN request holding the
- * SQ back: the caller is not kept waiting for what the drain waits for):
- * its result (the count taken; -EBUSY for none and no room) goes back with
+ * now (no room for completions or request records): its result (the count taken; -EBUSY for none and no room) goes back with
  * the SQ head and the CQ already published.
  */
 static void enter_finish(struct ring *r)
@@ -379,7 +416,7 @@ static void enter_finish(struct ring *r)
 	taken = MIN(r->sq_head_k - r->enter_start,
 		    r->enter_limit - r->enter_start);
 	if (!r->submit_failed && (int32_t)(r->sq_head_k - r->enter_limit) < 0 &&
-	    sq_pending(r) && !r->drain && ring_has_room(r))
+	    sq_pending(r) && ring_has_room(r))
 		return; /* more to take */
 	r->enter_result =
 		taken ? (int32_t)taken : (ring_has_room(r) ? 0 : -EBUSY);
@@ -399,7 +436,7 @@ bool ring_poll(struct ring *r)
 	worked = flush_overflow(r);
 	worked |= ring_run_polls(r);
 	worked |= run_timers(r);
-	worked |= try_drain(r);
+	worked |= run_deferred(r);
 	pending = sq_pending(r); /* the tail, read once */
 	n = takeable(r, pending);
 	if (n && pending > r->sq_entries) {
@@ -411,7 +448,7 @@ bool ring_poll(struct ring *r)
 		worked = true;
 	}
 	for (uint32_t i = 0;
-	     i < n && i < RING_BATCH && !r->drain && ring_has_room(r); i++) {
+	     i < n && i < RING_BATCH && ring_has_room(r); i++) {
 		uint32_t idx = READ_ONCE(
 			r->sq_array[r->sq_head_k & (r->sq_entries - 1)]);
 		struct ring_req tmp;
@@ -425,7 +462,8 @@ bool ring_poll(struct ring *r)
 		/* the one copy of the SQE: nothing below reads shared memory */
 		memcpy(&tmp.sqe, (const void *)&r->sqes[idx], sizeof(tmp.sqe));
 		tmp.state = REQ_FREE;
-		tmp.link = NULL;
+		tmp.link = tmp.next_defer = NULL;
+		tmp.deferred = false;
 		tmp.file = NULL;
 		tmp.prep_err = 0;
 		tmp.short_io = tmp.parked_once = false;
