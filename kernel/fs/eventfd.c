@@ -97,15 +97,6 @@ static unsigned int eventfd_poll(struct file *f)
 	return mask;
 }
 
-/* an anonymous inode, as Linux's: mode 0600, no type bits */
-static void eventfd_stat(struct file *f, struct abi_stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_mode = 0600;
-	st->st_nlink = 1;
-	st->st_blksize = 4096;
-}
-
 static void eventfd_release(void *private)
 {
 	kfree(private);
@@ -114,7 +105,7 @@ static void eventfd_release(void *private)
 const struct file_ops eventfd_file_ops = {
 	.read = eventfd_read,
 	.write = eventfd_write,
-	.stat = eventfd_stat,
+	.stat = anon_inode_stat,
 	.poll = eventfd_poll,
 	.release = eventfd_release,
 	.normal_core_only = true,

@@ -193,6 +193,7 @@ struct file *fd_get_ring(struct proc *p, int fd, long *err);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 struct inode *file_dir(struct file *f);
 long file_fsync(struct file *f, bool datasync);
+void anon_inode_stat(struct file *f, struct abi_stat *st);
 long file_rw_ok(struct file *f, bool write);
 long file_read_checked(struct file *f, const struct uview *v, uint64_t udst,
 		       size_t n, int64_t off);
