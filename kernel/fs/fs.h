@@ -44,7 +44,8 @@ struct vma;
  * (inode_file_ops, dir_file_ops, file.c; f->ops == &dir_file_ops is how a
  * directory is recognised), the console (console_file_ops and
  * tty_file_ops, drivers/console.c), the devices under /dev (dev.c), pipes
- * (pipe.c), eventfds (eventfd.c), a ring's fd (ring_file_ops, ring/ring.c;
+ * (pipe.c), eventfds (eventfd.c), timerfds (timerfd.c), signalfds
+ * (signalfd.c), a ring's fd (ring_file_ops, ring/ring.c;
  * f->ops == &ring_file_ops is how a ring fd is recognised).  A NULL entry
  * is what the call gives on Linux for a file
  * without it:
@@ -113,6 +114,8 @@ extern const struct file_ops ring_file_ops;
 extern const struct file_ops pipe_file_ops;
 extern const struct file_ops tty_file_ops;
 extern const struct file_ops eventfd_file_ops;
+extern const struct file_ops timerfd_file_ops;
+extern const struct file_ops signalfd_file_ops;
 
 struct file {
 	int ref; /* atomic */
@@ -257,6 +260,14 @@ uint32_t dev_mode(uint32_t rdev);
 
 /* poll.c: what ppoll waits on; every file state change calls poll_wake() */
 void poll_wake(void);
+
+/* timerfd.c: the timer scan's part (wakeup_timers, next_wake_time) */
+extern bool timerfd_armed; /* some timerfd is armed */
+void timerfd_timers(uint64_t now);
+uint64_t timerfd_next(void);
+
+/* signalfd.c: a signal became pending (signal_send): wake the readers */
+void signalfd_notify(void);
 
 /* cpio.c: the initrd into the memory FS */
 void initrd_unpack(uint64_t start, uint64_t end);
