@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -372,6 +373,25 @@ static void t_tfd_rearm_wakes(void)
 	close(fd);
 }
 
+/* a forked child shares the timer: its read takes the count */
+static void t_tfd_fork(void)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, 0);
+	struct itimerspec v = its(30 * MS, 0);
+	pid_t pid;
+	int st = -1;
+
+	timerfd_settime(fd, 0, &v, NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(tfd_read(fd) == 1 ? 0 : 1);
+	expect_eq(waitpid(pid, &st, 0), pid, "waitpid");
+	expect_eq(st, 0, "the child read one expiration");
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	expect_eq(tfd_read(fd), -EAGAIN, "the child took it");
+	close(fd);
+}
+
 /* ---- signalfd ---- */
 
 static int block(int sig1, int sig2, int sig3, sigset_t *set)
@@ -589,6 +609,43 @@ static void t_sfd_several(void)
 	close(fd);
 }
 
+struct sfd_thread {
+	int fd;
+	struct signalfd_siginfo si;
+	ssize_t got;
+};
+
+static void *sfd_reader(void *arg)
+{
+	struct sfd_thread *t = arg;
+
+	t->got = sfd_read(t->fd, &t->si, 1);
+	return NULL;
+}
+
+/* a thread reads a signal sent to the process (every thread blocks it) */
+static void t_sfd_thread(void)
+{
+	struct sfd_thread t = {.got = -1};
+	pthread_t th;
+	sigset_t set;
+
+	block(SIGUSR1, 0, 0, &set); /* before the thread: both block it */
+	t.fd = signalfd(-1, &set, 0);
+	if (pthread_create(&th, NULL, sfd_reader, &t)) {
+		fail("pthread_create");
+		return;
+	}
+	sleep_ms(50); /* the thread is reading by then, or soon */
+	expect_eq(kill(getpid(), SIGUSR1), 0, "kill the process");
+	pthread_join(th, NULL);
+	expect_eq(t.got, sizeof(t.si), "the thread's read");
+	expect_eq(t.si.ssi_signo, SIGUSR1, "ssi_signo");
+	expect_eq(t.si.ssi_code, SI_USER, "SI_USER");
+	expect_eq(pending(SIGUSR1), 0, "dequeued");
+	close(t.fd);
+}
+
 static void t_sfd_errors(void)
 {
 	struct signalfd_siginfo si;
@@ -667,12 +724,14 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("tfd-poll", t_tfd_poll),
 	KTEST_CASE("tfd-errors", t_tfd_errors),
 	KTEST_CASE("tfd-rearm-wakes", t_tfd_rearm_wakes),
+	KTEST_CASE("tfd-fork", t_tfd_fork),
 	KTEST_CASE("sfd-read", t_sfd_read),
 	KTEST_CASE("sfd-not-delivered", t_sfd_not_delivered),
 	KTEST_CASE("sfd-mask-update", t_sfd_mask_update),
 	KTEST_CASE("sfd-nonblock", t_sfd_nonblock),
 	KTEST_CASE("sfd-poll", t_sfd_poll),
 	KTEST_CASE("sfd-several", t_sfd_several),
+	KTEST_CASE("sfd-thread", t_sfd_thread),
 	KTEST_CASE("sfd-errors", t_sfd_errors),
 	KTEST_ALWAYS("leak-check", t_leak_check),
 };
