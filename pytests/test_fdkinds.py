@@ -2,9 +2,10 @@
 pytest item per case): timerfd_create/settime/gettime on the MONOTONIC,
 REALTIME and BOOTTIME clocks (one-shot, periodic counts from time,
 TFD_TIMER_ABSTIME, the time left, disarming, O_NONBLOCK, poll and select,
+a blocked reader woken by a new setting, a forked child sharing the timer,
 Linux's errors), signalfd4 (reading blocked signals raised by raise, kill
-or a child, several in one read, the mask updated, O_NONBLOCK, poll,
-Linux's errors); no page leaked.  No case asserts that anything was fast:
+or a child, several in one read, a thread reading its process's signal,
+the mask updated, O_NONBLOCK, poll, Linux's errors); no page leaked.  No case asserts that anything was fast:
 counts that depend on time are checked against the time measured."""
 import pytest
 
