@@ -492,6 +492,48 @@ struct abi_pollfd {
 /* clock_nanosleep */
 #define ABI_TIMER_ABSTIME 1
 
+/* timerfd_create flags (= O_NONBLOCK, O_CLOEXEC), timerfd_settime flags */
+#define ABI_TFD_NONBLOCK 00004000
+#define ABI_TFD_CLOEXEC 02000000
+#define ABI_TFD_TIMER_ABSTIME 1
+#define ABI_TFD_TIMER_CANCEL_ON_SET 2
+
+/* timerfd_settime/gettime's struct itimerspec */
+struct abi_itimerspec {
+	struct abi_timespec it_interval;
+	struct abi_timespec it_value;
+};
+
+/* signalfd4 flags (= O_NONBLOCK, O_CLOEXEC) */
+#define ABI_SFD_NONBLOCK 00004000
+#define ABI_SFD_CLOEXEC 02000000
+
+/* what a read of a signalfd gives, one per signal: 128 bytes */
+struct abi_signalfd_siginfo {
+	uint32_t ssi_signo;
+	int32_t ssi_errno;
+	int32_t ssi_code;
+	uint32_t ssi_pid;
+	uint32_t ssi_uid;
+	int32_t ssi_fd;
+	uint32_t ssi_tid;
+	uint32_t ssi_band;
+	uint32_t ssi_overrun;
+	uint32_t ssi_trapno;
+	int32_t ssi_status;
+	int32_t ssi_int;
+	uint64_t ssi_ptr;
+	uint64_t ssi_utime;
+	uint64_t ssi_stime;
+	uint64_t ssi_addr;
+	uint16_t ssi_addr_lsb;
+	uint16_t pad2;
+	int32_t ssi_syscall;
+	uint64_t ssi_call_addr;
+	uint32_t ssi_arch;
+	uint8_t pad[28];
+};
+
 /* device numbers (st_rdev = major << 8 | minor for these small ones) */
 #define ABI_MKDEV(ma, mi) (((ma) << 8) | (mi))
 

@@ -122,6 +122,12 @@
 		"forever; time left written back), sigmask (blocked for the "   \
 		"call), sigsetsize 8 -> entries with revents; EINVAL EFAULT "   \
 		"EINTR")                                                        \
+	SYSCALL(signalfd4, 74, 4,                                               \
+		"fd (-1: a new one), const sigset *, sizemask 8, flags "         \
+		"(SFD_NONBLOCK SFD_CLOEXEC) -> fd, whose read gives a "         \
+		"struct abi_signalfd_siginfo per pending signal of the mask; "  \
+		"EINVAL (flags, sizemask, fd not a signalfd) EBADF EFAULT "     \
+		"EMFILE ENFILE ENOMEM")                                         \
 	SYSCALL(readlinkat, 78, 4,                                              \
 		"dirfd, path, buf, bufsiz -> length (no NUL); EINVAL (bufsiz "  \
 		"<= 0, or not a symbolic link) ENOENT "                         \
@@ -136,6 +142,17 @@
 		"fd -> 0: written back (the memory FS: nothing to do); EBADF "  \
 		"EINVAL (a pipe, the console, an eventfd, a ring)")             \
 	SYSCALL(fdatasync, 83, 1, "fd -> 0; as fsync")                          \
+	SYSCALL(timerfd_create, 85, 2,                                          \
+		"clockid (REALTIME MONOTONIC BOOTTIME), flags (TFD_NONBLOCK "   \
+		"TFD_CLOEXEC) -> fd, whose 8-byte read gives the expirations "  \
+		"since the last; EINVAL EMFILE ENFILE ENOMEM")                  \
+	SYSCALL(timerfd_settime, 86, 4,                                         \
+		"fd, flags (TFD_TIMER_ABSTIME TFD_TIMER_CANCEL_ON_SET), const " \
+		"struct abi_itimerspec * (it_value 0: disarm), old (or 0) -> "  \
+		"0; EINVAL EBADF EFAULT")                                       \
+	SYSCALL(timerfd_gettime, 87, 2,                                         \
+		"fd, struct abi_itimerspec * (the time left, the interval) -> " \
+		"0; EINVAL (not a timerfd) EBADF EFAULT")                       \
 	SYSCALL(utimensat, 88, 4,                                               \
 		"dirfd, path (NULL: dirfd's file), times[2] (NULL: now; "       \
 		"UTIME_NOW UTIME_OMIT), flags (AT_SYMLINK_NOFOLLOW "            \

@@ -319,6 +319,8 @@ void wakeup_timers(uint64_t now)
 	}
 	if (unlikely(itimer_maybe))
 		signal_timers(now); /* setitimer's SIGALRMs */
+	if (unlikely(timerfd_armed))
+		timerfd_timers(now); /* fs/timerfd.c */
 }
 
 uint64_t next_wake_time(void)
@@ -333,6 +335,8 @@ uint64_t next_wake_time(void)
 	}
 	if (unlikely(itimer_maybe))
 		t = MIN(t, signal_next_alarm());
+	if (unlikely(timerfd_armed))
+		t = MIN(t, timerfd_next());
 	return t;
 }
 

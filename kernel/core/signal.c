@@ -33,6 +33,7 @@
 #include "core/signal.h"
 #include "core/string.h"
 #include "core/types.h"
+#include "fs/fs.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
 #include "uapi/abi.h"
@@ -93,6 +94,25 @@ void signal_send(struct proc *p, int sig, int code, int pid, uint64_t addr)
 	if (p->state == P_SLEEPING && p->sig.intr_sleep &&
 	    (BIT(sig) & ~p->sig.blocked))
 		p->state = P_RUNNABLE;
+	signalfd_notify(); /* a signalfd reader may want it (fs/signalfd.c) */
+}
+
+/*
+ * signalfd's read: take p's lowest pending signal of mask off the pending
+ * set, its siginfo into *si; its number, or 0 if none is pending.
+ */
+int signal_dequeue(struct proc *p, uint64_t mask, struct siginfo_k *si)
+{
+	uint64_t set = p->sig.pending & mask;
+	int sig;
+
+	if (!set)
+		return 0;
+	sig = __builtin_ctzl(set) + 1;
+	*si = p->sig.info[sig - 1];
+	p->sig.pending &= ~BIT(sig);
+	recalc(p);
+	return sig;
 }
 
 /*

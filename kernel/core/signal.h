@@ -11,7 +11,8 @@
  * signal_fault() hands a user fault to a handler; signals_fork() and
  * signals_exec() for process creation and exec; sigtramp_map() for exec;
  * signal_timers() and signal_next_alarm() for the timer scan (proc.c),
- * only while itimer_maybe; signal_child_exit() (SIGCHLD) from proc_exit().
+ * only while itimer_maybe; signal_child_exit() (SIGCHLD) from proc_exit();
+ * signal_dequeue() for a signalfd's read (fs/signalfd.c).
  *
  * Locking: normal-core state, interrupts off (core/proc.h).
  */
@@ -60,6 +61,7 @@ long sleep_on_intr(const void *chan, uint64_t wake_time);
 void signal_mask_enter(struct proc *p, uint64_t set);
 void signal_mask_leave(struct proc *p, bool interrupted);
 bool signal_pending(const struct proc *p);
+int signal_dequeue(struct proc *p, uint64_t mask, struct siginfo_k *si);
 void signal_send_group(struct proc *g, int sig, int code, int pid,
 		       uint64_t addr);
 void signals_fork(struct proc *child, const struct proc *parent, bool thread);

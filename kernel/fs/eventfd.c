@@ -188,15 +188,6 @@ static uint64_t eventfd_poll_events(struct file *f, unsigned int want,
 	return n;
 }
 
-/* an anonymous inode, as Linux's: mode 0600, no type bits */
-static void eventfd_stat(struct file *f, struct abi_stat *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->st_mode = 0600;
-	st->st_nlink = 1;
-	st->st_blksize = 4096;
-}
-
 static void eventfd_release(void *private)
 {
 	kfree(private);
@@ -205,7 +196,7 @@ static void eventfd_release(void *private)
 const struct file_ops eventfd_file_ops = {
 	.read = eventfd_read,
 	.write = eventfd_write,
-	.stat = eventfd_stat,
+	.stat = anon_inode_stat,
 	.poll = eventfd_poll,
 	.poll_events = eventfd_poll_events,
 	.release = eventfd_release,

@@ -515,6 +515,18 @@ static long inode_file_fsync(struct file *f, bool datasync)
 	return 0;
 }
 
+/*
+ * fstat of an anonymous inode (an eventfd, timerfd or signalfd), as
+ * Linux's: mode 0600, no type bits.
+ */
+void anon_inode_stat(struct file *f, struct abi_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->st_mode = 0600;
+	st->st_nlink = 1;
+	st->st_blksize = 4096;
+}
+
 /* fsync(2), fdatasync(2) and a ring's FSYNC: the file's own fsync. */
 long file_fsync(struct file *f, bool datasync)
 {

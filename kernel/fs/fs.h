@@ -44,7 +44,8 @@ struct vma;
  * (inode_file_ops, dir_file_ops, file.c; f->ops == &dir_file_ops is how a
  * directory is recognised), the console (console_file_ops and
  * tty_file_ops, drivers/console.c), the devices under /dev (dev.c), pipes
- * (pipe.c), eventfds (eventfd.c), a ring's fd (ring_file_ops, ring/ring.c;
+ * (pipe.c), eventfds (eventfd.c), timerfds (timerfd.c), signalfds
+ * (signalfd.c), a ring's fd (ring_file_ops, ring/ring.c;
  * f->ops == &ring_file_ops is how a ring fd is recognised).  A NULL entry
  * is what the call gives on Linux for a file
  * without it:
@@ -142,6 +143,8 @@ extern const struct file_ops ring_file_ops;
 extern const struct file_ops pipe_file_ops;
 extern const struct file_ops tty_file_ops;
 extern const struct file_ops eventfd_file_ops;
+extern const struct file_ops timerfd_file_ops;
+extern const struct file_ops signalfd_file_ops;
 
 struct file {
 	int ref; /* atomic */
@@ -222,6 +225,7 @@ struct file *fd_get_ring(struct proc *p, int fd, long *err);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 struct inode *file_dir(struct file *f);
 long file_fsync(struct file *f, bool datasync);
+void anon_inode_stat(struct file *f, struct abi_stat *st);
 long file_rw_ok(struct file *f, bool write);
 long file_read_checked(struct file *f, const struct uview *v, uint64_t udst,
 		       size_t n, int64_t off);
@@ -298,6 +302,14 @@ extern uint32_t ring_poll_waiters;
 unsigned int file_poll(struct file *f);
 uint64_t file_poll_events(struct file *f, unsigned int want,
 			  unsigned int *key);
+
+/* timerfd.c: the timer scan's part (wakeup_timers, next_wake_time) */
+extern bool timerfd_armed; /* some timerfd is armed */
+void timerfd_timers(uint64_t now);
+uint64_t timerfd_next(void);
+
+/* signalfd.c: a signal became pending (signal_send): wake the readers */
+void signalfd_notify(void);
 
 /* cpio.c: the initrd into the memory FS */
 void initrd_unpack(uint64_t start, uint64_t end);
