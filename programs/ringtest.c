@@ -202,9 +202,25 @@ static void t_setup(void)
 	p.flags = IORING_SETUP_CQSIZE | IORING_SETUP_SQPOLL;
 	p.cq_entries = 4;
 	expect_errno(io_uring_setup(16, &p), -EINVAL, "CQ smaller than SQ");
-	memset(&p, 0, sizeof(p));
-	p.flags = IORING_SETUP_IOPOLL;
-	expect_errno(io_uring_setup(8, &p), -EINVAL, "IOPOLL (not supported)");
+	{
+		/* IOPOLL, as Linux: a NOP runs; a read of a file that cannot
+		 * be polled for completion (none here is) -EOPNOTSUPP */
+		struct io_uring io;
+		struct io_uring_sqe *sqe;
+		char c;
+
+		if (expect_eq(io_uring_queue_init(4, &io, IORING_SETUP_IOPOLL),
+			      0, "IOPOLL ring")) {
+			sqe_data(&io, 90);
+			expect_eq(run_one(&io, 90), 0, "NOP on an IOPOLL ring");
+			sqe = io_uring_get_sqe(&io);
+			io_uring_prep_read(sqe, 0, &c, 1, 0);
+			sqe->user_data = 91;
+			expect_errno(run_one(&io, 91), -EOPNOTSUPP,
+				     "READ on an IOPOLL ring");
+			io_uring_queue_exit(&io);
+		}
+	}
 	memset(&p, 0, sizeof(p));
 	p.resv[1] = 1;
 	expect_errno(io_uring_setup(8, &p), -EINVAL, "reserved field set");
@@ -1815,6 +1831,80 @@ static void t_cancel(struct io_uring *ring)
 	expect_errno(run_one(ring, 355), -EINVAL, "TIMEOUT_REMOVE with a flag");
 }
 
+/* Two CQEs, either order: did they come with these results? */
+static bool two_cqes(struct io_uring *ring, uint64_t d1, int r1, uint64_t d2,
+		     int r2)
+{
+	uint64_t data;
+	int res, seen = 0;
+	unsigned flags;
+
+	for (int i = 0; i < 2 && wait_any(ring, &data, &res, &flags); i++) {
+		if (data == d1 && res == r1)
+			seen |= 1;
+		else if (data == d2 && res == r2)
+			seen |= 2;
+		else
+			ktest_diag("unexpected CQE %lu: %d", (unsigned long)data,
+				   res);
+	}
+	return seen == 3;
+}
+
+/*
+ * LINK_TIMEOUT bounds the request before it: the one that comes first
+ * cancels the other; with nothing linked before it, -EINVAL.
+ */
+static void t_link_timeout(struct io_uring *ring)
+{
+	struct __kernel_timespec short_ts = ts_ms(10), long_ts = ts_ms(60000);
+	struct io_uring_sqe *sqe;
+	char buf[8];
+	int fds[2];
+
+	if (!expect_eq(pipe_of(fds, 0), 0, "pipe2"))
+		return;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe->user_data = 390;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_link_timeout(sqe, &short_ts, 0);
+	sqe->user_data = 391;
+	io_uring_submit(ring);
+	expect_true(two_cqes(ring, 390, -ECANCELED, 391, -ETIME),
+		    "the timeout fires: read -ECANCELED, timeout -ETIME");
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, fds[0], buf, sizeof(buf), 0);
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe->user_data = 392;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_link_timeout(sqe, &long_ts, 0);
+	sqe->user_data = 393;
+	io_uring_submit(ring);
+	barrier_nop(ring, 394);
+	expect_eq(write(fds[1], "data", 4), 4, "write(2)");
+	expect_true(two_cqes(ring, 392, 4, 393, -ECANCELED),
+		    "the read first: 4, timeout -ECANCELED");
+
+	io_uring_sqe_set_flags(sqe_data(ring, 395), IOSQE_IO_LINK);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_link_timeout(sqe, &long_ts, 0);
+	sqe->user_data = 396;
+	io_uring_submit(ring);
+	expect_true(two_cqes(ring, 395, 0, 396, -ECANCELED),
+		    "a NOP done at once: the timeout -ECANCELED");
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_link_timeout(sqe, &long_ts, 0);
+	sqe->user_data = 397;
+	expect_errno(run_one(ring, 397), -EINVAL,
+		     "LINK_TIMEOUT with nothing linked before it");
+	close(fds[0]);
+	close(fds[1]);
+}
+
 /*
  * A TIMEOUT's completion count, as Linux: other timeouts' CQEs do not
  * count (1 fires after the NOP, 2 does not and times out).
@@ -1948,6 +2038,7 @@ ON_RING(t_pipe_wait)
 ON_RING(t_eventfd_rw)
 ON_RING(t_poll)
 ON_RING(t_cancel)
+ON_RING(t_link_timeout)
 ON_RING(t_timeout_count)
 ON_RING(t_eventfd_reg)
 
@@ -1987,6 +2078,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("eventfd-rw", t_eventfd_rw_case),
 	KTEST_CASE("poll", t_poll_case),
 	KTEST_CASE("cancel", t_cancel_case),
+	KTEST_CASE("link-timeout", t_link_timeout_case),
 	KTEST_CASE("timeout-count", t_timeout_count_case),
 	KTEST_CASE("eventfd-register", t_eventfd_reg_case),
 	KTEST_CASE("drain-enter", t_drain_enter),

@@ -84,7 +84,11 @@ const struct io_op_def io_op_defs[] = {
 		.prep = cancel_prep,
 		.issue = cancel_issue,
 	},
-	[IORING_OP_LINK_TIMEOUT] = { .name = "LINK_TIMEOUT" },
+	[IORING_OP_LINK_TIMEOUT] = {
+		.name = "LINK_TIMEOUT",
+		.prep = link_timeout_prep,
+		.issue = link_timeout_issue,
+	},
 	[IORING_OP_CONNECT] = { .name = "CONNECT" },
 	[IORING_OP_FALLOCATE] = { .name = "FALLOCATE" },
 	[IORING_OP_OPENAT] = {

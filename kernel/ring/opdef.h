@@ -144,6 +144,8 @@ long fsync_issue(struct ring *r, struct ring_req *req);
 long timeout_prep(struct ring *r, struct ring_req *req);
 long timeout_issue(struct ring *r, struct ring_req *req);
 long timeout_remove_prep(struct ring *r, struct ring_req *req);
+long link_timeout_prep(struct ring *r, struct ring_req *req);
+long link_timeout_issue(struct ring *r, struct ring_req *req);
 long timeout_remove_issue(struct ring *r, struct ring_req *req);
 /* poll.c */
 long poll_add_prep(struct ring *r, struct ring_req *req);

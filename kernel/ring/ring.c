@@ -370,8 +370,9 @@ long sys_io_uring_setup(long entries, long uparams, long a2, long a3, long a4,
 		if (params.resv[i])
 			return -EINVAL;
 	if (params.flags &
-	    ~(IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF | IORING_SETUP_CQSIZE |
-	      IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL))
+	    ~(IORING_SETUP_IOPOLL | IORING_SETUP_SQPOLL | IORING_SETUP_SQ_AFF |
+	      IORING_SETUP_CQSIZE | IORING_SETUP_CLAMP |
+	      IORING_SETUP_SUBMIT_ALL))
 		return -EINVAL;
 	if ((params.flags & IORING_SETUP_SQ_AFF) &&
 	    !(params.flags & IORING_SETUP_SQPOLL))

@@ -94,6 +94,8 @@ struct ring_req {
 	uint64_t count_target;	  /* REQ_TIMER: complete at this many CQEs */
 	struct ring_req *link;	  /* the next member of its chain, waiting */
 	struct ring_req *next_defer; /* the next in the ring's defer list */
+	struct ring_req *ltimeout; /* the LINK_TIMEOUT that bounds it */
+	struct ring_req *ltarget;  /* LINK_TIMEOUT: the request it bounds */
 	bool deferred;		  /* behind an IOSQE_IO_DRAIN (submit.c) */
 	bool short_io;		  /* READV/WRITEV did less than asked */
 	bool parked_once;	  /* it waited: its CQE is an async one */

@@ -22,6 +22,16 @@
 #include "uapi/errno.h"
 #include "uapi/io_uring.h"
 
+/*
+ * On a ring set up with IORING_SETUP_IOPOLL a read or write must be one the
+ * device completes by polling (O_DIRECT on a block device, as Linux's
+ * io_rw_init_file): no file here is, so each gets -EOPNOTSUPP at issue.
+ */
+static bool rw_iopoll_refused(const struct ring *r)
+{
+	return r->setup_flags & IORING_SETUP_IOPOLL;
+}
+
 long rw_prep(struct ring *r, struct ring_req *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
@@ -77,6 +87,8 @@ static long rw_issue(struct ring *r, struct ring_req *req, bool write)
 	struct uview v;
 	long res;
 
+	if (unlikely(rw_iopoll_refused(r)))
+		return -EOPNOTSUPP;
 	if (req->file->ops->normal_core_only)
 		return -EAGAIN; /* its state is the normal core's */
 	spin_lock(&p->mm->mm_lock);
@@ -112,6 +124,8 @@ static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
 	struct uview v = {0};
 	long res;
 
+	if (unlikely(rw_iopoll_refused(r)))
+		return -EOPNOTSUPP;
 	if (req->file->ops->normal_core_only)
 		return -EAGAIN; /* its state is the normal core's */
 	spin_lock(&r->buf_lock);

@@ -134,6 +134,46 @@ static void req_free(struct ring *r, struct ring_req *q)
 }
 
 /*
+ * A parked request is done, its CQE posted: free it, and if a LINK_TIMEOUT
+ * waits for it, that one is disarmed (-ECANCELED, after q's CQE, as Linux).
+ */
+static void req_done(struct ring *r, struct ring_req *q)
+{
+	struct ring_req *lt = q->ltimeout;
+
+	req_free(r, q);
+	if (lt) {
+		q->ltimeout = NULL;
+		lt->ltarget = NULL;
+		post(r, lt, -ECANCELED);
+		req_free(r, lt);
+	}
+}
+
+/*
+ * A LINK_TIMEOUT (lt) fired before its request: -ETIME for it, and its
+ * request is cancelled -- at once if it waits for an event of its own
+ * (a file, a time), or when its turn comes if it waits behind its chain or
+ * a drain (its prep_err: it completes with -ECANCELED then), and the
+ * chain's rest with it.
+ */
+static void link_timeout_fire(struct ring *r, struct ring_req *lt)
+{
+	struct ring_req *q = lt->ltarget;
+
+	lt->ltarget = NULL;
+	post(r, lt, -ETIME);
+	req_free(r, lt);
+	if (!q)
+		return;
+	q->ltimeout = NULL;
+	if (q->state == REQ_POLL || q->state == REQ_TIMER)
+		ring_finish_parked(r, q, -ECANCELED);
+	else
+		q->prep_err = -ECANCELED;
+}
+
+/*
  * Run the parked members of a chain from q on, in order, given whether the
  * member before them failed (then they complete with -ECANCELED).  Stops at
  * one that parks again.
@@ -148,7 +188,7 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 		trace_coro_resume(r, q);
 		if (failed) {
 			post(r, q, -ECANCELED);
-			req_free(r, q);
+			req_done(r, q);
 		} else {
 			long res = q->prep_err ? q->prep_err
 					       : ring_req_issue(r, q);
@@ -161,7 +201,7 @@ static void run_waiting(struct ring *r, struct ring_req *q, bool failed)
 			}
 			failed = ring_req_failed(q, res);
 			post(r, q, res);
-			req_free(r, q);
+			req_done(r, q);
 		}
 		if (tail) {
 			/* the open chain's last member is done */
@@ -187,7 +227,7 @@ void ring_finish_parked(struct ring *r, struct ring_req *q, long res)
 	}
 	trace_coro_resume(r, q);
 	post(r, q, res);
-	req_free(r, q);
+	req_done(r, q);
 	run_waiting(r, next, failed);
 }
 
@@ -209,6 +249,13 @@ static bool run_timers(struct ring *r)
 
 		if (q->state != REQ_TIMER)
 			continue;
+		if (q->sqe.opcode == IORING_OP_LINK_TIMEOUT) {
+			if (q->deadline <= now) {
+				link_timeout_fire(r, q);
+				fired = true;
+			}
+			continue;
+		}
 		if (q->count_target && ring_timeout_seq(r) >= q->count_target)
 			res = 0;
 		else if (q->deadline <= now)
@@ -301,6 +348,53 @@ static bool run_deferred(struct ring *r)
 }
 
 /*
+ * A LINK_TIMEOUT (tmp; prep gave res) bounds the request before it in its
+ * chain, as Linux: that one must have IOSQE_IO_LINK (else -EINVAL).  If it
+ * is still parked, the timeout parks beside it (REQ_TIMER, its time from
+ * now): whichever comes first cancels the other (req_done,
+ * link_timeout_fire).  If it completed at once, the timeout has nothing
+ * to bound: -ECANCELED.  The chain goes on behind the request, not the
+ * timeout.  Returns whether it failed to submit.
+ */
+static bool take_link_timeout(struct ring *r, struct ring_req *tmp, long res,
+			      bool link)
+{
+	struct ring_req *target = r->chain_tail;
+	struct ring_req *lt;
+
+	if (!r->in_chain)
+		res = -EINVAL;
+	if (res) {
+		/* it fails to submit, and fails the chain it is in: its
+		 * request too, as Linux, if that still waits for an event */
+		post_taken(r, tmp, res);
+		r->chain_failed = r->in_chain;
+		r->chain_tail = NULL;
+		r->in_chain = r->in_chain && link;
+		if (target && (target->state == REQ_POLL ||
+			       target->state == REQ_TIMER))
+			ring_finish_parked(r, target, -ECANCELED);
+		else if (target)
+			target->prep_err = -ECANCELED;
+		return true;
+	}
+	if (!target) {
+		post_taken(r, tmp, -ECANCELED); /* its request is done */
+		r->in_chain = link;
+		return false;
+	}
+	tmp->deadline += rdtime();
+	tmp->ltarget = target;
+	trace_ring_take(r, tmp);
+	lt = park(r, tmp, REQ_TIMER);
+	target->ltimeout = lt;
+	r->in_chain = link; /* the chain goes on behind its target */
+	if (!link)
+		r->chain_tail = NULL;
+	return false;
+}
+
+/*
  * Start one SQE (tmp: its private copy, on the stack).  Returns whether it
  * failed to submit (its prep failed: Linux's io_submit_sqe error), which
  * ends an io_uring_enter's submission unless IORING_SETUP_SUBMIT_ALL.
@@ -319,6 +413,8 @@ static bool take_sqe(struct ring *r, struct ring_req *tmp)
 		return false;
 	}
 	res = prep = ring_req_prep(r, tmp);
+	if (tmp->sqe.opcode == IORING_OP_LINK_TIMEOUT)
+		return take_link_timeout(r, tmp, res, link);
 	if (r->in_chain && r->chain_tail) {
 		/* its predecessor is parked: wait behind it, prepared or with
 		 * the error its prep gave */
@@ -463,6 +559,7 @@ bool ring_poll(struct ring *r)
 		memcpy(&tmp.sqe, (const void *)&r->sqes[idx], sizeof(tmp.sqe));
 		tmp.state = REQ_FREE;
 		tmp.link = tmp.next_defer = NULL;
+		tmp.ltimeout = tmp.ltarget = NULL;
 		tmp.deferred = false;
 		tmp.file = NULL;
 		tmp.prep_err = 0;

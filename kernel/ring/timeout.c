@@ -62,6 +62,23 @@ long timeout_prep(struct ring *r, struct ring_req *req)
 	return timespec_in(p, sqe->addr, &req->deadline);
 }
 
+/*
+ * IORING_OP_LINK_TIMEOUT: as TIMEOUT's SQE, without a count; submit.c's
+ * take_link_timeout ties it to the request before it (it is never issued
+ * on its own).
+ */
+long link_timeout_prep(struct ring *r, struct ring_req *req)
+{
+	if (req->sqe.off)
+		return -EINVAL;
+	return timeout_prep(r, req);
+}
+
+long link_timeout_issue(struct ring *r, struct ring_req *req)
+{
+	return -EINVAL; /* not reached: taken by take_link_timeout */
+}
+
 long timeout_issue(struct ring *r, struct ring_req *req)
 {
 	if (!(req->sqe.timeout_flags & IORING_TIMEOUT_ABS))

@@ -291,6 +291,14 @@ static inline void io_uring_prep_timeout_update(struct io_uring_sqe *sqe,
 	sqe->timeout_flags = flags | IORING_TIMEOUT_UPDATE;
 }
 
+static inline void io_uring_prep_link_timeout(struct io_uring_sqe *sqe,
+					      struct __kernel_timespec *ts,
+					      unsigned flags)
+{
+	io_uring_prep_rw(IORING_OP_LINK_TIMEOUT, sqe, -1, ts, 1, 0);
+	sqe->timeout_flags = flags;
+}
+
 static inline void io_uring_prep_poll_add(struct io_uring_sqe *sqe, int fd,
 					  unsigned poll_mask)
 {
