@@ -1580,7 +1580,7 @@ static void t_pipe_wait(struct io_uring *ring)
 /* An eventfd: a ring read waits for a write(2); a ring write wakes read(2). */
 static void t_eventfd_rw(struct io_uring *ring)
 {
-	uint64_t v = 0, data;
+	uint64_t v = 0, got = 0, data;
 	int res;
 	unsigned flags;
 	int efd = __syscall2(SYS_eventfd2, 0, 0);
@@ -1589,17 +1589,16 @@ static void t_eventfd_rw(struct io_uring *ring)
 	if (!expect_ge(efd, 0, "eventfd"))
 		return;
 	sqe = io_uring_get_sqe(ring);
-	io_uring_prep_read(sqe, efd, &v, 8, 0);
+	io_uring_prep_read(sqe, efd, &got, 8, 0);
 	sqe->user_data = 310;
 	io_uring_submit(ring);
 	barrier_nop(ring, 311);
 	v = 7;
 	expect_eq(write(efd, &v, 8), 8, "write(2) 7 to the eventfd");
-	v = 0;
 	expect_true(wait_any(ring, &data, &res, &flags) && data == 310 &&
-			    res == 8 && v == 7,
+			    res == 8 && got == 7,
 		    "the ring read gets 7 (%lu: %d, %lu)", (unsigned long)data,
-		    res, (unsigned long)v);
+		    res, (unsigned long)got);
 	v = 5;
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_write(sqe, efd, &v, 8, 0);
