@@ -1905,6 +1905,48 @@ static void t_link_timeout(struct io_uring *ring)
 }
 
 /*
+ * Waiting with a timeout (IORING_ENTER_EXT_ARG, IORING_FEAT_EXT_ARG): -ETIME
+ * when it passes with too few CQEs; Linux's checks of the argument.
+ */
+static void t_ext_arg(struct io_uring *ring)
+{
+	struct __kernel_timespec ts = ts_ms(20);
+	struct io_uring_getevents_arg ga = {.ts = (uintptr_t)&ts};
+	unsigned flags = IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG;
+	int fd = ring->ring_fd;
+
+	expect_true(ring->features & IORING_FEAT_EXT_ARG, "IORING_FEAT_EXT_ARG");
+	expect_errno(__syscall6(SYS_io_uring_enter, fd, 0, 1, flags, (long)&ga,
+				sizeof(ga)),
+		     -ETIME, "a 20 ms wait for a CQE that never comes");
+	sqe_data(ring, 400);
+	io_uring_submit(ring);
+	expect_eq(__syscall6(SYS_io_uring_enter, fd, 0, 1, flags, (long)&ga,
+			     sizeof(ga)),
+		  0, "a wait for a NOP's CQE");
+	expect_eq(io_uring_cq_ready(ring), 1, "the NOP's CQE is there");
+	io_uring_cq_advance(ring, 1);
+	expect_errno(__syscall6(SYS_io_uring_enter, fd, 0, 1, flags, (long)&ga,
+				sizeof(ga) - 1),
+		     -EINVAL, "argsz not the struct's");
+	ga.pad = 1;
+	expect_errno(__syscall6(SYS_io_uring_enter, fd, 0, 1, flags, (long)&ga,
+				sizeof(ga)),
+		     -EINVAL, "pad not zero");
+	ga.pad = 0;
+	ga.ts = (uintptr_t)KADDR;
+	expect_errno(__syscall6(SYS_io_uring_enter, fd, 0, 1, flags, (long)&ga,
+				sizeof(ga)),
+		     -EFAULT, "the timespec in kernel memory");
+	ga.ts = 0;
+	ga.sigmask = (uintptr_t)&ga;
+	ga.sigmask_sz = 4;
+	expect_errno(__syscall6(SYS_io_uring_enter, fd, 0, 1, flags, (long)&ga,
+				sizeof(ga)),
+		     -EINVAL, "a signal mask of 4 bytes");
+}
+
+/*
  * A TIMEOUT's completion count, as Linux: other timeouts' CQEs do not
  * count (1 fires after the NOP, 2 does not and times out).
  */
@@ -2038,6 +2080,7 @@ ON_RING(t_eventfd_rw)
 ON_RING(t_poll)
 ON_RING(t_cancel)
 ON_RING(t_link_timeout)
+ON_RING(t_ext_arg)
 ON_RING(t_timeout_count)
 ON_RING(t_eventfd_reg)
 
@@ -2078,6 +2121,7 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("poll", t_poll_case),
 	KTEST_CASE("cancel", t_cancel_case),
 	KTEST_CASE("link-timeout", t_link_timeout_case),
+	KTEST_CASE("ext-arg", t_ext_arg_case),
 	KTEST_CASE("timeout-count", t_timeout_count_case),
 	KTEST_CASE("eventfd-register", t_eventfd_reg_case),
 	KTEST_CASE("drain-enter", t_drain_enter),

@@ -138,6 +138,15 @@ struct io_cqring_offsets {
 #define IORING_ENTER_GETEVENTS (1U << 0)
 #define IORING_ENTER_SQ_WAKEUP (1U << 1)
 #define IORING_ENTER_SQ_WAIT (1U << 2)
+#define IORING_ENTER_EXT_ARG (1U << 3)
+
+/* io_uring_enter's argument with IORING_ENTER_EXT_ARG (argsz: its size) */
+struct io_uring_getevents_arg {
+	uint64_t sigmask; /* a sigset_t, or 0 */
+	uint32_t sigmask_sz;
+	uint32_t pad;
+	uint64_t ts; /* a struct __kernel_timespec: the wait's timeout, or 0 */
+};
 
 /* Passed in and out of io_uring_setup: 120 bytes. */
 struct io_uring_params {
@@ -182,6 +191,7 @@ struct io_uring_probe {
 #define IORING_FEAT_SINGLE_MMAP (1U << 0)
 #define IORING_FEAT_NODROP (1U << 1)
 #define IORING_FEAT_SUBMIT_STABLE (1U << 2)
+#define IORING_FEAT_EXT_ARG (1U << 8)
 
 /* sqe->timeout_flags */
 #define IORING_TIMEOUT_ABS (1U << 0)

@@ -229,7 +229,8 @@ static void fill_offsets(const struct ring *r, struct io_uring_params *p)
 	/* not IORING_FEAT_SUBMIT_STABLE: what an SQE points to (an iovec
 	 * array, a timespec, a path) is read when the operation starts, which
 	 * for a parked chain member is after io_uring_submit returned */
-	p->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP;
+	p->features = IORING_FEAT_SINGLE_MMAP | IORING_FEAT_NODROP |
+		      IORING_FEAT_EXT_ARG;
 	memset(&p->sq_off, 0, sizeof(p->sq_off));
 	memset(&p->cq_off, 0, sizeof(p->cq_off));
 	p->sq_off.head = offsetof(struct ring_rings, sq_head);
@@ -505,6 +506,87 @@ static long enter_submit(struct ring *r, uint32_t to_submit)
 	return ret;
 }
 
+/*
+ * The wait's arguments, as Linux's io_get_ext_arg: without
+ * IORING_ENTER_EXT_ARG, arg is a signal mask (argsz its size) or 0; with
+ * it, a struct io_uring_getevents_arg of exactly argsz bytes, pad zero,
+ * naming a mask and a timeout (relative; into *until, a time CSR value,
+ * 0 for none).  The mask is the blocked set for the wait's length.
+ */
+static long enter_wait_args(struct proc *p, long flags, uint64_t arg,
+			    uint64_t argsz, uint64_t *set, bool *masked,
+			    uint64_t *until)
+{
+	struct io_uring_getevents_arg ga = {.sigmask = arg, .sigmask_sz = argsz};
+	struct abi_timespec ts;
+
+	*masked = false;
+	*until = 0;
+	if (flags & IORING_ENTER_EXT_ARG) {
+		if (argsz != sizeof(ga))
+			return -EINVAL;
+		if (copyin(p->mm->pagetable, &ga, arg, sizeof(ga)) < 0)
+			return -EFAULT;
+		if (ga.pad)
+			return -EINVAL;
+	}
+	if (ga.sigmask) {
+		if (ga.sigmask_sz != sizeof(*set))
+			return -EINVAL;
+		if (copyin(p->mm->pagetable, set, ga.sigmask, sizeof(*set)) < 0)
+			return -EFAULT;
+		*masked = true;
+	}
+	if (ga.ts) {
+		if (copyin(p->mm->pagetable, &ts, ga.ts, sizeof(ts)) < 0)
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -EINVAL;
+		*until = rdtime() +
+			 MIN((uint64_t)ts.tv_sec, 1UL << 30) * timebase_hz +
+			 (uint64_t)ts.tv_nsec * timebase_hz / 1000000000;
+		*until = *until ? *until : 1;
+	}
+	return 0;
+}
+
+/*
+ * Sleep until want CQEs are there, a TIMEOUT fires (as Linux: that ends
+ * the wait however many there are), the time until passes (-ETIME) or a
+ * signal comes (-EINTR); 0 when the CQEs are there, and after a timeout
+ * or a signal if any CQE is (Linux's io_cqring_wait).
+ */
+static long enter_wait(struct ring *r, uint32_t want, uint64_t until)
+{
+	/* acquire: pairs with the release in run_timers */
+	uint64_t timeouts = __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE);
+	long ret = 0;
+
+	for (;;) {
+		__atomic_store_n(&r->cq_waiting, 1, __ATOMIC_RELAXED);
+		/* full barrier: pairs with the one in iocore.c between the CQ
+		 * tail store and the cq_waiting load */
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (cq_ready(r) >= want ||
+		    __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE) !=
+			    timeouts)
+			break;
+		if (until && rdtime() >= until) {
+			ret = -ETIME;
+			break;
+		}
+		if (sleep_on_intr(&iocore_event, until)) {
+			/* a signal: -EINTR, never restarted, as Linux */
+			this_proc()->sig.restart = false;
+			ret = -EINTR;
+			break;
+		}
+	}
+	__atomic_store_n(&r->cq_waiting, 0, __ATOMIC_RELAXED);
+	/* as Linux's io_cqring_wait: no error while CQEs are there */
+	return cq_ready(r) ? 0 : ret;
+}
+
 long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 			long sig, long sigsz)
 {
@@ -521,7 +603,7 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 	}
 	r = f->ring;
 	if (flags & ~(IORING_ENTER_GETEVENTS | IORING_ENTER_SQ_WAKEUP |
-		      IORING_ENTER_SQ_WAIT)) {
+		      IORING_ENTER_SQ_WAIT | IORING_ENTER_EXT_ARG)) {
 		ret = -EINVAL;
 		goto out;
 	}
@@ -541,27 +623,20 @@ long sys_io_uring_enter(long fd, long to_submit, long min_complete, long flags,
 	if (!(flags & IORING_ENTER_GETEVENTS))
 		goto out;
 	uint32_t want = MIN((uint32_t)min_complete, r->cq_entries);
-	/* as Linux: a TIMEOUT that expires ends the wait, however many CQEs
-	 * are there (acquire: pairs with the release in run_timers) */
-	uint64_t timeouts = __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE);
+	uint64_t set, until;
+	bool masked;
+	long err = enter_wait_args(p, flags, sig, sigsz, &set, &masked, &until);
 
-	while (cq_ready(r) < want &&
-	       __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE) == timeouts) {
-		__atomic_store_n(&r->cq_waiting, 1, __ATOMIC_RELAXED);
-		/* full barrier: pairs with the one in iocore.c between the CQ
-		 * tail store and the cq_waiting load */
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		if (cq_ready(r) >= want ||
-		    __atomic_load_n(&r->cq_timeouts, __ATOMIC_ACQUIRE) !=
-			    timeouts)
-			break;
-		if (sleep_on_intr(&iocore_event, 0)) { /* a signal: as Linux */
-			if (!ret)
-				ret = -EINTR;
-			break;
-		}
+	if (!err && cq_ready(r) < want) {
+		if (masked)
+			signal_mask_enter(p, set);
+		err = enter_wait(r, want, until);
+		if (masked)
+			signal_mask_leave(p, err == -EINTR);
 	}
-	__atomic_store_n(&r->cq_waiting, 0, __ATOMIC_RELAXED);
+	/* as Linux: the count submitted, else the wait's error */
+	if (!ret)
+		ret = err;
 out:
 	file_put(f);
 	return ret;
