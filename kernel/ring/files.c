@@ -334,6 +334,8 @@ static long files_update_alloc(struct proc *p, struct ring *r, uint64_t ufds,
 	uint32_t done;
 	long res = 0;
 
+	if (!READ_ONCE(r->files))
+		return -ENXIO; /* as Linux: before any fd is looked at */
 	for (done = 0; done < nr; done++) {
 		uint64_t ua = ufds + done * sizeof(int);
 		struct file *f;
