@@ -12,8 +12,11 @@
  * (a pipe, an eventfd): it takes no reference to one at issue (-EAGAIN, as
  * fd_get_ring), adds none to the table, and does not take one out of a slot
  * (-EAGAIN); the normal core empties the table before the ring is torn down
- * (ring_files_drop from ring.c), and the IO core's own tear-down
- * (ring_destroy_memory) drops the rest.
+ * (ring_files_drop from ring_request_destroy), and the IO core's own
+ * tear-down (ring_destroy_memory) drops the rest: something only when the
+ * IO core itself dropped the ring's last file reference (an operation on
+ * the ring's fd while it was closed), where a pipe's last reference could
+ * still be the IO core's -- a known gap.
  *
  * Locking: file_lock (struct ring) guards files, nfiles and the alloc range;
  * a leaf: user memory is copied and fds looked up with it let go, and the

@@ -25,9 +25,11 @@
  *   RING_DYING -> RING_FREE    IO core: stopped using it, freed its memory
  * Each change is followed by an IPI to the other core.
  *
- * Lock order: a process's fd_lock, then the owner's mm_lock, then buf_lock;
- * file_lock (registered files) is a leaf: nothing else is taken while it is
- * held, and the references it gives up are dropped after it is let go.
+ * Lock order (docs/DESIGN.md 7 has the whole): fd_lock before buf_lock
+ * (rw.c), buf_lock before fs_lock and kmem.lock; file_lock (registered
+ * files) is a leaf: nothing else is taken while it is held (user memory is
+ * copied, fds are looked up and the references it gives up are dropped
+ * with it let go).
  */
 #ifndef KERNEL_RING_H
 #define KERNEL_RING_H
