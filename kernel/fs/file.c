@@ -68,6 +68,24 @@ void file_put(struct file *f)
 		ops->release(private);
 }
 
+/*
+ * Drop a reference that is not the last (then true); false, with nothing
+ * done, if it is: for the IO core, which must never release a
+ * normal_core_only file (a ring's registered files, kernel/ring/files.c).
+ */
+bool file_put_unless_last(struct file *f)
+{
+	int ref = __atomic_load_n(&f->ref, __ATOMIC_RELAXED);
+
+	do {
+		if (ref <= 1)
+			return false;
+	} while (!__atomic_compare_exchange_n(&f->ref, &ref, ref - 1, false,
+					      __ATOMIC_ACQ_REL,
+					      __ATOMIC_RELAXED));
+	return true;
+}
+
 /* The console's struct file, shared by fds 0-2 of the first process. */
 struct file *console_file(void)
 {

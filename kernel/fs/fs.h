@@ -184,6 +184,7 @@ struct ring;
 struct file *file_alloc(void);
 struct file *file_dup(struct file *f);
 void file_put(struct file *f);
+bool file_put_unless_last(struct file *f);
 struct file *console_file(void);
 int fd_free_slot(struct proc *p);
 int fd_limit(struct proc *p);
