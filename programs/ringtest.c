@@ -1555,6 +1555,14 @@ static void t_files(struct io_uring *ring)
 		sqe->user_data = 96;
 		expect_errno(run_one(ring, 96), -EAGAIN,
 			     "fixed write to a pipe");
+		/* the IO core may drop the slot's reference: not the last */
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_close_direct(sqe, 3);
+		sqe->user_data = 99;
+		expect_eq(run_one(ring, 99), 0,
+			  "close_direct of a pipe, its fd open");
+		expect_eq(io_uring_register_files_update(ring, 3, fds, 1), 1,
+			  "update with the pipe again");
 		close(pfd[1]);
 	}
 	expect_eq(io_uring_unregister_files(ring), 0, "unregister");

@@ -10,8 +10,9 @@
  *
  * The IO core never drops the last reference of a normal_core_only file
  * (a pipe, an eventfd): it takes no reference to one at issue (-EAGAIN, as
- * fd_get_ring), adds none to the table, and does not take one out of a slot
- * (-EAGAIN); the normal core empties the table before the ring is torn down
+ * fd_get_ring), adds none to the table, and takes one out of a slot only
+ * if the slot's is not its last reference (file_put_unless_last; else
+ * -EAGAIN, the slot kept); the normal core empties the table before the ring is torn down
  * (ring_files_drop from ring_request_destroy), and the IO core's own
  * tear-down (ring_destroy_memory) drops the rest: something only when the
  * IO core itself dropped the ring's last file reference (an operation on
@@ -100,8 +101,12 @@ static long slot_set(struct ring *r, uint32_t i, struct file *f)
 	}
 	old = r->files[i];
 	if (old && old->ops->normal_core_only && on_io_core()) {
-		spin_unlock(&r->file_lock);
-		return -EAGAIN;
+		/* the IO core may drop it only if it is not the last */
+		if (!file_put_unless_last(old)) {
+			spin_unlock(&r->file_lock);
+			return -EAGAIN;
+		}
+		old = NULL;
 	}
 	r->files[i] = f;
 	spin_unlock(&r->file_lock);
@@ -174,8 +179,11 @@ long ring_fixed_remove(struct ring *r, uint32_t index)
 		res = -EINVAL;
 	else if (!(old = r->files[index]))
 		res = -EBADF;
+	else if (old->ops->normal_core_only && on_io_core() &&
+		 !file_put_unless_last(old))
+		res = -EAGAIN, old = NULL; /* its last reference: keep it */
 	else if (old->ops->normal_core_only && on_io_core())
-		res = -EAGAIN, old = NULL;
+		r->files[index] = old = NULL; /* dropped above */
 	else
 		r->files[index] = NULL;
 	spin_unlock(&r->file_lock);
