@@ -12,8 +12,9 @@
  * (a pipe, an eventfd): it takes no reference to one at issue (-EAGAIN, as
  * fd_get_ring), adds none to the table, and takes one out of a slot only
  * if the slot's is not its last reference (file_put_unless_last; else
- * -EAGAIN, the slot kept); the normal core empties the table before the ring is torn down
- * (ring_files_drop from ring_request_destroy), and the IO core's own
+ * -EAGAIN, the slot kept); the normal core empties the table before the
+ * ring is torn down (ring_files_drop from ring_request_destroy), and the IO
+ * core's own
  * tear-down (ring_destroy_memory) drops the rest: something only when the
  * IO core itself dropped the ring's last file reference (an operation on
  * the ring's fd while it was closed), where a pipe's last reference could
@@ -32,6 +33,7 @@
 #include "mm/vm.h"
 #include "ring/opdef.h"
 #include "ring/ring.h"
+#include "uapi/abi.h"
 #include "uapi/errno.h"
 #include "uapi/io_uring.h"
 
@@ -245,8 +247,10 @@ static long files_register(struct proc *p, struct ring *r, uint64_t ufds,
 		return -EBUSY;
 	if (!nr)
 		return -EINVAL;
+	/* as Linux: past RLIMIT_NOFILE (not the fd table's size) -EMFILE, and
+	 * past this kernel's table */
 	if (nr > IORING_MAX_FIXED_FILES || nr > RING_MAX_FILES ||
-	    nr > (uint64_t)fd_limit(p))
+	    nr > READ_ONCE(p->rlim[ABI_RLIMIT_NOFILE].rlim_cur))
 		return -EMFILE;
 	files = kalloc();
 	if (!files)
