@@ -262,6 +262,55 @@ int io_uring_unregister_eventfd(struct io_uring *ring)
 				 0);
 }
 
+int io_uring_register_files(struct io_uring *ring, const int *files,
+			    unsigned nr_files)
+{
+	return io_uring_register(ring->ring_fd, IORING_REGISTER_FILES, files,
+				 nr_files);
+}
+
+/* nr empty slots (IORING_REGISTER_FILES2 with IORING_RSRC_REGISTER_SPARSE) */
+int io_uring_register_files_sparse(struct io_uring *ring, unsigned nr)
+{
+	struct io_uring_rsrc_register reg = {
+		.flags = IORING_RSRC_REGISTER_SPARSE,
+		.nr = nr,
+	};
+
+	return io_uring_register(ring->ring_fd, IORING_REGISTER_FILES2, &reg,
+				 sizeof(reg));
+}
+
+int io_uring_unregister_files(struct io_uring *ring)
+{
+	return io_uring_register(ring->ring_fd, IORING_UNREGISTER_FILES, NULL,
+				 0);
+}
+
+int io_uring_register_files_update(struct io_uring *ring, unsigned off,
+				   const int *files, unsigned nr_files)
+{
+	struct io_uring_files_update up = {
+		.offset = off,
+		.fds = (uint64_t)(uintptr_t)files,
+	};
+
+	return io_uring_register(ring->ring_fd, IORING_REGISTER_FILES_UPDATE,
+				 &up, nr_files);
+}
+
+int io_uring_register_file_alloc_range(struct io_uring *ring, unsigned off,
+				       unsigned len)
+{
+	struct io_uring_file_index_range range = {
+		.off = off,
+		.len = len,
+	};
+
+	return io_uring_register(ring->ring_fd,
+				 IORING_REGISTER_FILE_ALLOC_RANGE, &range, 0);
+}
+
 /*
  * Tracing: record that n SQEs (from SQ index first) were published, or n
  * CQEs (from CQ index first) consumed, in one record in the user trace

@@ -2043,6 +2043,320 @@ static void t_drain_enter(void)
 	io_uring_queue_exit(&ring);
 }
 
+/*
+ * Registered files (io_uring_register): register, sparse, the errors of
+ * Linux 6.1, IORING_REGISTER_FILES_UPDATE, and READ/WRITE with
+ * IOSQE_FIXED_FILE, which the table's own reference keeps working after
+ * the fd is closed.
+ */
+static void t_files(struct io_uring *ring)
+{
+	int fd = open("/data/hello.txt", O_RDONLY), out, fds[4];
+	int pfd[2] = {-1, -1};
+	struct io_uring_sqe *sqe;
+	char buf[64] = {0};
+
+	if (!expect_ge(fd, 0, "open /data/hello.txt"))
+		return;
+	out = open("/tmp/ring-files", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (!expect_ge(out, 0, "open /tmp/ring-files"))
+		return;
+	expect_errno(io_uring_unregister_files(ring), -ENXIO,
+		     "unregister with none");
+	expect_errno(io_uring_register_files(ring, fds, 0), -EINVAL,
+		     "register 0 files");
+	expect_errno(io_uring_register_files(ring, fds, 1U << 21), -EMFILE,
+		     "register past IORING_MAX_FIXED_FILES");
+	expect_errno(io_uring_register_files(ring, fds, 100000), -EMFILE,
+		     "register past the table's limit");
+	fds[0] = 99;
+	expect_errno(io_uring_register_files(ring, fds, 1), -EBADF,
+		     "register an fd not open");
+	fds[0] = ring->ring_fd;
+	expect_errno(io_uring_register_files(ring, fds, 1), -EBADF,
+		     "register the ring's own fd");
+	fds[0] = fd;
+	fds[1] = -1;
+	fds[2] = out;
+	fds[3] = -1;
+	expect_eq(io_uring_register_files(ring, fds, 4), 0,
+		  "register 4 (2 empty)");
+	expect_errno(io_uring_register_files(ring, fds, 4), -EBUSY,
+		     "register twice");
+	expect_errno(io_uring_register_files_sparse(ring, 4), -EBUSY,
+		     "register sparse while registered");
+	close(fd);
+	close(out);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 0, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 90;
+	expect_eq(run_one(ring, 90), 5, "fixed read after close(fd)");
+	expect_mem(buf, "Hello", 5, "fixed read after close(fd): content");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_write(sqe, 2, "fixed file", 10, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 91;
+	expect_eq(run_one(ring, 91), 10, "fixed write after close(fd)");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 1, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 92;
+	expect_errno(run_one(ring, 92), -EBADF, "fixed read of an empty slot");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 4, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 93;
+	expect_errno(run_one(ring, 93), -EBADF, "fixed read past the table");
+
+	/* IORING_REGISTER_FILES_UPDATE: slot 1 <- slot 2's file (by a new
+	 * fd), slot 2 skipped, slot 0 cleared */
+	out = open("/tmp/ring-files", O_RDONLY);
+	if (!expect_ge(out, 0, "open /tmp/ring-files again"))
+		return;
+	fds[0] = -1;
+	fds[1] = out;
+	fds[2] = IORING_REGISTER_FILES_SKIP;
+	expect_eq(io_uring_register_files_update(ring, 0, fds, 3), 3,
+		  "update 3 slots");
+	close(out);
+	memset(buf, 0, sizeof(buf));
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 1, buf, 10, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 94;
+	expect_eq(run_one(ring, 94), 10, "fixed read of an updated slot");
+	expect_mem(buf, "fixed file", 10, "updated slot: content");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 0, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 95;
+	expect_errno(run_one(ring, 95), -EBADF, "fixed read of a cleared slot");
+	fds[0] = -1;
+	expect_errno(io_uring_register_files_update(ring, 4, fds, 1), -EINVAL,
+		     "update past the table");
+	expect_errno(io_uring_register_files_update(ring, 3, fds, 2), -EINVAL,
+		     "update running past the table");
+	fds[0] = 99;
+	expect_errno(io_uring_register_files_update(ring, 0, fds, 1), -EBADF,
+		     "update with an fd not open");
+
+	/* a pipe may be registered, and written through its slot */
+	if (expect_eq(__syscall2(SYS_pipe2, pfd, 0), 0, "pipe2")) {
+		fds[0] = pfd[1];
+		expect_eq(io_uring_register_files_update(ring, 3, fds, 1), 1,
+			  "update with a pipe");
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_write(sqe, 3, "x", 1, 0);
+		io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+		sqe->user_data = 96;
+		expect_eq(run_one(ring, 96), 1, "fixed write to a pipe");
+		expect_true(read(pfd[0], buf, 1) == 1 && buf[0] == 'x',
+			    "read(2) what the fixed write wrote");
+		/* the IO core drops the slot's reference */
+		sqe = io_uring_get_sqe(ring);
+		io_uring_prep_close_direct(sqe, 3);
+		sqe->user_data = 99;
+		expect_eq(run_one(ring, 99), 0,
+			  "close_direct of a pipe, its fd open");
+		expect_eq(io_uring_register_files_update(ring, 3, fds, 1), 1,
+			  "update with the pipe again");
+		close(pfd[1]);
+	}
+	expect_eq(io_uring_unregister_files(ring), 0, "unregister");
+	if (pfd[0] >= 0) {
+		/* the table's reference to the write end is gone: EOF */
+		expect_eq(read(pfd[0], buf, 1), 0,
+			  "pipe: EOF after unregister");
+		close(pfd[0]);
+	}
+	expect_errno(io_uring_unregister_files(ring), -ENXIO,
+		     "unregister twice");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 1, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 97;
+	expect_errno(run_one(ring, 97), -EBADF, "fixed read after unregister");
+	expect_errno(io_uring_register_files_update(ring, 0, fds, 1), -ENXIO,
+		     "update with none registered");
+
+	/* sparse, then filled by an update; the ring's teardown drops it */
+	expect_eq(io_uring_register_files_sparse(ring, 8), 0,
+		  "register sparse");
+	fd = open("/data/hello.txt", O_RDONLY);
+	fds[0] = fd;
+	expect_eq(io_uring_register_files_update(ring, 7, fds, 1), 1,
+		  "update the sparse table's last slot");
+	close(fd);
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 7, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 98;
+	expect_eq(run_one(ring, 98), 5, "fixed read from a sparse table");
+	unlink("/tmp/ring-files");
+}
+
+/* IORING_OP_FILES_UPDATE: prep's checks, an update, IORING_FILE_INDEX_ALLOC */
+static void t_files_update_op(struct io_uring *ring)
+{
+	int fd = open("/data/hello.txt", O_RDONLY), fds[3];
+	struct io_uring_sqe *sqe;
+	char buf[8] = {0};
+
+	if (!expect_ge(fd, 0, "open /data/hello.txt"))
+		return;
+	fds[0] = fd;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 1, 0);
+	sqe->user_data = 100;
+	expect_errno(run_one(ring, 100), -ENXIO, "with no table");
+	expect_eq(io_uring_register_files_sparse(ring, 4), 0,
+		  "register sparse");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 0, 0);
+	sqe->user_data = 101;
+	expect_errno(run_one(ring, 101), -EINVAL, "len 0");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 1, 0);
+	sqe->rw_flags = 1;
+	sqe->user_data = 102;
+	expect_errno(run_one(ring, 102), -EINVAL, "rw_flags");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 1, 0);
+	sqe->splice_fd_in = 1;
+	sqe->user_data = 103;
+	expect_errno(run_one(ring, 103), -EINVAL, "splice_fd_in");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 1, 4);
+	sqe->user_data = 104;
+	expect_errno(run_one(ring, 104), -EINVAL, "past the table");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 1, 2);
+	sqe->user_data = 105;
+	expect_eq(run_one(ring, 105), 1, "update slot 2");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 2, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 106;
+	expect_eq(run_one(ring, 106), 5, "fixed read of the slot");
+	expect_mem(buf, "Hello", 5, "fixed read of the slot: content");
+	fds[0] = fds[1] = fd;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 2, (int)IORING_FILE_INDEX_ALLOC);
+	sqe->user_data = 107;
+	expect_eq(run_one(ring, 107), 2, "update with IORING_FILE_INDEX_ALLOC");
+	expect_true(fds[0] == 0 && fds[1] == 1,
+		    "the free slots written back: %d %d", fds[0], fds[1]);
+	fds[0] = fd;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 1, 3);
+	sqe->user_data = 108;
+	expect_eq(run_one(ring, 108), 1, "update slot 3");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 1, (int)IORING_FILE_INDEX_ALLOC);
+	sqe->user_data = 109;
+	expect_errno(run_one(ring, 109), -ENFILE, "allocate in a full table");
+	fds[0] = -1;
+	fds[1] = IORING_REGISTER_FILES_SKIP;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_files_update(sqe, fds, 2, 2);
+	sqe->user_data = 110;
+	expect_eq(run_one(ring, 110), 2, "clear slot 2, skip slot 3");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 2, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 111;
+	expect_errno(run_one(ring, 111), -EBADF,
+		     "fixed read of a cleared slot");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 3, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 112;
+	expect_eq(run_one(ring, 112), 5, "fixed read of the skipped slot");
+	close(fd);
+}
+
+/* Direct descriptors: OPENAT and CLOSE with sqe->file_index */
+static void t_files_direct(struct io_uring *ring)
+{
+	struct io_uring_sqe *sqe;
+	char buf[8] = {0};
+
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, "/data/hello.txt", O_RDONLY,
+				    0, 0);
+	sqe->user_data = 120;
+	expect_errno(run_one(ring, 120), -ENXIO, "openat_direct with no table");
+	expect_eq(io_uring_register_files_sparse(ring, 2), 0,
+		  "register sparse");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, "/data/hello.txt", O_RDONLY,
+				    0, 2);
+	sqe->user_data = 121;
+	expect_errno(run_one(ring, 121), -EINVAL,
+		     "openat_direct past the table");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, "/data/hello.txt",
+				    O_RDONLY | O_CLOEXEC, 0, 0);
+	sqe->user_data = 122;
+	expect_errno(run_one(ring, 122), -EINVAL, "openat_direct O_CLOEXEC");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, "/data/nosuch", O_RDONLY, 0,
+				    0);
+	sqe->user_data = 123;
+	expect_errno(run_one(ring, 123), -ENOENT, "openat_direct: no file");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, "/data/hello.txt", O_RDONLY,
+				    0, 1);
+	sqe->user_data = 124;
+	expect_eq(run_one(ring, 124), 0, "openat_direct into slot 1");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 1, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 125;
+	expect_eq(run_one(ring, 125), 5, "fixed read of the direct file");
+	expect_mem(buf, "Hello", 5, "direct file: content");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, "/data/hello.txt", O_RDONLY,
+				    0, IORING_FILE_INDEX_ALLOC - 1);
+	sqe->user_data = 126;
+	expect_eq(run_one(ring, 126), 0, "openat_direct, allocated: slot 0");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat_direct(sqe, AT_FDCWD, "/data/hello.txt", O_RDONLY,
+				    0, IORING_FILE_INDEX_ALLOC - 1);
+	sqe->user_data = 127;
+	expect_errno(run_one(ring, 127), -ENFILE,
+		     "openat_direct, allocated: table full");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close_direct(sqe, 1);
+	sqe->user_data = 128;
+	expect_eq(run_one(ring, 128), 0, "close_direct slot 1");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close_direct(sqe, 1);
+	sqe->user_data = 129;
+	expect_errno(run_one(ring, 129), -EBADF, "close_direct an empty slot");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close_direct(sqe, 2);
+	sqe->user_data = 130;
+	expect_errno(run_one(ring, 130), -EINVAL,
+		     "close_direct past the table");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_read(sqe, 1, buf, 5, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 131;
+	expect_errno(run_one(ring, 131), -EBADF, "fixed read after close");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close(sqe, 0);
+	io_uring_sqe_set_flags(sqe, IOSQE_FIXED_FILE);
+	sqe->user_data = 132;
+	expect_errno(run_one(ring, 132), -EBADF, "close with IOSQE_FIXED_FILE");
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_close_direct(sqe, 0);
+	sqe->fd = 1;
+	sqe->user_data = 133;
+	expect_errno(run_one(ring, 133), -EINVAL, "close_direct with an fd");
+}
+
 /* ---- the cases ---- */
 
 /* A case on a fresh ring of its own (SQ 8, CQ 16). */
@@ -2073,6 +2387,9 @@ ON_RING(t_prep_at_take)
 ON_RING(t_drain)
 ON_RING(t_vectored)
 ON_RING(t_fixed)
+ON_RING(t_files)
+ON_RING(t_files_update_op)
+ON_RING(t_files_direct)
 ON_RING(t_xlate)
 ON_RING(t_sqe_flags)
 ON_RING(t_pipe_wait)
@@ -2127,6 +2444,9 @@ static const struct ktest_case cases[] = {
 	KTEST_CASE("drain-enter", t_drain_enter),
 	KTEST_CASE("vectored", t_vectored_case),
 	KTEST_CASE("fixed", t_fixed_case),
+	KTEST_CASE("files", t_files_case),
+	KTEST_CASE("files-update-op", t_files_update_op_case),
+	KTEST_CASE("files-direct", t_files_direct_case),
 	KTEST_CASE("xlate-cache", t_xlate_case),
 	KTEST_CASE("overflow", t_overflow),
 	KTEST_CASE("overflow-stress", t_overflow_stress),

@@ -165,10 +165,55 @@ struct io_uring_params {
 /* io_uring_register opcodes */
 #define IORING_REGISTER_BUFFERS 0
 #define IORING_UNREGISTER_BUFFERS 1
+#define IORING_REGISTER_FILES		 2
+#define IORING_UNREGISTER_FILES		 3
 #define IORING_REGISTER_EVENTFD 4
 #define IORING_UNREGISTER_EVENTFD 5
+#define IORING_REGISTER_FILES_UPDATE	 6
 #define IORING_REGISTER_EVENTFD_ASYNC 7
 #define IORING_REGISTER_PROBE 8
+#define IORING_REGISTER_FILES2		 13
+#define IORING_REGISTER_FILES_UPDATE2	 14
+#define IORING_REGISTER_FILE_ALLOC_RANGE 25
+
+/* registered files: an fd of IORING_REGISTER_FILES_UPDATE left as it is */
+#define IORING_REGISTER_FILES_SKIP (-2)
+/* sqe->file_index (OPENAT), sqe->off (FILES_UPDATE): any free slot */
+#define IORING_FILE_INDEX_ALLOC (~0U)
+#define IORING_MAX_FIXED_FILES	(1U << 20)
+
+struct io_uring_files_update {
+	uint32_t offset;
+	uint32_t resv;
+	uint64_t fds; /* __aligned_u64: an int array */
+};
+
+/* IORING_REGISTER_FILES2 */
+#define IORING_RSRC_REGISTER_SPARSE (1U << 0)
+struct io_uring_rsrc_register {
+	uint32_t nr;
+	uint32_t flags;
+	uint64_t resv2;
+	uint64_t data;
+	uint64_t tags;
+};
+
+/* IORING_REGISTER_FILES_UPDATE2 */
+struct io_uring_rsrc_update2 {
+	uint32_t offset;
+	uint32_t resv;
+	uint64_t data;
+	uint64_t tags;
+	uint32_t nr;
+	uint32_t resv2;
+};
+
+/* IORING_REGISTER_FILE_ALLOC_RANGE */
+struct io_uring_file_index_range {
+	uint32_t off;
+	uint32_t len;
+	uint64_t resv;
+};
 
 /* IORING_REGISTER_PROBE: which opcodes this kernel runs */
 #define IO_URING_OP_SUPPORTED (1U << 0)

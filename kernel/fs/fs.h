@@ -279,6 +279,8 @@ long file_rw_iov(struct file *f, const struct uview *v, uint64_t uiov,
 /* sysfile.c: shared with the ring operations */
 long path_in(pagetable_t pt, uint64_t upath, char **out, bool allow_empty);
 long file_openat(struct proc *p, long dirfd, const char *path, long flags);
+long file_open_nofd(struct proc *p, long dirfd, const char *path, long flags,
+		    struct file **fp);
 long file_close_fd(struct proc *p, long fd, bool from_ring);
 
 /* eventfd.c: a ring's registered eventfd */

@@ -160,21 +160,23 @@ static long open_tmpfile(struct inode *base, const char *path)
 }
 
 /*
- * openat for process p with a kernel copy of the path; returns the fd.
- * Checks in Linux's order: the flags (-EINVAL), a free fd (-EMFILE), the
- * directory fd (-EBADF, -ENOTDIR), the path.
+ * Open path for process p (a kernel copy of it) into *fp, a new file with
+ * one reference; 0 or -errno.  Checks in Linux's order: the flags
+ * (-EINVAL), a free fd (-EMFILE, if need_fd), the directory fd (-EBADF,
+ * -ENOTDIR), the path.
  */
-long file_openat(struct proc *p, long dirfd, const char *path, long flags)
+static long open_file(struct proc *p, long dirfd, const char *path, long flags,
+		      bool need_fd, struct file **fp)
 {
 	int acc = flags & ABI_O_ACCMODE;
 	struct inode *base, *ip;
 	struct file *f;
-	long r, fd;
+	long r;
 
 	r = open_flags_check(flags);
 	if (r < 0)
 		return r;
-	if (fd_free_slot(p) < 0)
+	if (need_fd && fd_free_slot(p) < 0)
 		return -EMFILE; /* before creating anything */
 	r = path_base(p, dirfd, path, &base);
 	if (r < 0)
@@ -229,13 +231,32 @@ long file_openat(struct proc *p, long dirfd, const char *path, long flags)
 		if ((flags & ABI_O_TRUNC) && ip->type == I_FILE)
 			inode_truncate(ip, 0);
 	}
+	*fp = f;
+	return 0;
+out_put:
+	inode_put(ip);
+	return r;
+}
+
+/* openat for process p with a kernel copy of the path; returns the fd. */
+long file_openat(struct proc *p, long dirfd, const char *path, long flags)
+{
+	struct file *f;
+	long fd = open_file(p, dirfd, path, flags, true, &f);
+
+	if (fd < 0)
+		return fd;
 	fd = fd_install(p, f, flags & ABI_O_CLOEXEC);
 	if (fd < 0)
 		file_put(f);
 	return fd;
-out_put:
-	inode_put(ip);
-	return r;
+}
+
+/* openat without an fd (a ring's direct descriptor): the file, in *fp. */
+long file_open_nofd(struct proc *p, long dirfd, const char *path, long flags,
+		    struct file **fp)
+{
+	return open_file(p, dirfd, path, flags, false, fp);
 }
 
 /* close(fd) for p; from a ring (from_ring), not a ring's own fd: -EBADF */

@@ -93,15 +93,21 @@ const struct io_op_def io_op_defs[] = {
 	[IORING_OP_FALLOCATE] = { .name = "FALLOCATE" },
 	[IORING_OP_OPENAT] = {
 		.name = "OPENAT",
+		.file_index = 1,
 		.prep = openat_prep,
 		.issue = openat_issue,
 	},
 	[IORING_OP_CLOSE] = {
 		.name = "CLOSE",
+		.file_index = 1,
 		.prep = close_prep,
 		.issue = close_issue,
 	},
-	[IORING_OP_FILES_UPDATE] = { .name = "FILES_UPDATE" },
+	[IORING_OP_FILES_UPDATE] = {
+		.name = "FILES_UPDATE",
+		.prep = files_update_prep,
+		.issue = files_update_issue,
+	},
 	[IORING_OP_STATX] = { .name = "STATX" },
 	[IORING_OP_READ] = {
 		.name = "READ",

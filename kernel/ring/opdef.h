@@ -18,11 +18,14 @@
  *
  * The generic checks (ring_req_prep) run once for every operation: a known
  * opcode, supported SQE flags, the reserved fields zero (buf_index unless
- * .fixed_buf); ring_req_issue looks the fd up (as Linux's io_assign_file:
- * at issue, so that a read linked after an openat sees its fd).
+ * .fixed_buf, file_index unless .file_index); ring_req_issue looks the fd
+ * up (as Linux's io_assign_file: at issue, so that a read linked after an
+ * openat sees its fd), or with IOSQE_FIXED_FILE the registered file
+ * (files.c).
  *
  * IO core only; no locks of its own (the operations take the owner's
- * mm_lock, the ring's buf_lock, the fd table's lock as they need).
+ * mm_lock, the ring's buf_lock and file_lock, the fd table's lock as they
+ * need).
  */
 #ifndef KERNEL_RING_OPDEF_H
 #define KERNEL_RING_OPDEF_H
@@ -40,6 +43,7 @@ struct io_op_def {
 				  * UIO_MAXIOV entries */
 	unsigned pollin : 1;	 /* -EAGAIN from its file: wait for POLLIN */
 	unsigned pollout : 1;	 /* ... for POLLOUT (poll.c) */
+	unsigned file_index : 1; /* sqe->file_index (splice_fd_in) is used */
 	long (*prep)(struct ring *r, struct ring_req *req);
 	long (*issue)(struct ring *r, struct ring_req *req);
 };
@@ -49,19 +53,19 @@ extern const struct io_op_def io_op_defs[];
 /*
  * The SQE flags this kernel honours.  IOSQE_ASYNC asks for what every
  * request gets here (the IO core runs it, apart from the submitter);
- * IOSQE_FIXED_FILE names a registered file, and as none can be registered
- * yet, an operation on one is -EBADF (Linux's answer for an index past the
- * registered table).
+ * IOSQE_FIXED_FILE makes sqe->fd an index in the registered files.
  */
 #define RING_SQE_FLAGS                                                         \
 	(IOSQE_IO_LINK | IOSQE_IO_HARDLINK | IOSQE_IO_DRAIN | IOSQE_ASYNC |    \
 	 IOSQE_CQE_SKIP_SUCCESS | IOSQE_FIXED_FILE)
 
 /* the SQE fields no operation here uses: zero, or the SQE is refused */
-static inline bool sqe_reserved_clear(const struct io_uring_sqe *sqe)
+static inline bool sqe_reserved_clear(const struct io_uring_sqe *sqe,
+				      const struct io_op_def *def)
 {
-	return !sqe->ioprio && !sqe->personality && !sqe->splice_fd_in &&
-	       !sqe->addr3 && !sqe->__pad2[0];
+	return !sqe->ioprio && !sqe->personality &&
+	       (!sqe->splice_fd_in || def->file_index) && !sqe->addr3 &&
+	       !sqe->__pad2[0];
 }
 
 /*
@@ -78,7 +82,7 @@ static inline long ring_req_prep(struct ring *r, struct ring_req *req)
 	def = &io_op_defs[sqe->opcode];
 	req->def = def;
 	if (unlikely(!def->issue || (sqe->flags & ~RING_SQE_FLAGS) ||
-		     !sqe_reserved_clear(sqe) ||
+		     !sqe_reserved_clear(sqe, def) ||
 		     (sqe->buf_index && !def->fixed_buf) ||
 		     (def->vectored && sqe->len > ABI_UIO_MAXIOV)))
 		return -EINVAL;
@@ -93,8 +97,10 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
 
 	if (def->needs_file && !req->file) {
 		if (req->sqe.flags & IOSQE_FIXED_FILE)
-			return -EBADF; /* no registered files (yet) */
-		req->file = fd_get_ring(r->owner, req->sqe.fd, &res);
+			req->file =
+				ring_fixed_file(r, (uint32_t)req->sqe.fd, &res);
+		else
+			req->file = fd_get_ring(r->owner, req->sqe.fd, &res);
 		if (!req->file)
 			return res;
 	}
@@ -137,6 +143,9 @@ long openat_prep(struct ring *r, struct ring_req *req);
 long openat_issue(struct ring *r, struct ring_req *req);
 long close_prep(struct ring *r, struct ring_req *req);
 long close_issue(struct ring *r, struct ring_req *req);
+/* files.c */
+long files_update_prep(struct ring *r, struct ring_req *req);
+long files_update_issue(struct ring *r, struct ring_req *req);
 /* sync.c */
 long fsync_prep(struct ring *r, struct ring_req *req);
 long fsync_issue(struct ring *r, struct ring_req *req);

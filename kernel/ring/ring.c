@@ -160,6 +160,7 @@ void ring_destroy_memory(struct ring *r)
 	spin_unlock(&r->buf_lock);
 	if (ev)
 		file_put(ev); /* from the IO core: put on the normal core */
+	ring_files_drop(r); /* what the normal core has not dropped already */
 
 	kvm_unmap(base, RING_SLOT_SIZE);
 	for (int g = 0; g < RING_NREGIONS; g++) {
@@ -269,6 +270,9 @@ static void ring_request_destroy(struct ring *r)
 					      __ATOMIC_ACQUIRE));
 	if (s == RING_FREE || this_hart()->role != HART_NORMAL)
 		return; /* the IO core itself: it frees it on its next pass */
+	/* the registered files' references, dropped here on the normal core
+	 * (a pipe's last one must be: files.c) */
+	ring_files_drop(r);
 	iocore_kick();
 	/* acquire: pairs with the IO core's release store of RING_FREE */
 	while (__atomic_load_n(&r->state, __ATOMIC_ACQUIRE) != RING_FREE)
@@ -679,7 +683,8 @@ static long register_one(struct proc *p, struct ubuf_fixed *b, uint64_t base,
 /*
  * io_uring_register: IORING_REGISTER_BUFFERS (arg: iovecs, nr_args of
  * them) translates and pins the buffers once, for READ_FIXED/WRITE_FIXED;
- * IORING_UNREGISTER_BUFFERS lets them go.
+ * IORING_UNREGISTER_BUFFERS lets them go.  The registered-file opcodes
+ * are files.c's.
  */
 /*
  * IORING_REGISTER_PROBE, as Linux: arg is a struct io_uring_probe with room
@@ -795,6 +800,17 @@ long sys_io_uring_register(long fd, long opcode, long arg, long nr_args,
 		return -EOPNOTSUPP;
 	}
 	r = f->ring;
+	switch (opcode) {
+	case IORING_REGISTER_FILES:
+	case IORING_UNREGISTER_FILES:
+	case IORING_REGISTER_FILES_UPDATE:
+	case IORING_REGISTER_FILES2:
+	case IORING_REGISTER_FILES_UPDATE2:
+	case IORING_REGISTER_FILE_ALLOC_RANGE:
+		err = ring_register_files(p, r, opcode, arg, nr_args);
+		file_put(f);
+		return err;
+	}
 	if (opcode == IORING_REGISTER_PROBE) {
 		err = register_probe(p, arg, nr_args);
 		file_put(f);

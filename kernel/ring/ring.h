@@ -10,6 +10,9 @@
  *                 reads and writes that would have waited
  *   cancel.c      ASYNC_CANCEL
  *   nop.c rw.c openclose.c timeout.c sync.c   the operations, by family
+ *   nop.c rw.c openclose.c timeout.c   the operations, by family
+ *   files.c       registered files: the table, its register opcodes,
+ *                 FILES_UPDATE and the direct descriptors
  *   ring_trace.h  the IO core's trace events
  *
  * A ring's memory is two regions, each mapped twice: into the owner's user
@@ -25,6 +28,12 @@
  *                              is unmapped, or its owner exits
  *   RING_DYING -> RING_FREE    IO core: stopped using it, freed its memory
  * Each change is followed by an IPI to the other core.
+ *
+ * Lock order (docs/DESIGN.md 7 has the whole): fd_lock before buf_lock
+ * (rw.c), buf_lock before fs_lock and kmem.lock; file_lock (registered
+ * files) is a leaf: nothing else is taken while it is held (user memory is
+ * copied, fds are looked up and the references it gives up are dropped
+ * with it let go).
  */
 #ifndef KERNEL_RING_H
 #define KERNEL_RING_H
@@ -71,6 +80,7 @@ struct ring_rings {
 #define RING_PARKED (-4096) /* issue() result: the operation waits */
 #define RING_MAX_BUFS 64    /* registered buffers per ring */
 #define RING_BUF_MAX (512 * 4096) /* bytes per registered buffer */
+#define RING_MAX_FILES 512	    /* registered files: a page of pointers */
 
 /*
  * An operation that cannot finish at once: the state of its coroutine
@@ -168,6 +178,18 @@ struct ring {
 	struct file *evfd;	/* IORING_REGISTER_EVENTFD: a reference */
 	bool evfd_async;	/* ..._ASYNC: for CQEs of requests that waited */
 
+	/*
+	 * registered files (files.c): the table (a page, or NULL: none
+	 * registered) holds a reference to each file in it.  Written by the
+	 * normal core (io_uring_register, tear-down) and by the IO core
+	 * (FILES_UPDATE, direct OPENAT/CLOSE), read by the IO core at issue,
+	 * all under file_lock.  alloc_*: IORING_FILE_INDEX_ALLOC's range.
+	 */
+	struct spinlock file_lock;
+	struct file **files;
+	uint32_t nfiles;
+	uint32_t alloc_start, alloc_end, alloc_hint;
+
 	/* IO core only */
 	uint32_t sq_head_k; /* private SQ head, published to *sq_head */
 	uint32_t cq_tail_k; /* private CQ tail, published to *cq_tail */
@@ -206,6 +228,14 @@ static inline uint64_t ring_timeout_seq(const struct ring *r)
 void ring_destroy_memory(struct ring *r);
 extern bool ring_xlate_cache;
 void ring_exit_all(struct proc *p); /* a process's rings, at its exit */
+
+/* files.c */
+struct file *ring_fixed_file(struct ring *r, uint32_t index, long *err);
+void ring_files_drop(struct ring *r);
+long ring_register_files(struct proc *p, struct ring *r, long opcode,
+			 uint64_t arg, long nr_args);
+long ring_fixed_install(struct ring *r, struct file *f, uint32_t file_index);
+long ring_fixed_remove(struct ring *r, uint32_t index);
 
 /* submit.c */
 bool ring_poll(struct ring *r);

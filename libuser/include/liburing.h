@@ -120,6 +120,14 @@ int io_uring_unregister_buffers(struct io_uring *ring);
 int io_uring_register_eventfd(struct io_uring *ring, int fd);
 int io_uring_register_eventfd_async(struct io_uring *ring, int fd);
 int io_uring_unregister_eventfd(struct io_uring *ring);
+int io_uring_register_files(struct io_uring *ring, const int *files,
+			    unsigned nr_files);
+int io_uring_register_files_sparse(struct io_uring *ring, unsigned nr);
+int io_uring_unregister_files(struct io_uring *ring);
+int io_uring_register_files_update(struct io_uring *ring, unsigned off,
+				   const int *files, unsigned nr_files);
+int io_uring_register_file_alloc_range(struct io_uring *ring, unsigned off,
+				       unsigned len);
 
 /*
  * The next free SQE, or NULL if the SQ is full.  The kernel's SQ head is
@@ -254,6 +262,38 @@ static inline void io_uring_prep_openat(struct io_uring_sqe *sqe, int dfd,
 static inline void io_uring_prep_close(struct io_uring_sqe *sqe, int fd)
 {
 	io_uring_prep_rw(IORING_OP_CLOSE, sqe, fd, NULL, 0, 0);
+}
+
+/* a direct descriptor: slot file_index of the registered files */
+static inline void __io_uring_set_target_fixed_file(struct io_uring_sqe *sqe,
+						    unsigned int file_index)
+{
+	/* 0 means none: the index is encoded + 1 */
+	sqe->file_index = file_index + 1;
+}
+
+static inline void io_uring_prep_openat_direct(struct io_uring_sqe *sqe,
+					       int dfd, const char *path,
+					       int flags, mode_t mode,
+					       unsigned file_index)
+{
+	io_uring_prep_openat(sqe, dfd, path, flags, mode);
+	__io_uring_set_target_fixed_file(sqe, file_index);
+}
+
+static inline void io_uring_prep_close_direct(struct io_uring_sqe *sqe,
+					      unsigned file_index)
+{
+	io_uring_prep_close(sqe, 0);
+	__io_uring_set_target_fixed_file(sqe, file_index);
+}
+
+static inline void io_uring_prep_files_update(struct io_uring_sqe *sqe,
+					      int *fds, unsigned nr_fds,
+					      int offset)
+{
+	io_uring_prep_rw(IORING_OP_FILES_UPDATE, sqe, -1, fds, nr_fds,
+			 (uint64_t)offset);
 }
 
 static inline void io_uring_prep_fsync(struct io_uring_sqe *sqe, int fd,
