@@ -25,7 +25,6 @@
 #include "fs/fs.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
-#include "ring/iocore.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -38,16 +37,6 @@ struct eventfd {
 	bool semaphore;
 };
 
-/* Take e->lock: on the IO core only try it (see the top). */
-static bool eventfd_lock(struct eventfd *e)
-{
-	if (this_hart()->role == HART_NORMAL) {
-		spin_lock(&e->lock);
-		return true;
-	}
-	return spin_trylock(&e->lock);
-}
-
 /*
  * The count changed (e->lock held; up: a write): wake readers, writers
  * and pollers.
@@ -57,10 +46,7 @@ static void eventfd_changed(struct eventfd *e, bool up)
 	uint64_t *ev = up ? &e->in_events : &e->out_events;
 
 	__atomic_store_n(ev, *ev + 1, __ATOMIC_RELEASE);
-	if (this_hart()->role == HART_NORMAL)
-		wakeup(e);
-	else
-		iocore_defer_wakeup(e);
+	file_wakeup(e);
 	poll_wake();
 }
 
@@ -73,7 +59,7 @@ static long eventfd_read(struct file *f, const struct uview *v, uint64_t udst,
 
 	if (n < sizeof(val))
 		return -EINVAL;
-	if (!eventfd_lock(e))
+	if (!file_state_lock(&e->lock))
 		return -ERETRY;
 	while (!e->count) {
 		if (!file_may_wait(f)) {
@@ -112,7 +98,7 @@ static long eventfd_write(struct file *f, const struct uview *v,
 		return -EFAULT;
 	if (val == ~0UL)
 		return -EINVAL;
-	if (!eventfd_lock(e))
+	if (!file_state_lock(&e->lock))
 		return -ERETRY;
 	while (EVENTFD_MAX - e->count < val) {
 		if (!file_may_wait(f)) {

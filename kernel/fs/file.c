@@ -89,6 +89,28 @@ bool file_may_wait(const struct file *f)
 	return !f->nonblock && this_hart()->role == HART_NORMAL;
 }
 
+/*
+ * A ring_nowait file's state lock (a pipe's, an eventfd's): taken on the
+ * normal core, only tried on the IO core (false: the caller gives -ERETRY).
+ */
+bool file_state_lock(struct spinlock *l)
+{
+	if (this_hart()->role == HART_NORMAL) {
+		spin_lock(l);
+		return true;
+	}
+	return spin_trylock(l);
+}
+
+/* Wake chan's sleepers from either core (the IO core's go deferred). */
+void file_wakeup(const void *chan)
+{
+	if (this_hart()->role == HART_NORMAL)
+		wakeup(chan);
+	else
+		iocore_defer_wakeup(chan);
+}
+
 /* The console's struct file, shared by fds 0-2 of the first process. */
 struct file *console_file(void)
 {
@@ -174,26 +196,6 @@ struct file *fd_get(struct proc *p, int fd)
 {
 	struct file *f = NULL;
 
-	if (fd < 0 || fd >= NOFILE)
-		return NULL;
-	spin_lock(&p->files->fd_lock);
-	f = p->files->ofile[fd];
-	if (f)
-		file_dup(f);
-	spin_unlock(&p->files->fd_lock);
-	return f;
-}
-
-/*
- * fd_get for the IO core (a ring operation): NULL with *err -EBADF for no
- * file.  (The reference it takes to a file whose release is the normal
- * core's goes back there: file_put.)
- */
-struct file *fd_get_ring(struct proc *p, int fd, long *err)
-{
-	struct file *f = NULL;
-
-	*err = -EBADF;
 	if (fd < 0 || fd >= NOFILE)
 		return NULL;
 	spin_lock(&p->files->fd_lock);

@@ -135,6 +135,8 @@ struct file_ops {
 
 /* May f's read or write wait here?  (Not on the IO core, not O_NONBLOCK.) */
 bool file_may_wait(const struct file *f);
+bool file_state_lock(struct spinlock *l);
+void file_wakeup(const void *chan);
 
 extern const struct file_ops inode_file_ops;
 extern const struct file_ops dir_file_ops;
@@ -221,7 +223,6 @@ int fd_free_slot(struct proc *p);
 int fd_limit(struct proc *p);
 int fd_install(struct proc *p, struct file *f, bool cloexec);
 struct file *fd_get(struct proc *p, int fd);
-struct file *fd_get_ring(struct proc *p, int fd, long *err);
 struct file *fd_remove(struct proc *p, int fd, bool keep_ring);
 struct inode *file_dir(struct file *f);
 long file_fsync(struct file *f, bool datasync);

@@ -32,7 +32,6 @@
 #include "fs/fs.h"
 #include "mm/kalloc.h"
 #include "mm/vm.h"
-#include "ring/iocore.h"
 #include "uapi/abi.h"
 #include "uapi/errno.h"
 
@@ -49,16 +48,6 @@ struct pipe {
 	uint64_t out_events;  /* reads, reader hang-ups */
 };
 
-/* Take pp->lock: on the IO core only try it (see the top). */
-static bool pipe_lock(struct pipe *pp)
-{
-	if (this_hart()->role == HART_NORMAL) {
-		spin_lock(&pp->lock);
-		return true;
-	}
-	return spin_trylock(&pp->lock);
-}
-
 /*
  * The pipe's state changed (pp->lock held): wake who waits on chan, the
  * readers (&pp->head: data or end of file) or the writers (&pp->tail).
@@ -68,10 +57,7 @@ static void pipe_changed(struct pipe *pp, const void *chan)
 	uint64_t *ev = chan == &pp->head ? &pp->in_events : &pp->out_events;
 
 	__atomic_store_n(ev, *ev + 1, __ATOMIC_RELEASE);
-	if (this_hart()->role == HART_NORMAL)
-		wakeup(chan);
-	else
-		iocore_defer_wakeup(chan);
+	file_wakeup(chan);
 	poll_wake();
 }
 
@@ -87,7 +73,7 @@ static long pipe_read(struct file *f, const struct uview *v, uint64_t udst,
 	struct pipe *pp = pipe_of(f);
 	size_t done = 0;
 
-	if (!pipe_lock(pp))
+	if (!file_state_lock(&pp->lock))
 		return -ERETRY;
 	while (pp->head == pp->tail) {
 		long r;
@@ -131,7 +117,7 @@ static long pipe_write(struct file *f, const struct uview *v, uint64_t usrc,
 	size_t done = 0;
 	long err = 0;
 
-	if (!pipe_lock(pp))
+	if (!file_state_lock(&pp->lock))
 		return -ERETRY;
 	while (done < n) {
 		size_t room = PIPE_SIZE - (pp->head - pp->tail);

@@ -60,12 +60,12 @@ long cancel_issue(struct ring *r, struct ring_req *req)
 	bool all = sqe->cancel_flags &
 		   (IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_ANY);
 	struct file *file = NULL;
-	long n = 0, err;
+	long n = 0;
 
 	if (sqe->cancel_flags & IORING_ASYNC_CANCEL_FD) {
-		file = fd_get_ring(r->owner, sqe->fd, &err);
+		file = fd_get(r->owner, sqe->fd);
 		if (!file)
-			return err;
+			return -EBADF;
 	}
 	for (int i = 0; r->nparked && i < RING_REQS; i++) {
 		struct ring_req *q = &r->reqs[i];

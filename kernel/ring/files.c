@@ -59,13 +59,12 @@ static int fd_copy(struct proc *p, uint64_t ua, int *fd, bool out)
 
 /*
  * A counted reference to the file in slot index, for an IOSQE_FIXED_FILE
- * operation (IO core), or NULL with *err -EBADF (past the table, empty).
+ * operation (IO core), or NULL (past the table, empty: -EBADF).
  */
-struct file *ring_fixed_file(struct ring *r, uint32_t index, long *err)
+struct file *ring_fixed_file(struct ring *r, uint32_t index)
 {
 	struct file *f = NULL;
 
-	*err = -EBADF;
 	spin_lock(&r->file_lock);
 	if (index < r->nfiles)
 		f = r->files[index];
@@ -196,15 +195,10 @@ static struct file *fd_for_table(struct proc *p, int fd, long *err)
 {
 	struct file *f;
 
-	if (on_io_core()) {
-		f = fd_get_ring(p, fd, err);
-	} else {
-		f = fd_get(p, fd);
-		*err = -EBADF;
-	}
+	f = fd_get(p, fd);
+	*err = -EBADF;
 	if (f && f->ops == &ring_file_ops) {
 		file_put(f);
-		*err = -EBADF;
 		f = NULL;
 	}
 	return f;

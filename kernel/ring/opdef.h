@@ -97,12 +97,11 @@ static inline long ring_req_issue(struct ring *r, struct ring_req *req)
 
 	if (def->needs_file && !req->file) {
 		if (req->sqe.flags & IOSQE_FIXED_FILE)
-			req->file =
-				ring_fixed_file(r, (uint32_t)req->sqe.fd, &res);
+			req->file = ring_fixed_file(r, (uint32_t)req->sqe.fd);
 		else
-			req->file = fd_get_ring(r->owner, req->sqe.fd, &res);
+			req->file = fd_get(r->owner, req->sqe.fd);
 		if (!req->file)
-			return res;
+			return -EBADF;
 	}
 	res = def->issue(r, req);
 	if (unlikely(res == -EAGAIN || res == -ERETRY) &&

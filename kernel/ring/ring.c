@@ -37,6 +37,7 @@
 #include "core/proc.h"
 #include "core/spinlock.h"
 #include "core/string.h"
+#include "core/syscall.h"
 #include "core/types.h"
 #include "fs/fs.h"
 #include "mm/kalloc.h"
@@ -546,9 +547,7 @@ static long enter_wait_args(struct proc *p, long flags, uint64_t arg,
 			return -EFAULT;
 		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 			return -EINVAL;
-		*until = rdtime() +
-			 MIN((uint64_t)ts.tv_sec, 1UL << 30) * timebase_hz +
-			 (uint64_t)ts.tv_nsec * timebase_hz / 1000000000;
+		*until = rdtime() + ns_to_ticks(ts.tv_sec, ts.tv_nsec);
 		*until = *until ? *until : 1;
 	}
 	return 0;

@@ -230,7 +230,7 @@ extern bool ring_xlate_cache;
 void ring_exit_all(struct proc *p); /* a process's rings, at its exit */
 
 /* files.c */
-struct file *ring_fixed_file(struct ring *r, uint32_t index, long *err);
+struct file *ring_fixed_file(struct ring *r, uint32_t index);
 void ring_files_drop(struct ring *r);
 long ring_register_files(struct proc *p, struct ring *r, long opcode,
 			 uint64_t arg, long nr_args);

@@ -23,13 +23,17 @@
 #include "uapi/io_uring.h"
 
 /*
- * On a ring set up with IORING_SETUP_IOPOLL a read or write must be one the
- * device completes by polling (O_DIRECT on a block device, as Linux's
- * io_rw_init_file): no file here is, so each gets -EOPNOTSUPP at issue.
+ * May the IO core read or write this file for the ring?  0, or the result:
+ * on a ring set up with IORING_SETUP_IOPOLL the file must be one the device
+ * completes by polling (O_DIRECT on a block device, as Linux's
+ * io_rw_init_file), and none here is: -EOPNOTSUPP; a normal_core_only
+ * file's state is the normal core's: -EAGAIN.
  */
-static bool rw_iopoll_refused(const struct ring *r)
+static long rw_refused(const struct ring *r, const struct file *f)
 {
-	return r->setup_flags & IORING_SETUP_IOPOLL;
+	if (unlikely(r->setup_flags & IORING_SETUP_IOPOLL))
+		return -EOPNOTSUPP;
+	return f->ops->normal_core_only ? -EAGAIN : 0;
 }
 
 long rw_prep(struct ring *r, struct ring_req *req)
@@ -87,10 +91,9 @@ static long rw_issue(struct ring *r, struct ring_req *req, bool write)
 	struct uview v;
 	long res;
 
-	if (unlikely(rw_iopoll_refused(r)))
-		return -EOPNOTSUPP;
-	if (req->file->ops->normal_core_only)
-		return -EAGAIN; /* its state is the normal core's */
+	res = rw_refused(r, req->file);
+	if (res)
+		return res;
 	spin_lock(&p->mm->mm_lock);
 	v = owner_view(p);
 	if (req->def->vectored)
@@ -124,10 +127,9 @@ static long fixed_issue(struct ring *r, struct ring_req *req, bool write)
 	struct uview v = {0};
 	long res;
 
-	if (unlikely(rw_iopoll_refused(r)))
-		return -EOPNOTSUPP;
-	if (req->file->ops->normal_core_only)
-		return -EAGAIN; /* its state is the normal core's */
+	res = rw_refused(r, req->file);
+	if (res)
+		return res;
 	spin_lock(&r->buf_lock);
 	if (sqe->buf_index >= r->nbufs) {
 		res = -EFAULT;

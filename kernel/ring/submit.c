@@ -243,8 +243,6 @@ static bool run_timers(struct ring *r)
 	for (int i = 0; i < RING_REQS; i++) {
 		struct ring_req *q = &r->reqs[i];
 
-		if (q->state != REQ_TIMER)
-			continue;
 		long res;
 
 		if (q->state != REQ_TIMER)

@@ -15,6 +15,7 @@
 #include "arch/riscv/trap.h"
 #include "core/proc.h"
 #include "core/spinlock.h"
+#include "core/syscall.h"
 #include "core/types.h"
 #include "mm/vm.h"
 #include "ring/opdef.h"
@@ -25,8 +26,7 @@
 
 /*
  * A struct __kernel_timespec from the owner's memory, in ticks (relative,
- * or a time since boot: every clock here counts from boot); no overflow:
- * beyond ~30 years is forever enough.
+ * or a time since boot: every clock here counts from boot).
  */
 static long timespec_in(struct proc *p, uint64_t uts, uint64_t *ticks)
 {
@@ -40,8 +40,7 @@ static long timespec_in(struct proc *p, uint64_t uts, uint64_t *ticks)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
 		return -EINVAL;
-	*ticks = MIN((uint64_t)ts.tv_sec, 1UL << 30) * timebase_hz +
-		 ts.tv_nsec * timebase_hz / 1000000000;
+	*ticks = ns_to_ticks(ts.tv_sec, ts.tv_nsec);
 	return 0;
 }
 
@@ -49,7 +48,6 @@ long timeout_prep(struct ring *r, struct ring_req *req)
 {
 	const struct io_uring_sqe *sqe = &req->sqe;
 	struct proc *p = r->owner;
-
 	uint32_t flags = sqe->timeout_flags;
 
 	if (sqe->buf_index || sqe->len != 1 || sqe->splice_fd_in)
