@@ -624,7 +624,9 @@ static void t_fp(void)
 
 /* ---- CPU-time clocks ---- */
 
-static volatile int burn_stop;
+/* set once the main thread has looked at the burner's clock: the burner
+ * runs until then, so that it is still there however the two are scheduled */
+static volatile int burn_seen;
 
 static void *burn(void *arg)
 {
@@ -635,7 +637,7 @@ static void *burn(void *arg)
 	do {
 		if (clock_gettime(c, &ts) < 0)
 			return (void *)-1L;
-	} while (ts.tv_nsec < 5 * 1000000 && ts.tv_sec == 0 && !burn_stop);
+	} while ((ts.tv_nsec < 5 * 1000000 && ts.tv_sec == 0) || !burn_seen);
 	return (void *)1L;
 }
 
@@ -650,6 +652,7 @@ static void t_cpu_clocks(void)
 	pthread_create(&th, NULL, burn, NULL);
 	expect_eq(pthread_getcpuclockid(th, &c), 0, "pthread_getcpuclockid");
 	expect_eq(clock_gettime(c, &t), 0, "another thread's CPU clock");
+	burn_seen = 1;
 	pthread_join(th, &r);
 	expect_eq((long)r, 1, "a thread's own CPU clock runs");
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
